@@ -1,0 +1,63 @@
+# Perimeter — two commands for a new machine: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+CACHE ?= $(or $(PERIMETER_CACHE_DIR),$(HOME)/.cache/perimeter)
+LLAMA_VERSION := 0.3.36
+# Portable llama.cpp build: the default native build dies with SIGILL (AMX) on some CPUs.
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
+	-DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
+
+.PHONY: run test lint fmt bench eval venv system-deps clean
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip wheel
+	$(PY) -m pip install --quiet torch==2.13.0
+	@mkdir -p $(CACHE)/wheels
+	@if ! ls $(CACHE)/wheels/llama_cpp_python-$(LLAMA_VERSION)-*.whl >/dev/null 2>&1; then \
+		echo "building llama-cpp-python $(LLAMA_VERSION) once (about 10 minutes on 2 cores)..."; \
+		CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(PY) -m pip wheel --no-deps --quiet \
+			-w $(CACHE)/wheels llama-cpp-python==$(LLAMA_VERSION); \
+	fi
+	$(PY) -m pip install --quiet --find-links $(CACHE)/wheels -c constraints.txt -e ".[dev]"
+	@touch $@
+
+run: venv
+	$(VENV)/bin/perimeter models fetch
+	$(VENV)/bin/perimeter kb ingest examples/kb
+	$(VENV)/bin/perimeter serve
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+test: venv system-deps lint
+	$(VENV)/bin/perimeter models fetch --model qwen2.5-coder-0.5b
+	@if [ -z "$$PERIMETER_TEST_POSTGRES_URL" ]; then \
+		export PERIMETER_TEST_POSTGRES_URL="$$(bash scripts/start-postgres.sh)"; fi; \
+	$(PY) -m pytest
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+fmt: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: venv
+	$(VENV)/bin/perimeter models fetch
+	$(PY) benchmarks/retrieval.py
+	$(PY) benchmarks/latency.py
+
+eval: venv
+	$(VENV)/bin/perimeter models fetch
+	$(VENV)/bin/perimeter eval examples/eval/cases.yaml --kb examples/kb --json var/eval.json
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,245 @@
+"""The web chat: FastAPI app with a streaming WebSocket, an HTTP fallback and the widget."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Request, WebSocket
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.websockets import WebSocketDisconnect, WebSocketState
+
+from bot.channels.webchat.schemas import (
+    ConversationPublic,
+    ErrorOut,
+    MessageIn,
+    MessageOut,
+    MessagePublic,
+)
+from bot.channels.webchat.sinks import CollectingSink, WebSocketSink
+from bot.container import Container
+from bot.dialogue.engine import DialogueEngine
+from bot.dialogue.errors import ConversationNotFound, InvalidMessage
+from bot.dialogue.language import detect_language
+from bot.dialogue.models import Channel, IncomingMessage, Lang
+
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).parent / "static"
+MAX_FRAME_BYTES = 256 * 1024
+
+_SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; "
+        "frame-ancestors 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def get_container(request: Request) -> Container:
+    container: Container = request.app.state.container
+    return container
+
+
+def get_engine(request: Request) -> DialogueEngine:
+    return get_container(request).engine
+
+
+ContainerDep = Annotated[Container, Depends(get_container)]
+EngineDep = Annotated[DialogueEngine, Depends(get_engine)]
+
+
+def _error_text(container: Container, code: str, lang: Lang) -> str:
+    if code == "too_long":
+        return container.texts.render(
+            "error_too_long", lang, limit=container.settings.chat.max_message_chars
+        )
+    name = {"empty": "error_empty", "bad_request": "error_bad_request"}.get(code, "error_internal")
+    return container.texts.render(name, lang)
+
+
+class ApiError(Exception):
+    """An error answered as ``ErrorOut`` JSON with a human-readable message."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+async def _api_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiError)
+    return JSONResponse({"code": exc.code, "message": exc.message}, status_code=exc.status)
+
+
+api = APIRouter(prefix="/api")
+
+
+@api.post("/conversations", status_code=201)
+async def create_conversation(engine: EngineDep) -> ConversationPublic:
+    conversation = await engine.start_conversation(Channel.WEBCHAT)
+    return ConversationPublic(conversation_id=conversation.id)
+
+
+@api.get("/conversations/{conversation_id}/messages", responses={404: {"model": ErrorOut}})
+async def list_messages(conversation_id: str, engine: EngineDep) -> ConversationPublic:
+    try:
+        messages = await engine.transcript(conversation_id)
+    except ConversationNotFound:
+        raise ApiError(404, "not_found", "conversation not found") from None
+    return ConversationPublic(
+        conversation_id=conversation_id, messages=[MessagePublic.of(m) for m in messages]
+    )
+
+
+@api.post(
+    "/conversations/{conversation_id}/messages",
+    responses={404: {"model": ErrorOut}, 422: {"model": ErrorOut}},
+)
+async def post_message(
+    conversation_id: str, body: MessageIn, container: ContainerDep
+) -> MessageOut:
+    sink = CollectingSink()
+    lang = detect_language(body.text)
+    try:
+        reply = await container.engine.handle(
+            IncomingMessage(conversation_id, body.text, Channel.WEBCHAT), sink
+        )
+    except ConversationNotFound:
+        raise ApiError(404, "not_found", "conversation not found") from None
+    except InvalidMessage as exc:
+        container.metrics.errors.labels("webchat", exc.reason).inc()
+        raise ApiError(422, exc.reason, _error_text(container, exc.reason, lang)) from None
+    assert sink.message_id is not None
+    return MessageOut.of(sink.message_id, reply)
+
+
+async def chat_socket(websocket: WebSocket) -> None:
+    container: Container = websocket.app.state.container
+    engine = container.engine
+    await websocket.accept()
+    conversation_id = websocket.query_params.get("conversation_id") or ""
+    try:
+        conversation = await engine.conversation(conversation_id)
+    except ConversationNotFound:
+        conversation = await engine.start_conversation(Channel.WEBCHAT)
+    messages = await engine.transcript(conversation.id)
+    await websocket.send_json(
+        {
+            "type": "conversation",
+            "conversation_id": conversation.id,
+            "messages": [MessagePublic.of(m).model_dump(mode="json") for m in messages],
+        }
+    )
+    try:
+        while True:
+            frame = await websocket.receive()
+            if frame["type"] == "websocket.disconnect":
+                return
+            await _handle_frame(websocket, container, conversation.id, frame)
+    except WebSocketDisconnect:
+        return
+
+
+async def _handle_frame(
+    websocket: WebSocket, container: Container, conversation_id: str, frame: Mapping[str, Any]
+) -> None:
+    default: Lang = "en" if container.settings.chat.default_language == "en" else "ru"
+
+    async def error(code: str, lang: Lang = default) -> None:
+        container.metrics.errors.labels("webchat", code).inc()
+        if websocket.client_state is WebSocketState.CONNECTED:
+            await websocket.send_json(
+                {"type": "error", "code": code, "message": _error_text(container, code, lang)}
+            )
+
+    raw = frame.get("text")
+    if raw is None or len(raw) > MAX_FRAME_BYTES:
+        await error("bad_request" if raw is None else "too_long")
+        return
+    try:
+        payload = json.loads(raw)
+    except ValueError:
+        await error("bad_request")
+        return
+    text = payload.get("text") if isinstance(payload, dict) else None
+    if (
+        not isinstance(payload, dict)
+        or payload.get("type") != "message"
+        or not isinstance(text, str)
+    ):
+        await error("bad_request")
+        return
+    lang = detect_language(text, default)
+    sink = WebSocketSink(websocket)
+    try:
+        await container.engine.handle(IncomingMessage(conversation_id, text, Channel.WEBCHAT), sink)
+    except InvalidMessage as exc:
+        await error(exc.reason, lang)
+    except Exception:
+        log.exception("message failed conversation=%s", conversation_id)
+        await error("internal", lang)
+
+
+def _metrics_middleware(
+    app: FastAPI,
+) -> Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]:
+    async def middleware(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        path = getattr(route, "path", "unmatched")
+        container: Container = app.state.container
+        container.metrics.requests.labels(request.method, path, str(response.status_code)).inc()
+        container.metrics.stage_seconds.labels("http").observe(time.perf_counter() - started)
+        for header, value in _SECURITY_HEADERS.items():
+            response.headers.setdefault(header, value)
+        return response
+
+    return middleware
+
+
+def create_app(
+    container: Container, *, start: bool = True, ingest_dir: Path | None = None
+) -> FastAPI:
+    """The web app over a built container; ``start`` migrates and loads models at startup."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if start:
+            await container.start(ingest_dir=ingest_dir)
+        try:
+            yield
+        finally:
+            await container.close()
+
+    app = FastAPI(title="Perimeter web chat", version="0.1.0", lifespan=lifespan)
+    app.state.container = container
+    app.middleware("http")(_metrics_middleware(app))
+    app.add_exception_handler(ApiError, _api_error)
+    app.include_router(api)
+    app.add_api_websocket_route("/ws/chat", chat_socket)
+
+    @app.get("/", include_in_schema=False)
+    async def index() -> FileResponse:
+        return FileResponse(STATIC / "index.html", media_type="text/html")
+
+    @app.get("/healthz")
+    async def healthz(container: ContainerDep) -> dict[str, Any]:
+        return {"status": "ok", "llm": type(container.llm).__name__}
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics(container: ContainerDep) -> Response:
+        return Response(generate_latest(container.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app

@@ -1,0 +1,73 @@
+"""Request and response models of the web chat (one naming family)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from bot.dialogue.models import Reply, SourceRef, StoredMessage
+
+
+class SourcePublic(BaseModel):
+    id: str
+    title: str
+    section: str | None = None
+
+    @classmethod
+    def of(cls, source: SourceRef) -> SourcePublic:
+        return cls(id=source.doc_id, title=source.title, section=source.section)
+
+
+class MessagePublic(BaseModel):
+    id: str
+    role: str
+    text: str
+    route: str | None = None
+    sources: list[SourcePublic] = []
+    created_at: datetime
+
+    @classmethod
+    def of(cls, message: StoredMessage) -> MessagePublic:
+        return cls(
+            id=message.id,
+            role=message.role.value,
+            text=message.text,
+            route=message.route.value if message.route else None,
+            sources=[SourcePublic.of(s) for s in message.sources],
+            created_at=message.created_at,
+        )
+
+
+class ConversationPublic(BaseModel):
+    conversation_id: str
+    messages: list[MessagePublic] = []
+
+
+class MessageIn(BaseModel):
+    text: str = Field(description="The customer's message.")
+
+
+class MessageOut(BaseModel):
+    message_id: str = Field(description="Id of the stored customer message.")
+    reply_id: str | None
+    text: str
+    route: str
+    handoff: bool
+    sources: list[SourcePublic]
+
+    @classmethod
+    def of(cls, message_id: str, reply: Reply) -> MessageOut:
+        return cls(
+            message_id=message_id,
+            reply_id=reply.message_id,
+            text=reply.text,
+            route=reply.route.value,
+            handoff=reply.handoff is not None,
+            sources=[SourcePublic.of(s) for s in reply.sources],
+        )
+
+
+class ErrorOut(BaseModel):
+    code: str
+    message: str

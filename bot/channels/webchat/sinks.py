@@ -1,0 +1,64 @@
+"""Reply sinks of the web chat: a WebSocket that streams, an HTTP call that collects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import WebSocket, WebSocketDisconnect
+
+from bot.channels.webchat.schemas import SourcePublic
+from bot.dialogue.models import Reply
+
+
+class WebSocketSink:
+    """Streams to the browser; if the browser goes away mid-reply, the reply is still
+    finished and stored (the engine must not fail), and shown after the reconnect."""
+
+    def __init__(self, websocket: WebSocket) -> None:
+        self._ws = websocket
+        self.message_id: str | None = None
+        self.gone = False
+
+    async def _send(self, payload: dict[str, Any]) -> None:
+        if self.gone:
+            return
+        try:
+            await self._ws.send_json(payload)
+        except (WebSocketDisconnect, RuntimeError, OSError):
+            self.gone = True
+
+    async def accepted(self, message_id: str) -> None:
+        self.message_id = message_id
+        await self._send({"type": "ack", "message_id": message_id})
+
+    async def token(self, text: str) -> None:
+        await self._send({"type": "token", "text": text})
+
+    async def reply(self, reply: Reply) -> None:
+        await self._send(
+            {
+                "type": "reply",
+                "message_id": reply.message_id,
+                "text": reply.text,
+                "route": reply.route.value,
+                "handoff": reply.handoff is not None,
+                "sources": [SourcePublic.of(s).model_dump() for s in reply.sources],
+            }
+        )
+
+
+class CollectingSink:
+    """For clients without WebSocket: keeps the message id, drops the tokens."""
+
+    def __init__(self) -> None:
+        self.message_id: str | None = None
+        self.final: Reply | None = None
+
+    async def accepted(self, message_id: str) -> None:
+        self.message_id = message_id
+
+    async def token(self, text: str) -> None:
+        pass
+
+    async def reply(self, reply: Reply) -> None:
+        self.final = reply

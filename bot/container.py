@@ -1,0 +1,134 @@
+"""The composition root: the one place where settings become objects."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from langchain_core.language_models import BaseChatModel
+
+from bot.dialogue.engine import DialogueEngine, EnginePolicy
+from bot.knowledge import RagKnowledgeBase
+from bot.observability.metrics import Metrics
+from bot.settings import LLMBackend, Settings
+from bot.storage import SqlConversationStore, create_engine, upgrade_database
+from integrations.llm import LLMConfig, build_chat_model
+from integrations.llm.catalog import MODELS
+from integrations.llm.fetch import model_path
+from integrations.llm.lifecycle import close_chat_model
+from prompts import PromptLibrary, default_library
+from rag.answering import AnswerPolicy, GroundedAnswerer
+from rag.embeddings import LocalEmbeddings, build_embeddings
+from rag.ingest import Ingestor
+from rag.store import KnowledgeStore, open_client
+
+log = logging.getLogger(__name__)
+
+
+def resolve_llm_config(settings: Settings) -> LLMConfig:
+    llm = settings.llm
+    backend = llm.backend
+    if backend is LLMBackend.AUTO:
+        if llm.openai_base_url:
+            backend = LLMBackend.OPENAI
+        elif llm.ollama_host:
+            backend = LLMBackend.OLLAMA
+        else:
+            backend = LLMBackend.LLAMACPP
+    gguf = llm.gguf_path or model_path(MODELS[llm.embedded_model.value], settings.cache_dir)
+    return LLMConfig(
+        backend=backend.value,
+        model=llm.model,
+        ollama_host=llm.ollama_host,
+        openai_base_url=llm.openai_base_url,
+        openai_api_key=llm.openai_api_key.get_secret_value(),
+        gguf_path=gguf,
+        context_tokens=llm.context_tokens,
+        threads=llm.threads,
+        max_tokens=llm.max_tokens,
+        temperature=llm.temperature,
+        timeout_s=llm.timeout_s,
+    )
+
+
+def build_embeddings_from(settings: Settings) -> LocalEmbeddings:
+    section = settings.embeddings
+    return build_embeddings(section.backend.value, section.model_path, section.batch_size)
+
+
+def build_knowledge_store(settings: Settings, embeddings: LocalEmbeddings) -> KnowledgeStore:
+    api_key = settings.qdrant.api_key.get_secret_value() if settings.qdrant.api_key else None
+    client = open_client(
+        url=settings.qdrant.url,
+        path=settings.qdrant_path,
+        api_key=api_key,
+        timeout_s=settings.qdrant.timeout_s,
+    )
+    return KnowledgeStore(client, settings.qdrant.collection, embeddings)
+
+
+@dataclass
+class Container:
+    settings: Settings
+    store: SqlConversationStore
+    knowledge_store: KnowledgeStore
+    embeddings: LocalEmbeddings
+    llm: BaseChatModel
+    answerer: GroundedAnswerer
+    engine: DialogueEngine
+    metrics: Metrics
+    texts: PromptLibrary
+
+    async def start(self, *, ingest_dir: Path | None = None) -> None:
+        """Migrate the database, load the models, and index the KB if it is empty."""
+        await upgrade_database(self.settings.database_url)
+        await asyncio.to_thread(self.embeddings.load)
+        await asyncio.to_thread(self.knowledge_store.ensure_collection)
+        if ingest_dir is not None and await asyncio.to_thread(self.knowledge_store.count) == 0:
+            report = await asyncio.to_thread(Ingestor(self.knowledge_store).ingest_dir, ingest_dir)
+            log.info("indexed %d chunks from %s", report.chunks, ingest_dir)
+        load = getattr(self.llm, "load", None)
+        if callable(load):
+            await asyncio.to_thread(load)
+
+    async def close(self) -> None:
+        await self.store.close()
+        self.knowledge_store.close()
+        await close_chat_model(self.llm)
+
+
+def build_container(settings: Settings) -> Container:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    metrics = Metrics()
+    texts = default_library()
+    store = SqlConversationStore(create_engine(settings.database_url, echo=settings.database.echo))
+    embeddings = build_embeddings_from(settings)
+    knowledge_store = build_knowledge_store(settings, embeddings)
+    llm = build_chat_model(resolve_llm_config(settings))
+    answerer = GroundedAnswerer(
+        knowledge_store,
+        llm,
+        AnswerPolicy(
+            top_k=settings.retrieval.top_k,
+            min_score=settings.retrieval.min_score,
+            first_token_timeout_s=settings.llm.first_token_timeout_s,
+            total_timeout_s=settings.llm.timeout_s,
+        ),
+        texts,
+    )
+    engine = DialogueEngine(
+        store,
+        RagKnowledgeBase(answerer),
+        texts,
+        EnginePolicy(
+            max_message_chars=settings.chat.max_message_chars,
+            history_turns=settings.chat.history_turns,
+            default_language="en" if settings.chat.default_language == "en" else "ru",
+        ),
+        observer=metrics,
+    )
+    return Container(
+        settings, store, knowledge_store, embeddings, llm, answerer, engine, metrics, texts
+    )

@@ -1,0 +1,82 @@
+"""Routing: what kind of message this is, decided by transparent rules.
+
+Rules, not a model: they are instant, testable and explainable to a bank's auditors. Anything
+that is not clearly smalltalk, out of scope or a request for a person goes to the knowledge
+base, whose confidence gate decides between an answer and a handoff.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Intent(StrEnum):
+    GREETING = "greeting"
+    THANKS = "thanks"
+    HUMAN_REQUEST = "human_request"
+    OUT_OF_SCOPE = "out_of_scope"
+    KNOWLEDGE = "knowledge"
+
+
+def _rx(*patterns: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+_GREETING = _rx(
+    r"^(привет\w*|здравствуй\w*|здрасьте|добр\w+ (утро|день|вечер|ночи)|доброго времени суток|"
+    r"хай|салют|hi|hello|hey|good (morning|afternoon|evening))\b"
+    r"[\s!.,)]*(there|всем|бот)?[\s!.,)]*$",
+)
+_THANKS = _rx(
+    r"^(спасибо|благодар\w+|спс|thanks?|thank you|thx)\b.{0,60}$",
+)
+_HUMAN = _rx(
+    r"\b(оператор\w*|жив\w* (человек\w*|сотрудник\w*|специалист\w*)|человек\w*[, ]+а не бот\w*|"
+    r"позов\w+ (человека|сотрудника|специалиста)|соедини\w* с (человеком|сотрудником|"
+    r"специалистом|оператором))\b",
+    r"\b(human|operator|real person|live agent|speak to (an? )?(agent|person|someone))\b",
+)
+_OUT_OF_SCOPE = _rx(
+    r"\bпогод\w*|\bстих\w*|\bпоэм\w*|\bпесн[юяи]\w*|\bанекдот\w*|\bшутк\w*|\bрецепт\w*|"
+    r"\bприготовить\b|\bвыбор\w*|\bпрезидент\w*|\bполитик\w*|\bпарти[яиюй]\b|\bдепутат\w*|"
+    r"\bфутбол\w*|\bхоккей\w*|\bматч\w*|\bсчёт матча|\bгороскоп\w*|\bфильм\w*|\bсериал\w*",
+    r"\bweather\b|\bpoem\b|\bpoetry\b|\bsong\b|\bjoke\b|\brecipe\b|\bcook\b|\belections?\b|"
+    r"\bpresident\b|\bpolitic\w*|\bfootball\b|\bsoccer\b|\bmatch score\b|\bhoroscope\b|\bmovie\b",
+)
+_BANKING = _rx(
+    r"карт|счёт|счет|вклад|депозит|кредит|ипотек|перевод|платеж|платёж|комисси|банк|банкомат|"
+    r"тариф|процент|ставк|кэшбэк|приложени|отделени|выписк|справк",
+    r"card|account|deposit|loan|mortgage|transfer|payment|fee|bank|atm|rate|app\b|branch|swift",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Routing:
+    intent: Intent
+    rule: str  # which rule fired; recorded for audits and metrics
+
+
+def route_message(text: str) -> Routing:
+    stripped = text.strip()
+    if _HUMAN.search(stripped):
+        return Routing(Intent.HUMAN_REQUEST, "human_keyword")
+    if _GREETING.match(stripped):
+        return Routing(Intent.GREETING, "greeting")
+    if _THANKS.match(stripped) and not _BANKING.search(stripped):
+        return Routing(Intent.THANKS, "thanks")
+    if _OUT_OF_SCOPE.search(stripped) and not _BANKING.search(stripped):
+        return Routing(Intent.OUT_OF_SCOPE, "out_of_scope_keyword")
+    return Routing(Intent.KNOWLEDGE, "default")
+
+
+_FOLLOW_UP = _rx(
+    r"^(а|и|ну а|а если|а как|а что|а для|а у|а в|а при|тогда|also|and|what about|how about)\b",
+)
+
+
+def is_follow_up(text: str) -> bool:
+    """A message that only makes sense with the previous question («а для пенсионеров?»)."""
+    words = text.split()
+    return bool(_FOLLOW_UP.match(text.strip())) or len(words) <= 3

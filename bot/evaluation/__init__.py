@@ -1,0 +1,1 @@
+"""``perimeter eval``: run fixed cases through the real engine and score the replies."""

@@ -1,0 +1,152 @@
+"""Runs cases through a real DialogueEngine and scores them."""
+
+from __future__ import annotations
+
+import re
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from bot.dialogue.engine import DialogueEngine
+from bot.dialogue.models import Channel, IncomingMessage, Reply
+from bot.evaluation.cases import EvalCase
+
+
+class _NullSink:
+    async def accepted(self, message_id: str) -> None:
+        pass
+
+    async def token(self, text: str) -> None:
+        pass
+
+    async def reply(self, reply: Reply) -> None:
+        pass
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text).casefold()
+
+
+@dataclass
+class CaseResult:
+    id: str
+    passed: bool
+    route: str
+    action: str | None
+    expected_route: str
+    sources: list[str]
+    reply: str
+    latency_ms: float
+    failures: list[str] = field(default_factory=list)
+
+
+def score_case(case: EvalCase, reply: Reply, latency_ms: float) -> CaseResult:
+    expect = case.expect
+    route = reply.route.value
+    cited = [s.doc_id for s in reply.sources]
+    failures: list[str] = []
+    if route != expect.route:
+        why = f" ({reply.handoff.value})" if reply.handoff else ""
+        failures.append(f"route {route}{why} != {expect.route}")
+    if expect.route == "action" and expect.action:
+        failures.append(f"action {expect.action} not run (account actions not available)")
+    if expect.route == "answer" and expect.sources and not set(cited) & set(expect.sources):
+        failures.append(f"cites {cited or 'nothing'}, expected one of {expect.sources}")
+    body = _squash(reply.text)
+    failures += [f"missing {s!r}" for s in expect.contains if _squash(s) not in body]
+    failures += [f"contains {s!r}" for s in expect.not_contains if _squash(s) in body]
+    return CaseResult(
+        case.id,
+        not failures,
+        route,
+        None,
+        expect.route,
+        cited,
+        reply.text,
+        round(latency_ms, 1),
+        failures,
+    )
+
+
+async def run_case(engine: DialogueEngine, case: EvalCase) -> CaseResult:
+    conversation = await engine.start_conversation(Channel.EVAL)
+    reply: Reply | None = None
+    latency_ms = 0.0
+    for text in case.messages:
+        started = time.perf_counter()
+        reply = await engine.handle(
+            IncomingMessage(conversation.id, text, Channel.EVAL), _NullSink()
+        )
+        latency_ms = (time.perf_counter() - started) * 1000
+    assert reply is not None
+    return score_case(case, reply, latency_ms)
+
+
+async def run_cases(
+    engine: DialogueEngine,
+    cases: Sequence[EvalCase],
+    on_result: Callable[[CaseResult], None] | None = None,
+) -> list[CaseResult]:
+    results = []
+    for case in cases:
+        result = await run_case(engine, case)
+        results.append(result)
+        if on_result:
+            on_result(result)
+    return results
+
+
+def _ratio(hits: int, total: int) -> float | None:
+    return round(hits / total, 3) if total else None
+
+
+def _percentile(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    if len(values) == 1:
+        return values[0]
+    return round(statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1], 1)
+
+
+def summarize(cases: Sequence[EvalCase], results: Sequence[CaseResult]) -> dict[str, Any]:
+    by_id = {c.id: c for c in cases}
+    with_sources = [
+        r for r in results if r.expected_route == "answer" and by_id[r.id].expect.sources
+    ]
+    with_text = [
+        r for r in results if by_id[r.id].expect.contains or by_id[r.id].expect.not_contains
+    ]
+    predicted_handoff = [r for r in results if r.route == "handoff"]
+    expected_handoff = [r for r in results if r.expected_route == "handoff"]
+    latencies = [r.latency_ms for r in results]
+    return {
+        "total": len(results),
+        "passed": sum(r.passed for r in results),
+        "route_accuracy": _ratio(sum(r.route == r.expected_route for r in results), len(results)),
+        "source_hit_rate": _ratio(
+            sum(bool(set(r.sources) & set(by_id[r.id].expect.sources)) for r in with_sources),
+            len(with_sources),
+        ),
+        "contains_rate": _ratio(
+            sum(
+                not any(f.startswith(("missing", "contains")) for f in r.failures)
+                for r in with_text
+            ),
+            len(with_text),
+        ),
+        "handoff_precision": _ratio(
+            sum(r.expected_route == "handoff" for r in predicted_handoff), len(predicted_handoff)
+        ),
+        "handoff_recall": _ratio(
+            sum(r.route == "handoff" for r in expected_handoff), len(expected_handoff)
+        ),
+        "containment_rate": _ratio(sum(r.route != "handoff" for r in results), len(results)),
+        "latency_p50_ms": _percentile(latencies, 50),
+        "latency_p95_ms": _percentile(latencies, 95),
+    }
+
+
+def report(cases: Sequence[EvalCase], results: Sequence[CaseResult]) -> dict[str, Any]:
+    return {"summary": summarize(cases, results), "cases": [asdict(r) for r in results]}

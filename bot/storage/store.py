@@ -1,0 +1,155 @@
+"""ConversationStore on SQLAlchemy 2 async: SQLite file by default, PostgreSQL by URL."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+
+from bot.dialogue.models import (
+    Channel,
+    Conversation,
+    HandoffReason,
+    HandoffRequest,
+    Lang,
+    Role,
+    Route,
+    SourceRef,
+    StoredMessage,
+)
+from bot.storage.tables import ConversationRow, HandoffRow, MessageRow
+
+
+def new_conversation_id() -> str:
+    """Unguessable: in the web chat the id is the customer's only key to the transcript."""
+    return secrets.token_urlsafe(18)
+
+
+def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
+    if url.startswith("sqlite"):
+        return create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+    return create_async_engine(url, echo=echo, pool_pre_ping=True)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _sources(raw: Sequence[dict[str, object]]) -> tuple[SourceRef, ...]:
+    return tuple(
+        SourceRef(
+            str(s["doc_id"]), str(s["title"]), str(s["section"]) if s.get("section") else None
+        )
+        for s in raw
+    )
+
+
+def _source_dicts(sources: Sequence[SourceRef]) -> list[dict[str, object]]:
+    return [{"doc_id": s.doc_id, "title": s.title, "section": s.section} for s in sources]
+
+
+class SqlConversationStore:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+
+    async def close(self) -> None:
+        await self._engine.dispose()
+
+    async def create_conversation(self, channel: Channel, lang: Lang | None = None) -> Conversation:
+        row = ConversationRow(
+            id=new_conversation_id(), channel=channel.value, lang=lang, created_at=datetime.now(UTC)
+        )
+        async with self._sessions.begin() as session:
+            session.add(row)
+        return Conversation(row.id, channel, _aware(row.created_at), lang)
+
+    async def get_conversation(self, conversation_id: str) -> Conversation | None:
+        async with self._sessions() as session:
+            row = await session.get(ConversationRow, conversation_id)
+        if row is None:
+            return None
+        lang: Lang | None = row.lang if row.lang in ("ru", "en") else None  # type: ignore[assignment]
+        return Conversation(row.id, Channel(row.channel), _aware(row.created_at), lang)
+
+    async def add_message(
+        self,
+        conversation_id: str,
+        role: Role,
+        text: str,
+        *,
+        route: Route | None = None,
+        sources: Sequence[SourceRef] = (),
+    ) -> StoredMessage:
+        row = MessageRow(
+            conversation_id=conversation_id,
+            role=role.value,
+            text=text,
+            route=route.value if route else None,
+            sources=_source_dicts(sources),
+            created_at=datetime.now(UTC),
+        )
+        async with self._sessions.begin() as session:
+            session.add(row)
+        return self._message(row)
+
+    async def list_messages(
+        self, conversation_id: str, *, limit: int | None = None
+    ) -> list[StoredMessage]:
+        query = (
+            select(MessageRow)
+            .where(MessageRow.conversation_id == conversation_id)
+            .order_by(MessageRow.id.desc())
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        async with self._sessions() as session:
+            rows = (await session.scalars(query)).all()
+        return [self._message(row) for row in reversed(rows)]
+
+    async def add_handoff(self, request: HandoffRequest) -> str:
+        row = HandoffRow(
+            conversation_id=request.conversation_id,
+            reason=request.reason.value,
+            summary=request.summary,
+            trigger_message_id=int(request.trigger_message_id),
+            passages=_source_dicts(request.passages),
+            created_at=datetime.now(UTC),
+        )
+        async with self._sessions.begin() as session:
+            session.add(row)
+        return str(row.id)
+
+    async def list_handoffs(self, conversation_id: str) -> list[HandoffRequest]:
+        query = (
+            select(HandoffRow)
+            .where(HandoffRow.conversation_id == conversation_id)
+            .order_by(HandoffRow.id)
+        )
+        async with self._sessions() as session:
+            rows = (await session.scalars(query)).all()
+        return [
+            HandoffRequest(
+                conversation_id=row.conversation_id,
+                reason=HandoffReason(row.reason),
+                summary=row.summary,
+                trigger_message_id=str(row.trigger_message_id),
+                passages=_sources(row.passages),
+            )
+            for row in rows
+        ]
+
+    @staticmethod
+    def _message(row: MessageRow) -> StoredMessage:
+        return StoredMessage(
+            id=str(row.id),
+            conversation_id=row.conversation_id,
+            role=Role(row.role),
+            text=row.text,
+            created_at=_aware(row.created_at),
+            route=Route(row.route) if row.route else None,
+            sources=_sources(row.sources),
+        )

@@ -1,0 +1,10 @@
+"""Language-model backends behind one port: LangChain's ``BaseChatModel``.
+
+- Ollama (langchain-ollama), host from settings;
+- any OpenAI-compatible server such as vLLM or llama.cpp's server (langchain-openai);
+- embedded llama.cpp (llama-cpp-python) with a GGUF from the cache — the default.
+"""
+
+from integrations.llm.factory import LLMConfig, build_chat_model
+
+__all__ = ["LLMConfig", "build_chat_model"]

@@ -1,0 +1,136 @@
+"""Embedded llama.cpp as a LangChain chat model: the default when no LLM server is set.
+
+The GGUF loads in :meth:`LlamaCppChatModel.load` (seconds, hundreds of MB), never at import.
+Generation runs in a worker thread; tokens cross to the event loop through a queue, and a
+consumer that stops listening (timeout, disconnect) stops the generation at the next token.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+from langchain_core.callbacks import (
+    AsyncCallbackManagerForLLMRun,
+    CallbackManagerForLLMRun,
+)
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from pydantic import PrivateAttr
+
+_ROLES = {"system": "system", "human": "user", "ai": "assistant"}
+_DONE = object()
+
+
+class LlamaCppChatModel(BaseChatModel):
+    model_path: Path
+    n_ctx: int = 4096
+    n_threads: int | None = None
+    max_tokens: int = 320
+    temperature: float = 0.1
+
+    _llama: Any = PrivateAttr(default=None)
+    _load_lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+    _run_lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+
+    @property
+    def _llm_type(self) -> str:
+        return "llama-cpp"
+
+    def load(self) -> None:
+        with self._load_lock:
+            if self._llama is not None:
+                return
+            if not self.model_path.is_file():
+                raise FileNotFoundError(
+                    f"GGUF model not found at {self.model_path}: run `perimeter models fetch`"
+                )
+            from llama_cpp import Llama
+
+            self._llama = Llama(
+                model_path=str(self.model_path),
+                n_ctx=self.n_ctx,
+                n_threads=self.n_threads,
+                verbose=False,
+            )
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        cancelled: threading.Event = kwargs.pop("cancelled", None) or threading.Event()
+        self.load()
+        payload = [
+            {"role": _ROLES.get(m.type, "user"), "content": str(m.content)} for m in messages
+        ]
+        with self._run_lock:  # one llama context: one generation at a time
+            stream = self._llama.create_chat_completion(
+                messages=payload,
+                stream=True,
+                max_tokens=kwargs.get("max_tokens", self.max_tokens),
+                temperature=self.temperature,
+                stop=stop,
+            )
+            try:
+                for part in stream:
+                    if cancelled.is_set():
+                        break
+                    text = part["choices"][0]["delta"].get("content") or ""
+                    if text:
+                        chunk = ChatGenerationChunk(message=AIMessageChunk(content=text))
+                        if run_manager:
+                            run_manager.on_llm_new_token(text, chunk=chunk)
+                        yield chunk
+            finally:
+                stream.close()
+
+    async def _astream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> AsyncIterator[ChatGenerationChunk]:
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue[Any] = asyncio.Queue()
+        cancelled = threading.Event()
+
+        def produce() -> None:
+            try:
+                for chunk in self._stream(messages, stop, cancelled=cancelled, **kwargs):
+                    loop.call_soon_threadsafe(queue.put_nowait, chunk)
+            except BaseException as exc:
+                loop.call_soon_threadsafe(queue.put_nowait, exc)
+            finally:
+                loop.call_soon_threadsafe(queue.put_nowait, _DONE)
+
+        worker = loop.run_in_executor(None, produce)
+        try:
+            while (item := await queue.get()) is not _DONE:
+                if isinstance(item, BaseException):
+                    raise item
+                if run_manager:
+                    await run_manager.on_llm_new_token(item.text, chunk=item)
+                yield item
+        finally:
+            # Stop at the next token; do not wait (prompt evaluation cannot be interrupted,
+            # and the next generation waits for the run lock anyway).
+            cancelled.set()
+            worker.add_done_callback(lambda _: None)
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        text = "".join(c.text for c in self._stream(messages, stop, run_manager, **kwargs))
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])

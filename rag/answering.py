@@ -1,0 +1,200 @@
+"""Grounded answers: an LCEL retrieval chain, streamed, with a confidence gate.
+
+    {question, search_query, lang, history}
+      -> assign(passages = retrieve(search_query))          Qdrant, top-k with scores
+      -> branch: confident?  assign(answer = prompt | chat model | text)
+                 otherwise   assign(answer = "")             no model call at all
+
+The chain streams: first the passages, then the answer token by token. Around it,
+:class:`GroundedAnswerer` holds back the abstention marker, applies the model timeouts,
+checks the figures against the passages and picks the citations.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from operator import itemgetter
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
+from langchain_core.output_parsers import StrOutputParser
+from langchain_core.runnables import Runnable, RunnableBranch, RunnableLambda, RunnablePassthrough
+
+from prompts import PromptLibrary, default_library
+from rag.errors import GenerationError, GenerationTimeout, RagError
+from rag.grounding import ABSTAIN_MARKER, MarkerFilter, cite, ungrounded_numbers
+from rag.store import KnowledgeStore, ScoredChunk
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerRequest:
+    question: str
+    search_query: str
+    lang: str = "ru"
+    history: Sequence[tuple[str, str]] = ()  # (role: "customer" | "bot", text)
+
+
+@dataclass(frozen=True, slots=True)
+class Retrieved:
+    passages: tuple[ScoredChunk, ...]
+    confident: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Done:
+    text: str
+    abstained: bool
+    ungrounded: frozenset[str]
+    cited: tuple[ScoredChunk, ...]
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+AnswerChunk = Retrieved | Token | Done
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerPolicy:
+    top_k: int = 4
+    min_score: float = 0.3
+    context_passages: int = 3
+    first_token_timeout_s: float = 60.0
+    total_timeout_s: float = 120.0
+
+
+class GroundedAnswerer:
+    def __init__(
+        self,
+        store: KnowledgeStore,
+        llm: BaseChatModel,
+        policy: AnswerPolicy | None = None,
+        prompts: PromptLibrary | None = None,
+    ) -> None:
+        self._store = store
+        self._llm = llm
+        self._policy = policy or AnswerPolicy()
+        self._prompts = prompts or default_library()
+        self.chain = self._build_chain()
+
+    def _build_chain(self) -> Runnable[dict[str, Any], dict[str, Any]]:
+        retrieve = RunnableLambda(self._retrieve_sync, afunc=self._retrieve)
+        generate = RunnableLambda(self._messages) | self._llm | StrOutputParser()
+        nothing: RunnableLambda[dict[str, Any], str] = RunnableLambda(lambda _: "")
+        return RunnablePassthrough.assign(
+            passages=itemgetter("search_query") | retrieve
+        ) | RunnableBranch(
+            (self._confident, RunnablePassthrough.assign(answer=generate)),
+            RunnablePassthrough.assign(answer=nothing),
+        )
+
+    async def _retrieve(self, query: str) -> list[ScoredChunk]:
+        return await asyncio.to_thread(self._retrieve_sync, query)
+
+    def _retrieve_sync(self, query: str) -> list[ScoredChunk]:
+        return self._store.search(query, self._policy.top_k)
+
+    def _confident(self, state: dict[str, Any]) -> bool:
+        passages: list[ScoredChunk] = state["passages"]
+        return bool(passages) and passages[0].score >= self._policy.min_score
+
+    def context(self, passages: Sequence[ScoredChunk]) -> list[ScoredChunk]:
+        """The passages the model sees: confident ones, best first."""
+        kept = [p for p in passages if p.score >= self._policy.min_score]
+        return kept[: self._policy.context_passages]
+
+    def _messages(self, state: dict[str, Any]) -> list[BaseMessage]:
+        lang = state["lang"]
+        history = [{"role": role, "text": text} for role, text in state["history"]]
+        return [
+            SystemMessage(self._prompts.render("system", lang, marker=ABSTAIN_MARKER)),
+            HumanMessage(
+                self._prompts.render(
+                    "answer",
+                    lang,
+                    passages=self.context(state["passages"]),
+                    history=history,
+                    question=state["question"],
+                )
+            ),
+        ]
+
+    async def astream(self, request: AnswerRequest) -> AsyncIterator[AnswerChunk]:
+        """Passages first, then safe tokens, then the verdict. Raises RagError subclasses."""
+        state = {
+            "question": request.question,
+            "search_query": request.search_query,
+            "lang": request.lang if request.lang in ("ru", "en") else "ru",
+            "history": list(request.history),
+        }
+        started = time.perf_counter()
+        timings: dict[str, float] = {}
+        passages: list[ScoredChunk] = []
+        marker = MarkerFilter()
+        stream = self.chain.astream(state).__aiter__()
+        deadline = started + self._policy.total_timeout_s
+        first_token_at: float | None = None
+        try:
+            while True:
+                budget = deadline - time.perf_counter()
+                if passages and first_token_at is None:
+                    budget = min(budget, self._policy.first_token_timeout_s)
+                try:
+                    chunk = await asyncio.wait_for(anext(stream), timeout=max(budget, 0.001))
+                except StopAsyncIteration:
+                    break
+                if "passages" in chunk:
+                    passages = chunk["passages"]
+                    timings["retrieve_s"] = time.perf_counter() - started
+                    yield Retrieved(tuple(passages), self._confident(chunk))
+                    if not self._confident(chunk):
+                        break
+                    generation_started = time.perf_counter()
+                if chunk.get("answer"):
+                    if first_token_at is None:
+                        first_token_at = time.perf_counter()
+                        timings["first_token_s"] = first_token_at - generation_started
+                    released = marker.feed(chunk["answer"])
+                    if released:
+                        yield Token(released)
+        except TimeoutError as exc:
+            raise GenerationTimeout(
+                "no first token in time" if first_token_at is None else "answer took too long"
+            ) from exc
+        except RagError:
+            raise
+        except Exception as exc:  # the model backend's own errors, translated at the boundary
+            if not passages:
+                raise RagError(f"retrieval failed: {type(exc).__name__}: {exc}") from exc
+            raise GenerationError(f"{type(exc).__name__}: {exc}") from exc
+        finally:
+            await _close(stream)
+        timings["total_s"] = time.perf_counter() - started
+        context = self.context(passages)
+        answer = marker.answer
+        yield Done(
+            text=answer,
+            abstained=marker.abstained or (bool(context) and not answer),
+            ungrounded=frozenset(ungrounded_numbers(answer, context, request.question)),
+            cited=tuple(cite(answer, context)),
+            timings=timings,
+        )
+
+
+async def _close(stream: AsyncIterator[Any]) -> None:
+    aclose = getattr(stream, "aclose", None)
+    if aclose is not None:
+        try:
+            await aclose()
+        except Exception:
+            log.debug("closing the answer stream failed", exc_info=True)

@@ -1,0 +1,91 @@
+"""Keeping generated answers honest: the abstention marker, numbers, citations."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rag.store import ScoredChunk
+
+ABSTAIN_MARKER = "NO_ANSWER"
+_THOUSANDS = re.compile(r"(?<=\d)[\s\u00a0\u202f](?=\d{3}(?!\d))")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_WORD = re.compile(r"[a-zа-яё]{4,}", re.IGNORECASE)
+
+
+class MarkerFilter:
+    """Streams text through, holding back anything that may still become the marker.
+
+    The model is told to answer only ``NO_ANSWER`` when the passages lack the answer; the
+    customer must never see that word, even half of it.
+    """
+
+    def __init__(self, marker: str = ABSTAIN_MARKER) -> None:
+        self._marker = marker.lower()
+        self._held = ""
+        self._passing = False
+        self.text = ""
+
+    def feed(self, piece: str) -> str:
+        self.text += piece
+        if self._passing:
+            return piece
+        self._held += piece
+        probe = self._held.lstrip().lower()
+        if self._marker.startswith(probe) or probe.startswith(self._marker):
+            return ""
+        self._passing = True
+        released, self._held = self._held, ""
+        return released
+
+    @property
+    def abstained(self) -> bool:
+        return self._marker in self.text.lower()
+
+    @property
+    def answer(self) -> str:
+        """The final text with any marker removed."""
+        return re.sub(re.escape(ABSTAIN_MARKER), "", self.text, flags=re.IGNORECASE).strip()
+
+
+def numbers(text: str) -> set[str]:
+    """Figures in a text, normalised: «30 000» -> 30000, «14,5» -> 14.5."""
+    return {n.replace(",", ".") for n in _NUMBER.findall(_THOUSANDS.sub("", text))}
+
+
+def ungrounded_numbers(answer: str, passages: Sequence[ScoredChunk], question: str) -> set[str]:
+    """Figures the answer states that no passage (nor the question) contains.
+
+    Single digits are ignored: they are list numbering and «1–3 дня» more often than facts.
+    """
+    allowed = numbers(question)
+    for passage in passages:
+        allowed |= numbers(f"{passage.title} {passage.section or ''} {passage.text}")
+    return {n for n in numbers(answer) - allowed if len(n.split(".")[0]) > 1}
+
+
+def _stems(text: str) -> set[str]:
+    return {w.lower()[:5] for w in _WORD.findall(text)}
+
+
+def cite(answer: str, passages: Sequence[ScoredChunk], limit: int = 2) -> list[ScoredChunk]:
+    """The passages the answer draws on: most shared words and figures, best first."""
+    if not passages:
+        return []
+    answer_terms = _stems(answer) | numbers(answer)
+    scored = []
+    for rank, passage in enumerate(passages):
+        terms = _stems(passage.text) | numbers(passage.text)
+        scored.append((len(answer_terms & terms), -rank, passage))
+    scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
+    best = scored[0][0]
+    chosen: list[ScoredChunk] = []
+    seen: set[str] = set()
+    for overlap, _, passage in scored:
+        if passage.doc_id in seen or (best and overlap < best / 2):
+            continue
+        seen.add(passage.doc_id)
+        chosen.append(passage)
+        if len(chosen) == limit:
+            break
+    return chosen

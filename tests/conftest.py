@@ -1,0 +1,61 @@
+"""Shared fixtures: real models from the user-level cache, isolated data directories."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from bot.settings import Settings, load_settings
+from integrations.llm.catalog import MODELS
+from integrations.llm.fetch import fetch_model
+
+ROOT = Path(__file__).resolve().parents[1]
+KB_DIR = ROOT / "examples" / "kb"
+CASES = ROOT / "examples" / "eval" / "cases.yaml"
+TEST_MODEL = "qwen2.5-coder-0.5b"
+
+
+def cache_dir() -> Path:
+    return Settings().cache_dir
+
+
+@pytest.fixture(scope="session")
+def test_gguf() -> Path:
+    """The small real model the suite runs on (fetched once into the user cache)."""
+    return fetch_model(MODELS[TEST_MODEL], cache_dir())
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No PERIMETER_* from the developer's shell or a .env file leaks into a test."""
+    for name in list(os.environ):
+        if name.startswith("PERIMETER_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+
+
+def make_settings(tmp_path: Path, gguf: Path | None = None, **env: str) -> Settings:
+    """Settings for an isolated test instance: its own data dir, SQLite and local Qdrant."""
+    overrides: dict[str, object] = {
+        "data_dir": tmp_path / "data",
+        "kb_dir": KB_DIR,
+        "llm": {
+            "backend": "llamacpp",
+            "gguf_path": gguf,
+            "max_tokens": 96,
+            "first_token_timeout_s": 120,
+            "timeout_s": 240,
+        },
+    }
+    overrides.update(env)
+    return load_settings(**overrides)
+
+
+@pytest.fixture
+def postgres_url() -> str:
+    url = os.environ.get("PERIMETER_TEST_POSTGRES_URL")
+    if not url:
+        pytest.skip("PERIMETER_TEST_POSTGRES_URL not set (.ci/run starts PostgreSQL and sets it)")
+    return url

@@ -1,0 +1,90 @@
+"""Start the real product as a separate process (`perimeter serve`) for end-to-end tests."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from tests.conftest import KB_DIR
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class RunningServer:
+    base_url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+    data_dir: Path
+
+    @property
+    def ws_url(self) -> str:
+        return self.base_url.replace("http://", "ws://") + "/ws/chat"
+
+    def log_text(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+def server_env(data_dir: Path, **settings: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PERIMETER_")}
+    env.update(
+        PERIMETER_DATA_DIR=str(data_dir),
+        PERIMETER_KB_DIR=str(KB_DIR),
+        PERIMETER_LOG_LEVEL="INFO",
+        **{f"PERIMETER_{k.upper()}": v for k, v in settings.items()},
+    )
+    return env
+
+
+@contextmanager
+def perimeter_server(
+    data_dir: Path, *, startup_s: float = 180, **settings: str
+) -> Iterator[RunningServer]:
+    """``perimeter serve`` on a free loopback port; settings as ``llm__backend="ollama"``."""
+    port = free_port()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    log = data_dir / f"server-{port}.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=server_env(data_dir, **settings),
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    server = RunningServer(f"http://127.0.0.1:{port}", process, log, data_dir)
+    try:
+        deadline = time.monotonic() + startup_s
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"server exited {process.returncode}:\n{server.log_text()}")
+            try:
+                if httpx.get(f"{server.base_url}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.5)
+        else:
+            raise RuntimeError(f"server not up in {startup_s}s:\n{server.log_text()}")
+        yield server
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()

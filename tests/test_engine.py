@@ -1,0 +1,193 @@
+"""DialogueEngine over fakes: routing, handoffs, storage order, history, bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.dialogue.engine import DialogueEngine, EnginePolicy
+from bot.dialogue.errors import (
+    ConversationNotFound,
+    InvalidMessage,
+    KnowledgeUnavailable,
+    ModelUnavailable,
+)
+from bot.dialogue.models import (
+    Channel,
+    HandoffReason,
+    IncomingMessage,
+    KnowledgeQuestion,
+    Role,
+    Route,
+)
+from bot.storage import MemoryConversationStore
+from prompts import default_library
+from tests.fakes import FakeKnowledgeBase, RecordingSink
+
+
+def make_engine(
+    kb: FakeKnowledgeBase | None = None, **policy: int
+) -> tuple[DialogueEngine, MemoryConversationStore, FakeKnowledgeBase]:
+    store = MemoryConversationStore()
+    knowledge = kb or FakeKnowledgeBase()
+    engine = DialogueEngine(store, knowledge, default_library(), EnginePolicy(**policy))
+    return engine, store, knowledge
+
+
+async def say(engine: DialogueEngine, conversation_id: str, text: str) -> RecordingSink:
+    sink = RecordingSink()
+    await engine.handle(IncomingMessage(conversation_id, text), sink)
+    return sink
+
+
+async def test_knowledge_answer_streams_and_cites() -> None:
+    engine, store, _ = make_engine()
+    conversation = await engine.start_conversation()
+    sink = await say(engine, conversation.id, "Сколько стоит обслуживание карты?")
+    reply = sink.replies[0]
+    assert reply.route is Route.ANSWER
+    assert "99" in reply.text
+    assert [s.doc_id for s in reply.sources] == ["cards-debit-fees"]
+    assert "".join(sink.tokens).strip() == reply.text
+    stored = await store.list_messages(conversation.id)
+    assert [m.role for m in stored] == [Role.CUSTOMER, Role.BOT]
+    assert stored[1].sources == reply.sources
+    assert reply.message_id == stored[1].id
+
+
+async def test_customer_message_is_stored_before_processing() -> None:
+    store_seen: list[int] = []
+    engine, store, kb = make_engine()
+    conversation = await engine.start_conversation()
+
+    def check(_: KnowledgeQuestion) -> None:
+        store_seen.append(len(store._messages[conversation.id]))
+
+    kb.on_answer = check
+    sink = await say(engine, conversation.id, "Сколько стоит карта?")
+    assert store_seen == [1]
+    assert sink.accepted_ids == [(await store.list_messages(conversation.id))[0].id]
+
+
+@pytest.mark.parametrize(
+    ("text", "route", "fragment"),
+    [
+        ("Привет!", Route.SMALLTALK, "Здравствуйте"),
+        ("hello", Route.SMALLTALK, "Hello"),
+        ("спасибо", Route.SMALLTALK, "Пожалуйста"),
+        ("Напиши стихотворение про осень", Route.OUT_OF_SCOPE, "только с вопросами"),
+        ("What will the weather be tomorrow?", Route.OUT_OF_SCOPE, "only help"),
+    ],
+)
+async def test_smalltalk_and_out_of_scope_skip_the_knowledge_base(
+    text: str, route: Route, fragment: str
+) -> None:
+    engine, _, kb = make_engine()
+    conversation = await engine.start_conversation()
+    sink = await say(engine, conversation.id, text)
+    assert sink.replies[0].route is route
+    assert fragment in sink.replies[0].text
+    assert kb.questions == []
+
+
+async def test_human_request_is_a_stored_handoff() -> None:
+    engine, store, kb = make_engine()
+    conversation = await engine.start_conversation()
+    sink = await say(engine, conversation.id, "Позовите оператора, пожалуйста")
+    assert sink.replies[0].route is Route.HANDOFF
+    assert sink.replies[0].handoff is HandoffReason.CUSTOMER_REQUEST
+    assert "оператор" in sink.replies[0].text
+    handoffs = await store.list_handoffs(conversation.id)
+    assert [h.reason for h in handoffs] == [HandoffReason.CUSTOMER_REQUEST]
+    assert "Позовите оператора" in handoffs[0].summary
+    assert kb.questions == []
+
+
+@pytest.mark.parametrize(
+    ("kb", "reason"),
+    [
+        (FakeKnowledgeBase(confident=False), HandoffReason.LOW_CONFIDENCE),
+        (FakeKnowledgeBase(abstain=True), HandoffReason.MODEL_ABSTAINED),
+        (FakeKnowledgeBase(grounded=False), HandoffReason.UNGROUNDED_ANSWER),
+        (FakeKnowledgeBase(fail=ModelUnavailable), HandoffReason.MODEL_UNAVAILABLE),
+        (FakeKnowledgeBase(fail=KnowledgeUnavailable), HandoffReason.KNOWLEDGE_UNAVAILABLE),
+    ],
+    ids=lambda v: getattr(v, "value", ""),
+)
+async def test_not_sure_means_handoff(kb: FakeKnowledgeBase, reason: HandoffReason) -> None:
+    engine, store, _ = make_engine(kb)
+    conversation = await engine.start_conversation()
+    sink = await say(engine, conversation.id, "Можно ли открыть вклад в палладии?")
+    reply = sink.replies[0]
+    assert reply.route is Route.HANDOFF
+    assert reply.handoff is reason
+    assert reply.sources == ()
+    assert "оператор" in reply.text
+    assert [h.reason for h in await store.list_handoffs(conversation.id)] == [reason]
+    assert len(await store.list_messages(conversation.id)) == 2
+
+
+async def test_model_failure_is_told_plainly() -> None:
+    engine, _, _ = make_engine(FakeKnowledgeBase(fail=ModelUnavailable))
+    conversation = await engine.start_conversation()
+    sink = await say(engine, conversation.id, "Сколько стоит карта?")
+    assert "временно недоступен" in sink.replies[0].text
+    assert "Traceback" not in sink.replies[0].text
+
+
+async def test_follow_up_is_searched_in_context_and_history_passed() -> None:
+    engine, _, kb = make_engine()
+    conversation = await engine.start_conversation()
+    await say(engine, conversation.id, "Сколько стоит обслуживание дебетовой карты?")
+    await say(engine, conversation.id, "а для пенсионеров?")
+    follow_up = kb.questions[-1]
+    assert follow_up.text == "а для пенсионеров?"
+    assert "дебетовой карты" in follow_up.search_query
+    assert [t.role for t in follow_up.history] == [Role.CUSTOMER, Role.BOT]
+
+
+async def test_standalone_question_is_searched_as_is() -> None:
+    engine, _, kb = make_engine()
+    conversation = await engine.start_conversation()
+    await say(engine, conversation.id, "Сколько стоит обслуживание дебетовой карты?")
+    await say(engine, conversation.id, "Какой лимит переводов по СБП в месяц?")
+    assert kb.questions[-1].search_query == "Какой лимит переводов по СБП в месяц?"
+
+
+async def test_english_question_gets_english_texts() -> None:
+    engine, _, _ = make_engine(FakeKnowledgeBase(confident=False))
+    conversation = await engine.start_conversation()
+    sink = await say(engine, conversation.id, "Do you sell gold bars?")
+    assert "operator" in sink.replies[0].text
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"), [("", "empty"), ("   \n", "empty"), ("я" * 4001, "too_long")]
+)
+async def test_invalid_messages_are_rejected_unstored(text: str, reason: str) -> None:
+    engine, store, _ = make_engine()
+    conversation = await engine.start_conversation()
+    with pytest.raises(InvalidMessage) as caught:
+        await say(engine, conversation.id, text)
+    assert caught.value.reason == reason
+    assert await store.list_messages(conversation.id) == []
+
+
+async def test_unknown_conversation() -> None:
+    engine, _, _ = make_engine()
+    with pytest.raises(ConversationNotFound):
+        await say(engine, "no-such-conversation", "Привет")
+
+
+async def test_conversations_are_separate() -> None:
+    engine, store, _ = make_engine()
+    first = await engine.start_conversation(Channel.WEBCHAT)
+    second = await engine.start_conversation(Channel.WEBCHAT)
+    await say(engine, first.id, "Привет")
+    assert await store.list_messages(second.id) == []
+
+
+async def test_control_characters_are_dropped_and_the_rest_stored() -> None:
+    engine, store, _ = make_engine()
+    conversation = await engine.start_conversation()
+    await say(engine, conversation.id, "Привет\x00\x07!")
+    assert (await store.list_messages(conversation.id))[0].text == "Привет!"

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from rag.grounding import MarkerFilter, cite, numbers, ungrounded_numbers
+from rag.store import ScoredChunk
+
+
+def chunk(doc_id: str, text: str, score: float = 0.6) -> ScoredChunk:
+    return ScoredChunk(doc_id, doc_id, None, text, "ru", score)
+
+
+def feed_all(pieces: list[str]) -> tuple[str, MarkerFilter]:
+    marker = MarkerFilter()
+    return "".join(marker.feed(p) for p in pieces), marker
+
+
+def test_marker_is_never_shown() -> None:
+    shown, marker = feed_all(["NO", "_ANS", "WER"])
+    assert shown == ""
+    assert marker.abstained
+    assert marker.answer == ""
+
+
+def test_marker_with_leading_space_is_held() -> None:
+    shown, marker = feed_all([" ", "NO_", "ANSWER", "\n"])
+    assert shown == ""
+    assert marker.abstained
+
+
+def test_ordinary_answer_streams_through() -> None:
+    shown, marker = feed_all(["Обслуживание", " стоит", " 99 ₽."])
+    assert shown == "Обслуживание стоит 99 ₽."
+    assert not marker.abstained
+
+
+def test_answer_starting_like_the_marker_is_released() -> None:
+    shown, marker = feed_all(["No", " fee applies."])
+    assert shown == "No fee applies."
+    assert not marker.abstained
+
+
+def test_marker_after_text_counts_as_abstention() -> None:
+    _, marker = feed_all(["Не знаю. ", "NO_ANSWER"])
+    assert marker.abstained
+    assert marker.answer == "Не знаю."
+
+
+def test_numbers_are_normalised() -> None:
+    assert numbers("от 30 000 ₽ и 14,5% и 1 400 000") == {"30000", "14.5", "1400000"}
+
+
+def test_invented_figures_are_caught() -> None:
+    passages = [chunk("fees", "Классика — 99 ₽ в месяц, бесплатно при остатке от 30 000 ₽.")]
+    assert ungrounded_numbers("Стоит 99 ₽, бесплатно от 30000 ₽.", passages, "") == set()
+    assert ungrounded_numbers("Стоит 149 ₽ в месяц.", passages, "") == {"149"}
+    assert ungrounded_numbers("Шаг 1: откройте приложение.", passages, "") == set()
+    assert ungrounded_numbers("Для суммы 5000 ₽ — 99 ₽.", passages, "а если 5000?") == set()
+
+
+def test_citations_prefer_the_passage_the_answer_uses() -> None:
+    passages = [
+        chunk("sbp", "Переводы по СБП бесплатны до 100 000 ₽ в месяц.", 0.7),
+        chunk("fees", "Обслуживание карты Классика стоит 99 ₽ в месяц.", 0.6),
+    ]
+    cited = cite("Обслуживание карты Классика стоит 99 ₽.", passages)
+    assert cited[0].doc_id == "fees"
+    assert cite("", []) == []

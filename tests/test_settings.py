@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.settings import LLMBackend, SettingsError, load_settings
+
+pytestmark = pytest.mark.usefixtures("clean_env")
+
+
+def test_defaults_are_the_embedded_setup() -> None:
+    settings = load_settings()
+    assert settings.data_dir == Path("var")
+    assert settings.llm.backend is LLMBackend.AUTO
+    assert settings.qdrant.url is None
+    assert settings.database_url.startswith("sqlite+aiosqlite:///")
+    assert settings.database_url.endswith("var/perimeter.db")
+    assert settings.http.port == 8080
+
+
+def test_nested_sections_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PERIMETER_LLM__BACKEND", "ollama")
+    monkeypatch.setenv("PERIMETER_LLM__OLLAMA_HOST", "http://127.0.0.1:11434")
+    monkeypatch.setenv("PERIMETER_RETRIEVAL__TOP_K", "7")
+    settings = load_settings()
+    assert settings.llm.backend is LLMBackend.OLLAMA
+    assert settings.llm.ollama_host == "http://127.0.0.1:11434"
+    assert settings.retrieval.top_k == 7
+
+
+def test_dotenv_file_is_read(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("PERIMETER_DATA_DIR=/srv/perimeter\nPERIMETER_HTTP__PORT=9000\n")
+    settings = load_settings()
+    assert settings.data_dir == Path("/srv/perimeter")
+    assert settings.http.port == 9000
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("PERIMETER_HTTP__PORT", "99999"),
+        ("PERIMETER_LLM__BACKEND", "gpt5"),
+        ("PERIMETER_RETRIEVAL__MIN_SCORE", "high"),
+        ("PERIMETER_DATABASE__URL", "postgresql://user:pw@db/x"),
+    ],
+)
+def test_invalid_setting_fails_naming_it(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    assert name in str(caught.value)
+
+
+def test_error_never_echoes_a_credential(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PERIMETER_DATABASE__URL", "mysql://bank:S3cr3t-pw@db/x")
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    assert "S3cr3t-pw" not in str(caught.value)
+
+
+def test_cli_reports_invalid_settings_and_exits_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from bot.cli import app
+
+    monkeypatch.setenv("PERIMETER_HTTP__PORT", "not-a-port")
+    result = CliRunner().invoke(app, ["db", "upgrade"])
+    assert result.exit_code == 2
+    assert "PERIMETER_HTTP__PORT" in result.output

@@ -1,0 +1,103 @@
+"""One contract suite for every ConversationStore: in-memory, SQLite file, PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import inspect
+
+from bot.dialogue.models import (
+    Channel,
+    HandoffReason,
+    HandoffRequest,
+    Role,
+    Route,
+    SourceRef,
+)
+from bot.storage import MemoryConversationStore, SqlConversationStore, create_engine
+from bot.storage.migrate import alembic_config, upgrade_database
+
+
+async def _fresh_sql_store(url: str) -> SqlConversationStore:
+    from alembic import command
+
+    await asyncio.to_thread(command.downgrade, alembic_config(url), "base")
+    await upgrade_database(url)
+    return SqlConversationStore(create_engine(url))
+
+
+@pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Any]:
+    if request.param == "memory":
+        yield MemoryConversationStore()
+        return
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path / 'perimeter.db'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+    sql = await _fresh_sql_store(url)
+    yield sql
+    await sql.close()
+
+
+async def test_conversation_round_trip(store: Any) -> None:
+    created = await store.create_conversation(Channel.WEBCHAT, "ru")
+    loaded = await store.get_conversation(created.id)
+    assert loaded == created
+    assert await store.get_conversation("missing") is None
+    assert len(created.id) >= 20  # unguessable: the id is the web customer's key
+
+
+async def test_messages_keep_order_sources_and_limit(store: Any) -> None:
+    conversation = await store.create_conversation(Channel.WEBCHAT)
+    source = SourceRef("cards-debit-fees", "Обслуживание карт", "Стоимость")
+    for i in range(5):
+        await store.add_message(conversation.id, Role.CUSTOMER, f"вопрос {i}")
+        await store.add_message(
+            conversation.id, Role.BOT, f"ответ {i}", route=Route.ANSWER, sources=[source]
+        )
+    messages = await store.list_messages(conversation.id)
+    assert [m.text for m in messages[:2]] == ["вопрос 0", "ответ 0"]
+    assert messages[1].sources == (source,)
+    assert messages[1].route is Route.ANSWER
+    last = await store.list_messages(conversation.id, limit=3)
+    assert [m.text for m in last] == ["ответ 3", "вопрос 4", "ответ 4"]
+    assert await store.list_messages(conversation.id, limit=0) == []
+    assert all(m.created_at.tzinfo is not None for m in messages)
+
+
+async def test_long_unicode_text_is_kept_exactly(store: Any) -> None:
+    conversation = await store.create_conversation(Channel.WEBCHAT)
+    text = "Ёжик 🦔 «кавычки»\n\tи перевод строки " + "я" * 19_000
+    saved = await store.add_message(conversation.id, Role.CUSTOMER, text)
+    assert (await store.list_messages(conversation.id))[0].text == text
+    assert saved.text == text
+
+
+async def test_handoff_requests(store: Any) -> None:
+    conversation = await store.create_conversation(Channel.WEBCHAT)
+    trigger = await store.add_message(conversation.id, Role.CUSTOMER, "позовите человека")
+    request = HandoffRequest(
+        conversation.id,
+        HandoffReason.CUSTOMER_REQUEST,
+        "- позовите человека",
+        trigger.id,
+        (SourceRef("a", "A", None),),
+    )
+    assert await store.add_handoff(request)
+    assert await store.list_handoffs(conversation.id) == [request]
+
+
+async def test_migrations_create_the_schema(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'nested' / 'db.sqlite'}"
+    await upgrade_database(url)
+    await upgrade_database(url)  # idempotent
+    engine = create_engine(url)
+    async with engine.connect() as connection:
+        tables = await connection.run_sync(lambda c: set(inspect(c).get_table_names()))
+    await engine.dispose()
+    assert {"conversations", "messages", "handoff_requests", "alembic_version"} <= tables
