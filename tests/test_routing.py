@@ -26,6 +26,8 @@ from bot.dialogue.routing import Intent, is_follow_up, route_message
         ("привет, сколько стоит перевод по СБП?", Intent.KNOWLEDGE),
         ("спасибо, а какой лимит по карте?", Intent.KNOWLEDGE),
         ("рецепт успеха: какой процент по вкладу?", Intent.KNOWLEDGE),
+        ("какой счет в матче спартак цска", Intent.OUT_OF_SCOPE),
+        ("как открыть счёт в рублях?", Intent.KNOWLEDGE),
     ],
 )
 def test_routes(text: str, intent: Intent) -> None:

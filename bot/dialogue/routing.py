@@ -46,7 +46,7 @@ _OUT_OF_SCOPE = _rx(
     r"\bpresident\b|\bpolitic\w*|\bfootball\b|\bsoccer\b|\bmatch score\b|\bhoroscope\b|\bmovie\b",
 )
 _BANKING = _rx(
-    r"карт|счёт|счет|вклад|депозит|кредит|ипотек|перевод|платеж|платёж|комисси|банк|банкомат|"
+    r"карт|вклад|депозит|кредит|ипотек|перевод|платеж|платёж|комисси|банк|банкомат|"
     r"тариф|процент|ставк|кэшбэк|приложени|отделени|выписк|справк",
     r"card|account|deposit|loan|mortgage|transfer|payment|fee|bank|atm|rate|app\b|branch|swift",
 )

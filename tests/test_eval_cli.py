@@ -1,0 +1,173 @@
+"""`perimeter eval`: the real engine on real cases; malformed input names the case."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.evaluation.cases import CaseFileError, load_cases
+from tests.conftest import CASES, KB_DIR
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("PERIMETER_")}
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        capture_output=True,
+        text=True,
+        env={**base, **(env or {})},
+        timeout=900,
+        check=False,
+    )
+
+
+def test_shipped_cases_are_valid_and_cover_the_kinds() -> None:
+    cases = load_cases(CASES)
+    assert len(cases) >= 40
+    routes = {c.expect.route for c in cases}
+    assert {"answer", "handoff", "smalltalk", "out_of_scope"} <= routes
+    assert any(c.turns for c in cases), "follow-ups"
+    assert sum(1 for c in cases if c.text and c.text.isascii()) >= 4, "English"
+    kb_ids = {p.stem for p in KB_DIR.glob("*.md")}
+    for case in cases:
+        assert set(case.expect.sources) <= kb_ids, case.id
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            "- id: a\n  text: hi\n  turns: [x]\n  customer: null\n  expect: {route: smalltalk}",
+            "case #1 (a)",
+        ),
+        (
+            "- id: ok\n  text: hi\n  expect: {route: smalltalk}\n- id: bad\n  text: x\n"
+            "  expect: {route: teleport}",
+            "case #2 (bad)",
+        ),
+        ("- id: a\n  text: hi\n  expect: {route: smalltalk, colour: red}", "colour"),
+        ("{not: a list}", "expected a list"),
+        ("- id: a\n  text: [unclosed", "not valid YAML"),
+    ],
+)
+def test_malformed_cases_name_the_case(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "cases.yaml"
+    path.write_text(content)
+    with pytest.raises(CaseFileError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        load_cases(path)
+
+
+def test_cli_rejects_malformed_cases_with_exit_2(tmp_path: Path) -> None:
+    path = tmp_path / "cases.yaml"
+    path.write_text("- id: x\n  expect: {route: answer}\n")
+    result = run_cli("eval", str(path), "--kb", str(KB_DIR))
+    assert result.returncode == 2
+    assert "case #1 (x)" in result.stderr
+
+
+@pytest.mark.llm
+def test_eval_runs_the_real_engine_and_writes_json(tmp_path: Path, test_gguf: Path) -> None:
+    cases = [
+        {
+            "id": "fees",
+            "text": "Сколько стоит обслуживание дебетовой карты?",
+            "customer": None,
+            "expect": {
+                "route": "answer",
+                "action": None,
+                "sources": ["cards-debit-fees"],
+                "contains": ["99"],
+                "not_contains": [],
+            },
+        },
+        {
+            "id": "hello",
+            "text": "Привет!",
+            "customer": None,
+            "expect": {
+                "route": "smalltalk",
+                "action": None,
+                "sources": [],
+                "contains": [],
+                "not_contains": [],
+            },
+        },
+        {
+            "id": "human",
+            "turns": ["Привет", "позовите оператора"],
+            "customer": None,
+            "expect": {
+                "route": "handoff",
+                "action": None,
+                "sources": [],
+                "contains": [],
+                "not_contains": [],
+            },
+        },
+        {
+            "id": "balance",
+            "text": "какой у меня баланс?",
+            "customer": "c-2001",
+            "expect": {
+                "route": "action",
+                "action": "check_balance",
+                "sources": [],
+                "contains": [],
+                "not_contains": [],
+            },
+        },
+    ]
+    cases_file = tmp_path / "cases.yaml"
+    cases_file.write_text(yaml.safe_dump(cases, allow_unicode=True))
+    out = tmp_path / "out.json"
+    result = run_cli(
+        "eval",
+        str(cases_file),
+        "--kb",
+        str(KB_DIR),
+        "--json",
+        str(out),
+        env={
+            "PERIMETER_LLM__BACKEND": "llamacpp",
+            "PERIMETER_LLM__GGUF_PATH": str(test_gguf),
+            "PERIMETER_LLM__MAX_TOKENS": "64",
+            "PERIMETER_DATA_DIR": str(tmp_path / "unused"),
+        },
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    report = json.loads(out.read_text())
+    by_id = {c["id"]: c for c in report["cases"]}
+    assert set(by_id["fees"]) == {
+        "id",
+        "passed",
+        "route",
+        "action",
+        "expected_route",
+        "sources",
+        "reply",
+        "latency_ms",
+        "failures",
+    }
+    assert by_id["hello"]["passed"] and by_id["human"]["passed"]
+    assert by_id["fees"]["route"] == "answer"
+    assert "cards-debit-fees" in by_id["fees"]["sources"]
+    assert not by_id["balance"]["passed"]  # account actions arrive with a later issue
+    summary = report["summary"]
+    assert summary["total"] == 4
+    assert summary["handoff_recall"] == 1.0
+    assert 0 < summary["latency_p50_ms"] <= summary["latency_p95_ms"]
+    assert set(summary) >= {
+        "route_accuracy",
+        "source_hit_rate",
+        "contains_rate",
+        "handoff_precision",
+        "containment_rate",
+    }
+    assert "summary:" in result.stdout and "fees" in result.stdout
+    assert not (tmp_path / "unused" / "qdrant").exists(), "eval indexes into a fresh store"
