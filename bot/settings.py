@@ -99,6 +99,11 @@ class LLMSettings(BaseModel):
 
 class RetrievalSettings(BaseModel):
     top_k: Annotated[int, Field(ge=1, le=20)] = 4
+    context_passages: Annotated[int, Field(ge=1, le=10)] = Field(
+        default=2,
+        description="How many confident passages the model reads. Each adds ~250 prompt tokens:"
+        " on a CPU, time to first token grows with it.",
+    )
     min_score: Annotated[float, Field(ge=-1, le=1)] = Field(
         default=0.30,
         description="Cosine similarity of the best passage below which the bot does not answer"

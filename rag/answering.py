@@ -68,7 +68,7 @@ AnswerChunk = Retrieved | Token | Done
 class AnswerPolicy:
     top_k: int = 4
     min_score: float = 0.3
-    context_passages: int = 3
+    context_passages: int = 2
     first_token_timeout_s: float = 60.0
     total_timeout_s: float = 120.0
 
@@ -125,6 +125,7 @@ class GroundedAnswerer:
                     passages=self.context(state["passages"]),
                     history=history,
                     question=state["question"],
+                    marker=ABSTAIN_MARKER,
                 )
             ),
         ]

@@ -51,6 +51,19 @@ def server_env(data_dir: Path, **settings: str) -> dict[str, str]:
 
 
 @contextmanager
+def embedded_llm_server(data_dir: Path, gguf: Path) -> Iterator[RunningServer]:
+    """The product on its embedded defaults with the small test model, greedy decoding."""
+    with perimeter_server(
+        data_dir,
+        llm__backend="llamacpp",
+        llm__gguf_path=str(gguf),
+        llm__max_tokens="64",
+        llm__temperature="0",
+    ) as running:
+        yield running
+
+
+@contextmanager
 def perimeter_server(
     data_dir: Path, *, startup_s: float = 180, **settings: str
 ) -> Iterator[RunningServer]:

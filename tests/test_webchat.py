@@ -16,21 +16,20 @@ import websockets
 
 from tests.conftest import KB_DIR
 from tests.doubles.ollama_server import OllamaDoubleConfig, run_ollama_double
-from tests.servers import RunningServer, free_port, perimeter_server, server_env
+from tests.servers import (
+    RunningServer,
+    embedded_llm_server,
+    free_port,
+    perimeter_server,
+    server_env,
+)
 
 pytestmark = pytest.mark.llm
 
 
 @pytest.fixture(scope="module")
 def server(test_gguf: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
-    data = tmp_path_factory.mktemp("webchat")
-    with perimeter_server(
-        data,
-        llm__backend="llamacpp",
-        llm__gguf_path=str(test_gguf),
-        llm__max_tokens="64",
-        llm__temperature="0",
-    ) as running:
+    with embedded_llm_server(tmp_path_factory.mktemp("webchat"), test_gguf) as running:
         yield running
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests.servers import RunningServer, perimeter_server
+from tests.servers import RunningServer, embedded_llm_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.llm]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -28,13 +28,7 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="module")
 def server(test_gguf: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
-    with perimeter_server(
-        tmp_path_factory.mktemp("widget"),
-        llm__backend="llamacpp",
-        llm__gguf_path=str(test_gguf),
-        llm__max_tokens="64",
-        llm__temperature="0",
-    ) as running:
+    with embedded_llm_server(tmp_path_factory.mktemp("widget"), test_gguf) as running:
         yield running
 
 

@@ -1,0 +1,237 @@
+"""Latency figures, measured side by side in one run (medians; the machine is shared).
+
+    python benchmarks/latency.py [--gguf PATH] [--rounds 3]
+
+1. Time to first token in the web chat (a real `perimeter serve`, over a real WebSocket)
+   against llama.cpp's own time to first token for the same prompt (same GGUF, same
+   passages, called directly), alternating question by question.
+2. Engine overhead per message excluding generation: the real engine, SQLite, embeddings and
+   Qdrant, with a chat model that answers instantly.
+3. Ingestion chunks/s on the sample KB and on 10,000 chunks.
+4. Retrieval latency p50/p95 on the sample KB and on 10,000 chunks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from langchain_core.messages import AIMessage  # noqa: E402
+
+from bot.settings import Settings  # noqa: E402
+from integrations.llm.catalog import MODELS  # noqa: E402
+from integrations.llm.fetch import model_path  # noqa: E402
+from rag.answering import AnswerPolicy, GroundedAnswerer  # noqa: E402
+from rag.chunking import Chunk  # noqa: E402
+from rag.embeddings import UniversalSentenceEncoderEmbeddings  # noqa: E402
+from rag.ingest import Ingestor  # noqa: E402
+from rag.store import KnowledgeStore, open_client  # noqa: E402
+
+KB = ROOT / "examples" / "kb"
+QUESTIONS = [
+    "Сколько стоит обслуживание дебетовой карты?",
+    "Какой лимит переводов по СБП в месяц?",
+    "Что делать, если потерял карту?",
+    "Какая ставка по вкладу Надёжный?",
+    "How much does a SWIFT transfer cost?",
+]
+
+
+def pct(values: list[float], q: int) -> float:
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
+def fmt(values: list[float]) -> str:
+    return f"p50 {pct(values, 50):8.1f}  p95 {pct(values, 95):8.1f}  (n={len(values)})"
+
+
+async def ws_first_token(url: str, question: str) -> float:
+    import websockets
+
+    async with websockets.connect(url) as ws:
+        await ws.recv()  # conversation
+        started = time.perf_counter()
+        await ws.send(json.dumps({"type": "message", "text": question}))
+        first: float | None = None
+        while True:
+            frame = json.loads(await ws.recv())
+            if frame["type"] == "token" and first is None:
+                first = time.perf_counter() - started
+            if frame["type"] in ("reply", "error"):
+                return first if first is not None else float("nan")
+
+
+def direct_first_token(llama: Any, answerer: GroundedAnswerer, question: str) -> float:
+    passages = answerer.context(answerer._retrieve_sync(question))
+    messages = answerer._messages(
+        {
+            "lang": "en" if question.isascii() else "ru",
+            "history": [],
+            "passages": passages,
+            "question": question,
+        }
+    )
+    payload = [
+        {"role": {"system": "system", "human": "user"}[m.type], "content": str(m.content)}
+        for m in messages
+    ]
+    started = time.perf_counter()
+    for part in llama.create_chat_completion(
+        messages=payload, stream=True, max_tokens=8, temperature=0.1
+    ):
+        if part["choices"][0]["delta"].get("content"):
+            return time.perf_counter() - started
+    return float("nan")
+
+
+def time_to_first_token(gguf: Path, rounds: int, store: KnowledgeStore) -> None:
+    from llama_cpp import Llama
+
+    from tests.servers import perimeter_server
+
+    answerer = GroundedAnswerer(store, _instant_model())
+    web: list[float] = []
+    direct: list[float] = []
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        perimeter_server(
+            Path(tmp),
+            llm__backend="llamacpp",
+            llm__gguf_path=str(gguf),
+            llm__max_tokens="8",
+            log_level="WARNING",
+        ) as server,
+    ):
+        llama = Llama(model_path=str(gguf), n_ctx=4096, verbose=False)
+        for _ in range(rounds):
+            for question in QUESTIONS:
+                web.append(asyncio.run(ws_first_token(server.ws_url, question)) * 1000)
+                direct.append(direct_first_token(llama, answerer, question) * 1000)
+        del llama
+    web = [v for v in web if v == v]
+    ratio = statistics.median(web) / statistics.median(direct)
+    print(f"time to first token, web chat (ms)   {fmt(web)}")
+    print(f"time to first token, llama.cpp (ms)  {fmt(direct)}")
+    print(f"  web / llama.cpp median ratio       {ratio:.2f}")
+
+
+def _instant_model() -> Any:
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+
+    class Endless:
+        def __iter__(self) -> Any:
+            return self
+
+        def __next__(self) -> AIMessage:
+            return AIMessage(content="Обслуживание карты стоит 99 ₽ в месяц.")
+
+    return GenericFakeChatModel(messages=Endless())
+
+
+async def engine_overhead(rounds: int) -> None:
+    from bot.dialogue.engine import DialogueEngine
+    from bot.dialogue.models import IncomingMessage
+    from bot.evaluation.runner import _NullSink
+    from bot.knowledge import RagKnowledgeBase
+    from bot.storage import SqlConversationStore, create_engine, upgrade_database
+    from prompts import default_library
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite+aiosqlite:///{tmp}/bench.db"
+        await upgrade_database(url)
+        store = SqlConversationStore(create_engine(url))
+        knowledge = KnowledgeStore(
+            open_client(url=None, path=Path(tmp) / "q"), "kb", UniversalSentenceEncoderEmbeddings()
+        )
+        Ingestor(knowledge).ingest_dir(KB)
+        answerer = GroundedAnswerer(knowledge, _instant_model(), AnswerPolicy())
+        engine = DialogueEngine(store, RagKnowledgeBase(answerer), default_library())
+        timings: list[float] = []
+        for i in range(rounds * 10):
+            conversation = await engine.start_conversation()
+            started = time.perf_counter()
+            await engine.handle(
+                IncomingMessage(conversation.id, QUESTIONS[i % len(QUESTIONS)]), _NullSink()
+            )
+            timings.append((time.perf_counter() - started) * 1000)
+        await store.close()
+        knowledge.close()
+    print(f"engine overhead per message, no generation (ms)  {fmt(timings[5:])}")
+
+
+def synthetic_chunks(n: int) -> list[Chunk]:
+    base = [p.read_text(encoding="utf-8").split("\n## ") for p in sorted(KB.glob("*.md"))]
+    sections = [s for doc in base for s in doc[1:]]
+    return [
+        Chunk(
+            f"synthetic-{i // 10}",
+            i % 10,
+            f"Документ {i // 10}",
+            f"Раздел {i}",
+            f"Вариант {i}. " + sections[i % len(sections)][:800],
+            "ru",
+        )
+        for i in range(n)
+    ]
+
+
+def search_times(store: KnowledgeStore, queries: list[str]) -> list[float]:
+    timings = []
+    for query in queries:
+        started = time.perf_counter()
+        store.search(query, 4)
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def retrieval_and_ingest(embeddings: UniversalSentenceEncoderEmbeddings) -> KnowledgeStore:
+    embeddings.load()
+    queries = QUESTIONS * 10
+    tmp = tempfile.mkdtemp()
+    sample = KnowledgeStore(open_client(url=None, path=Path(tmp) / "sample"), "kb", embeddings)
+    report = Ingestor(sample).ingest_dir(KB)
+    print(f"ingest sample KB: {report.chunks} chunks, {report.chunks_per_second:.0f} chunks/s")
+    sample_ms = search_times(sample, queries)
+
+    big = KnowledgeStore(open_client(url=None, path=Path(tmp) / "big"), "kb", embeddings)
+    big.ensure_collection()
+    chunks = synthetic_chunks(10_000)
+    started = time.perf_counter()
+    for doc in range(0, len(chunks), 10):
+        group = chunks[doc : doc + 10]
+        big.replace_document(group[0].doc_id, group, content_hash="x", source="synthetic")
+    seconds = time.perf_counter() - started
+    print(f"ingest 10,000 chunks: {seconds:.1f} s, {len(chunks) / seconds:.0f} chunks/s")
+    big_ms = search_times(big, queries)
+    big.close()
+    print(f"retrieval, sample KB (ms)      {fmt(sample_ms)}")
+    print(f"retrieval, 10,000 chunks (ms)  {fmt(big_ms)}")
+    return sample
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    default = model_path(MODELS[Settings().llm.embedded_model.value], Settings().cache_dir)
+    parser.add_argument("--gguf", type=Path, default=default)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    sample = retrieval_and_ingest(UniversalSentenceEncoderEmbeddings())
+    asyncio.run(engine_overhead(args.rounds))
+    time_to_first_token(args.gguf, args.rounds, sample)
+    sample.close()
+
+
+if __name__ == "__main__":
+    main()
