@@ -89,7 +89,7 @@ def direct_first_token(llama: Any, answerer: GroundedAnswerer, question: str) ->
     ]
     started = time.perf_counter()
     for part in llama.create_chat_completion(
-        messages=payload, stream=True, max_tokens=8, temperature=0.1
+        messages=payload, stream=True, max_tokens=16, temperature=0.1
     ):
         if part["choices"][0]["delta"].get("content"):
             return time.perf_counter() - started
@@ -110,7 +110,7 @@ def time_to_first_token(gguf: Path, rounds: int, store: KnowledgeStore) -> None:
             Path(tmp),
             llm__backend="llamacpp",
             llm__gguf_path=str(gguf),
-            llm__max_tokens="8",
+            llm__max_tokens="16",
             log_level="WARNING",
         ) as server,
     ):
@@ -211,7 +211,9 @@ def retrieval_and_ingest(embeddings: UniversalSentenceEncoderEmbeddings) -> Know
     started = time.perf_counter()
     for doc in range(0, len(chunks), 10):
         group = chunks[doc : doc + 10]
-        big.replace_document(group[0].doc_id, group, content_hash="x", source="synthetic")
+        big.replace_document(
+            group[0].doc_id, group, content_hash="x", source="synthetic", is_new=True
+        )
     seconds = time.perf_counter() - started
     print(f"ingest 10,000 chunks: {seconds:.1f} s, {len(chunks) / seconds:.0f} chunks/s")
     big_ms = search_times(big, queries)

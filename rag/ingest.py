@@ -112,7 +112,11 @@ class Ingestor:
                 return
             chunks = self._chunker.split(document)
             self._store.replace_document(
-                document.doc_id, chunks, content_hash=document.content_hash, source=relative
+                document.doc_id,
+                chunks,
+                content_hash=document.content_hash,
+                source=relative,
+                is_new=entry is None,
             )
         except DocumentError as exc:
             report.failed.append((relative, exc.reason))

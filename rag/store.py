@@ -123,9 +123,18 @@ class KnowledgeStore:
         return self._vectors
 
     def replace_document(
-        self, doc_id: str, chunks: Sequence[Chunk], *, content_hash: str, source: str
+        self,
+        doc_id: str,
+        chunks: Sequence[Chunk],
+        *,
+        content_hash: str,
+        source: str,
+        is_new: bool = False,
     ) -> None:
-        """Swap a document's chunks for new ones (embedding happens before the delete)."""
+        """Swap a document's chunks for new ones (embedding happens before the delete).
+
+        ``is_new`` skips the delete: local mode scans every point for a filtered delete.
+        """
         texts = [chunk.embedding_text for chunk in chunks]
         vectors = self._embeddings.embed_documents(texts)
         points = [
@@ -149,7 +158,8 @@ class KnowledgeStore:
         ]
         self._store()
         with self._lock, _translated():
-            self._client.delete(self._collection, points_selector=_doc_filter(doc_id))
+            if not is_new:
+                self._client.delete(self._collection, points_selector=_doc_filter(doc_id))
             if points:
                 self._client.upsert(self._collection, points=points)
 

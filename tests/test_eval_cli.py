@@ -137,6 +137,7 @@ def test_eval_runs_the_real_engine_and_writes_json(tmp_path: Path, test_gguf: Pa
             "PERIMETER_LLM__BACKEND": "llamacpp",
             "PERIMETER_LLM__GGUF_PATH": str(test_gguf),
             "PERIMETER_LLM__MAX_TOKENS": "64",
+            "PERIMETER_LLM__TEMPERATURE": "0",
             "PERIMETER_DATA_DIR": str(tmp_path / "unused"),
         },
     )

@@ -41,7 +41,9 @@ async def stream_text(model: object, **kwargs: object) -> list[str]:
 
 @pytest.fixture(scope="module")
 def embedded(test_gguf: Path) -> LlamaCppChatModel:
-    model = build_chat_model(LLMConfig(backend="llamacpp", gguf_path=test_gguf, max_tokens=48))
+    model = build_chat_model(
+        LLMConfig(backend="llamacpp", gguf_path=test_gguf, max_tokens=48, temperature=0)
+    )
     assert isinstance(model, LlamaCppChatModel)
     model.load()
     return model
