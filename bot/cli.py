@@ -154,6 +154,30 @@ def serve(
     )
 
 
+@app.command("sandbox")
+def sandbox(
+    data: Annotated[Path, typer.Option(help="Seed JSON.")] = Path("examples/bank.json"),
+    host: Annotated[str, typer.Option(help="Bind address.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8090,
+) -> None:
+    """Serve the sandbox ABS/CRM (token: PERIMETER_CORE_BANKING__TOKEN)."""
+    from integrations.core_banking.sandbox.__main__ import serve as serve_sandbox
+
+    settings = _settings()
+    token = settings.core_banking.token
+    if token is None or len(token.get_secret_value()) < 16:
+        raise _fail("PERIMETER_CORE_BANKING__TOKEN must be set (at least 16 characters)", 2)
+    raise typer.Exit(
+        serve_sandbox(
+            data,
+            host=host,
+            port=port,
+            token=token.get_secret_value(),
+            database_url="sqlite+aiosqlite://",
+        )
+    )
+
+
 @app.command("eval")
 def evaluate(
     cases_file: Annotated[Path, typer.Argument(help="Cases YAML.")],

@@ -111,6 +111,20 @@ class RetrievalSettings(BaseModel):
     )
 
 
+class CoreBankingSettings(BaseModel):
+    """The bank's ABS/CRM API (the sandbox in the demo and tests)."""
+
+    base_url: str = "http://127.0.0.1:8090"
+    token: SecretStr | None = None
+    client_cert: Path | None = Field(default=None, description="mTLS client certificate (PEM).")
+    client_key: Path | None = Field(default=None, description="mTLS client key (PEM).")
+    ca_bundle: Path | None = Field(default=None, description="CA bundle for the ABS server.")
+    timeout_s: Annotated[float, Field(gt=0, le=120)] = 5.0
+    read_retries: Annotated[int, Field(ge=0, le=5)] = 2
+    breaker_failures: Annotated[int, Field(ge=1, le=100)] = 5
+    breaker_reset_s: Annotated[float, Field(gt=0)] = 30.0
+
+
 class ChatSettings(BaseModel):
     max_message_chars: Annotated[int, Field(ge=1, le=100_000)] = 4000
     history_turns: Annotated[int, Field(ge=0, le=50)] = 6
@@ -137,6 +151,7 @@ class Settings(BaseSettings):
     llm: LLMSettings = LLMSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
     chat: ChatSettings = ChatSettings()
+    core_banking: CoreBankingSettings = CoreBankingSettings()
 
     @property
     def database_url(self) -> str:

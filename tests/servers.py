@@ -99,3 +99,50 @@ def perimeter_server(
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+
+
+SANDBOX_TOKEN = "sandbox-test-token-0123456789"
+
+
+@contextmanager
+def sandbox_server(data: Path, *, startup_s: float = 60) -> Iterator[str]:
+    """The sandbox ABS as a real process on a free loopback port; yields its base URL."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PERIMETER_")}
+    env["PERIMETER_CORE_BANKING__TOKEN"] = SANDBOX_TOKEN
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "integrations.core_banking.sandbox",
+            "--data",
+            str(data),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + startup_s
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                assert process.stderr is not None
+                raise RuntimeError(f"sandbox exited: {process.stderr.read().decode()}")
+            try:
+                if httpx.get(f"{base_url}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("sandbox did not start")
+        yield base_url
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+        process.communicate(timeout=30)

@@ -1,0 +1,1 @@
+"""Core-banking (ABS/CRM) integration."""

@@ -1,0 +1,45 @@
+"""``python -m integrations.core_banking.sandbox --data examples/bank.json --port 8090``.
+
+The bearer token comes from ``PERIMETER_CORE_BANKING__TOKEN`` (never a flag: flags show in
+``ps``). It is never printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+import uvicorn
+
+from integrations.core_banking.sandbox import SeedError, create_sandbox_app, load_bank_data
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="perimeter-sandbox", description=__doc__)
+    parser.add_argument("--data", type=Path, default=Path("examples/bank.json"))
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8090)
+    parser.add_argument("--db", default="sqlite+aiosqlite://", help="SQLAlchemy async URL")
+    args = parser.parse_args(argv)
+    token = os.environ.get("PERIMETER_CORE_BANKING__TOKEN", "")
+    return serve(args.data, host=args.host, port=args.port, token=token, database_url=args.db)
+
+
+def serve(data_file: Path, *, host: str, port: int, token: str, database_url: str) -> int:
+    if len(token) < 16:
+        print("PERIMETER_CORE_BANKING__TOKEN must be set (at least 16 characters)", file=sys.stderr)
+        return 2
+    try:
+        data = load_bank_data(data_file)
+    except SeedError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    app = create_sandbox_app(data, token=token, database_url=database_url)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
