@@ -35,6 +35,11 @@ def _settings(**overrides: Any) -> Settings:
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # httpx logs full request URLs at INFO: they may carry phones and account ids.
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(
+            max(logging.WARNING, logging.getLevelName(settings.log_level))
+        )
     return settings
 
 

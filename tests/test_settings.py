@@ -70,3 +70,15 @@ def test_cli_reports_invalid_settings_and_exits_2(monkeypatch: pytest.MonkeyPatc
     result = CliRunner().invoke(app, ["db", "upgrade"])
     assert result.exit_code == 2
     assert "PERIMETER_HTTP__PORT" in result.output
+
+
+def test_http_client_logs_are_kept_above_info(monkeypatch: pytest.MonkeyPatch) -> None:
+    """httpx logs whole URLs at INFO (phones, account ids): the CLI keeps it at WARNING."""
+    import logging
+
+    from bot.cli import _settings
+
+    monkeypatch.setenv("PERIMETER_LOG_LEVEL", "DEBUG")
+    _settings()
+    assert logging.getLogger("httpx").level >= logging.WARNING
+    assert logging.getLogger("httpcore").level >= logging.WARNING

@@ -35,6 +35,10 @@ class _Fields:
         self._data: dict[str, object] = data
         self._where = where
 
+    @property
+    def raw(self) -> dict[str, object]:
+        return dict(self._data)
+
     def _get(self, name: str) -> object:
         if name not in self._data:
             raise SchemaError(f"{self._where}.{name}: missing")
@@ -100,6 +104,16 @@ def parse_list(model: Callable[[_Fields], _T], body: object, key: str) -> list[_
     return [model(item) for item in _Fields(body, "body").objects(key)]
 
 
+def parse_text(body: object, key: str) -> str:
+    """The string under ``key`` of a response body, e.g. ``{"customer_id": "..."}``."""
+    return _Fields(body, "body").text(key)
+
+
+def parse_objects(body: object, key: str) -> list[dict[str, object]]:
+    """The raw objects listed under ``key`` (for sandbox-only endpoints with no model)."""
+    return [item.raw for item in _Fields(body, "body").objects(key)]
+
+
 @dataclass(frozen=True, slots=True)
 class Customer:
     id: str
@@ -158,13 +172,14 @@ class Loan:
 @dataclass(frozen=True, slots=True)
 class Card:
     """``status`` is ``active``, ``blocked`` or ``expired`` today; kept a string so a status
-    the bank adds later does not break parsing."""
+    the bank adds later does not break parsing. ``account_id`` is ``None`` for a card the
+    ABS links to no account."""
 
     id: str
     last4: str
     status: str
     product: str
-    account_id: str
+    account_id: str | None
 
     @classmethod
     def from_fields(cls, f: _Fields) -> Card:
@@ -173,7 +188,7 @@ class Card:
             last4=f.text("last4"),
             status=f.text("status"),
             product=f.text("product"),
-            account_id=f.text("account_id"),
+            account_id=f.nullable("account_id", f.text),
         )
 
 
