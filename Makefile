@@ -1,5 +1,6 @@
 # Perimeter — two commands for a new machine: `make run` and `make test`.
 SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -24,7 +25,10 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 		CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(PY) -m pip wheel --no-deps --quiet \
 			-w $(CACHE)/wheels llama-cpp-python==$(LLAMA_VERSION); \
 	fi
-	$(PY) -m pip install --quiet --find-links $(CACHE)/wheels -c constraints.txt -e ".[dev]"
+	@echo "installing pinned dependencies into $(VENV) (a few minutes the first time)..."
+	$(PY) -m pip install --progress-bar on --find-links $(CACHE)/wheels -c constraints.txt -e ".[dev]" \
+		| (grep -v "^WARNING: Location" || true)
+	@$(PY) -c "import bot, rag, integrations, prompts, llama_cpp" # fail here, not later
 	@touch $@
 
 run: venv
