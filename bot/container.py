@@ -114,6 +114,7 @@ def build_container(settings: Settings) -> Container:
             top_k=settings.retrieval.top_k,
             min_score=settings.retrieval.min_score,
             context_passages=settings.retrieval.context_passages,
+            min_support=settings.retrieval.min_support,
             first_token_timeout_s=settings.llm.first_token_timeout_s,
             total_timeout_s=settings.llm.timeout_s,
         ),

@@ -44,7 +44,7 @@ class RagKnowledgeBase:
                     yield AnswerFinished(
                         text=chunk.text,
                         abstained=chunk.abstained,
-                        grounded=not chunk.ungrounded,
+                        grounded=not chunk.ungrounded and chunk.supported,
                         cited=tuple(SourceRef(c.doc_id, c.title, c.section) for c in chunk.cited),
                     )
         except GenerationError as exc:

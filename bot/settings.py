@@ -104,6 +104,11 @@ class RetrievalSettings(BaseModel):
         description="How many confident passages the model reads. Each adds ~250 prompt tokens:"
         " on a CPU, time to first token grows with it.",
     )
+    min_support: Annotated[float, Field(ge=0, le=1)] = Field(
+        default=0.5,
+        description="Share of an answer's words that must come from its passages (same script);"
+        " below it the answer is treated as ungrounded and handed off. From eval figures.",
+    )
     min_score: Annotated[float, Field(ge=-1, le=1)] = Field(
         default=0.30,
         description="Cosine similarity of the best passage below which the bot does not answer"

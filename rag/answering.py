@@ -27,7 +27,13 @@ from langchain_core.runnables import Runnable, RunnableBranch, RunnableLambda, R
 
 from prompts import PromptLibrary, default_library
 from rag.errors import GenerationError, GenerationTimeout, RagError
-from rag.grounding import ABSTAIN_MARKER, MarkerFilter, cite, ungrounded_numbers
+from rag.grounding import (
+    ABSTAIN_MARKER,
+    MarkerFilter,
+    cite,
+    lexical_support,
+    ungrounded_numbers,
+)
 from rag.store import KnowledgeStore, ScoredChunk
 
 log = logging.getLogger(__name__)
@@ -56,8 +62,9 @@ class Token:
 class Done:
     text: str
     abstained: bool
-    ungrounded: frozenset[str]
+    ungrounded: frozenset[str]  # figures in the answer that no passage contains
     cited: tuple[ScoredChunk, ...]
+    supported: bool = True  # enough of the answer's words come from the passages
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -69,6 +76,7 @@ class AnswerPolicy:
     top_k: int = 4
     min_score: float = 0.3
     context_passages: int = 2
+    min_support: float = 0.5
     first_token_timeout_s: float = 60.0
     total_timeout_s: float = 120.0
 
@@ -187,6 +195,8 @@ class GroundedAnswerer:
             text=answer,
             abstained=marker.abstained or (bool(context) and not answer),
             ungrounded=frozenset(ungrounded_numbers(answer, context, request.question)),
+            supported=(support := lexical_support(answer, context, request.question)) is None
+            or support >= self._policy.min_support,
             cited=tuple(cite(answer, context)),
             timings=timings,
         )

@@ -68,6 +68,29 @@ def _stems(text: str) -> set[str]:
     return {w.lower()[:5] for w in _WORD.findall(text)}
 
 
+def _script(text: str) -> str:
+    cyrillic = len(re.findall(r"[а-яё]", text, re.IGNORECASE))
+    latin = len(re.findall(r"[a-z]", text, re.IGNORECASE))
+    return "cyrillic" if cyrillic >= latin else "latin"
+
+
+def lexical_support(
+    answer: str, passages: Sequence[ScoredChunk], question: str, *, min_words: int = 5
+) -> float | None:
+    """Share of the answer's content words found in the passages or the question.
+
+    An answer assembled from the model's own knowledge shares few words with the passages.
+    ``None`` when the check does not apply: a short answer, or an answer written in another
+    script than the passages (an English answer from a Russian passage).
+    """
+    words = _stems(answer)
+    source = " ".join(p.text for p in passages)
+    if len(words) < min_words or not source or _script(answer) != _script(source):
+        return None
+    known = _stems(question) | _stems(source) | _stems(" ".join(p.title for p in passages))
+    return len(words & known) / len(words)
+
+
 def cite(answer: str, passages: Sequence[ScoredChunk], limit: int = 2) -> list[ScoredChunk]:
     """The passages the answer draws on: most shared words and figures, best first."""
     if not passages:

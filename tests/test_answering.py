@@ -163,3 +163,13 @@ async def test_chain_is_plain_lcel(store: KnowledgeStore) -> None:
     )
     assert result["answer"] == "99 ₽ в месяц."
     assert result["passages"][0].doc_id == "cards-debit-fees"
+
+
+async def test_answer_not_drawn_from_the_passages_is_flagged(store: KnowledgeStore) -> None:
+    model = ScriptedModel(
+        reply="Индивидуальные предприниматели получают расчётный счёт согласно региональному "
+        "законодательству и внутренним регламентам филиала.",
+        prompts=[],
+    )
+    chunks = await collect(GroundedAnswerer(store, model), "Сколько стоит обслуживание карты?")
+    assert isinstance(chunks[-1], Done) and not chunks[-1].supported

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from rag.grounding import MarkerFilter, cite, numbers, ungrounded_numbers
+from rag.grounding import MarkerFilter, cite, lexical_support, numbers, ungrounded_numbers
 from rag.store import ScoredChunk
 
 
@@ -64,3 +64,35 @@ def test_citations_prefer_the_passage_the_answer_uses() -> None:
     cited = cite("Обслуживание карты Классика стоит 99 ₽.", passages)
     assert cited[0].doc_id == "fees"
     assert cite("", []) == []
+
+
+def test_lexical_support_flags_answers_not_drawn_from_the_passages() -> None:
+    passages = [
+        chunk(
+            "fees",
+            "Обслуживание карты «Классика» стоит 99 ₽ в месяц. "
+            "Пенсионерам обслуживание бесплатное.",
+        )
+    ]
+    drawn = lexical_support(
+        "Обслуживание карты «Классика» стоит 99 ₽ в месяц, для пенсионеров бесплатно.",
+        passages,
+        "сколько стоит карта",
+    )
+    invented = lexical_support(
+        "ИП может получать расчётный счёт на базе тарифов, которые "
+        "определяются законодательством вашего региона.",
+        passages,
+        "",
+    )
+    assert drawn is not None and drawn >= 0.8
+    assert invented is not None and invented < 0.3
+
+
+def test_lexical_support_skips_short_and_cross_language_answers() -> None:
+    passages = [chunk("fees", "Обслуживание карты «Классика» стоит 99 ₽ в месяц.")]
+    assert lexical_support("99 ₽ в месяц", passages, "") is None
+    assert (
+        lexical_support("The Classic card costs 99 rubles a month to maintain.", passages, "")
+        is None
+    )
