@@ -14,6 +14,7 @@ from bot.knowledge import RagKnowledgeBase
 from bot.observability.metrics import Metrics
 from bot.settings import LLMBackend, Settings
 from bot.storage import SqlConversationStore, create_engine, upgrade_database
+from integrations.core_banking import CoreBankingClient, CoreBankingConfig
 from integrations.llm import LLMConfig, build_chat_model
 from integrations.llm.catalog import MODELS
 from integrations.llm.fetch import model_path
@@ -50,6 +51,23 @@ def resolve_llm_config(settings: Settings) -> LLMConfig:
         max_tokens=llm.max_tokens,
         temperature=llm.temperature,
         timeout_s=llm.timeout_s,
+    )
+
+
+def build_core_banking_client(settings: Settings) -> CoreBankingClient:
+    section = settings.core_banking
+    return CoreBankingClient(
+        CoreBankingConfig(
+            base_url=section.base_url,
+            token=section.token.get_secret_value() if section.token else None,
+            client_cert=section.client_cert,
+            client_key=section.client_key,
+            ca_bundle=section.ca_bundle,
+            timeout_s=section.timeout_s,
+            read_retries=section.read_retries,
+            breaker_failures=section.breaker_failures,
+            breaker_reset_s=section.breaker_reset_s,
+        )
     )
 
 

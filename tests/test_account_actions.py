@@ -1,0 +1,198 @@
+"""Account actions through rasa-sdk: in-process via its executor, and as a standalone
+`python -m rasa_sdk` server spoken to with Rasa's webhook payload — both against the sandbox
+ABS over real HTTP."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from rasa_sdk.executor import ActionExecutor
+
+from integrations.core_banking import CoreBankingClient, CoreBankingConfig
+from integrations.core_banking.actions import bind_actions
+from tests.servers import SANDBOX_TOKEN, free_port, sandbox_server
+
+BANK = Path(__file__).resolve().parents[1] / "examples" / "bank.json"
+
+
+def action_call(action: str, sender: str = "conv-1", **slots: Any) -> dict[str, Any]:
+    """What Rasa posts to an action server (trimmed to the fields rasa-sdk reads)."""
+    return {
+        "next_action": action,
+        "sender_id": sender,
+        "tracker": {
+            "sender_id": sender,
+            "slots": slots,
+            "latest_message": {},
+            "events": [],
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": None,
+        },
+        "domain": {"responses": {}},
+        "version": "3.10.0",
+    }
+
+
+def set_faults(sandbox: str, mode: str, delay_s: float = 0) -> None:
+    headers = {"Authorization": f"Bearer {SANDBOX_TOKEN}"}
+    httpx.post(
+        f"{sandbox}/sandbox/faults", json={"mode": mode, "delay_s": delay_s}, headers=headers
+    ).raise_for_status()
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[str]:
+    with sandbox_server(BANK) as url:
+        yield url
+
+
+@pytest.fixture
+async def executor(sandbox: str) -> AsyncIterator[ActionExecutor]:
+    config = CoreBankingConfig(
+        base_url=sandbox, token=SANDBOX_TOKEN, timeout_s=1.0, retry_backoff_s=()
+    )
+    async with CoreBankingClient(config) as client:
+        runner = ActionExecutor()
+        for action in bind_actions(client):
+            runner.register_action(action)
+        yield runner
+    set_faults(sandbox, "none")
+
+
+async def run(
+    executor: ActionExecutor, action: str, **slots: Any
+) -> tuple[str, dict[str, Any], list[Any]]:
+    result = await executor.run(action_call(action, **slots))
+    assert result is not None
+    payload = result.model_dump()
+    response = payload["responses"][0]
+    return response["template"], response["custom"], payload["events"]
+
+
+async def test_balance_comes_from_the_abs_for_the_slot_customer(executor: ActionExecutor) -> None:
+    template, values, _ = await run(executor, "check_balance", customer_id="c-2001")
+    assert template == "utter_balance"
+    assert values["accounts"][0] == {
+        "type": "current",
+        "currency": "RUB",
+        "balance": "48210.75",
+        "last4": "2345",
+    }
+    assert "40817810500000012345" not in str(values), "no full account numbers in replies"
+
+
+async def test_no_customer_slot_means_no_data(executor: ActionExecutor) -> None:
+    template, values, _ = await run(executor, "check_balance")
+    assert (template, values) == ("utter_auth_required", {})
+
+
+async def test_next_payment_and_no_loans(executor: ActionExecutor) -> None:
+    template, values, _ = await run(executor, "next_payment", customer_id="c-2001")
+    assert template == "utter_next_payment"
+    assert values["loans"][0]["date"] == "2026-12-05"
+    assert values["loans"][0]["amount"] == "14870.00"
+    template, _, _ = await run(executor, "next_payment", customer_id="c-2002")
+    assert template == "utter_no_loans"
+
+
+async def test_card_status_and_transactions(executor: ActionExecutor) -> None:
+    template, values, _ = await run(executor, "card_status", customer_id="c-2002")
+    assert [(c["last4"], c["status"]) for c in values["cards"]] == [
+        ("0417", "active"),
+        ("9921", "blocked"),
+    ]
+    template, values, _ = await run(executor, "recent_transactions", customer_id="c-2001")
+    assert template == "utter_recent_transactions"
+    assert values["transactions"][0]["description"] == "Платёж по кредиту"
+
+
+async def test_block_card_asks_first_and_blocks_once(executor: ActionExecutor) -> None:
+    template, values, events = await run(executor, "block_card", customer_id="c-2001")
+    assert (template, values["last4"]) == ("utter_confirm_block", "5512")
+    assert events[0]["name"] == "pending_block_card"
+    cards = await run(executor, "card_status", customer_id="c-2001")
+    assert cards[1]["cards"][0]["status"] == "active", "nothing blocked before confirmation"
+
+    confirmed = {
+        "customer_id": "c-2001",
+        "pending_block_card": "card-2001-1",
+        "block_confirmed": True,
+    }
+    template, values, _ = await run(executor, "block_card", **confirmed)
+    assert (template, values["last4"]) == ("utter_card_blocked", "5512")
+    # The same confirmation delivered again (a retry) is the same write: no second block.
+    template, _, _ = await run(executor, "block_card", **confirmed)
+    assert template == "utter_card_blocked"
+    cards = await run(executor, "card_status", customer_id="c-2001")
+    assert cards[1]["cards"][0]["status"] == "blocked"
+
+
+async def test_unknown_card_is_refused(executor: ActionExecutor) -> None:
+    template, _, _ = await run(executor, "block_card", customer_id="c-2002", card_last4="1234")
+    assert template == "utter_card_not_found"
+
+
+@pytest.mark.parametrize("mode", ["error", "malformed", "slow"])
+async def test_abs_trouble_is_a_clear_response(
+    executor: ActionExecutor, sandbox: str, mode: str
+) -> None:
+    set_faults(sandbox, mode, 2)
+    template, values, _ = await run(executor, "check_balance", customer_id="c-2001")
+    assert (template, values) == ("utter_core_unavailable", {"action": "check_balance"})
+
+
+def test_standalone_rasa_action_server_over_http(sandbox: str) -> None:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PERIMETER_")}
+    env.update(
+        SANIC_HOST="127.0.0.1",
+        PERIMETER_CORE_BANKING__BASE_URL=sandbox,
+        PERIMETER_CORE_BANKING__TOKEN=SANDBOX_TOKEN,
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-m", "rasa_sdk", "--actions", "bot.rasa_actions", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            assert server.poll() is None, server.stderr.read().decode() if server.stderr else ""
+            try:
+                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.3)
+        listed = {a["name"] for a in httpx.get(f"{base}/actions").json()}
+        assert {
+            "check_balance",
+            "next_payment",
+            "card_status",
+            "block_card",
+            "recent_transactions",
+        } <= listed
+        reply = httpx.post(
+            f"{base}/webhook", timeout=30, json=action_call("next_payment", customer_id="c-2001")
+        ).json()
+        assert "responses" in reply, reply
+        assert reply["responses"][0]["template"] == "utter_next_payment"
+        assert reply["responses"][0]["custom"]["loans"][0]["amount"] == "14870.00"
+        anonymous = httpx.post(f"{base}/webhook", json=action_call("check_balance")).json()
+        assert anonymous["responses"][0]["template"] == "utter_auth_required"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.communicate(timeout=30)
