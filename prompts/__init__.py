@@ -11,6 +11,8 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 
+from prompts.formatting import day, money
+
 LANGUAGES = ("ru", "en")
 _ROOT = Path(__file__).parent
 
@@ -31,6 +33,8 @@ class PromptLibrary:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        self._env.filters["money"] = money
+        self._env.filters["day"] = day
 
     def render(self, name: str, lang: str, /, **values: object) -> str:
         if lang not in LANGUAGES:
@@ -39,7 +43,7 @@ class PromptLibrary:
             template = self._env.get_template(f"{lang}/{name}.j2")
         except TemplateNotFound as exc:
             raise PromptNotFound(f"{lang}/{name}.j2") from exc
-        return template.render(**values).strip()
+        return template.render(lang=lang, **values).strip()
 
     def names(self, lang: str) -> list[str]:
         return sorted(p.stem for p in (_ROOT / lang).glob("*.j2"))

@@ -40,6 +40,58 @@ VALUES: dict[str, dict[str, object]] = {
         "question": "а для пенсионеров?",
     },
     "error_too_long": {"limit": 4000},
+    "utter_balance": {
+        "accounts": [
+            {"type": "current", "currency": "RUB", "balance": "48210.75", "last4": "2345"},
+            {"type": "credit_card", "currency": "RUB", "balance": "-18300.00", "last4": "2222"},
+            {"type": "current", "currency": "USD", "balance": "310.00", "last4": "1111"},
+        ]
+    },
+    "utter_next_payment": {
+        "loans": [
+            {
+                "product": "consumer",
+                "currency": "RUB",
+                "date": "2026-12-05",
+                "amount": "14870.00",
+                "overdue": False,
+                "overdue_amount": "0.00",
+            },
+            {
+                "product": "mortgage",
+                "currency": "RUB",
+                "date": "2026-12-01",
+                "amount": "52340.00",
+                "overdue": True,
+                "overdue_amount": "52340.00",
+            },
+        ]
+    },
+    "utter_card_status": {
+        "cards": [
+            {"last4": "0417", "status": "active", "product": "debit"},
+            {"last4": "9921", "status": "blocked", "product": "credit"},
+        ]
+    },
+    "utter_recent_transactions": {
+        "transactions": [
+            {
+                "date": "2026-11-24",
+                "amount": "-14870.00",
+                "currency": "RUB",
+                "description": "Платёж по кредиту",
+            },
+            {
+                "date": "2026-11-22",
+                "amount": "65000.00",
+                "currency": "RUB",
+                "description": "Зарплата",
+            },
+        ]
+    },
+    "utter_confirm_block": {"last4": "5512", "card_id": "card-2001-1"},
+    "utter_card_blocked": {"last4": "5512"},
+    "utter_card_already_blocked": {"last4": "5512"},
 }
 
 
@@ -82,3 +134,27 @@ def test_library_can_point_elsewhere(tmp_path: Path) -> None:
     (tmp_path / "ru").mkdir()
     (tmp_path / "ru" / "greeting.j2").write_text("Привет, {{ name }}!")
     assert PromptLibrary(tmp_path).render("greeting", "ru", name="Анна") == "Привет, Анна!"
+
+
+def test_account_figures_are_formatted_per_language() -> None:
+    library = default_library()
+    values = VALUES["utter_balance"]
+    russian = library.render("utter_balance", "ru", **values)
+    english = library.render("utter_balance", "en", **values)
+    assert "48\u00a0210,75\u00a0₽" in russian
+    assert "−18\u00a0300,00\u00a0₽" in russian
+    assert "310,00\u00a0$" in russian
+    assert "RUB\u00a048,210.75" in english
+    payment = library.render("utter_next_payment", "ru", **VALUES["utter_next_payment"])
+    assert "до 05.12.2026" in payment
+    assert "просроченная задолженность 52\u00a0340,00\u00a0₽" in payment
+    assert "due 5 December 2026" in library.render(
+        "utter_next_payment", "en", **VALUES["utter_next_payment"]
+    )
+
+
+def test_money_rejects_what_is_not_an_amount() -> None:
+    from prompts.formatting import money
+
+    with pytest.raises(ValueError, match="not an amount"):
+        money("много", "RUB", "ru")
