@@ -10,6 +10,7 @@ from pathlib import Path
 from langchain_core.language_models import BaseChatModel
 
 from bot.dialogue.engine import DialogueEngine, EnginePolicy
+from bot.intents import EmbeddingIntentClassifier, load_intent_examples
 from bot.knowledge import RagKnowledgeBase
 from bot.observability.metrics import Metrics
 from bot.settings import LLMBackend, Settings
@@ -98,11 +99,14 @@ class Container:
     engine: DialogueEngine
     metrics: Metrics
     texts: PromptLibrary
+    intents: EmbeddingIntentClassifier | None
 
     async def start(self, *, ingest_dir: Path | None = None) -> None:
         """Migrate the database, load the models, and index the KB if it is empty."""
         await upgrade_database(self.settings.database_url)
         await asyncio.to_thread(self.embeddings.load)
+        if self.intents is not None:
+            await asyncio.to_thread(self.intents.load)
         await asyncio.to_thread(self.knowledge_store.ensure_collection)
         if ingest_dir is not None and await asyncio.to_thread(self.knowledge_store.count) == 0:
             report = await asyncio.to_thread(Ingestor(self.knowledge_store).ingest_dir, ingest_dir)
@@ -138,6 +142,7 @@ def build_container(settings: Settings) -> Container:
         ),
         texts,
     )
+    intents = build_intent_classifier(settings, embeddings)
     engine = DialogueEngine(
         store,
         RagKnowledgeBase(answerer),
@@ -148,7 +153,32 @@ def build_container(settings: Settings) -> Container:
             default_language="en" if settings.chat.default_language == "en" else "ru",
         ),
         observer=metrics,
+        intents=intents,
     )
     return Container(
-        settings, store, knowledge_store, embeddings, llm, answerer, engine, metrics, texts
+        settings,
+        store,
+        knowledge_store,
+        embeddings,
+        llm,
+        answerer,
+        engine,
+        metrics,
+        texts,
+        intents,
+    )
+
+
+def build_intent_classifier(
+    settings: Settings, embeddings: LocalEmbeddings
+) -> EmbeddingIntentClassifier | None:
+    path = settings.intents_file
+    if not path.is_file():
+        log.warning("no intents file at %s: account questions go to the knowledge base", path)
+        return None
+    return EmbeddingIntentClassifier(
+        load_intent_examples(path),
+        embeddings,
+        threshold=settings.chat.intent_threshold,
+        margin=settings.chat.intent_margin,
     )

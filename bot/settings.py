@@ -134,6 +134,12 @@ class ChatSettings(BaseModel):
     max_message_chars: Annotated[int, Field(ge=1, le=100_000)] = 4000
     history_turns: Annotated[int, Field(ge=0, le=50)] = 6
     default_language: str = Field(default="ru", pattern=r"^(ru|en)$")
+    intent_threshold: Annotated[float, Field(ge=0, le=1)] = Field(
+        default=0.7,
+        description="Similarity to an account-intent example needed to treat a message as an"
+        " account question (USE embeddings; knowledge look-alikes score 0.6-0.7 lower).",
+    )
+    intent_margin: Annotated[float, Field(ge=0, le=1)] = 0.05
 
 
 class Settings(BaseSettings):
@@ -149,6 +155,10 @@ class Settings(BaseSettings):
     cache_dir: Path = Field(default_factory=_default_cache_dir)
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
     kb_dir: Path = Path("./examples/kb")
+    intents_file: Path = Field(
+        default=Path("./examples/intents/account.yaml"),
+        description="Example phrases of account intents, edited by the content team.",
+    )
     http: HttpSettings = HttpSettings()
     database: DatabaseSettings = DatabaseSettings()
     qdrant: QdrantSettings = QdrantSettings()

@@ -42,7 +42,10 @@ class RunningServer:
 def server_env(data_dir: Path, **settings: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PERIMETER_")}
     env.update(
-        PERIMETER_DATA_DIR=str(data_dir), PERIMETER_KB_DIR=str(KB_DIR), PERIMETER_LOG_LEVEL="INFO"
+        PERIMETER_DATA_DIR=str(data_dir),
+        PERIMETER_KB_DIR=str(KB_DIR),
+        PERIMETER_INTENTS_FILE=str(KB_DIR.parent / "intents" / "account.yaml"),
+        PERIMETER_LOG_LEVEL="INFO",
     )
     env.update({f"PERIMETER_{k.upper()}": v for k, v in settings.items()})
     return env

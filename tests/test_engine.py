@@ -15,6 +15,7 @@ from bot.dialogue.models import (
     Channel,
     HandoffReason,
     IncomingMessage,
+    IntentMatch,
     KnowledgeQuestion,
     Role,
     Route,
@@ -191,3 +192,22 @@ async def test_control_characters_are_dropped_and_the_rest_stored() -> None:
     conversation = await engine.start_conversation()
     await say(engine, conversation.id, "Привет\x00\x07!")
     assert (await store.list_messages(conversation.id))[0].text == "Привет!"
+
+
+class AccountIntents:
+    def classify(self, text: str) -> IntentMatch | None:
+        return IntentMatch("check_balance", 0.95) if "баланс" in text else None
+
+
+async def test_account_question_from_an_anonymous_visitor_needs_authentication() -> None:
+    store = MemoryConversationStore()
+    kb = FakeKnowledgeBase()
+    engine = DialogueEngine(store, kb, default_library(), intents=AccountIntents())
+    conversation = await engine.start_conversation()
+    sink = await say(engine, conversation.id, "какой у меня баланс?")
+    reply = sink.replies[0]
+    assert reply.route is Route.AUTH_REQUIRED
+    assert "убедиться, что это вы" in reply.text
+    assert kb.questions == [], "no account data and no knowledge-base guess"
+    other = await say(engine, conversation.id, "Сколько стоит карта?")
+    assert other.replies[0].route is Route.ANSWER

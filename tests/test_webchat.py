@@ -99,6 +99,9 @@ async def test_smalltalk_out_of_scope_and_handoff_over_websocket(server: Running
         _, weather = await send(ws, "Какая погода будет завтра в Москве?")
         _, human = await send(ws, "Позовите оператора")
         _, unknown = await send(ws, "Есть ли у вас металлические счета в палладии?")
+        _, balance = await send(ws, "какой у меня баланс?")
+    assert balance["route"] == "auth_required"
+    assert "убедиться, что это вы" in balance["text"]
     assert (hello["route"], weather["route"], human["route"]) == (
         "smalltalk",
         "out_of_scope",

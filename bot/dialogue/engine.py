@@ -35,7 +35,13 @@ from bot.dialogue.models import (
     SourceRef,
     StoredMessage,
 )
-from bot.dialogue.ports import ConversationStore, KnowledgeBase, ReplySink, TextCatalog
+from bot.dialogue.ports import (
+    ConversationStore,
+    IntentClassifier,
+    KnowledgeBase,
+    ReplySink,
+    TextCatalog,
+)
 from bot.dialogue.routing import Intent, is_follow_up, route_message
 
 log = logging.getLogger(__name__)
@@ -79,7 +85,9 @@ class DialogueEngine:
         texts: TextCatalog,
         policy: EnginePolicy | None = None,
         observer: EngineObserver | None = None,
+        intents: IntentClassifier | None = None,
     ) -> None:
+        self._intents = intents
         self._store = store
         self._knowledge = knowledge
         self._texts = texts
@@ -127,12 +135,16 @@ class DialogueEngine:
         lang = message.lang or detect_language(text, self._policy.default_language)
 
         routing = route_message(text)
+        account = None
+        if routing.intent is Intent.KNOWLEDGE and self._intents is not None:
+            account = self._intents.classify(text)
         log.info(
-            "message conversation=%s message=%s intent=%s rule=%s lang=%s",
+            "message conversation=%s message=%s intent=%s rule=%s action=%s lang=%s",
             message.conversation_id,
             stored.id,
             routing.intent,
             routing.rule,
+            account.action if account else None,
             lang,
         )
         if routing.intent is Intent.GREETING:
@@ -143,6 +155,11 @@ class DialogueEngine:
             reply = Reply(self._texts.render("out_of_scope", lang), Route.OUT_OF_SCOPE)
         elif routing.intent is Intent.HUMAN_REQUEST:
             reply = await self._handoff(stored, history, HandoffReason.CUSTOMER_REQUEST, lang)
+        elif account is not None:
+            # Account data only for an authenticated customer. Authentication (the bank's
+            # signed web token, phone + one-time code) is the next step of the account
+            # issue; until a conversation can carry a customer, every visitor is anonymous.
+            reply = Reply(self._texts.render("utter_auth_required", lang), Route.AUTH_REQUIRED)
         else:
             reply = await self._answer(stored, history, lang, sink)
 

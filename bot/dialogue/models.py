@@ -26,6 +26,7 @@ class Route(StrEnum):
     SMALLTALK = "smalltalk"
     OUT_OF_SCOPE = "out_of_scope"
     HANDOFF = "handoff"
+    AUTH_REQUIRED = "auth_required"
 
 
 class HandoffReason(StrEnum):
@@ -105,6 +106,14 @@ class HandoffRequest:
     summary: str
     trigger_message_id: str
     passages: tuple[SourceRef, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class IntentMatch:
+    """An account intent recognised in a message (``action`` is an account action name)."""
+
+    action: str
+    score: float
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from bot.dialogue.models import (
     Channel,
     Conversation,
     HandoffRequest,
+    IntentMatch,
     KnowledgeQuestion,
     Lang,
     Reply,
@@ -73,6 +74,12 @@ class ReplySink(Protocol):
 
     async def reply(self, reply: Reply) -> None:
         """The final reply; its text supersedes the streamed tokens."""
+
+
+class IntentClassifier(Protocol):
+    """Recognises account intents («какой у меня баланс?»); None for anything else."""
+
+    def classify(self, text: str) -> IntentMatch | None: ...
 
 
 class TextCatalog(Protocol):

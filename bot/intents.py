@@ -1,0 +1,90 @@
+"""Account intents by example: embedding similarity to phrases the content team edits.
+
+``examples/intents/account.yaml`` maps each account action to how customers ask for it, plus
+``knowledge`` look-alikes («как заблокировать карту?») that must stay with the knowledge
+base. A message takes the intent of its most similar example when that similarity clears a
+threshold and beats the runner-up intent by a margin; otherwise it is not an account intent.
+No language model is involved.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import yaml
+from langchain_core.embeddings import Embeddings
+
+from bot.dialogue.models import IntentMatch
+
+ACCOUNT_ACTIONS = frozenset(
+    {"check_balance", "next_payment", "card_status", "block_card", "recent_transactions"}
+)
+KNOWLEDGE = "knowledge"
+
+
+class IntentFileError(Exception):
+    pass
+
+
+def load_intent_examples(path: Path) -> dict[str, list[str]]:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise IntentFileError(f"{path}: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise IntentFileError(f"{path}: expected a mapping of intent -> example phrases")
+    unknown = set(raw) - ACCOUNT_ACTIONS - {KNOWLEDGE}
+    if unknown:
+        raise IntentFileError(f"{path}: unknown intents {sorted(unknown)}")
+    examples: dict[str, list[str]] = {}
+    for name, phrases in raw.items():
+        if not isinstance(phrases, list) or not all(isinstance(p, str) and p for p in phrases):
+            raise IntentFileError(f"{path}: {name} must be a list of non-empty phrases")
+        examples[name] = phrases
+    return examples
+
+
+class EmbeddingIntentClassifier:
+    """Implements the dialogue core's ``IntentClassifier`` port."""
+
+    def __init__(
+        self,
+        examples: dict[str, list[str]],
+        embeddings: Embeddings,
+        *,
+        threshold: float = 0.7,
+        margin: float = 0.05,
+    ) -> None:
+        self._examples = examples
+        self._embeddings = embeddings
+        self._threshold = threshold
+        self._margin = margin
+        self._labels: list[str] = []
+        self._vectors: np.ndarray | None = None
+
+    def load(self) -> None:
+        labels = [name for name, phrases in self._examples.items() for _ in phrases]
+        phrases = [p for ps in self._examples.values() for p in ps]
+        self._vectors = np.asarray(self._embeddings.embed_documents(phrases), dtype=np.float32)
+        self._labels = labels
+
+    def scores(self, text: str) -> dict[str, float]:
+        """Best similarity per intent, for explaining a decision."""
+        if self._vectors is None:
+            self.load()
+        assert self._vectors is not None
+        query = np.asarray(self._embeddings.embed_documents([text])[0], dtype=np.float32)
+        similarity = self._vectors @ query
+        best: dict[str, float] = {}
+        for label, value in zip(self._labels, similarity.tolist(), strict=True):
+            best[label] = max(best.get(label, -1.0), float(value))
+        return best
+
+    def classify(self, text: str) -> IntentMatch | None:
+        ranked = sorted(self.scores(text).items(), key=lambda item: item[1], reverse=True)
+        name, score = ranked[0]
+        runner_up = ranked[1][1] if len(ranked) > 1 else -1.0
+        if name == KNOWLEDGE or score < self._threshold or score - runner_up < self._margin:
+            return None
+        return IntentMatch(name, round(score, 3))
