@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -52,6 +53,46 @@ def server_env(data_dir: Path, **settings: str) -> dict[str, str]:
 
 
 @contextmanager
+def background_process(
+    argv: list[str],
+    health_url: str,
+    log: Path,
+    *,
+    env: dict[str, str] | None = None,
+    startup_s: float = 120,
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Start a server process in its own group, wait until ``health_url`` answers 200, and
+    stop the whole group afterwards. Its output goes to ``log``, quoted when it fails."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            argv, env=env, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        deadline = time.monotonic() + startup_s
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"{argv[2]} exited {process.returncode}:\n{log.read_text()}")
+            try:
+                if httpx.get(health_url, timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{argv[2]} not up in {startup_s}s:\n{log.read_text()}")
+            time.sleep(0.3)
+        yield process
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+@contextmanager
 def embedded_llm_server(data_dir: Path, gguf: Path) -> Iterator[RunningServer]:
     """The product on its embedded defaults with the small test model, greedy decoding."""
     with perimeter_server(
@@ -70,38 +111,17 @@ def perimeter_server(
 ) -> Iterator[RunningServer]:
     """``perimeter serve`` on a free loopback port; settings as ``llm__backend="ollama"``."""
     port = free_port()
-    data_dir.mkdir(parents=True, exist_ok=True)
     log = data_dir / f"server-{port}.log"
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=server_env(data_dir, **settings),
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    server = RunningServer(f"http://127.0.0.1:{port}", process, log, data_dir)
-    try:
-        deadline = time.monotonic() + startup_s
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise RuntimeError(f"server exited {process.returncode}:\n{server.log_text()}")
-            try:
-                if httpx.get(f"{server.base_url}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.5)
-        else:
-            raise RuntimeError(f"server not up in {startup_s}s:\n{server.log_text()}")
-        yield server
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+    argv = [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    base_url = f"http://127.0.0.1:{port}"
+    with background_process(
+        argv,
+        f"{base_url}/healthz",
+        log,
+        env=server_env(data_dir, **settings),
+        startup_s=startup_s,
+    ) as process:
+        yield RunningServer(base_url, process, log, data_dir)
 
 
 SANDBOX_TOKEN = "sandbox-test-token-0123456789"
@@ -113,39 +133,18 @@ def sandbox_server(data: Path, *, startup_s: float = 60) -> Iterator[str]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PERIMETER_")}
     env["PERIMETER_CORE_BANKING__TOKEN"] = SANDBOX_TOKEN
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "integrations.core_banking.sandbox",
-            "--data",
-            str(data),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
+    argv = [
+        sys.executable,
+        "-m",
+        "integrations.core_banking.sandbox",
+        "--data",
+        str(data),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
     base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + startup_s
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                assert process.stderr is not None
-                raise RuntimeError(f"sandbox exited: {process.stderr.read().decode()}")
-            try:
-                if httpx.get(f"{base_url}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("sandbox did not start")
+    log = Path(tempfile.gettempdir()) / f"perimeter-sandbox-{port}.log"
+    with background_process(argv, f"{base_url}/healthz", log, env=env, startup_s=startup_s):
         yield base_url
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-        process.communicate(timeout=30)

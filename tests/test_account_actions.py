@@ -5,10 +5,7 @@ ABS over real HTTP."""
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import sys
-import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +16,7 @@ from rasa_sdk.executor import ActionExecutor
 
 from integrations.core_banking import CoreBankingClient, CoreBankingConfig
 from integrations.core_banking.actions import bind_actions
-from tests.servers import SANDBOX_TOKEN, free_port, sandbox_server
+from tests.servers import SANDBOX_TOKEN, background_process, free_port, sandbox_server
 
 BANK = Path(__file__).resolve().parents[1] / "examples" / "bank.json"
 
@@ -152,7 +149,7 @@ async def test_abs_trouble_is_a_clear_response(
     assert (template, values) == ("utter_core_unavailable", {"action": "check_balance"})
 
 
-def test_standalone_rasa_action_server_over_http(sandbox: str) -> None:
+def test_standalone_rasa_action_server_over_http(sandbox: str, tmp_path: Path) -> None:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PERIMETER_")}
     env.update(
@@ -160,23 +157,9 @@ def test_standalone_rasa_action_server_over_http(sandbox: str) -> None:
         PERIMETER_CORE_BANKING__BASE_URL=sandbox,
         PERIMETER_CORE_BANKING__TOKEN=SANDBOX_TOKEN,
     )
-    server = subprocess.Popen(
-        [sys.executable, "-m", "rasa_sdk", "--actions", "bot.rasa_actions", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
+    argv = [sys.executable, "-m", "rasa_sdk", "--actions", "bot.rasa_actions", "--port", str(port)]
     base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            assert server.poll() is None, server.stderr.read().decode() if server.stderr else ""
-            try:
-                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.3)
+    with background_process(argv, f"{base}/health", tmp_path / "rasa.log", env=env):
         listed = {a["name"] for a in httpx.get(f"{base}/actions").json()}
         assert {
             "check_balance",
@@ -193,6 +176,3 @@ def test_standalone_rasa_action_server_over_http(sandbox: str) -> None:
         assert reply["responses"][0]["custom"]["loans"][0]["amount"] == "14870.00"
         anonymous = httpx.post(f"{base}/webhook", json=action_call("check_balance")).json()
         assert anonymous["responses"][0]["template"] == "utter_auth_required"
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.communicate(timeout=30)

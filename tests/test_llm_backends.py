@@ -5,11 +5,7 @@ path); an HTTP server speaking Ollama's wire format (no Ollama binary exists on 
 from __future__ import annotations
 
 import asyncio
-import os
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -22,17 +18,12 @@ from integrations.llm.factory import LLMConfigError
 from integrations.llm.lifecycle import close_chat_model
 from integrations.llm.llamacpp import LlamaCppChatModel
 from tests.doubles.ollama_server import OllamaDoubleConfig, run_ollama_double
+from tests.servers import background_process, free_port
 
 MESSAGES = [
     SystemMessage("Отвечай кратко по-русски."),
     HumanMessage("Фрагмент: карта «Классика» стоит 99 рублей в месяц. Сколько стоит карта?"),
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def stream_text(model: object, **kwargs: object) -> list[str]:
@@ -89,45 +80,27 @@ def test_incomplete_config_names_the_setting(config: LLMConfig, setting: str) ->
 
 
 @pytest.fixture(scope="module")
-def llama_server(test_gguf: Path) -> Iterator[str]:
+def llama_server(test_gguf: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """llama.cpp's OpenAI-compatible server, a real process on 127.0.0.1."""
     port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "llama_cpp.server",
-            "--model",
-            str(test_gguf),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--n_ctx",
-            "2048",
-            "--model_alias",
-            "qwen-test",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    argv = [
+        sys.executable,
+        "-m",
+        "llama_cpp.server",
+        "--model",
+        str(test_gguf),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--n_ctx",
+        "2048",
+        "--model_alias",
+        "qwen-test",
+    ]
     base = f"http://127.0.0.1:{port}/v1"
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/models", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.5)
-            assert process.poll() is None, "llama_cpp.server exited"
-        else:
-            pytest.fail("llama_cpp.server did not start in 120 s")
+    with background_process(argv, f"{base}/models", tmp_path_factory.mktemp("llama") / "log"):
         yield base
-    finally:
-        os.killpg(process.pid, 15)
-        process.wait(timeout=30)
 
 
 @pytest.fixture
