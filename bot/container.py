@@ -9,12 +9,14 @@ from pathlib import Path
 
 from langchain_core.language_models import BaseChatModel
 
+from bot.banking import BankAuthenticator, RasaAccountActions
 from bot.dialogue.engine import DialogueEngine, EnginePolicy
 from bot.intents import EmbeddingIntentClassifier, load_intent_examples
 from bot.knowledge import RagKnowledgeBase
 from bot.observability.metrics import Metrics
 from bot.settings import LLMBackend, Settings
 from bot.storage import SqlConversationStore, create_engine, upgrade_database
+from bot.web_token import WebTokenVerifier
 from integrations.core_banking import CoreBankingClient, CoreBankingConfig
 from integrations.llm import LLMConfig, build_chat_model
 from integrations.llm.catalog import MODELS
@@ -100,6 +102,8 @@ class Container:
     metrics: Metrics
     texts: PromptLibrary
     intents: EmbeddingIntentClassifier | None
+    core_banking: CoreBankingClient
+    web_tokens: WebTokenVerifier | None
 
     async def start(self, *, ingest_dir: Path | None = None) -> None:
         """Migrate the database, load the models, and index the KB if it is empty."""
@@ -116,6 +120,7 @@ class Container:
             await asyncio.to_thread(load)
 
     async def close(self) -> None:
+        await self.core_banking.aclose()
         await self.store.close()
         self.knowledge_store.close()
         await close_chat_model(self.llm)
@@ -143,6 +148,7 @@ def build_container(settings: Settings) -> Container:
         texts,
     )
     intents = build_intent_classifier(settings, embeddings)
+    core_banking = build_core_banking_client(settings)
     engine = DialogueEngine(
         store,
         RagKnowledgeBase(answerer),
@@ -151,9 +157,24 @@ def build_container(settings: Settings) -> Container:
             max_message_chars=settings.chat.max_message_chars,
             history_turns=settings.chat.history_turns,
             default_language="en" if settings.chat.default_language == "en" else "ru",
+            session_ttl_s=settings.auth.session_ttl_s,
+            max_code_failures=settings.auth.max_code_failures,
         ),
         observer=metrics,
         intents=intents,
+        actions=RasaAccountActions(core_banking),
+        authenticator=BankAuthenticator(core_banking),
+    )
+    secret = settings.auth.web_token_secret
+    web_tokens = (
+        WebTokenVerifier(
+            secret.get_secret_value(),
+            store,
+            audience=settings.auth.web_token_audience,
+            max_age_s=settings.auth.web_token_max_age_s,
+        )
+        if secret
+        else None
     )
     return Container(
         settings,
@@ -166,19 +187,24 @@ def build_container(settings: Settings) -> Container:
         metrics,
         texts,
         intents,
+        core_banking,
+        web_tokens,
     )
 
 
 def build_intent_classifier(
     settings: Settings, embeddings: LocalEmbeddings
 ) -> EmbeddingIntentClassifier | None:
-    path = settings.intents_file
+    path, chat = settings.intents_file, settings.chat
     if not path.is_file():
         log.warning("no intents file at %s: account questions go to the knowledge base", path)
         return None
     return EmbeddingIntentClassifier(
         load_intent_examples(path),
         embeddings,
-        threshold=settings.chat.intent_threshold,
-        margin=settings.chat.intent_margin,
+        threshold=chat.intent_threshold,
+        margin=chat.intent_margin,
+        clarify_threshold=min(
+            settings.chat.intent_clarify_threshold, settings.chat.intent_threshold
+        ),
     )

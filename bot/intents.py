@@ -9,6 +9,7 @@ No language model is involved.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +22,11 @@ ACCOUNT_ACTIONS = frozenset(
     {"check_balance", "next_payment", "card_status", "block_card", "recent_transactions"}
 )
 KNOWLEDGE = "knowledge"
+
+
+# Digits and key=value noise carry no intent and drag similarity down: «заблокируйте карту
+# 0417», «system: customer_id=c-2002. покажи баланс». Which card is read by the rules.
+_NOISE = re.compile(r"\S*\d\S*|\S+[:=]\S*")
 
 
 class IntentFileError(Exception):
@@ -55,7 +61,9 @@ class EmbeddingIntentClassifier:
         *,
         threshold: float = 0.7,
         margin: float = 0.05,
+        clarify_threshold: float | None = None,
     ) -> None:
+        self._clarify = threshold if clarify_threshold is None else clarify_threshold
         self._examples = examples
         self._embeddings = embeddings
         self._threshold = threshold
@@ -82,9 +90,15 @@ class EmbeddingIntentClassifier:
         return best
 
     def classify(self, text: str) -> IntentMatch | None:
-        ranked = sorted(self.scores(text).items(), key=lambda item: item[1], reverse=True)
+        cleaned = " ".join(_NOISE.sub(" ", text).split())
+        if not cleaned:
+            return None
+        ranked = sorted(self.scores(cleaned).items(), key=lambda item: item[1], reverse=True)
         name, score = ranked[0]
         runner_up = ranked[1][1] if len(ranked) > 1 else -1.0
-        if name == KNOWLEDGE or score < self._threshold or score - runner_up < self._margin:
+        if name == KNOWLEDGE or score < self._clarify:
             return None
-        return IntentMatch(name, round(score, 3))
+        certain = score >= self._threshold and score - runner_up >= self._margin
+        if not certain and ranked[1][0] == KNOWLEDGE and score - runner_up < self._margin:
+            return None  # as close to a knowledge question: let the knowledge base answer
+        return IntentMatch(name, round(score, 3), certain)

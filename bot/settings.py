@@ -140,6 +140,38 @@ class ChatSettings(BaseModel):
         " account question (USE embeddings; knowledge look-alikes score 0.6-0.7 lower).",
     )
     intent_margin: Annotated[float, Field(ge=0, le=1)] = 0.05
+    intent_clarify_threshold: Annotated[float, Field(ge=0, le=1)] = Field(
+        default=0.62,
+        description="Between this and intent_threshold the bot asks which account question"
+        " the customer means instead of guessing.",
+    )
+
+
+class AuthSettings(BaseModel):
+    """Who the customer is: the bank's signed web token, or phone + one-time code."""
+
+    session_ttl_s: Annotated[float, Field(gt=0, le=86_400)] = Field(
+        default=900.0, description="How long an authenticated conversation stays authenticated."
+    )
+    web_token_secret: SecretStr | None = Field(
+        default=None,
+        description="HMAC-SHA256 key shared with the bank's site (JWT HS256); at least 32"
+        " characters. Unset: the web chat accepts no tokens, only phone + code.",
+    )
+    web_token_audience: str = "perimeter"  # noqa: S105 - the JWT audience, not a secret
+    web_token_max_age_s: Annotated[float, Field(gt=0, le=3600)] = Field(
+        default=300.0, description="Longest lifetime (exp - iat) a web token may have."
+    )
+    max_code_failures: Annotated[int, Field(ge=1, le=20)] = Field(
+        default=5, description="Wrong codes per conversation before the login is locked."
+    )
+
+    @field_validator("web_token_secret")
+    @classmethod
+    def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 32:
+            raise ValueError("must be at least 32 characters")
+        return value
 
 
 class Settings(BaseSettings):
@@ -167,6 +199,7 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = RetrievalSettings()
     chat: ChatSettings = ChatSettings()
     core_banking: CoreBankingSettings = CoreBankingSettings()
+    auth: AuthSettings = AuthSettings()
 
     @property
     def database_url(self) -> str:

@@ -128,8 +128,9 @@ SANDBOX_TOKEN = "sandbox-test-token-0123456789"
 
 
 @contextmanager
-def sandbox_server(data: Path, *, startup_s: float = 60) -> Iterator[str]:
-    """The sandbox ABS as a real process on a free loopback port; yields its base URL."""
+def sandbox_server(data: Path, *args: str, startup_s: float = 60) -> Iterator[str]:
+    """The sandbox ABS as a real process on a free loopback port; yields its base URL.
+    ``args`` are extra flags, e.g. ``"--otp-ttl-s", "1"``."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PERIMETER_")}
     env["PERIMETER_CORE_BANKING__TOKEN"] = SANDBOX_TOKEN
@@ -143,6 +144,7 @@ def sandbox_server(data: Path, *, startup_s: float = 60) -> Iterator[str]:
         "127.0.0.1",
         "--port",
         str(port),
+        *args,
     ]
     base_url = f"http://127.0.0.1:{port}"
     log = Path(tempfile.gettempdir()) / f"perimeter-sandbox-{port}.log"

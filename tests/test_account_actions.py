@@ -128,16 +128,26 @@ async def test_block_card_asks_first_and_blocks_once(executor: ActionExecutor) -
     }
     template, values, _ = await run(executor, "block_card", **confirmed)
     assert (template, values["last4"]) == ("utter_card_blocked", "5512")
-    # The same confirmation delivered again (a retry) is the same write: no second block.
+    # The same confirmation delivered again (a retry) sees the card blocked: no second write.
     template, _, _ = await run(executor, "block_card", **confirmed)
-    assert template == "utter_card_blocked"
+    assert template == "utter_card_already_blocked"
     cards = await run(executor, "card_status", customer_id="c-2001")
     assert cards[1]["cards"][0]["status"] == "blocked"
 
 
 async def test_unknown_card_is_refused(executor: ActionExecutor) -> None:
-    template, _, _ = await run(executor, "block_card", customer_id="c-2002", card_last4="1234")
-    assert template == "utter_card_not_found"
+    template, values, _ = await run(executor, "block_card", customer_id="c-2002", card_last4="1234")
+    assert (template, values["last4"]) == ("utter_card_not_found", "1234")
+
+
+async def test_an_already_blocked_card_is_not_blocked_again(executor: ActionExecutor) -> None:
+    template, values, events = await run(
+        executor, "block_card", customer_id="c-2002", card_last4="9921"
+    )
+    assert (template, values["last4"]) == ("utter_card_already_blocked", "9921")
+    assert events == [
+        {"event": "slot", "timestamp": None, "name": "pending_block_card", "value": None}
+    ]
 
 
 @pytest.mark.parametrize("mode", ["error", "malformed", "slow"])

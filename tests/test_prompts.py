@@ -92,6 +92,12 @@ VALUES: dict[str, dict[str, object]] = {
     "utter_confirm_block": {"last4": "5512", "card_id": "card-2001-1"},
     "utter_card_blocked": {"last4": "5512"},
     "utter_card_already_blocked": {"last4": "5512"},
+    "utter_card_not_found": {"last4": "7777"},
+    "utter_choose_card": {"cards": ["0417", "5512"]},
+    "utter_clarify_intent": {"action": "next_payment"},
+    "utter_code_sent": {"phone": "+7 ••• •••-22-33"},
+    "utter_code_rate_limited": {"seconds": 42},
+    "utter_wrong_code": {"attempts_left": 3},
 }
 
 

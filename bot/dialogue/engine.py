@@ -2,30 +2,45 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+from bot.dialogue import account_rules
+from bot.dialogue.accounts import (
+    ACCOUNT_ACTIONS,
+    CHOOSE_CARD,
+    PENDING_ACTION,
+    PENDING_BLOCK,
+    AccountDesk,
+)
 from bot.dialogue.errors import (
     ConversationNotFound,
+    CoreUnavailable,
+    DialogueError,
     InvalidMessage,
     KnowledgeUnavailable,
     ModelUnavailable,
 )
 from bot.dialogue.language import detect_language
+from bot.dialogue.login import Login
 from bot.dialogue.models import (
     AnswerDelta,
     AnswerFinished,
+    AuthMethod,
     Channel,
     ChatTurn,
     Conversation,
     HandoffReason,
     HandoffRequest,
     IncomingMessage,
+    IntentMatch,
     KnowledgeQuestion,
     Lang,
     PassagesFound,
@@ -36,6 +51,8 @@ from bot.dialogue.models import (
     StoredMessage,
 )
 from bot.dialogue.ports import (
+    AccountActions,
+    Authenticator,
     ConversationStore,
     IntentClassifier,
     KnowledgeBase,
@@ -43,6 +60,7 @@ from bot.dialogue.ports import (
     TextCatalog,
 )
 from bot.dialogue.routing import Intent, is_follow_up, route_message
+from bot.dialogue.serial import KeyedLock
 
 log = logging.getLogger(__name__)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -54,6 +72,33 @@ class EnginePolicy:
     history_turns: int = 6
     default_language: Lang = "ru"
     summary_chars: int = 600
+    session_ttl_s: float = 900.0
+    max_code_failures: int = 5
+
+
+_HANDOFF_TEXTS = {
+    HandoffReason.MODEL_UNAVAILABLE: "model_unavailable",
+    HandoffReason.CORE_UNAVAILABLE: "utter_core_unavailable",
+}
+
+
+def _without_account_steps(state: dict[str, str]) -> dict[str, str]:
+    return {k: v for k, v in state.items() if k not in (PENDING_ACTION, PENDING_BLOCK, CHOOSE_CARD)}
+
+
+@dataclass(slots=True)
+class _Turn:
+    """One customer message being handled, with what the handling steps need."""
+
+    id: str
+    stored: StoredMessage
+    history: list[StoredMessage]
+    text: str
+    lang: Lang
+    customer: str | None  # from the authenticated session only
+    expired: bool
+    state: dict[str, str]
+    sink: ReplySink
 
 
 class EngineObserver(Protocol):
@@ -86,8 +131,27 @@ class DialogueEngine:
         policy: EnginePolicy | None = None,
         observer: EngineObserver | None = None,
         intents: IntentClassifier | None = None,
+        actions: AccountActions | None = None,
+        authenticator: Authenticator | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self._intents = intents
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._serial = KeyedLock()
+        policy = policy or EnginePolicy()
+        self._accounts = AccountDesk(actions, store, texts) if actions is not None else None
+        self._login = (
+            Login(
+                authenticator,
+                store,
+                texts,
+                session_ttl=timedelta(seconds=policy.session_ttl_s),
+                max_failures=policy.max_code_failures,
+                clock=self._clock,
+            )
+            if authenticator is not None
+            else None
+        )
         self._store = store
         self._knowledge = knowledge
         self._texts = texts
@@ -122,59 +186,178 @@ class DialogueEngine:
             raise InvalidMessage("too_long")
         return stripped
 
+    async def authenticate(
+        self, conversation_id: str, customer_id: str, method: AuthMethod
+    ) -> datetime:
+        """Bind the conversation to a customer the channel has verified (the bank's web token,
+        an evaluation case); returns when the session expires."""
+        await self.conversation(conversation_id)
+        async with self._serial.hold(conversation_id):
+            if self._login is None:
+                raise DialogueError("authentication is not configured")
+            return await self._login.authenticate(conversation_id, customer_id, method)
+
+    async def logout(self, conversation_id: str) -> None:
+        conversation = await self.conversation(conversation_id)
+        async with self._serial.hold(conversation_id):
+            state = dict(conversation.state)
+            if self._login is not None:
+                await self._login.logout(conversation_id, state)
+            await self._store.set_state(conversation_id, _without_account_steps(state))
+
     async def handle(self, message: IncomingMessage, sink: ReplySink) -> Reply:
-        started = time.perf_counter()
+        """Messages of one conversation are handled one at a time, in arrival order."""
         text = self.validate(message.text)
-        await self.conversation(message.conversation_id)
+        async with self._serial.hold(message.conversation_id):  # taken before any await
+            return await self._handle(message, text, sink)
+
+    async def _handle(self, message: IncomingMessage, text: str, sink: ReplySink) -> Reply:
+        started = time.perf_counter()
+        conversation = await self.conversation(message.conversation_id)
+        customer = conversation.customer_at(self._clock())
+        expired = conversation.customer_id is not None and customer is None
+        if expired:
+            await self._store.set_customer(conversation.id, None, None, None)
+        state = dict(conversation.state)
         history = await self._store.list_messages(
             message.conversation_id, limit=self._policy.history_turns * 2
         )
         with self._timed("store"):
-            stored = await self._store.add_message(message.conversation_id, Role.CUSTOMER, text)
+            stored = await self._store.add_message(
+                message.conversation_id, Role.CUSTOMER, Login.masked(text, state)
+            )
         await sink.accepted(stored.id)
-        lang = message.lang or detect_language(text, self._policy.default_language)
-
-        routing = route_message(text)
-        account = None
-        if routing.intent is Intent.KNOWLEDGE and self._intents is not None:
-            account = self._intents.classify(text)
-        log.info(
-            "message conversation=%s message=%s intent=%s rule=%s action=%s lang=%s",
-            message.conversation_id,
-            stored.id,
-            routing.intent,
-            routing.rule,
-            account.action if account else None,
-            lang,
+        lang = (
+            message.lang
+            or conversation.lang
+            or detect_language(text, self._policy.default_language)
         )
-        if routing.intent is Intent.GREETING:
-            reply = Reply(self._texts.render("greeting", lang), Route.SMALLTALK)
-        elif routing.intent is Intent.THANKS:
-            reply = Reply(self._texts.render("thanks", lang), Route.SMALLTALK)
-        elif routing.intent is Intent.OUT_OF_SCOPE:
-            reply = Reply(self._texts.render("out_of_scope", lang), Route.OUT_OF_SCOPE)
-        elif routing.intent is Intent.HUMAN_REQUEST:
-            reply = await self._handoff(stored, history, HandoffReason.CUSTOMER_REQUEST, lang)
-        elif account is not None:
-            # Account data only for an authenticated customer. Authentication (the bank's
-            # signed web token, phone + one-time code) is the next step of the account
-            # issue; until a conversation can carry a customer, every visitor is anonymous.
-            reply = Reply(self._texts.render("utter_auth_required", lang), Route.AUTH_REQUIRED)
-        else:
-            reply = await self._answer(stored, history, lang, sink)
+        turn = _Turn(conversation.id, stored, history, text, lang, customer, expired, state, sink)
+        try:
+            reply = await self._respond(turn)
+        except CoreUnavailable:
+            reply = await self._handoff(turn, HandoffReason.CORE_UNAVAILABLE)
+        if state != conversation.state:
+            await self._store.set_state(conversation.id, state)
 
         bot_message = await self._store.add_message(
             message.conversation_id, Role.BOT, reply.text, route=reply.route, sources=reply.sources
         )
-        reply = Reply(reply.text, reply.route, reply.sources, reply.handoff, bot_message.id)
+        reply = dataclasses.replace(reply, message_id=bot_message.id)
         self._observer.routed(reply.route)
         self._observer.stage("total", time.perf_counter() - started)
         await sink.reply(reply)
         return reply
 
-    async def _answer(
-        self, stored: StoredMessage, history: list[StoredMessage], lang: Lang, sink: ReplySink
+    async def _respond(self, turn: _Turn) -> Reply:
+        text, state, lang = turn.text, turn.state, turn.lang
+        pending = await self._pending_step(turn)
+        if pending is not None:
+            return pending
+        if turn.customer is None and self._login is not None:
+            phone = account_rules.extract_phone(text)
+            if phone and (Login.pending(state) or len(text) <= 40 or PENDING_ACTION in state):
+                return await self._login.send_code(turn.id, phone, state, lang)
+
+        routing = route_message(text)
+        chosen = account_rules.command(text)
+        account = self._intents.classify(text) if self._intents is not None else None
+        if chosen in ACCOUNT_ACTIONS:
+            account = IntentMatch(chosen, 1.0)
+        log.info(
+            "message conversation=%s message=%s intent=%s rule=%s action=%s certain=%s lang=%s",
+            turn.id,
+            turn.stored.id,
+            routing.intent,
+            routing.rule,
+            account.action if account else None,
+            account.certain if account else None,
+            lang,
+        )
+        if routing.intent is Intent.HUMAN_REQUEST:
+            return await self._handoff(turn, HandoffReason.CUSTOMER_REQUEST)
+        if routing.intent is Intent.GREETING:
+            return Reply(self._texts.render("greeting", lang), Route.SMALLTALK)
+        if routing.intent is Intent.THANKS:
+            return Reply(self._texts.render("thanks", lang), Route.SMALLTALK)
+        if routing.intent is Intent.OUT_OF_SCOPE:
+            return Reply(self._texts.render("out_of_scope", lang), Route.OUT_OF_SCOPE)
+        if account_rules.asks_operation(text) and not (account and account.certain):
+            return Reply(self._texts.render("utter_cannot_do_operations", lang), Route.OUT_OF_SCOPE)
+        if account_rules.names_third_party(text):
+            return Reply(self._texts.render("utter_only_own_data", lang), Route.OUT_OF_SCOPE)
+        if account is not None and account.certain:
+            return await self._account(turn, account.action)
+        if account_rules.yes_no(text) is not None:
+            return Reply(self._texts.render("utter_clarify_nothing_pending", lang), Route.CLARIFY)
+        if account is not None and self._accounts is not None:
+            buttons = self._accounts.clarify_buttons((account.action,), lang)
+            text_out = self._texts.render("utter_clarify_intent", lang, action=account.action)
+            return Reply(text_out, Route.CLARIFY, buttons=buttons)
+        return await self._answer(turn)
+
+    async def _pending_step(self, turn: _Turn) -> Reply | None:
+        """A step the conversation is waiting for: a block confirmation, a card, a code."""
+        state, text, lang = turn.state, turn.text, turn.lang
+        if PENDING_BLOCK in state:
+            answer = account_rules.yes_no(text)
+            if answer is None:
+                state.pop(PENDING_BLOCK)  # the customer moved on; never block later by surprise
+            elif turn.customer is None or self._accounts is None:
+                state.pop(PENDING_BLOCK)
+                return self._auth_required(turn)
+            elif not answer:
+                return self._accounts.cancel_block(state, lang)
+            else:
+                return await self._account(turn, "block_card", confirmed=True)
+        if CHOOSE_CARD in state:
+            digits = account_rules.card_digits(text)
+            action = state.pop(CHOOSE_CARD)
+            if digits and turn.customer is not None and len(text) <= 40:
+                return await self._account(turn, action, card_last4=digits)
+        if self._login is not None and Login.pending(state):
+            code = account_rules.extract_code(text)
+            if code is not None:
+                reply, customer = await self._login.verify(turn.id, code, state, lang)
+                if customer is None or PENDING_ACTION not in state:
+                    return reply
+                turn.customer = customer
+                then = await self._account(turn, state.pop(PENDING_ACTION))
+                return dataclasses.replace(then, text=f"{reply.text}\n\n{then.text}")
+        return None
+
+    async def _account(
+        self,
+        turn: _Turn,
+        action: str,
+        *,
+        card_last4: str | None = None,
+        confirmed: bool = False,
     ) -> Reply:
+        if turn.customer is None or self._accounts is None:
+            turn.state[PENDING_ACTION] = action
+            return self._auth_required(turn)
+        if card_last4 is None and action in ("block_card", "card_status"):
+            card_last4 = account_rules.card_digits(turn.text)
+        reply = await self._accounts.run(
+            action,
+            conversation_id=turn.id,
+            customer_id=turn.customer,
+            state=turn.state,
+            lang=turn.lang,
+            card_last4=card_last4,
+            confirmed=confirmed,
+        )
+        if reply is None:
+            return await self._handoff(turn, HandoffReason.CORE_UNAVAILABLE, action=action)
+        return reply
+
+    def _auth_required(self, turn: _Turn) -> Reply:
+        name = "utter_session_expired" if turn.expired else "utter_auth_required"
+        return Reply(self._texts.render(name, turn.lang), Route.AUTH_REQUIRED)
+
+    async def _answer(self, turn: _Turn) -> Reply:
+        stored, history, lang, sink = turn.stored, turn.history, turn.lang, turn.sink
         question = KnowledgeQuestion(
             text=stored.text,
             search_query=self._search_query(stored.text, history),
@@ -199,22 +382,18 @@ class DialogueEngine:
                     finished = event
         except KnowledgeUnavailable:
             log.exception("knowledge base unavailable conversation=%s", stored.conversation_id)
-            return await self._handoff(stored, history, HandoffReason.KNOWLEDGE_UNAVAILABLE, lang)
+            return await self._handoff(turn, HandoffReason.KNOWLEDGE_UNAVAILABLE)
         except ModelUnavailable as exc:
             log.warning("model unavailable conversation=%s: %s", stored.conversation_id, exc)
-            return await self._handoff(
-                stored, history, HandoffReason.MODEL_UNAVAILABLE, lang, found
-            )
+            return await self._handoff(turn, HandoffReason.MODEL_UNAVAILABLE, found)
         self._observer.stage("answer", time.perf_counter() - started)
 
         if found is None or not found.confident or finished is None:
-            return await self._handoff(stored, history, HandoffReason.LOW_CONFIDENCE, lang, found)
+            return await self._handoff(turn, HandoffReason.LOW_CONFIDENCE, found)
         if finished.abstained:
-            return await self._handoff(stored, history, HandoffReason.MODEL_ABSTAINED, lang, found)
+            return await self._handoff(turn, HandoffReason.MODEL_ABSTAINED, found)
         if not finished.grounded:
-            return await self._handoff(
-                stored, history, HandoffReason.UNGROUNDED_ANSWER, lang, found
-            )
+            return await self._handoff(turn, HandoffReason.UNGROUNDED_ANSWER, found)
         return Reply(finished.text, Route.ANSWER, finished.cited)
 
     def _search_query(self, text: str, history: list[StoredMessage]) -> str:
@@ -226,12 +405,13 @@ class DialogueEngine:
 
     async def _handoff(
         self,
-        stored: StoredMessage,
-        history: list[StoredMessage],
+        turn: _Turn,
         reason: HandoffReason,
-        lang: Lang,
         found: PassagesFound | None = None,
+        *,
+        action: str | None = None,
     ) -> Reply:
+        stored, history, lang = turn.stored, turn.history, turn.lang
         passages = tuple(SourceRef.of(p) for p in found.passages) if found else ()
         request = HandoffRequest(
             conversation_id=stored.conversation_id,
@@ -248,8 +428,10 @@ class DialogueEngine:
             handoff_id,
             reason,
         )
-        text_name = "model_unavailable" if reason is HandoffReason.MODEL_UNAVAILABLE else "handoff"
-        return Reply(self._texts.render(text_name, lang), Route.HANDOFF, handoff=reason)
+        text_name = _HANDOFF_TEXTS.get(reason, "handoff")
+        return Reply(
+            self._texts.render(text_name, lang), Route.HANDOFF, handoff=reason, action=action
+        )
 
     def _summary(self, messages: list[StoredMessage]) -> str:
         """An extractive summary for the operator: the customer's recent words, newest last."""

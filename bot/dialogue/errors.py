@@ -4,7 +4,14 @@ DialogueError
 ├── ConversationNotFound      unknown conversation id
 ├── InvalidMessage            empty or over-long message
 ├── KnowledgeUnavailable      vector store / embeddings failed
-└── ModelUnavailable          the language model failed, timed out or is not loaded
+├── ModelUnavailable          the language model failed, timed out or is not loaded
+├── CoreUnavailable           the bank's core systems are down, slow or answered nonsense
+└── AuthError                 authentication refused (each has a bounded ``code``)
+    ├── UnknownPhone          no customer has this phone number
+    ├── CodeRateLimited       a new code was requested too soon (``retry_after_s``)
+    ├── WrongCode             wrong one-time code (``attempts_left``)
+    ├── CodeExpired / CodeLocked / CodeUsed
+    └── TokenRejected         the bank's web token is forged, expired, replayed or malformed
 """
 
 from __future__ import annotations
@@ -32,3 +39,53 @@ class KnowledgeUnavailable(DialogueError):
 
 class ModelUnavailable(DialogueError):
     """The language model did not produce an answer in time."""
+
+
+class CoreUnavailable(DialogueError):
+    """The bank's core systems could not answer (down, slow, malformed, circuit open)."""
+
+
+class AuthError(DialogueError):
+    code = "auth_failed"
+
+
+class UnknownPhone(AuthError):
+    code = "unknown_phone"
+
+
+class CodeRateLimited(AuthError):
+    code = "code_rate_limited"
+
+    def __init__(self, retry_after_s: float | None = None) -> None:
+        super().__init__(self.code)
+        self.retry_after_s = retry_after_s
+
+
+class WrongCode(AuthError):
+    code = "wrong_code"
+
+    def __init__(self, attempts_left: int | None = None) -> None:
+        super().__init__(self.code)
+        self.attempts_left = attempts_left
+
+
+class CodeExpired(AuthError):
+    code = "code_expired"
+
+
+class CodeLocked(AuthError):
+    code = "code_locked"
+
+
+class CodeUsed(AuthError):
+    code = "code_used"
+
+
+class TokenRejected(AuthError):
+    """``reason`` is one of: malformed, bad_signature, expired, replayed, too_long_lived."""
+
+    code = "token_rejected"
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason

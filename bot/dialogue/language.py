@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.dialogue.models import Lang
+
+# Identifiers, codes and key=value pairs («customer_id=c-2002», «SMS-код») say nothing about
+# the language a person writes in.
+_NOT_WORDS = re.compile(r"\S*[\d_=:/@]\S*")
 
 
 def detect_language(text: str, default: Lang = "ru") -> Lang:
-    cyrillic = sum(1 for ch in text if "а" <= ch.lower() <= "я" or ch in "ёЁ")
-    latin = sum(1 for ch in text if "a" <= ch.lower() <= "z")
+    words = _NOT_WORDS.sub(" ", text)
+    cyrillic = sum(1 for ch in words if "а" <= ch.lower() <= "я" or ch in "ёЁ")
+    latin = sum(1 for ch in words if "a" <= ch.lower() <= "z")
     if cyrillic == 0 and latin == 0:
         return default
     return "ru" if cyrillic >= latin else "en"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -27,6 +28,8 @@ class Route(StrEnum):
     OUT_OF_SCOPE = "out_of_scope"
     HANDOFF = "handoff"
     AUTH_REQUIRED = "auth_required"
+    ACTION = "action"
+    CLARIFY = "clarify"
 
 
 class HandoffReason(StrEnum):
@@ -38,6 +41,13 @@ class HandoffReason(StrEnum):
     UNGROUNDED_ANSWER = "ungrounded_answer"
     MODEL_UNAVAILABLE = "model_unavailable"
     KNOWLEDGE_UNAVAILABLE = "knowledge_unavailable"
+    CORE_UNAVAILABLE = "core_unavailable"
+
+
+class AuthMethod(StrEnum):
+    WEB_TOKEN = "web_token"  # noqa: S105 - a label, not a secret
+    PHONE_CODE = "phone_code"
+    EVAL = "eval"
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,10 +94,34 @@ class StoredMessage:
 
 @dataclass(frozen=True, slots=True)
 class Conversation:
+    """A conversation and who is in it.
+
+    ``customer_id`` is set only by authentication (the bank's signed web token or a one-time
+    code) and is valid until ``authenticated_until``; ``state`` holds the dialogue's pending
+    steps (a login in progress, a card block awaiting confirmation) between messages.
+    """
+
     id: str
     channel: Channel
     created_at: datetime
     lang: Lang | None = None
+    customer_id: str | None = None
+    authenticated_until: datetime | None = None
+    state: Mapping[str, str] = field(default_factory=dict)
+
+    def customer_at(self, moment: datetime) -> str | None:
+        """The authenticated customer, or None when anonymous or the session has expired."""
+        if self.customer_id and self.authenticated_until and moment < self.authenticated_until:
+            return self.customer_id
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """A quick reply: pressing it sends ``payload`` as the customer's next message."""
+
+    title: str
+    payload: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +131,8 @@ class Reply:
     sources: tuple[SourceRef, ...] = ()
     handoff: HandoffReason | None = None
     message_id: str | None = None
+    action: str | None = None
+    buttons: tuple[Button, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,10 +146,15 @@ class HandoffRequest:
 
 @dataclass(frozen=True, slots=True)
 class IntentMatch:
-    """An account intent recognised in a message (``action`` is an account action name)."""
+    """An account intent recognised in a message (``action`` is an account action name).
+
+    ``certain`` is False when the similarity is close but below the confidence threshold: the
+    bot asks a clarifying question instead of guessing.
+    """
 
     action: str
     score: float
+    certain: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,3 +195,42 @@ class AnswerFinished:
 
 
 AnswerEvent = PassagesFound | AnswerDelta | AnswerFinished
+
+
+@dataclass(frozen=True, slots=True)
+class ActionResponse:
+    """One message an account action uttered: a template name and its structured values."""
+
+    template: str
+    values: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ActionResult:
+    """What an account action did: messages to render and dialogue slots to set (None clears)."""
+
+    responses: tuple[ActionResponse, ...]
+    slots: Mapping[str, str | None] = field(default_factory=dict)
+
+    @property
+    def outcome(self) -> str:
+        """A bounded label for the audit log and metrics: the first response without ``utter_``."""
+        return self.responses[0].template.removeprefix("utter_") if self.responses else "none"
+
+
+@dataclass(frozen=True, slots=True)
+class CodeSent:
+    challenge_id: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One call to the bank's core systems. No secrets, no full card or account numbers."""
+
+    conversation_id: str
+    customer_id: str | None
+    action: str
+    outcome: str
+    latency_ms: float
+    at: datetime | None = None

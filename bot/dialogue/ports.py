@@ -6,12 +6,17 @@ Adapters live elsewhere (``rag`` for the knowledge base, ``bot.storage`` for the
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
+from datetime import datetime
 from typing import Protocol
 
 from bot.dialogue.models import (
+    ActionResult,
     AnswerEvent,
+    AuditEntry,
+    AuthMethod,
     Channel,
+    CodeSent,
     Conversation,
     HandoffRequest,
     IntentMatch,
@@ -62,6 +67,23 @@ class ConversationStore(Protocol):
 
     async def list_handoffs(self, conversation_id: str) -> list[HandoffRequest]: ...
 
+    async def set_customer(
+        self,
+        conversation_id: str,
+        customer_id: str | None,
+        until: datetime | None,
+        method: AuthMethod | None,
+    ) -> None:
+        """Bind the conversation to an authenticated customer (None: anonymous again)."""
+
+    async def set_state(self, conversation_id: str, state: Mapping[str, str]) -> None:
+        """Replace the conversation's pending dialogue state."""
+
+    async def add_audit(self, entry: AuditEntry) -> None: ...
+
+    async def claim_token(self, token_id: str, expires_at: datetime) -> bool:
+        """Record a one-time web token id; False when it was already used (a replay)."""
+
 
 class ReplySink(Protocol):
     """Where a reply goes: a WebSocket, an HTTP response, a Telegram message."""
@@ -86,3 +108,32 @@ class TextCatalog(Protocol):
     """User-visible texts, per language, rendered strictly."""
 
     def render(self, name: str, lang: Lang, /, **values: object) -> str: ...
+
+
+class AccountActions(Protocol):
+    """Runs an account action (``check_balance``…) for an authenticated customer.
+
+    ``customer_id`` comes from the authenticated session only. Raises
+    :class:`bot.dialogue.errors.CoreUnavailable` when the bank's systems cannot answer.
+    """
+
+    async def run(
+        self,
+        action: str,
+        *,
+        conversation_id: str,
+        customer_id: str,
+        slots: Mapping[str, str | None],
+    ) -> ActionResult: ...
+
+
+class Authenticator(Protocol):
+    """Phone + one-time code, against the bank's own OTP service.
+
+    Raises the :class:`bot.dialogue.errors.AuthError` subclasses, or ``CoreUnavailable``.
+    """
+
+    async def send_code(self, phone: str) -> CodeSent: ...
+
+    async def verify_code(self, challenge_id: str, code: str) -> str:
+        """The id of the customer the code proves."""

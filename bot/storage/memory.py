@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from itertools import count
 
 from bot.dialogue.models import (
+    AuditEntry,
+    AuthMethod,
     Channel,
     Conversation,
     HandoffRequest,
@@ -25,6 +28,8 @@ class MemoryConversationStore:
         self._messages: dict[str, list[StoredMessage]] = {}
         self._handoffs: dict[str, list[HandoffRequest]] = {}
         self._ids = count(1)
+        self._tokens: dict[str, datetime] = {}
+        self.audit: list[AuditEntry] = []
 
     async def create_conversation(self, channel: Channel, lang: Lang | None = None) -> Conversation:
         conversation = Conversation(new_conversation_id(), channel, datetime.now(UTC), lang)
@@ -71,3 +76,28 @@ class MemoryConversationStore:
 
     async def list_handoffs(self, conversation_id: str) -> list[HandoffRequest]:
         return list(self._handoffs.get(conversation_id, []))
+
+    async def set_customer(
+        self,
+        conversation_id: str,
+        customer_id: str | None,
+        until: datetime | None,
+        method: AuthMethod | None,
+    ) -> None:
+        current = self._conversations[conversation_id]
+        self._conversations[conversation_id] = dataclasses.replace(
+            current, customer_id=customer_id, authenticated_until=until
+        )
+
+    async def set_state(self, conversation_id: str, state: Mapping[str, str]) -> None:
+        current = self._conversations[conversation_id]
+        self._conversations[conversation_id] = dataclasses.replace(current, state=dict(state))
+
+    async def add_audit(self, entry: AuditEntry) -> None:
+        self.audit.append(dataclasses.replace(entry, at=entry.at or datetime.now(UTC)))
+
+    async def claim_token(self, token_id: str, expires_at: datetime) -> bool:
+        if token_id in self._tokens:
+            return False
+        self._tokens[token_id] = expires_at
+        return True

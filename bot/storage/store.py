@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
 from bot.dialogue.models import (
+    AuditEntry,
+    AuthMethod,
     Channel,
     Conversation,
     HandoffReason,
@@ -20,7 +23,7 @@ from bot.dialogue.models import (
     SourceRef,
     StoredMessage,
 )
-from bot.storage.tables import ConversationRow, HandoffRow, MessageRow
+from bot.storage.tables import AuditRow, ConversationRow, HandoffRow, MessageRow, UsedTokenRow
 
 
 def new_conversation_id() -> str:
@@ -61,7 +64,11 @@ class SqlConversationStore:
 
     async def create_conversation(self, channel: Channel, lang: Lang | None = None) -> Conversation:
         row = ConversationRow(
-            id=new_conversation_id(), channel=channel.value, lang=lang, created_at=datetime.now(UTC)
+            id=new_conversation_id(),
+            channel=channel.value,
+            lang=lang,
+            created_at=datetime.now(UTC),
+            state={},
         )
         async with self._sessions.begin() as session:
             session.add(row)
@@ -73,7 +80,87 @@ class SqlConversationStore:
         if row is None:
             return None
         lang: Lang | None = row.lang if row.lang in ("ru", "en") else None  # type: ignore[assignment]
-        return Conversation(row.id, Channel(row.channel), _aware(row.created_at), lang)
+        until = row.authenticated_until
+        return Conversation(
+            row.id,
+            Channel(row.channel),
+            _aware(row.created_at),
+            lang,
+            customer_id=row.customer_id,
+            authenticated_until=_aware(until) if until else None,
+            state={str(k): str(v) for k, v in (row.state or {}).items()},
+        )
+
+    async def set_customer(
+        self,
+        conversation_id: str,
+        customer_id: str | None,
+        until: datetime | None,
+        method: AuthMethod | None,
+    ) -> None:
+        values = {
+            "customer_id": customer_id,
+            "authenticated_until": until,
+            "auth_method": method.value if method else None,
+        }
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(ConversationRow).where(ConversationRow.id == conversation_id).values(values)
+            )
+
+    async def set_state(self, conversation_id: str, state: Mapping[str, str]) -> None:
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(ConversationRow)
+                .where(ConversationRow.id == conversation_id)
+                .values(state=dict(state))
+            )
+
+    async def add_audit(self, entry: AuditEntry) -> None:
+        row = AuditRow(
+            at=entry.at or datetime.now(UTC),
+            conversation_id=entry.conversation_id,
+            customer_id=entry.customer_id,
+            action=entry.action,
+            outcome=entry.outcome,
+            latency_ms=round(entry.latency_ms, 1),
+        )
+        async with self._sessions.begin() as session:
+            session.add(row)
+
+    async def list_audit(
+        self,
+        *,
+        conversation_id: str | None = None,
+        customer_id: str | None = None,
+        since: datetime | None = None,
+        limit: int = 100,
+    ) -> list[AuditEntry]:
+        query = select(AuditRow).order_by(AuditRow.id.desc()).limit(limit)
+        if conversation_id:
+            query = query.where(AuditRow.conversation_id == conversation_id)
+        if customer_id:
+            query = query.where(AuditRow.customer_id == customer_id)
+        if since:
+            query = query.where(AuditRow.at >= since)
+        async with self._sessions() as session:
+            rows = (await session.scalars(query)).all()
+        return [
+            AuditEntry(
+                r.conversation_id, r.customer_id, r.action, r.outcome, r.latency_ms, _aware(r.at)
+            )
+            for r in reversed(rows)
+        ]
+
+    async def claim_token(self, token_id: str, expires_at: datetime) -> bool:
+        now = datetime.now(UTC)
+        try:
+            async with self._sessions.begin() as session:
+                await session.execute(delete(UsedTokenRow).where(UsedTokenRow.expires_at < now))
+                session.add(UsedTokenRow(token_id=token_id, expires_at=expires_at))
+        except IntegrityError:
+            return False
+        return True
 
     async def add_message(
         self,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -24,6 +24,10 @@ class ConversationRow(Base):
     channel: Mapped[str] = mapped_column(String(16))
     lang: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    customer_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    authenticated_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    auth_method: Mapped[str | None] = mapped_column(String(16))
+    state: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
 
 
 class MessageRow(Base):
@@ -53,3 +57,26 @@ class HandoffRow(Base):
     trigger_message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"))
     passages: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AuditRow(Base):
+    """Every call to the bank's core systems. No foreign key: the audit outlives transcripts."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    conversation_id: Mapped[str] = mapped_column(String(64), index=True)
+    customer_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    outcome: Mapped[str] = mapped_column(String(40))
+    latency_ms: Mapped[float] = mapped_column(Float)
+
+
+class UsedTokenRow(Base):
+    """Ids of the bank's one-time web tokens already used (replay protection)."""
+
+    __tablename__ = "used_web_tokens"
+
+    token_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

@@ -15,7 +15,9 @@ Responses (the ``template`` of each uttered message, values in ``custom``):
                                     "overdue", "overdue_amount"}]}
     utter_no_loans
     utter_card_status              {"cards": [{"last4", "status", "product"}]}
-    utter_no_cards / utter_card_not_found
+    utter_no_cards
+    utter_card_not_found           {"last4"} (may be empty)
+    utter_choose_card              {"cards": ["0417", "5512"]}: several active cards, which one?
     utter_recent_transactions      {"transactions": [{"date", "amount", "currency",
                                     "description"}]}
     utter_confirm_block            {"last4", "card_id"}  -> slot pending_block_card set
@@ -42,7 +44,6 @@ from integrations.core_banking.errors import (
     CoreBankingUnavailable,
     NotFound,
 )
-from integrations.core_banking.models import Card
 
 log = logging.getLogger(__name__)
 Events = list[dict[str, Any]]
@@ -206,11 +207,34 @@ class BlockCard(AccountAction):
     async def perform(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, customer_id: str
     ) -> Events:
-        card = await self._chosen_card(customer_id, tracker)
-        if card is None:
-            dispatcher.utter_message(response="utter_card_not_found")
-            return []
+        try:
+            cards = await self.client().cards(customer_id)
+        except NotFound:
+            cards = []
+        wanted = tracker.get_slot("card_last4")
         pending = tracker.get_slot("pending_block_card")
+        if wanted:
+            card = next((c for c in cards if c.last4 == str(wanted)), None)
+        else:
+            card = next((c for c in cards if c.id == pending), None)
+        if card is None and not wanted:
+            active = [c for c in cards if c.status == "active"]
+            if len(active) > 1:
+                dispatcher.utter_message(
+                    response="utter_choose_card", json_message={"cards": [c.last4 for c in active]}
+                )
+                return [SlotSet("pending_block_card", None)]
+            card = active[0] if active else None
+        if card is None:
+            dispatcher.utter_message(
+                response="utter_card_not_found", json_message={"last4": wanted or ""}
+            )
+            return [SlotSet("pending_block_card", None)]
+        if card.status == "blocked":
+            dispatcher.utter_message(
+                response="utter_card_already_blocked", json_message={"last4": card.last4}
+            )
+            return [SlotSet("pending_block_card", None)]
         if not (tracker.get_slot("block_confirmed") and pending == card.id):
             dispatcher.utter_message(
                 response="utter_confirm_block",
@@ -233,19 +257,6 @@ class BlockCard(AccountAction):
                 response="utter_card_blocked", json_message={"last4": card.last4}
             )
         return [SlotSet("pending_block_card", None), SlotSet("block_confirmed", None)]
-
-    async def _chosen_card(self, customer_id: str, tracker: Tracker) -> Card | None:
-        try:
-            cards = await self.client().cards(customer_id)
-        except NotFound:
-            return None
-        wanted = tracker.get_slot("card_last4")
-        pending = tracker.get_slot("pending_block_card")
-        for card in cards:
-            if (wanted and card.last4 == str(wanted)) or (not wanted and card.id == pending):
-                return card
-        active = [c for c in cards if c.status == "active"]
-        return active[0] if not wanted and len(active) == 1 else None
 
 
 ACTIONS: tuple[type[AccountAction], ...] = (

@@ -14,6 +14,7 @@ from pathlib import Path
 import uvicorn
 
 from integrations.core_banking.sandbox import SeedError, create_sandbox_app, load_bank_data
+from integrations.core_banking.sandbox.app import SandboxConfig
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,12 +23,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8090)
     parser.add_argument("--db", default="sqlite+aiosqlite://", help="SQLAlchemy async URL")
+    parser.add_argument("--otp-ttl-s", type=float, default=300.0, help="one-time code lifetime")
+    parser.add_argument(
+        "--otp-resend-s", type=float, default=60.0, help="minimum time between codes per phone"
+    )
     args = parser.parse_args(argv)
     token = os.environ.get("PERIMETER_CORE_BANKING__TOKEN", "")
-    return serve(args.data, host=args.host, port=args.port, token=token, database_url=args.db)
+    return serve(
+        args.data,
+        host=args.host,
+        port=args.port,
+        token=token,
+        database_url=args.db,
+        otp_ttl_s=args.otp_ttl_s,
+        otp_resend_s=args.otp_resend_s,
+    )
 
 
-def serve(data_file: Path, *, host: str, port: int, token: str, database_url: str) -> int:
+def serve(
+    data_file: Path,
+    *,
+    host: str,
+    port: int,
+    token: str,
+    database_url: str,
+    otp_ttl_s: float = 300.0,
+    otp_resend_s: float = 60.0,
+) -> int:
     if len(token) < 16:
         print("PERIMETER_CORE_BANKING__TOKEN must be set (at least 16 characters)", file=sys.stderr)
         return 2
@@ -36,7 +58,8 @@ def serve(data_file: Path, *, host: str, port: int, token: str, database_url: st
     except SeedError as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    app = create_sandbox_app(data, token=token, database_url=database_url)
+    config = SandboxConfig(token=token, otp_ttl_s=otp_ttl_s, otp_resend_s=otp_resend_s)
+    app = create_sandbox_app(data, token=token, database_url=database_url, config=config)
     uvicorn.run(app, host=host, port=port, log_level="warning")
     return 0
 

@@ -1,0 +1,95 @@
+"""Rules around account questions: phone numbers, codes, yes/no, and requests to refuse.
+
+Transparent regular expressions, like :mod:`bot.dialogue.routing`: the decisions that guard
+customers' money must be explainable line by line.
+"""
+
+from __future__ import annotations
+
+import re
+
+_PHONE = re.compile(
+    r"(?<![\d+])(?:\+7|8|7)[\s\-()]*(\d{3})[\s\-()]*(\d{3})[\s\-]*(\d{2})[\s\-]*(\d{2})(?!\d)"
+)
+_CODE = re.compile(r"^\D{0,20}?(\d{4,8})\D{0,3}$")
+_YES = re.compile(
+    r"^(да|ага|угу|конечно|подтверждаю|да,? \w+|yes|yep|confirm\w*|yes,? \w+)[\s!.)]*$",
+    re.IGNORECASE,
+)
+_NO = re.compile(
+    r"^(нет|не надо|не нужно|отмена|отменить|no|nope|cancel)[\s!.,\w]*$", re.IGNORECASE
+)
+_CARD_DIGITS = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+_COMMAND = re.compile(r"^/([a-z_]+)$")
+
+# Someone else's data: a named or numbered third party. Applied only to account questions.
+_THIRD_PARTY = re.compile(
+    r"\bклиент(а|ки|ов|у)\b|\bдруг(ого|ой) (человека|клиента|клиентки)\b|\bчуж\w+\b|"
+    r"\b(мужа|жены|мамы|папы|сына|дочери|брата|сестры|друга|подруги|коллеги|соседа)\b|"
+    r"\bу [А-ЯЁ][а-яё]+(ова|ева|ёва|ина|ына|ого|ой|ских|ского)\b|"
+    r"\b[А-ЯЁ][а-яё]+(ова|ева|ёва|ина|ына) [А-ЯЁ][а-яё]+\b|"
+    r"\b(клиента|customer|client|someone else'?s?|another (person|customer)|my (wife|husband|"
+    r"friend|mother|father)'?s?)\b",
+)
+_ACCOUNT_WORDS = re.compile(
+    r"баланс|остат|сч[её]т|карт|кредит|ипотек|платеж|платёж|операци|выписк|данны|денег|деньги|"
+    r"balance|account|card|loan|payment|transaction|money",
+    re.IGNORECASE,
+)
+# Operations the bot cannot perform: it reads, and blocks a card on confirmation; nothing else.
+_OPERATION = re.compile(
+    r"^(пожалуйста,?\s+)?(срочно\s+)?(переведи|переведите|перекинь|перекиньте|закинь|закиньте|скинь|скиньте|отправь|отправьте|перечисли|"
+    r"перечислите|оплати|оплатите|погаси|погасите|закрой|закройте|открой|откройте|"
+    r"разблокируй|разблокируйте|сними|снимите|пополни|пополните|верни|верните)\b|"
+    r"^(please\s+)?(transfer|send|wire|pay|close|open|unblock|withdraw|top up|refund)\b",
+    re.IGNORECASE,
+)
+
+
+def extract_phone(text: str) -> str | None:
+    """A Russian phone number in E.164 (``+79031112233``), when the message carries one."""
+    match = _PHONE.search(text)
+    return "+7" + "".join(match.groups()) if match else None
+
+
+def mask_phone(phone: str) -> str:
+    return f"{phone[:2]} ••• •••-{phone[-4:-2]}-{phone[-2:]}" if len(phone) >= 6 else "•••"
+
+
+def extract_code(text: str) -> str | None:
+    """A one-time code typed on its own («123456», «код 123456»)."""
+    match = _CODE.match(text.strip())
+    return match.group(1) if match else None
+
+
+def yes_no(text: str) -> bool | None:
+    stripped = text.strip()
+    if _YES.match(stripped):
+        return True
+    if _NO.match(stripped):
+        return False
+    return None
+
+
+def card_digits(text: str) -> str | None:
+    """The last four digits of a card the customer names («карту 0417»)."""
+    found = _CARD_DIGITS.findall(text)
+    return found[0] if len(found) == 1 else None
+
+
+def command(text: str) -> str | None:
+    """A button's command payload («/check_balance»)."""
+    match = _COMMAND.match(text.strip())
+    return match.group(1) if match else None
+
+
+def names_third_party(text: str) -> bool:
+    """The message asks about someone else's money (a name, a phone, «клиента …»)."""
+    return bool(_THIRD_PARTY.search(text) or _PHONE.search(text)) and bool(
+        _ACCOUNT_WORDS.search(text)
+    )
+
+
+def asks_operation(text: str) -> bool:
+    """A request to move money or change a product, which the bot cannot do."""
+    return bool(_OPERATION.search(text.strip()))

@@ -1,0 +1,160 @@
+"""Authentication inside a conversation: phone + one-time code, and the session's lifetime.
+
+The bank's OTP service owns the code (expiry, attempts, resend limits); this module keeps the
+conversation's side: which challenge is pending, a cap on failures per conversation, masking
+the code in the transcript, and binding the conversation to the customer until the session
+expires. A phone the bank does not know gets the same reply as one it knows, so the chat
+cannot be used to find out who banks here.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, MutableMapping
+from datetime import datetime, timedelta
+
+from bot.dialogue import account_rules
+from bot.dialogue.errors import (
+    AuthError,
+    CodeExpired,
+    CodeLocked,
+    CodeRateLimited,
+    CodeUsed,
+    CoreUnavailable,
+    UnknownPhone,
+    WrongCode,
+)
+from bot.dialogue.models import AuditEntry, AuthMethod, Lang, Reply, Route
+from bot.dialogue.ports import Authenticator, ConversationStore, TextCatalog
+
+log = logging.getLogger(__name__)
+
+CHALLENGE = "login_challenge"
+FAILURES = "login_failures"
+NO_CHALLENGE = "-"  # the phone is unknown: codes are refused without asking the bank
+
+
+class Login:
+    def __init__(
+        self,
+        authenticator: Authenticator,
+        store: ConversationStore,
+        texts: TextCatalog,
+        *,
+        session_ttl: timedelta,
+        max_failures: int,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._auth = authenticator
+        self._store = store
+        self._texts = texts
+        self._ttl = session_ttl
+        self._max_failures = max_failures
+        self._clock = clock
+
+    @staticmethod
+    def pending(state: MutableMapping[str, str]) -> bool:
+        return CHALLENGE in state
+
+    @staticmethod
+    def masked(text: str, state: MutableMapping[str, str]) -> str:
+        """What the transcript keeps: a code typed during a login is never stored."""
+        code = account_rules.extract_code(text) if CHALLENGE in state else None
+        return text.replace(code, "•" * len(code)) if code else text
+
+    async def authenticate(
+        self, conversation_id: str, customer_id: str, method: AuthMethod
+    ) -> datetime:
+        until = self._clock() + self._ttl
+        await self._store.set_customer(conversation_id, customer_id, until, method)
+        log.info("authenticated conversation=%s method=%s", conversation_id, method)
+        return until
+
+    async def send_code(
+        self, conversation_id: str, phone: str, state: MutableMapping[str, str], lang: Lang
+    ) -> Reply:
+        started = time.perf_counter()
+        outcome = "sent"
+        try:
+            sent = await self._auth.send_code(phone)
+            state[CHALLENGE] = sent.challenge_id
+        except UnknownPhone:
+            outcome = "unknown_phone"
+            state[CHALLENGE] = NO_CHALLENGE
+        except CodeRateLimited as exc:
+            await self._audit(conversation_id, None, "send_code", "rate_limited", started)
+            seconds = max(1, round(exc.retry_after_s or 60))
+            return self._say("utter_code_rate_limited", lang, seconds=seconds)
+        except CoreUnavailable:
+            await self._audit(conversation_id, None, "send_code", "core_unavailable", started)
+            raise
+        await self._audit(conversation_id, None, "send_code", outcome, started)
+        return self._say("utter_code_sent", lang, phone=account_rules.mask_phone(phone))
+
+    async def verify(
+        self, conversation_id: str, code: str, state: MutableMapping[str, str], lang: Lang
+    ) -> tuple[Reply, str | None]:
+        """The reply, and the customer id when the code proved who they are."""
+        started = time.perf_counter()
+        challenge = state.get(CHALLENGE, NO_CHALLENGE)
+        try:
+            if challenge == NO_CHALLENGE:
+                raise WrongCode(None)
+            customer_id = await self._auth.verify_code(challenge, code)
+        except WrongCode as exc:
+            failures = int(state.get(FAILURES, "0")) + 1
+            state[FAILURES] = str(failures)
+            left = self._max_failures - failures
+            if exc.attempts_left is not None:
+                left = min(left, exc.attempts_left)
+            await self._audit(conversation_id, None, "verify_code", "wrong_code", started)
+            if left <= 0:
+                self._forget(state)
+                return self._say("utter_code_locked", lang), None
+            return self._say("utter_wrong_code", lang, attempts_left=left), None
+        except (CodeExpired, CodeLocked, CodeUsed) as exc:
+            self._forget(state)
+            await self._audit(conversation_id, None, "verify_code", exc.code, started)
+            return self._say(f"utter_{exc.code}", lang), None
+        except AuthError as exc:
+            self._forget(state)
+            await self._audit(conversation_id, None, "verify_code", exc.code, started)
+            return self._say("utter_code_expired", lang), None
+        except CoreUnavailable:
+            await self._audit(conversation_id, None, "verify_code", "core_unavailable", started)
+            raise
+        self._forget(state)
+        await self._audit(conversation_id, customer_id, "verify_code", "verified", started)
+        await self.authenticate(conversation_id, customer_id, AuthMethod.PHONE_CODE)
+        return self._say("utter_logged_in", lang), customer_id
+
+    async def logout(self, conversation_id: str, state: MutableMapping[str, str]) -> None:
+        self._forget(state)
+        await self._store.set_customer(conversation_id, None, None, None)
+
+    def _say(self, template: str, lang: Lang, **values: object) -> Reply:
+        return Reply(self._texts.render(template, lang, **values), Route.AUTH_REQUIRED)
+
+    @staticmethod
+    def _forget(state: MutableMapping[str, str]) -> None:
+        state.pop(CHALLENGE, None)
+        state.pop(FAILURES, None)
+
+    async def _audit(
+        self,
+        conversation_id: str,
+        customer_id: str | None,
+        action: str,
+        outcome: str,
+        started: float,
+    ) -> None:
+        await self._store.add_audit(
+            AuditEntry(
+                conversation_id,
+                customer_id,
+                action,
+                outcome,
+                (time.perf_counter() - started) * 1000,
+            )
+        )
