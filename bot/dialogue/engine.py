@@ -227,11 +227,9 @@ class DialogueEngine:
                 message.conversation_id, Role.CUSTOMER, Login.masked(text, state)
             )
         await sink.accepted(stored.id)
-        lang = (
-            message.lang
-            or conversation.lang
-            or detect_language(text, self._policy.default_language)
-        )
+        previous = next((m.text for m in reversed(history) if m.role is Role.CUSTOMER), "")
+        fallback = detect_language(previous, self._policy.default_language)
+        lang = message.lang or conversation.lang or detect_language(text, fallback)
         turn = _Turn(conversation.id, stored, history, text, lang, customer, expired, state, sink)
         try:
             reply = await self._respond(turn)
