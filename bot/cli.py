@@ -8,12 +8,16 @@ import logging
 import sys
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from pydantic import SecretStr
 from tqdm import tqdm
 
 from bot.settings import EmbeddedModel, Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from integrations.core_banking.sandbox.process import RunningSandbox
 
 app = typer.Typer(
     help="Perimeter: a self-hosted support assistant for banks.", no_args_is_help=True
@@ -24,6 +28,8 @@ db_app = typer.Typer(help="Database.", no_args_is_help=True)
 app.add_typer(kb_app, name="kb")
 app.add_typer(models_app, name="models")
 app.add_typer(db_app, name="db")
+auth_app = typer.Typer(help="Customer authentication.", no_args_is_help=True)
+app.add_typer(auth_app, name="auth")
 
 
 def _settings(**overrides: Any) -> Settings:
@@ -183,6 +189,75 @@ def sandbox(
     )
 
 
+@app.command("audit")
+def audit(
+    conversation: Annotated[str | None, typer.Option(help="One conversation.")] = None,
+    customer: Annotated[str | None, typer.Option(help="One customer id.")] = None,
+    hours: Annotated[float, typer.Option(help="Only the last N hours.", min=0)] = 24.0,
+    limit: Annotated[int, typer.Option(help="At most N entries.", min=1, max=10_000)] = 100,
+) -> None:
+    """Calls to the bank's core systems: when, which conversation and customer, what, outcome."""
+    from datetime import UTC, datetime, timedelta
+
+    from bot.storage import SqlConversationStore, create_engine, upgrade_database
+
+    settings = _settings()
+
+    async def query() -> list[Any]:
+        await upgrade_database(settings.database_url)
+        store = SqlConversationStore(create_engine(settings.database_url))
+        try:
+            return await store.list_audit(
+                conversation_id=conversation,
+                customer_id=customer,
+                since=datetime.now(UTC) - timedelta(hours=hours),
+                limit=limit,
+            )
+        finally:
+            await store.close()
+
+    entries = asyncio.run(query())
+    typer.echo(
+        f"{'at (UTC)':<20} {'conversation':<26} {'customer':<12} {'action':<20} "
+        f"{'outcome':<20} {'ms':>7}"
+    )
+    for e in entries:
+        at = e.at.strftime("%Y-%m-%d %H:%M:%S") if e.at else "-"
+        typer.echo(
+            f"{at:<20} {e.conversation_id:<26} {e.customer_id or '-':<12} {e.action:<20} "
+            f"{e.outcome:<20} {e.latency_ms:>7.1f}"
+        )
+    typer.echo(f"{len(entries)} entries", err=True)
+
+
+@auth_app.command("sign-token")
+def sign_token(
+    customer_id: Annotated[str, typer.Argument(help="The customer the bank's site vouches for.")],
+    lifetime: Annotated[int, typer.Option(help="Seconds until it expires.", min=1)] = 120,
+) -> None:
+    """Sign a one-time web token as the bank's site would (demo and testing)."""
+    from bot.web_token import sign_token as sign
+
+    settings = _settings()
+    secret = settings.auth.web_token_secret
+    if secret is None:
+        raise _fail("PERIMETER_AUTH__WEB_TOKEN_SECRET is not set", 2)
+    if lifetime > settings.auth.web_token_max_age_s:
+        raise _fail(
+            f"--lifetime {lifetime} exceeds PERIMETER_AUTH__WEB_TOKEN_MAX_AGE_S "
+            f"({settings.auth.web_token_max_age_s:.0f}); the chat would refuse it",
+            2,
+        )
+    typer.echo(
+        sign(
+            secret.get_secret_value(),
+            customer_id,
+            audience=settings.auth.web_token_audience,
+            lifetime_s=lifetime,
+        )
+    )
+
+
 @app.command("eval")
 def evaluate(
     cases_file: Annotated[Path, typer.Argument(help="Cases YAML.")],
@@ -202,7 +277,7 @@ def evaluate(
         raise _fail(f"--kb {kb}: not a directory", 2)
     if bank_data is not None and not bank_data.is_file():
         raise _fail(f"--bank-data {bank_data}: no such file", 2)
-    result = asyncio.run(_run_eval(settings, cases, kb))
+    result = asyncio.run(_run_eval(settings, cases, kb, bank_data))
     if json_out:
         json_out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
     typer.echo("\nsummary:")
@@ -210,33 +285,60 @@ def evaluate(
         typer.echo(f"  {key:<18} {value}")
 
 
-async def _run_eval(settings: Settings, cases: list[Any], kb: Path) -> dict[str, Any]:
+async def _run_eval(
+    settings: Settings, cases: list[Any], kb: Path, bank_data: Path | None
+) -> dict[str, Any]:
+    from integrations.core_banking.sandbox.process import SandboxStartError, running_sandbox
+
+    with tempfile.TemporaryDirectory(prefix="perimeter-eval-") as tmp:
+        if bank_data is None:
+            return await _run_eval_in(settings, Path(tmp), cases, kb, None)
+        try:
+            with running_sandbox(bank_data, log=Path(tmp) / "sandbox.log") as sandbox:
+                typer.echo(f"sandbox ABS seeded from {bank_data} at {sandbox.base_url}")
+                return await _run_eval_in(settings, Path(tmp), cases, kb, sandbox)
+        except SandboxStartError as exc:
+            raise _fail(str(exc), 1) from None
+
+
+async def _run_eval_in(
+    settings: Settings,
+    tmp: Path,
+    cases: list[Any],
+    kb: Path,
+    sandbox: RunningSandbox | None,
+) -> dict[str, Any]:
     from bot.container import build_container
     from bot.evaluation.runner import CaseResult, report, run_cases
 
-    with tempfile.TemporaryDirectory(prefix="perimeter-eval-") as tmp:
-        isolated = settings.model_copy(
-            update={
-                "data_dir": Path(tmp),
-                "database": settings.database.model_copy(update={"url": None}),
-                "qdrant": settings.qdrant.model_copy(update={"url": None, "path": None}),
-            }
+    core = settings.core_banking
+    if sandbox is not None:
+        core = core.model_copy(
+            update={"base_url": sandbox.base_url, "token": SecretStr(sandbox.token)}
         )
-        container = build_container(isolated)
-        await container.start(ingest_dir=kb)
-        typer.echo(f"{'case':<16} {'ok':<4} {'route':<28} {'ms':>7}  sources / failures")
+    isolated = settings.model_copy(
+        update={
+            "data_dir": tmp,
+            "database": settings.database.model_copy(update={"url": None}),
+            "qdrant": settings.qdrant.model_copy(update={"url": None, "path": None}),
+            "core_banking": core,
+        }
+    )
+    container = build_container(isolated)
+    await container.start(ingest_dir=kb)
+    typer.echo(f"{'case':<16} {'ok':<4} {'route':<28} {'ms':>7}  sources / failures")
 
-        def show(r: CaseResult) -> None:
-            routes = f"{r.route}/{r.expected_route}"
-            detail = ", ".join(r.failures) if r.failures else ", ".join(r.sources)
-            mark = "ok" if r.passed else "FAIL"
-            typer.echo(f"{r.id:<16} {mark:<4} {routes:<28} {r.latency_ms:>7.0f}  {detail}")
+    def show(r: CaseResult) -> None:
+        routes = f"{r.route}/{r.expected_route}"
+        detail = ", ".join(r.failures) if r.failures else ", ".join(r.sources)
+        mark = "ok" if r.passed else "FAIL"
+        typer.echo(f"{r.id:<16} {mark:<4} {routes:<28} {r.latency_ms:>7.0f}  {detail}")
 
-        try:
-            results = await run_cases(container.engine, cases, on_result=show)
-        finally:
-            await container.close()
-        return report(cases, results)
+    try:
+        results = await run_cases(container.engine, cases, on_result=show)
+    finally:
+        await container.close()
+    return report(cases, results)
 
 
 def main() -> None:

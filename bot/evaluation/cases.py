@@ -8,7 +8,9 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-ExpectedRoute = Literal["answer", "action", "handoff", "auth_required", "smalltalk", "out_of_scope"]
+ExpectedRoute = Literal[
+    "answer", "action", "handoff", "auth_required", "smalltalk", "out_of_scope", "clarify"
+]
 ActionName = Literal[
     "check_balance", "next_payment", "card_status", "block_card", "recent_transactions"
 ]

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from bot.dialogue.engine import DialogueEngine
-from bot.dialogue.models import Channel, IncomingMessage, Reply
+from bot.dialogue.models import AuthMethod, Channel, IncomingMessage, Reply
 from bot.evaluation.cases import EvalCase
 
 
@@ -50,8 +50,8 @@ def score_case(case: EvalCase, reply: Reply, latency_ms: float) -> CaseResult:
     if route != expect.route:
         why = f" ({reply.handoff.value})" if reply.handoff else ""
         failures.append(f"route {route}{why} != {expect.route}")
-    if expect.route == "action" and expect.action:
-        failures.append(f"action {expect.action} not run (account actions not available)")
+    if expect.action and reply.action != expect.action:
+        failures.append(f"action {reply.action} != {expect.action}")
     if expect.route == "answer" and expect.sources and not set(cited) & set(expect.sources):
         failures.append(f"cites {cited or 'nothing'}, expected one of {expect.sources}")
     body = _squash(reply.text)
@@ -61,7 +61,7 @@ def score_case(case: EvalCase, reply: Reply, latency_ms: float) -> CaseResult:
         case.id,
         not failures,
         route,
-        None,
+        reply.action,
         expect.route,
         cited,
         reply.text,
@@ -72,6 +72,9 @@ def score_case(case: EvalCase, reply: Reply, latency_ms: float) -> CaseResult:
 
 async def run_case(engine: DialogueEngine, case: EvalCase) -> CaseResult:
     conversation = await engine.start_conversation(Channel.EVAL)
+    if case.customer:
+        # As if the bank's site had vouched for this customer (the case is authenticated).
+        await engine.authenticate(conversation.id, case.customer, AuthMethod.EVAL)
     reply: Reply | None = None
     latency_ms = 0.0
     for text in case.messages:
@@ -121,6 +124,11 @@ def summarize(cases: Sequence[EvalCase], results: Sequence[CaseResult]) -> dict[
     predicted_handoff = [r for r in results if r.route == "handoff"]
     expected_handoff = [r for r in results if r.expected_route == "handoff"]
     latencies = [r.latency_ms for r in results]
+    with_action = [r for r in results if by_id[r.id].expect.action]
+    by_route = {
+        route: [r.latency_ms for r in results if r.route == route and r.passed]
+        for route in ("action", "answer")
+    }
     return {
         "total": len(results),
         "passed": sum(r.passed for r in results),
@@ -143,8 +151,19 @@ def summarize(cases: Sequence[EvalCase], results: Sequence[CaseResult]) -> dict[
             sum(r.route == "handoff" for r in expected_handoff), len(expected_handoff)
         ),
         "containment_rate": _ratio(sum(r.route != "handoff" for r in results), len(results)),
+        "action_accuracy": _ratio(
+            sum(r.action == by_id[r.id].expect.action for r in with_action), len(with_action)
+        ),
+        "auth_required_recall": _ratio(
+            sum(r.route == "auth_required" for r in results if r.expected_route == "auth_required"),
+            sum(r.expected_route == "auth_required" for r in results),
+        ),
         "latency_p50_ms": _percentile(latencies, 50),
         "latency_p95_ms": _percentile(latencies, 95),
+        "action_latency_p50_ms": _percentile(by_route["action"], 50),
+        "action_latency_p95_ms": _percentile(by_route["action"], 95),
+        "answer_latency_p50_ms": _percentile(by_route["answer"], 50),
+        "answer_latency_p95_ms": _percentile(by_route["answer"], 95),
     }
 
 

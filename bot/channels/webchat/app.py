@@ -7,6 +7,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,18 +18,20 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 
 from bot.channels.webchat.schemas import (
+    AuthOut,
     ConversationPublic,
     ErrorOut,
     MessageIn,
     MessageOut,
     MessagePublic,
+    TokenIn,
 )
 from bot.channels.webchat.sinks import CollectingSink, WebSocketSink
 from bot.container import Container
 from bot.dialogue.engine import DialogueEngine
-from bot.dialogue.errors import ConversationNotFound, InvalidMessage
+from bot.dialogue.errors import ConversationNotFound, InvalidMessage, TokenRejected
 from bot.dialogue.language import detect_language
-from bot.dialogue.models import Channel, IncomingMessage, Lang
+from bot.dialogue.models import AuthMethod, Channel, IncomingMessage, Lang
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
@@ -62,8 +65,26 @@ def _error_text(container: Container, code: str, lang: Lang) -> str:
         return container.texts.render(
             "error_too_long", lang, limit=container.settings.chat.max_message_chars
         )
-    name = {"empty": "error_empty", "bad_request": "error_bad_request"}.get(code, "error_internal")
+    name = {
+        "empty": "error_empty",
+        "bad_request": "error_bad_request",
+        "token_rejected": "error_token_rejected",
+        "token_login_disabled": "error_token_login_disabled",
+    }.get(code, "error_internal")
     return container.texts.render(name, lang)
+
+
+async def _token_login(container: Container, conversation_id: str, token: str) -> datetime:
+    """Verify the bank's web token and bind the conversation to its customer."""
+    if container.web_tokens is None:
+        raise TokenLoginDisabled()
+    await container.engine.conversation(conversation_id)  # unknown id: before spending a token
+    customer_id = await container.web_tokens.verify(token)
+    return await container.engine.authenticate(conversation_id, customer_id, AuthMethod.WEB_TOKEN)
+
+
+class TokenLoginDisabled(Exception):
+    """No web-token key is configured (PERIMETER_AUTH__WEB_TOKEN_SECRET)."""
 
 
 class ApiError(Exception):
@@ -94,9 +115,44 @@ async def list_messages(conversation_id: str, engine: EngineDep) -> Conversation
         messages = await engine.transcript(conversation_id)
     except ConversationNotFound:
         raise ApiError(404, "not_found", "conversation not found") from None
+    conversation = await engine.conversation(conversation_id)
     return ConversationPublic(
-        conversation_id=conversation_id, messages=[MessagePublic.of(m) for m in messages]
+        conversation_id=conversation_id,
+        authenticated=conversation.customer_at(datetime.now(UTC)) is not None,
+        messages=[MessagePublic.of(m) for m in messages],
     )
+
+
+@api.post(
+    "/conversations/{conversation_id}/auth/token",
+    responses={401: {"model": ErrorOut}, 403: {"model": ErrorOut}, 404: {"model": ErrorOut}},
+)
+async def login_with_token(conversation_id: str, body: TokenIn, container: ContainerDep) -> AuthOut:
+    """The bank's site vouches for its logged-in customer with a signed one-time token."""
+    lang: Lang = "en" if container.settings.chat.default_language == "en" else "ru"
+    try:
+        until = await _token_login(container, conversation_id, body.token)
+    except ConversationNotFound:
+        raise ApiError(404, "not_found", "conversation not found") from None
+    except TokenLoginDisabled:
+        code = "token_login_disabled"
+        raise ApiError(403, code, _error_text(container, code, lang)) from None
+    except TokenRejected as exc:
+        container.metrics.errors.labels("webchat", f"token_{exc.reason}").inc()
+        log.info("web token refused conversation=%s reason=%s", conversation_id, exc.reason)
+        raise ApiError(
+            401, "token_rejected", _error_text(container, "token_rejected", lang)
+        ) from None
+    return AuthOut(authenticated=True, expires_at=until)
+
+
+@api.post("/conversations/{conversation_id}/logout", status_code=204)
+async def logout(conversation_id: str, engine: EngineDep) -> Response:
+    try:
+        await engine.logout(conversation_id)
+    except ConversationNotFound:
+        raise ApiError(404, "not_found", "conversation not found") from None
+    return Response(status_code=204)
 
 
 @api.post(
@@ -135,6 +191,7 @@ async def chat_socket(websocket: WebSocket) -> None:
         {
             "type": "conversation",
             "conversation_id": conversation.id,
+            "authenticated": conversation.customer_at(datetime.now(UTC)) is not None,
             "messages": [MessagePublic.of(m).model_dump(mode="json") for m in messages],
         }
     )
@@ -169,6 +226,9 @@ async def _handle_frame(
     except ValueError:
         await error("bad_request")
         return
+    if isinstance(payload, dict) and payload.get("type") == "auth":
+        await _socket_login(websocket, container, conversation_id, payload.get("token"), error)
+        return
     text = payload.get("text") if isinstance(payload, dict) else None
     if (
         not isinstance(payload, dict)
@@ -186,6 +246,30 @@ async def _handle_frame(
     except Exception:
         log.exception("message failed conversation=%s", conversation_id)
         await error("internal", lang)
+
+
+async def _socket_login(
+    websocket: WebSocket,
+    container: Container,
+    conversation_id: str,
+    token: object,
+    error: Callable[[str], Awaitable[None]],
+) -> None:
+    if not isinstance(token, str):
+        await error("bad_request")
+        return
+    try:
+        until = await _token_login(container, conversation_id, token)
+    except TokenLoginDisabled:
+        await error("token_login_disabled")
+        return
+    except TokenRejected as exc:
+        log.info("web token refused conversation=%s reason=%s", conversation_id, exc.reason)
+        await error("token_rejected")
+        return
+    await websocket.send_json(
+        {"type": "auth", "authenticated": True, "expires_at": until.isoformat()}
+    )
 
 
 def _metrics_middleware(

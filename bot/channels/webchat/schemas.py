@@ -41,7 +41,22 @@ class MessagePublic(BaseModel):
 
 class ConversationPublic(BaseModel):
     conversation_id: str
+    authenticated: bool = False
     messages: list[MessagePublic] = []
+
+
+class ButtonPublic(BaseModel):
+    title: str
+    payload: str = Field(description="Sent as the customer's next message when pressed.")
+
+
+class TokenIn(BaseModel):
+    token: str = Field(description="The bank's signed web token (JWT HS256).", max_length=4096)
+
+
+class AuthOut(BaseModel):
+    authenticated: bool
+    expires_at: datetime | None = None
 
 
 class MessageIn(BaseModel):
@@ -54,7 +69,9 @@ class MessageOut(BaseModel):
     text: str
     route: str
     handoff: bool
+    action: str | None = None
     sources: list[SourcePublic]
+    buttons: list[ButtonPublic] = []
 
     @classmethod
     def of(cls, message_id: str, reply: Reply) -> MessageOut:
@@ -64,7 +81,9 @@ class MessageOut(BaseModel):
             text=reply.text,
             route=reply.route.value,
             handoff=reply.handoff is not None,
+            action=reply.action,
             sources=[SourcePublic.of(s) for s in reply.sources],
+            buttons=[ButtonPublic(title=b.title, payload=b.payload) for b in reply.buttons],
         )
 
 

@@ -42,7 +42,9 @@ class WebSocketSink:
                 "text": reply.text,
                 "route": reply.route.value,
                 "handoff": reply.handoff is not None,
+                "action": reply.action,
                 "sources": [SourcePublic.of(s).model_dump() for s in reply.sources],
+                "buttons": [{"title": b.title, "payload": b.payload} for b in reply.buttons],
             }
         )
 

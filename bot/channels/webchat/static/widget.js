@@ -23,6 +23,7 @@
       tooLong: (n) => `Сообщение слишком длинное: ${n} из ${MAX_LEN} символов. Сократите его, пожалуйста.`,
       lost: "Соединение прервалось до отправки сообщения. Текст возвращён в поле ввода.",
       interrupted: "Соединение прервалось во время ответа.",
+      loggedIn: "Вы вошли как клиент банка.",
     },
     en: {
       title: "Perimeter Bank — support chat",
@@ -39,6 +40,7 @@
       tooLong: (n) => `Message is too long: ${n} of ${MAX_LEN} characters. Please shorten it.`,
       lost: "The connection dropped before the message was sent. The text is back in the input box.",
       interrupted: "The connection dropped while the reply was being written.",
+      loggedIn: "You are logged in as a bank customer.",
     },
   };
   const lang = (navigator.language || "").toLowerCase().startsWith("en") ? "en" : "ru";
@@ -106,6 +108,36 @@
     if (handoff) node.appendChild(el("div", "handoff", t.handoff));
   }
 
+  // Quick replies under the latest bot message; pressing one sends its payload.
+  function addButtons(node, buttons) {
+    els.messages.querySelectorAll(".buttons").forEach((n) => n.remove());
+    if (!Array.isArray(buttons) || !buttons.length) return;
+    const box = el("div", "buttons");
+    for (const b of buttons) {
+      if (!b || typeof b.payload !== "string") continue;
+      const button = el("button", "quick-reply", String(b.title || b.payload));
+      button.type = "button";
+      button.addEventListener("click", () => send(b.payload, button.textContent));
+      box.appendChild(button);
+    }
+    node.appendChild(box);
+  }
+
+  // The bank's site vouches for its logged-in customer with a one-time signed token:
+  // window.PerimeterChat.login(token), or #auth=<token> in the page address (demo).
+  let authToken = null;
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  if (fragment.get("auth")) {
+    authToken = fragment.get("auth");
+    history.replaceState(null, "", location.pathname + location.search); // keep it out of history
+  }
+  function sendToken() {
+    if (!authToken || !connected) return;
+    ws.send(JSON.stringify({ type: "auth", token: authToken }));
+    authToken = null; // one-time: never resent
+  }
+  window.PerimeterChat = { login(token) { authToken = String(token); sendToken(); } };
+
   function startStreamingBubble() {
     const node = addMessage("bot", "");
     node.classList.add("streaming");
@@ -146,6 +178,7 @@
       setStatus("online");
       updateControls();
       if (msg.conversation_id) store.set(msg.conversation_id); // always overwrite
+      els.status.dataset.authenticated = msg.authenticated === true ? "true" : "false";
       els.messages.replaceChildren();
       for (const m of msg.messages || []) {
         const role = m.role === "customer" ? "customer" : "bot";
@@ -154,6 +187,12 @@
         if (role === "bot") decorateBot(node, m.sources, m.handoff);
       }
       scrollToBottom();
+      sendToken();
+    },
+    auth(msg) {
+      if (msg.authenticated !== true) return;
+      els.status.dataset.authenticated = "true";
+      addSystem(t.loggedIn);
     },
     ack(msg) {
       if (!pending) return;
@@ -175,6 +214,7 @@
       if (msg.route) node.dataset.route = msg.route;
       node.querySelector(".text").textContent = msg.text || ""; // final text replaces the stream
       decorateBot(node, msg.sources, msg.handoff === true);
+      addButtons(node, msg.buttons);
       finishPending();
       scrollToBottom();
     },
@@ -228,15 +268,18 @@
     finishPending();
   }
 
-  function send() {
-    const text = els.input.value.trim();
+  // Sends the input box, or a quick reply's payload (shown as its title).
+  function send(payload, shown) {
+    const fromButton = typeof payload === "string";
+    const text = fromButton ? payload : els.input.value.trim();
     if (!text || !connected || pending) return;
     const n = charCount(text);
     if (n > MAX_LEN) { els.error.textContent = t.tooLong(n); return; }
     ws.send(JSON.stringify({ type: "message", text }));
-    const customer = addMessage("customer", text);
+    els.messages.querySelectorAll(".buttons").forEach((b) => b.remove());
+    const customer = addMessage("customer", fromButton ? shown || text : text);
     pending = { text, acked: false, customer, bubble: startStreamingBubble() };
-    els.input.value = "";
+    if (!fromButton) els.input.value = "";
     updateControls();
   }
 
