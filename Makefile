@@ -34,7 +34,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 run: venv
 	$(VENV)/bin/perimeter models fetch
 	$(VENV)/bin/perimeter kb ingest examples/kb
-	$(VENV)/bin/perimeter serve
+	VENV=$(VENV) bash scripts/run.sh
 
 system-deps:
 	@bash scripts/system-deps.sh

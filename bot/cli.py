@@ -170,6 +170,9 @@ def sandbox(
     data: Annotated[Path, typer.Option(help="Seed JSON.")] = Path("examples/bank.json"),
     host: Annotated[str, typer.Option(help="Bind address.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8090,
+    demo_phone: Annotated[
+        bool, typer.Option(help="Show the SMS outbox at /demo/phone without the token.")
+    ] = False,
 ) -> None:
     """Serve the sandbox ABS/CRM (token: PERIMETER_CORE_BANKING__TOKEN)."""
     from integrations.core_banking.sandbox.__main__ import serve as serve_sandbox
@@ -185,6 +188,7 @@ def sandbox(
             port=port,
             token=token.get_secret_value(),
             database_url="sqlite+aiosqlite://",
+            demo_phone=demo_phone,
         )
     )
 

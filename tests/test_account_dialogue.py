@@ -380,3 +380,46 @@ async def test_two_messages_at_once_are_handled_in_order(bot: Bot) -> None:
         ("customer", None),
         ("bot", Route.ACTION),
     ]
+
+
+@pytest.fixture(scope="module")
+def strict_sandbox() -> Iterator[str]:
+    """Codes live one second and may be resent only after a minute."""
+    with sandbox_server(BANK, "--otp-ttl-s", "1", "--otp-resend-s", "60") as url:
+        yield url
+
+
+async def test_expired_code_and_rate_limited_resend(
+    strict_sandbox: str, classifier: EmbeddingIntentClassifier, tmp_path: Path
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+    await upgrade_database(url)
+    store = SqlConversationStore(create_engine(url))
+    config = CoreBankingConfig(base_url=strict_sandbox, token=SANDBOX_TOKEN, retry_backoff_s=())
+    async with CoreBankingClient(config) as client:
+        engine = DialogueEngine(
+            store,
+            FakeKnowledgeBase(),
+            default_library(),
+            intents=classifier,
+            actions=RasaAccountActions(client),
+            authenticator=BankAuthenticator(client),
+        )
+        bot = Bot(engine, store, client, strict_sandbox, Clock(), FakeKnowledgeBase())
+        conversation = await bot.new()
+        await bot.say(conversation, SMIRNOVA_PHONE)
+        code = bot.last_code(SMIRNOVA_PHONE)
+        await asyncio.sleep(1.5)
+        expired = await bot.say(conversation, code)
+        assert expired.route is Route.AUTH_REQUIRED and "истёк" in expired.text
+        again = await bot.say(conversation, SMIRNOVA_PHONE)
+        assert "Напишите номер ещё раз через" in again.text, "the resend limit is explained"
+        stray = await bot.say(conversation, code)
+        assert stray.route is Route.AUTH_REQUIRED and "вход сейчас не начат" in stray.text
+        assert (await engine.conversation(conversation)).customer_id is None
+        assert await bot.audit(conversation) == [
+            ("send_code", "sent"),
+            ("verify_code", "code_expired"),
+            ("send_code", "rate_limited"),
+        ]
+    await store.close()

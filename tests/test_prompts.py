@@ -96,7 +96,7 @@ VALUES: dict[str, dict[str, object]] = {
     "utter_choose_card": {"cards": ["0417", "5512"]},
     "utter_clarify_intent": {"action": "next_payment"},
     "utter_code_sent": {"phone": "+7 ••• •••-22-33"},
-    "utter_code_rate_limited": {"seconds": 42},
+    "utter_code_rate_limited": {"seconds": 42, "waiting": True},
     "utter_wrong_code": {"attempts_left": 3},
 }
 

@@ -257,6 +257,13 @@ class DialogueEngine:
             if phone and (Login.pending(state) or len(text) <= 40 or PENDING_ACTION in state):
                 return await self._login.send_code(turn.id, phone, state, lang)
 
+        if account_rules.extract_code(text) and len(text.strip()) <= 12:
+            if turn.customer is None:  # a code with no login in progress
+                return Reply(
+                    self._texts.render("utter_code_without_login", lang), Route.AUTH_REQUIRED
+                )
+            return Reply(self._texts.render("utter_clarify_nothing_pending", lang), Route.CLARIFY)
+
         routing = route_message(text)
         chosen = account_rules.command(text)
         account = self._intents.classify(text) if self._intents is not None else None

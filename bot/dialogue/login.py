@@ -85,7 +85,8 @@ class Login:
         except CodeRateLimited as exc:
             await self._audit(conversation_id, None, "send_code", "rate_limited", started)
             seconds = max(1, round(exc.retry_after_s or 60))
-            return self._say("utter_code_rate_limited", lang, seconds=seconds)
+            waiting = state.get(CHALLENGE, NO_CHALLENGE) != NO_CHALLENGE
+            return self._say("utter_code_rate_limited", lang, seconds=seconds, waiting=waiting)
         except CoreUnavailable:
             await self._audit(conversation_id, None, "send_code", "core_unavailable", started)
             raise

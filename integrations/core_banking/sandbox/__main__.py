@@ -27,6 +27,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--otp-resend-s", type=float, default=60.0, help="minimum time between codes per phone"
     )
+    parser.add_argument(
+        "--demo-phone",
+        action="store_true",
+        help="serve the SMS outbox without the token at /demo/phone (demo only)",
+    )
     args = parser.parse_args(argv)
     token = os.environ.get("PERIMETER_CORE_BANKING__TOKEN", "")
     return serve(
@@ -37,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         database_url=args.db,
         otp_ttl_s=args.otp_ttl_s,
         otp_resend_s=args.otp_resend_s,
+        demo_phone=args.demo_phone,
     )
 
 
@@ -49,6 +55,7 @@ def serve(
     database_url: str,
     otp_ttl_s: float = 300.0,
     otp_resend_s: float = 60.0,
+    demo_phone: bool = False,
 ) -> int:
     if len(token) < 16:
         print("PERIMETER_CORE_BANKING__TOKEN must be set (at least 16 characters)", file=sys.stderr)
@@ -59,7 +66,9 @@ def serve(
         print(str(exc), file=sys.stderr)
         return 2
     config = SandboxConfig(token=token, otp_ttl_s=otp_ttl_s, otp_resend_s=otp_resend_s)
-    app = create_sandbox_app(data, token=token, database_url=database_url, config=config)
+    app = create_sandbox_app(
+        data, token=token, database_url=database_url, config=config, demo_phone=demo_phone
+    )
     uvicorn.run(app, host=host, port=port, log_level="warning")
     return 0
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import html
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -19,7 +20,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
@@ -539,13 +540,38 @@ async def _malformed_response(request: Request, exc: Exception) -> Response:
     return Response(b'{"truncated": [', media_type="application/json")
 
 
+_PHONE_PAGE = """<!doctype html>
+<html lang="ru"><head><meta charset="utf-8"><meta http-equiv="refresh" content="3">
+<title>Sandbox phone: SMS</title>
+<style>body{{font-family:sans-serif;max-width:40rem;margin:2rem auto}}
+li{{margin:.5rem 0;padding:.5rem;border:1px solid #ccc;border-radius:.5rem}}
+small{{color:#666}}</style></head>
+<body><h1>Демо-телефон: SMS из песочницы АБС</h1>
+<p>Коды, которые «банк» отправил клиентам из examples/bank.json. Страница обновляется сама.</p>
+<ul>{items}</ul></body></html>"""
+
+
+async def _phone_page(sandbox: Sandbox) -> HTMLResponse:
+    async with sandbox.sessions() as session:
+        rows = await session.scalars(select(OutboxRow).order_by(OutboxRow.id.desc()).limit(10))
+        items = "".join(
+            f"<li><small>{html.escape(m.phone)} · {_aware(m.sent_at):%H:%M:%S} UTC</small>"
+            f"<br>{html.escape(m.text)}</li>"
+            for m in rows
+        )
+    return HTMLResponse(_PHONE_PAGE.format(items=items or "<li>Пока пусто</li>"))
+
+
 def create_sandbox_app(
     data: BankData,
     *,
     token: str,
     database_url: str = "sqlite+aiosqlite://",
     config: SandboxConfig | None = None,
+    demo_phone: bool = False,
 ) -> FastAPI:
+    """``demo_phone`` serves the outbox without the token at ``/demo/phone`` (demo only: the
+    sandbox's customers are fictional)."""
     sandbox = Sandbox(data, config or SandboxConfig(token=token), database_url)
 
     @asynccontextmanager
@@ -566,5 +592,11 @@ def create_sandbox_app(
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
+
+    if demo_phone:
+
+        @app.get("/demo/phone", include_in_schema=False)
+        async def phone() -> HTMLResponse:
+            return await _phone_page(sandbox)
 
     return app

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# `make run`: the sandbox ABS (demo bank from examples/bank.json) and the bot, side by side.
+# The sandbox token is generated once into the data dir (never printed) unless already set.
+set -euo pipefail
+VENV=${VENV:-.venv}
+DATA_DIR=${PERIMETER_DATA_DIR:-./var}
+SANDBOX_PORT=${SANDBOX_PORT:-8090}
+mkdir -p "$DATA_DIR"
+if [ -z "${PERIMETER_CORE_BANKING__TOKEN:-}" ]; then
+  TOKEN_FILE="$DATA_DIR/sandbox-token"
+  if [ ! -s "$TOKEN_FILE" ]; then
+    (umask 077; "$VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(32))' > "$TOKEN_FILE")
+  fi
+  PERIMETER_CORE_BANKING__TOKEN=$(cat "$TOKEN_FILE")
+  export PERIMETER_CORE_BANKING__TOKEN
+fi
+export PERIMETER_CORE_BANKING__BASE_URL=${PERIMETER_CORE_BANKING__BASE_URL:-http://127.0.0.1:$SANDBOX_PORT}
+
+"$VENV/bin/perimeter" sandbox --data examples/bank.json --port "$SANDBOX_PORT" --demo-phone \
+  > "$DATA_DIR/sandbox.log" 2>&1 &
+SANDBOX_PID=$!
+trap 'kill "$SANDBOX_PID" 2>/dev/null || true' EXIT INT TERM
+for _ in $(seq 1 100); do
+  if "$VENV/bin/python" -c "import httpx,sys; sys.exit(httpx.get('http://127.0.0.1:$SANDBOX_PORT/healthz').status_code != 200)" 2>/dev/null; then
+    break
+  fi
+  if ! kill -0 "$SANDBOX_PID" 2>/dev/null; then
+    echo "the sandbox ABS failed to start; see $DATA_DIR/sandbox.log" >&2
+    exit 1
+  fi
+  sleep 0.3
+done
+echo "Sandbox ABS on http://127.0.0.1:$SANDBOX_PORT — demo phone (SMS codes): http://127.0.0.1:$SANDBOX_PORT/demo/phone"
+echo "Demo customers: +79031112233 (Смирнова), +79164445566 (Петров), +79265557788 (Иванова)"
+"$VENV/bin/perimeter" serve
