@@ -241,7 +241,9 @@ class DialogueEngine:
         bot_message = await self._store.add_message(
             message.conversation_id, Role.BOT, reply.text, route=reply.route, sources=reply.sources
         )
-        reply = dataclasses.replace(reply, message_id=bot_message.id)
+        reply = dataclasses.replace(
+            reply, message_id=bot_message.id, authenticated=turn.customer is not None
+        )
         self._observer.routed(reply.route)
         self._observer.stage("total", time.perf_counter() - started)
         await sink.reply(reply)
@@ -324,9 +326,9 @@ class DialogueEngine:
             code = account_rules.extract_code(text)
             if code is not None:
                 reply, customer = await self._login.verify(turn.id, code, state, lang)
+                turn.customer = customer or turn.customer
                 if customer is None or PENDING_ACTION not in state:
                     return reply
-                turn.customer = customer
                 then = await self._account(turn, state.pop(PENDING_ACTION))
                 return dataclasses.replace(then, text=f"{reply.text}\n\n{then.text}")
         return None

@@ -133,6 +133,7 @@ class Reply:
     message_id: str | None = None
     action: str | None = None
     buttons: tuple[Button, ...] = ()
+    authenticated: bool = False  # the conversation has an authenticated customer after this
 
 
 @dataclass(frozen=True, slots=True)

@@ -70,6 +70,7 @@ class MessageOut(BaseModel):
     route: str
     handoff: bool
     action: str | None = None
+    authenticated: bool = False
     sources: list[SourcePublic]
     buttons: list[ButtonPublic] = []
 
@@ -82,6 +83,7 @@ class MessageOut(BaseModel):
             route=reply.route.value,
             handoff=reply.handoff is not None,
             action=reply.action,
+            authenticated=reply.authenticated,
             sources=[SourcePublic.of(s) for s in reply.sources],
             buttons=[ButtonPublic(title=b.title, payload=b.payload) for b in reply.buttons],
         )

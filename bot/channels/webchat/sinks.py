@@ -43,6 +43,7 @@ class WebSocketSink:
                 "route": reply.route.value,
                 "handoff": reply.handoff is not None,
                 "action": reply.action,
+                "authenticated": reply.authenticated,
                 "sources": [SourcePublic.of(s).model_dump() for s in reply.sources],
                 "buttons": [{"title": b.title, "payload": b.payload} for b in reply.buttons],
             }

@@ -212,6 +212,7 @@
       node.classList.remove("streaming");
       if (msg.message_id) node.dataset.id = msg.message_id;
       if (msg.route) node.dataset.route = msg.route;
+      els.status.dataset.authenticated = msg.authenticated === true ? "true" : "false";
       node.querySelector(".text").textContent = msg.text || ""; // final text replaces the stream
       decorateBot(node, msg.sources, msg.handoff === true);
       addButtons(node, msg.buttons);
