@@ -169,6 +169,8 @@ class AuthSettings(BaseModel):
     @field_validator("web_token_secret")
     @classmethod
     def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value():
+            return None  # set but empty (``${WEB_TOKEN_SECRET:-}``): token login off
         if value is not None and len(value.get_secret_value()) < 32:
             raise ValueError("must be at least 32 characters")
         return value

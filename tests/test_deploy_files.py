@@ -39,7 +39,11 @@ URL_PASSWORD = re.compile(r"://[^/:@\s]+:(?P<password>[^@\s]+)@")
 INTERPOLATION = re.compile(
     r"\$(?:\$|\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?+])(?P<arg>[^}]*))?\})"
 )
-TEST_ENV = {"POSTGRES_PASSWORD": "test-only-password"}
+TEST_ENV = {
+    "POSTGRES_PASSWORD": "test-only-password",
+    "CORE_BANKING_URL": "http://sandbox:8090",
+    "CORE_BANKING_TOKEN": "test-only-abs-token-0123456789",
+}
 
 
 # --- helpers ---------------------------------------------------------------------------
@@ -283,6 +287,9 @@ def test_perimeter_environment() -> None:
         "PERIMETER_LLM__OLLAMA_HOST": "http://ollama:11434",
         "PERIMETER_LLM__MODEL": "qwen2.5:7b-instruct-q4_K_M",
         "PERIMETER_EMBEDDINGS__BACKEND": "use",
+        "PERIMETER_CORE_BANKING__BASE_URL": "${CORE_BANKING_URL:?set CORE_BANKING_URL}",
+        "PERIMETER_CORE_BANKING__TOKEN": "${CORE_BANKING_TOKEN:?set CORE_BANKING_TOKEN}",
+        "PERIMETER_AUTH__WEB_TOKEN_SECRET": "${WEB_TOKEN_SECRET:-}",
     }
 
 
@@ -311,6 +318,8 @@ def test_perimeter_variables_are_settings_fields(monkeypatch: pytest.MonkeyPatch
     assert settings.database.url == (
         "postgresql+asyncpg://perimeter:test-only-password@postgres:5432/perimeter"
     )
+    assert settings.core_banking.base_url == "http://sandbox:8090"
+    assert settings.auth.web_token_secret is None, "an unset WEB_TOKEN_SECRET disables it"
 
 
 def test_settings_field_path_helper() -> None:
