@@ -9,6 +9,9 @@
    Qdrant, with a chat model that answers instantly.
 3. Ingestion chunks/s on the sample KB and on 10,000 chunks.
 4. Retrieval latency p50/p95 on the sample KB and on 10,000 chunks.
+5. Whole-reply latency of an account answer (authenticated customer, the sandbox ABS over
+   HTTP, rasa-sdk actions) against a knowledge answer (retrieval + generation), alternating
+   on one running server over WebSocket.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import secrets
 import statistics
 import sys
 import tempfile
@@ -45,6 +49,16 @@ QUESTIONS = [
     "Какая ставка по вкладу Надёжный?",
     "How much does a SWIFT transfer cost?",
 ]
+
+
+ACCOUNT_QUESTIONS = [
+    "какой у меня баланс?",
+    "когда следующий платёж по кредиту?",
+    "какой статус моей карты?",
+    "покажи мои последние операции",
+    "what is my balance?",
+]
+WEB_TOKEN_SECRET = secrets.token_urlsafe(32)  # this run only
 
 
 def pct(values: list[float], q: int) -> float:
@@ -125,6 +139,56 @@ def time_to_first_token(gguf: Path, rounds: int, store: KnowledgeStore) -> None:
     print(f"time to first token, web chat (ms)   {fmt(web)}")
     print(f"time to first token, llama.cpp (ms)  {fmt(direct)}")
     print(f"  web / llama.cpp median ratio       {ratio:.2f}")
+
+
+async def ws_reply_time(url: str, question: str, token: str | None = None) -> float:
+    """Seconds from sending the question to the final reply frame (whole answer)."""
+    import websockets
+
+    async with websockets.connect(url) as ws:
+        await ws.recv()  # conversation
+        if token:
+            await ws.send(json.dumps({"type": "auth", "token": token}))
+            frame = json.loads(await ws.recv())
+            assert frame["type"] == "auth", frame
+        started = time.perf_counter()
+        await ws.send(json.dumps({"type": "message", "text": question}))
+        while True:
+            frame = json.loads(await ws.recv())
+            if frame["type"] in ("reply", "error"):
+                return time.perf_counter() - started
+
+
+def account_vs_knowledge(gguf: Path, rounds: int) -> None:
+    from bot.web_token import sign_token
+    from tests.servers import SANDBOX_TOKEN, perimeter_server, sandbox_server
+
+    account: list[float] = []
+    knowledge: list[float] = []
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        sandbox_server(ROOT / "examples" / "bank.json") as sandbox,
+        perimeter_server(
+            Path(tmp),
+            llm__backend="llamacpp",
+            llm__gguf_path=str(gguf),
+            core_banking__base_url=sandbox,
+            core_banking__token=SANDBOX_TOKEN,
+            auth__web_token_secret=WEB_TOKEN_SECRET,
+            log_level="WARNING",
+        ) as server,
+    ):
+        for _ in range(rounds):
+            for asked, question in zip(ACCOUNT_QUESTIONS, QUESTIONS, strict=True):
+                token = sign_token(WEB_TOKEN_SECRET, "c-2001")
+                account.append(asyncio.run(ws_reply_time(server.ws_url, asked, token)) * 1000)
+                knowledge.append(asyncio.run(ws_reply_time(server.ws_url, question)) * 1000)
+    print(f"whole reply, account answer (ms)     {fmt(account)}")
+    print(f"whole reply, knowledge answer (ms)   {fmt(knowledge)}")
+    print(
+        f"  knowledge / account median ratio   "
+        f"{statistics.median(knowledge) / statistics.median(account):.0f}"
+    )
 
 
 def _instant_model() -> Any:
@@ -228,11 +292,18 @@ def main() -> None:
     default = model_path(MODELS[Settings().llm.embedded_model.value], Settings().cache_dir)
     parser.add_argument("--gguf", type=Path, default=default)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--only-accounts", action="store_true", help="only the account/knowledge comparison"
+    )
     args = parser.parse_args()
+    if args.only_accounts:
+        account_vs_knowledge(args.gguf, args.rounds)
+        return
     sample = retrieval_and_ingest(UniversalSentenceEncoderEmbeddings())
     asyncio.run(engine_overhead(args.rounds))
     time_to_first_token(args.gguf, args.rounds, sample)
     sample.close()
+    account_vs_knowledge(args.gguf, args.rounds)
 
 
 if __name__ == "__main__":
