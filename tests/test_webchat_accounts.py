@@ -88,6 +88,10 @@ def test_a_signed_web_token_logs_the_customer_in(server: RunningServer) -> None:
     transcript = httpx.get(f"{server.base_url}/api/conversations/{conversation}/messages")
     assert transcript.json()["authenticated"] is True
 
+    metrics = httpx.get(f"{server.base_url}/metrics").text
+    assert 'perimeter_core_calls_total{action="check_balance",outcome="balance"}' in metrics
+    assert "c-2001" not in metrics and "40817810" not in metrics, "no customer data in metrics"
+
     assert httpx.post(f"{server.base_url}/api/conversations/{conversation}/logout").is_success
     assert say(server, conversation, "какой у меня баланс?")["route"] == "auth_required"
 

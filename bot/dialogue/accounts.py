@@ -20,7 +20,7 @@ from bot.dialogue.models import (
     Reply,
     Route,
 )
-from bot.dialogue.ports import AccountActions, ConversationStore, TextCatalog
+from bot.dialogue.ports import AccountActions, AuditTrail, TextCatalog
 
 log = logging.getLogger(__name__)
 
@@ -42,11 +42,11 @@ class AccountDesk:
     def __init__(
         self,
         actions: AccountActions,
-        store: ConversationStore,
+        audit: AuditTrail,
         texts: TextCatalog,
     ) -> None:
         self._actions = actions
-        self._store = store
+        self._audit = audit
         self._texts = texts
 
     async def run(
@@ -77,7 +77,7 @@ class AccountDesk:
             outcome = "core_unavailable"
         else:
             outcome = result.outcome
-        await self._store.add_audit(
+        await self._audit.add_audit(
             AuditEntry(
                 conversation_id,
                 customer_id,

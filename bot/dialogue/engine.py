@@ -33,6 +33,7 @@ from bot.dialogue.login import Login
 from bot.dialogue.models import (
     AnswerDelta,
     AnswerFinished,
+    AuditEntry,
     AuthMethod,
     Channel,
     ChatTurn,
@@ -86,6 +87,18 @@ def _without_account_steps(state: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in state.items() if k not in (PENDING_ACTION, PENDING_BLOCK, CHOOSE_CARD)}
 
 
+class _AuditTrail:
+    """Every call to the core systems: a row in the audit log, and the metrics."""
+
+    def __init__(self, store: ConversationStore, observer: EngineObserver) -> None:
+        self._store = store
+        self._observer = observer
+
+    async def add_audit(self, entry: AuditEntry) -> None:
+        await self._store.add_audit(entry)
+        self._observer.audited(entry)
+
+
 @dataclass(slots=True)
 class _Turn:
     """One customer message being handled, with what the handling steps need."""
@@ -110,6 +123,8 @@ class EngineObserver(Protocol):
 
     def handoff(self, reason: HandoffReason) -> None: ...
 
+    def audited(self, entry: AuditEntry) -> None: ...
+
 
 class _NullObserver:
     def stage(self, name: str, seconds: float) -> None:
@@ -119,6 +134,9 @@ class _NullObserver:
         pass
 
     def handoff(self, reason: HandoffReason) -> None:
+        pass
+
+    def audited(self, entry: AuditEntry) -> None:
         pass
 
 
@@ -139,11 +157,14 @@ class DialogueEngine:
         self._clock = clock or (lambda: datetime.now(UTC))
         self._serial = KeyedLock()
         policy = policy or EnginePolicy()
-        self._accounts = AccountDesk(actions, store, texts) if actions is not None else None
+        self._observer: EngineObserver = observer or _NullObserver()
+        audit = _AuditTrail(store, self._observer)
+        self._accounts = AccountDesk(actions, audit, texts) if actions is not None else None
         self._login = (
             Login(
                 authenticator,
                 store,
+                audit,
                 texts,
                 session_ttl=timedelta(seconds=policy.session_ttl_s),
                 max_failures=policy.max_code_failures,
@@ -155,8 +176,7 @@ class DialogueEngine:
         self._store = store
         self._knowledge = knowledge
         self._texts = texts
-        self._policy = policy or EnginePolicy()
-        self._observer: EngineObserver = observer or _NullObserver()
+        self._policy = policy
 
     async def start_conversation(
         self, channel: Channel = Channel.WEBCHAT, lang: Lang | None = None

@@ -26,7 +26,7 @@ from bot.dialogue.errors import (
     WrongCode,
 )
 from bot.dialogue.models import AuditEntry, AuthMethod, Lang, Reply, Route
-from bot.dialogue.ports import Authenticator, ConversationStore, TextCatalog
+from bot.dialogue.ports import AuditTrail, Authenticator, ConversationStore, TextCatalog
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +40,7 @@ class Login:
         self,
         authenticator: Authenticator,
         store: ConversationStore,
+        audit: AuditTrail,
         texts: TextCatalog,
         *,
         session_ttl: timedelta,
@@ -48,6 +49,7 @@ class Login:
     ) -> None:
         self._auth = authenticator
         self._store = store
+        self._audit_trail = audit
         self._texts = texts
         self._ttl = session_ttl
         self._max_failures = max_failures
@@ -150,7 +152,7 @@ class Login:
         outcome: str,
         started: float,
     ) -> None:
-        await self._store.add_audit(
+        await self._audit_trail.add_audit(
             AuditEntry(
                 conversation_id,
                 customer_id,

@@ -110,6 +110,10 @@ class TextCatalog(Protocol):
     def render(self, name: str, lang: Lang, /, **values: object) -> str: ...
 
 
+class AuditTrail(Protocol):
+    async def add_audit(self, entry: AuditEntry) -> None: ...
+
+
 class AccountActions(Protocol):
     """Runs an account action (``check_balance``…) for an authenticated customer.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 
-from bot.dialogue.models import HandoffReason, Route
+from bot.dialogue.models import AuditEntry, HandoffReason, Route
 
 _STAGE_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 40, 80, 160)
 _KNOWN_STAGES = frozenset({"store", "retrieve", "answer", "total", "first_token"})
@@ -44,6 +44,19 @@ class Metrics:
             ["channel", "code"],
             registry=self.registry,
         )
+        self.core_calls = Counter(
+            "perimeter_core_calls_total",
+            "Calls to the bank's core systems, by action and outcome (the audit log in numbers)",
+            ["action", "outcome"],
+            registry=self.registry,
+        )
+        self.core_seconds = Histogram(
+            "perimeter_core_call_seconds",
+            "Latency of calls to the bank's core systems, by action",
+            ["action"],
+            buckets=_STAGE_BUCKETS,
+            registry=self.registry,
+        )
         for route in Route:
             self.messages.labels(route.value)
         for reason in HandoffReason:
@@ -59,3 +72,7 @@ class Metrics:
 
     def handoff(self, reason: HandoffReason) -> None:
         self.handoffs.labels(reason.value).inc()
+
+    def audited(self, entry: AuditEntry) -> None:
+        self.core_calls.labels(entry.action, entry.outcome).inc()
+        self.core_seconds.labels(entry.action).observe(entry.latency_ms / 1000)
