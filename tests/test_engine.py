@@ -211,3 +211,50 @@ async def test_account_question_from_an_anonymous_visitor_needs_authentication()
     assert kb.questions == [], "no account data and no knowledge-base guess"
     other = await say(engine, conversation.id, "Сколько стоит карта?")
     assert other.replies[0].route is Route.ANSWER
+
+
+class UnsureIntents:
+    """Every message might be about the customer's loan payment, just below the threshold."""
+
+    def classify(self, text: str) -> IntentMatch | None:
+        return IntentMatch("next_payment", 0.65, certain=False)
+
+
+class NoActions:
+    async def run(self, action: str, **kwargs: object) -> object:
+        raise AssertionError("an unsure intent must not run an action")
+
+
+async def test_an_unsure_account_intent_answers_from_the_kb_and_offers_the_action() -> None:
+    store = MemoryConversationStore()
+    kb = FakeKnowledgeBase(answer_text="Если платёж выпал на выходной, его можно внести в 99 ₽.")
+    engine = DialogueEngine(
+        store,
+        kb,
+        default_library(),
+        intents=UnsureIntents(),
+        actions=NoActions(),  # type: ignore[arg-type]
+    )
+    conversation = await engine.start_conversation()
+    reply = (await say(engine, conversation.id, "платёж по кредиту выпал на воскресенье")).replies[
+        0
+    ]
+    assert reply.route is Route.ANSWER and "выходной" in reply.text
+    assert [(b.title, b.payload) for b in reply.buttons] == [("Платёж по кредиту", "/next_payment")]
+
+
+async def test_an_unsure_account_intent_asks_when_the_kb_cannot_answer() -> None:
+    store = MemoryConversationStore()
+    kb = FakeKnowledgeBase(confident=False)
+    engine = DialogueEngine(
+        store,
+        kb,
+        default_library(),
+        intents=UnsureIntents(),
+        actions=NoActions(),  # type: ignore[arg-type]
+    )
+    conversation = await engine.start_conversation()
+    reply = (await say(engine, conversation.id, "что с платежом")).replies[0]
+    assert reply.route is Route.CLARIFY and "Правильно ли я понял" in reply.text
+    assert [b.payload for b in reply.buttons] == ["/next_payment"]
+    assert await store.list_handoffs(conversation.id) == [], "asking is not a handoff"

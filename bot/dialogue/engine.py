@@ -318,9 +318,13 @@ class DialogueEngine:
         if account_rules.yes_no(text) is not None:
             return Reply(self._texts.render("utter_clarify_nothing_pending", lang), Route.CLARIFY)
         if account is not None and self._accounts is not None:
+            # Maybe their own account, maybe the bank's rules: answer from the knowledge base
+            # when it can, and offer the account action as a button; ask when it cannot.
             buttons = self._accounts.clarify_buttons((account.action,), lang)
             text_out = self._texts.render("utter_clarify_intent", lang, action=account.action)
-            return Reply(text_out, Route.CLARIFY, buttons=buttons)
+            unsure = Reply(text_out, Route.CLARIFY, buttons=buttons)
+            answer = await self._answer(turn, unsure=unsure)
+            return dataclasses.replace(answer, buttons=buttons)
         return await self._answer(turn)
 
     async def _pending_step(self, turn: _Turn) -> Reply | None:
@@ -383,7 +387,8 @@ class DialogueEngine:
         name = "utter_session_expired" if turn.expired else "utter_auth_required"
         return Reply(self._texts.render(name, turn.lang), Route.AUTH_REQUIRED)
 
-    async def _answer(self, turn: _Turn) -> Reply:
+    async def _answer(self, turn: _Turn, unsure: Reply | None = None) -> Reply:
+        """The knowledge base's answer; a handoff when it is unsure, or ``unsure`` if given."""
         stored, history, lang, sink = turn.stored, turn.history, turn.lang, turn.sink
         question = KnowledgeQuestion(
             text=stored.text,
@@ -416,9 +421,9 @@ class DialogueEngine:
         self._observer.stage("answer", time.perf_counter() - started)
 
         if found is None or not found.confident or finished is None:
-            return await self._handoff(turn, HandoffReason.LOW_CONFIDENCE, found)
+            return unsure or await self._handoff(turn, HandoffReason.LOW_CONFIDENCE, found)
         if finished.abstained:
-            return await self._handoff(turn, HandoffReason.MODEL_ABSTAINED, found)
+            return unsure or await self._handoff(turn, HandoffReason.MODEL_ABSTAINED, found)
         if not finished.grounded:
             return await self._handoff(turn, HandoffReason.UNGROUNDED_ANSWER, found)
         return Reply(finished.text, Route.ANSWER, finished.cited)
