@@ -22,18 +22,24 @@ _NO = re.compile(
 _CARD_DIGITS = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 _COMMAND = re.compile(r"^/([a-z_]+)$")
 
-# Someone else's data: a named or numbered third party. Applied only to account questions.
+# Someone else's data: a named or numbered third party («клиента Петрова», a phone number).
 _THIRD_PARTY = re.compile(
     r"\bклиент(а|ки|ов|у)\b|\bдруг(ого|ой) (человека|клиента|клиентки)\b|\bчуж\w+\b|"
-    r"\b(мужа|жены|мамы|папы|сына|дочери|брата|сестры|друга|подруги|коллеги|соседа)\b|"
     r"\bу [А-ЯЁ][а-яё]+(ова|ева|ёва|ина|ына|ого|ой|ских|ского)\b|"
-    r"\b[А-ЯЁ][а-яё]+(ова|ева|ёва|ина|ына) [А-ЯЁ][а-яё]+\b|"
-    r"\b(клиента|customer|client|someone else'?s?|another (person|customer)|my (wife|husband|"
-    r"friend|mother|father)'?s?)\b",
+    r"\b[А-ЯЁ][а-яё]+(ов|ев|ёв|ин|ын)(а|ой|у|ым|е)?\s+[А-ЯЁ][а-яё]+|"
+    r"\b(customer|client|someone else'?s?|another (person|customer))\b",
+)
+# Relatives are third parties only in an account question («баланс мужа»); «карта для сына»
+# is a fair question about the bank's products.
+_RELATIVE = re.compile(
+    r"\b(мужа|жены|мамы|папы|сына|дочери|брата|сестры|друга|подруги|коллеги|соседа|"
+    r"my (wife|husband|friend|mother|father|son|daughter)'?s?)\b",
+    re.IGNORECASE,
 )
 _ACCOUNT_WORDS = re.compile(
     r"баланс|остат|сч[её]т|карт|кредит|ипотек|платеж|платёж|операци|выписк|данны|денег|деньги|"
-    r"balance|account|card|loan|payment|transaction|money",
+    r"фио|телефон|паспорт|адрес|"
+    r"balance|account|card|loan|payment|transaction|money|phone|address|passport",
     re.IGNORECASE,
 )
 # Operations the bot cannot perform: it reads, and blocks a card on confirmation; nothing else.
@@ -83,11 +89,11 @@ def command(text: str) -> str | None:
     return match.group(1) if match else None
 
 
-def names_third_party(text: str) -> bool:
-    """The message asks about someone else's money (a name, a phone, «клиента …»)."""
-    return bool(_THIRD_PARTY.search(text) or _PHONE.search(text)) and bool(
-        _ACCOUNT_WORDS.search(text)
-    )
+def names_third_party(text: str, *, account_question: bool = False) -> bool:
+    """The message asks about someone else's money or data (a name, a phone, «клиента …»)."""
+    named = _THIRD_PARTY.search(text) or _PHONE.search(text)
+    relative = account_question and _RELATIVE.search(text)
+    return bool(named or relative) and bool(_ACCOUNT_WORDS.search(text))
 
 
 def asks_operation(text: str) -> bool:

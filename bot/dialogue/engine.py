@@ -311,7 +311,7 @@ class DialogueEngine:
             return Reply(self._texts.render("out_of_scope", lang), Route.OUT_OF_SCOPE)
         if account_rules.asks_operation(text) and not (account and account.certain):
             return Reply(self._texts.render("utter_cannot_do_operations", lang), Route.OUT_OF_SCOPE)
-        if account_rules.names_third_party(text):
+        if account_rules.names_third_party(text, account_question=account is not None):
             return Reply(self._texts.render("utter_only_own_data", lang), Route.OUT_OF_SCOPE)
         if account is not None and account.certain:
             return await self._account(turn, account.action)
