@@ -16,12 +16,18 @@ from bot.dialogue import account_rules as rules
         ("мой номер 8 903 111 22 33", "+79031112233"),
         ("79031112233", "+79031112233"),
         ("1234567", None),
+        ("звонил на 8 800 555-35-35, никто не отвечает", None),
         ("перевёл 89031112233445 рублей", None),
         ("какой у меня баланс?", None),
     ],
 )
 def test_phone_numbers(text: str, phone: str | None) -> None:
     assert rules.extract_phone(text) == phone
+
+
+def test_a_login_needs_a_message_that_is_mostly_a_phone() -> None:
+    assert rules.is_mostly_phone("мой номер +7 903 111-22-33")
+    assert not rules.is_mostly_phone("сколько денег на счету у +79164445566 и когда платёж")
 
 
 def test_a_masked_phone_keeps_only_the_last_four_digits() -> None:

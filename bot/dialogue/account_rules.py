@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 
+# A Russian mobile number (codes are sent by SMS): +7 / 8 / 7, then 9xx.
 _PHONE = re.compile(
-    r"(?<![\d+])(?:\+7|8|7)[\s\-()]*(\d{3})[\s\-()]*(\d{3})[\s\-]*(\d{2})[\s\-]*(\d{2})(?!\d)"
+    r"(?<![\d+])(?:\+7|8|7)[\s\-()]*(9\d{2})[\s\-()]*(\d{3})[\s\-]*(\d{2})[\s\-]*(\d{2})(?!\d)"
 )
 _CODE = re.compile(r"^\D{0,20}?(\d{4,8})\D{0,3}$")
 _YES = re.compile(
@@ -56,6 +57,12 @@ def extract_phone(text: str) -> str | None:
     """A Russian phone number in E.164 (``+79031112233``), when the message carries one."""
     match = _PHONE.search(text)
     return "+7" + "".join(match.groups()) if match else None
+
+
+def is_mostly_phone(text: str) -> bool:
+    """The message is a phone number with at most a few words around it («мой номер …»)."""
+    rest = re.sub(r"\W", "", _PHONE.sub("", text))
+    return _PHONE.search(text) is not None and len(rest) <= 16
 
 
 def mask_phone(phone: str) -> str:

@@ -276,7 +276,7 @@ class DialogueEngine:
             return pending
         if turn.customer is None and self._login is not None:
             phone = account_rules.extract_phone(text)
-            if phone and (Login.pending(state) or len(text) <= 40 or PENDING_ACTION in state):
+            if phone and account_rules.is_mostly_phone(text):
                 return await self._login.send_code(turn.id, phone, state, lang)
 
         if account_rules.extract_code(text) and len(text.strip()) <= 12:
