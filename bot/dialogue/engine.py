@@ -309,7 +309,7 @@ class DialogueEngine:
             return Reply(self._texts.render("thanks", lang), Route.SMALLTALK)
         if routing.intent is Intent.OUT_OF_SCOPE:
             return Reply(self._texts.render("out_of_scope", lang), Route.OUT_OF_SCOPE)
-        if account_rules.asks_operation(text) and not (account and account.certain):
+        if account_rules.asks_operation(text):
             return Reply(self._texts.render("utter_cannot_do_operations", lang), Route.OUT_OF_SCOPE)
         if account_rules.names_third_party(text, account_question=account is not None):
             return Reply(self._texts.render("utter_only_own_data", lang), Route.OUT_OF_SCOPE)
