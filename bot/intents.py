@@ -29,6 +29,38 @@ KNOWLEDGE = "knowledge"
 _NOISE = re.compile(r"\S*\d\S*|\S+[:=]\S*")
 
 
+# Rules next to the similarity: a clear cue for the same action, in a message that is not a
+# general question («как…», «что будет если…»), settles a near-threshold match.
+_CUES = {
+    "check_balance": re.compile(
+        r"\b(баланс\w*|остат\w*)\b|\b(сколько|скока|скоко) (у меня )?(денег|бабла|бабок|средств)|"
+        r"\bmy balance\b|\bhow much money do i\b",
+        re.IGNORECASE,
+    ),
+    "next_payment": re.compile(
+        r"(платеж|платёж|платить|взнос)\w*.{0,30}(кредит|ипотек|займ)|"
+        r"(кредит|ипотек|займ)\w*.{0,30}(платеж|платёж|платить|взнос)|"
+        r"\bnext (loan|mortgage) payment",
+        re.IGNORECASE,
+    ),
+    "recent_transactions": re.compile(
+        r"(последн|недавн)\w* (операци|списани|транзакци|покупк|платеж|платёж)|"
+        r"\bистори\w* операций|\brecent transactions\b",
+        re.IGNORECASE,
+    ),
+    "card_status": re.compile(
+        r"\b(статус|состояние) (моей )?карты\b|\bmy card (status|blocked)", re.IGNORECASE
+    ),
+    "block_card": re.compile(r"\b(за)?блокир(уйте|уй|овать) (мою )?карт", re.IGNORECASE),
+}
+_GENERAL = re.compile(
+    r"\b(как|где|зачем|можно|нужно|что будет|что делать|стоит|лимит\w*|тариф\w*|процент\w*|"
+    r"ставк\w*|how|where|can i|what happens|what if|limit|fee|cost)\b",
+    re.IGNORECASE,
+)
+_CUE_FLOOR = 0.05  # how far below the clarify threshold a cue may still lift a match
+
+
 class IntentFileError(Exception):
     pass
 
@@ -96,9 +128,10 @@ class EmbeddingIntentClassifier:
         ranked = sorted(self.scores(cleaned).items(), key=lambda item: item[1], reverse=True)
         name, score = ranked[0]
         runner_up = ranked[1][1] if len(ranked) > 1 else -1.0
-        if name == KNOWLEDGE or score < self._clarify:
+        cue = name in _CUES and bool(_CUES[name].search(text)) and not _GENERAL.search(text)
+        if name == KNOWLEDGE or score < self._clarify - (_CUE_FLOOR if cue else 0):
             return None
-        certain = score >= self._threshold and score - runner_up >= self._margin
+        certain = cue or (score >= self._threshold and score - runner_up >= self._margin)
         if not certain and ranked[1][0] == KNOWLEDGE and score - runner_up < self._margin:
             return None  # as close to a knowledge question: let the knowledge base answer
         return IntentMatch(name, round(score, 3), certain)

@@ -71,3 +71,37 @@ def test_bad_intent_files_are_named(tmp_path: Path, content: str, message: str) 
     path.write_text(content)
     with pytest.raises(IntentFileError, match=message):
         load_intent_examples(path)
+
+
+@pytest.fixture(scope="module")
+def with_clarify() -> EmbeddingIntentClassifier:
+    model = EmbeddingIntentClassifier(
+        load_intent_examples(EXAMPLES), UniversalSentenceEncoderEmbeddings(), clarify_threshold=0.62
+    )
+    model.load()
+    return model
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [
+        ("какой остаток на счёте?", "check_balance"),
+        ("покажи последние списания", "recent_transactions"),
+    ],
+)
+def test_a_clear_cue_settles_a_near_threshold_match(
+    with_clarify: EmbeddingIntentClassifier, text: str, action: str
+) -> None:
+    match = with_clarify.classify(text)
+    assert match is not None and (match.action, match.certain) == (action, True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["сколько денег можно снять в банкомате", "платеж по кредиту выпал на воскресенье что будет"],
+)
+def test_general_questions_with_account_words_are_never_certain(
+    with_clarify: EmbeddingIntentClassifier, text: str
+) -> None:
+    match = with_clarify.classify(text)
+    assert match is None or not match.certain
