@@ -61,7 +61,7 @@ bench: venv
 
 eval: venv
 	$(VENV)/bin/perimeter models fetch
-	$(VENV)/bin/perimeter eval examples/eval/cases.yaml --kb examples/kb --json var/eval.json
+	$(VENV)/bin/perimeter eval examples/eval/cases.yaml --kb examples/kb --bank-data examples/bank.json --json var/eval.json
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
