@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from bot.dialogue import account_rules
+from bot.dialogue import account_rules, spelling
 from bot.dialogue.accounts import (
     ACCOUNT_ACTIONS,
     CHOOSE_CARD,
@@ -288,7 +288,8 @@ class DialogueEngine:
 
         routing = route_message(text)
         chosen = account_rules.command(text)
-        account = self._intents.classify(text) if self._intents is not None else None
+        searchable = spelling.normalize(text)
+        account = self._intents.classify(searchable) if self._intents is not None else None
         if chosen in ACCOUNT_ACTIONS:
             account = IntentMatch(chosen, 1.0)
         log.info(
@@ -429,11 +430,12 @@ class DialogueEngine:
         return Reply(finished.text, Route.ANSWER, finished.cited)
 
     def _search_query(self, text: str, history: list[StoredMessage]) -> str:
-        """Retrieval needs the topic: a follow-up borrows the previous question's words."""
+        """Retrieval needs the topic (a follow-up borrows the previous question's words) and
+        the knowledge base's spelling («кридитке» → «кредитной карте»)."""
         previous = next((m.text for m in reversed(history) if m.role is Role.CUSTOMER), None)
         if previous and is_follow_up(text):
-            return f"{previous} {text}"
-        return text
+            return spelling.normalize(f"{previous} {text}")
+        return spelling.normalize(text)
 
     async def _handoff(
         self,
