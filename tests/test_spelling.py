@@ -36,3 +36,8 @@ async def test_the_kb_searches_normalised_words_and_the_transcript_keeps_the_typ
     assert kb.questions[0].text == "какой льготный период по кридитке"
     stored = await store.list_messages(conversation.id)
     assert stored[0].text == "какой льготный период по кридитке"
+
+
+def test_a_colloquial_knowledge_question_is_not_an_account_question() -> None:
+    """«первоначалка» is the down payment (a rule of the bank), not the customer's payment."""
+    assert normalize("первоначалка по ипотеке скока") == "первоначальный взнос по ипотеке сколько"
