@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from bot.settings import Settings, load_settings
 from integrations.llm.catalog import MODELS
@@ -59,3 +61,36 @@ def postgres_url() -> str:
     if not url:
         pytest.skip("PERIMETER_TEST_POSTGRES_URL not set (.ci/run starts PostgreSQL and sets it)")
     return url
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's headless Chromium through Playwright (one per test module)."""
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is required: apt-get install chromium (make test does)")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(locale="ru-RU")
+    tab = context.new_page()
+    yield tab
+    context.close()

@@ -13,11 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from bot.web_token import sign_token
 from tests.servers import SANDBOX_TOKEN, RunningServer, perimeter_server, sandbox_server
-from tests.test_widget_browser import CHROMIUM, CHROMIUM_ARGS, STREAMING
+from tests.test_widget_browser import STREAMING
 
 pytestmark = [pytest.mark.browser]
 BANK = Path(__file__).resolve().parents[1] / "examples" / "bank.json"
@@ -42,26 +42,6 @@ def server(sandbox: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[R
         auth__web_token_secret=SECRET,
     ) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is required: apt-get install chromium (make test does)")
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield instance
-        instance.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(locale="ru-RU")
-    tab = context.new_page()
-    yield tab
-    context.close()
 
 
 def ask(page: Page, text: str) -> str:

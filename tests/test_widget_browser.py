@@ -8,48 +8,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from tests.servers import RunningServer, embedded_llm_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.llm]
-CHROMIUM = Path("/usr/bin/chromium")
 STREAMING = re.compile(r"\bstreaming\b")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")
 def server(test_gguf: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     with embedded_llm_server(tmp_path_factory.mktemp("widget"), test_gguf) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is required: apt-get install chromium (make test does)")
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield instance
-        instance.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(locale="ru-RU")
-    tab = context.new_page()
-    yield tab
-    context.close()
 
 
 def test_customer_sees_a_streamed_answer_with_its_source_and_it_survives_reload(
