@@ -165,6 +165,37 @@ def serve(
     )
 
 
+@app.command("telegram")
+def telegram() -> None:
+    """Run the Telegram bot with long polling (PERIMETER_TELEGRAM__TOKEN, __API_BASE)."""
+    settings = _settings()
+    token = settings.telegram.token
+    if token is None:
+        raise _fail("PERIMETER_TELEGRAM__TOKEN is not set (a token from @BotFather)", 2)
+    asyncio.run(_run_telegram(settings, token.get_secret_value()))
+
+
+async def _run_telegram(settings: Settings, token: str) -> None:
+    from bot.channels.telegram.app import build_bot, build_dispatcher, resume_unfinished
+    from bot.container import build_container
+    from bot.storage.telegram import SqlTelegramStore
+
+    container = build_container(settings)
+    await container.start(ingest_dir=settings.kb_dir if settings.kb_dir.is_dir() else None)
+    chats = SqlTelegramStore(container.store.engine)
+    bot = build_bot(token, settings.telegram.api_base)
+    dispatcher = build_dispatcher(container.engine, chats, container.texts)
+    try:
+        resumed = await resume_unfinished(dispatcher, bot, chats)
+        logging.getLogger(__name__).info("telegram: resumed %d unfinished updates", resumed)
+        await dispatcher.start_polling(
+            bot, polling_timeout=settings.telegram.polling_timeout_s, handle_signals=True
+        )
+    finally:
+        await bot.session.close()
+        await container.close()
+
+
 @app.command("sandbox")
 def sandbox(
     data: Annotated[Path, typer.Option(help="Seed JSON.")] = Path("examples/bank.json"),

@@ -147,6 +147,17 @@ class ChatSettings(BaseModel):
     )
 
 
+class TelegramSettings(BaseModel):
+    """The Telegram channel. The token is never logged."""
+
+    token: SecretStr | None = Field(default=None, description="From @BotFather.")
+    api_base: str = Field(
+        default="https://api.telegram.org",
+        description="Bot API server: the bank's own (telegram-bot-api) or an egress proxy.",
+    )
+    polling_timeout_s: Annotated[int, Field(ge=1, le=60)] = 10
+
+
 class AuthSettings(BaseModel):
     """Who the customer is: the bank's signed web token, or phone + one-time code."""
 
@@ -202,6 +213,7 @@ class Settings(BaseSettings):
     chat: ChatSettings = ChatSettings()
     core_banking: CoreBankingSettings = CoreBankingSettings()
     auth: AuthSettings = AuthSettings()
+    telegram: TelegramSettings = TelegramSettings()
 
     @property
     def database_url(self) -> str:

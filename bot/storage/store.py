@@ -59,6 +59,11 @@ class SqlConversationStore:
         self._engine = engine
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
 
+    @property
+    def engine(self) -> AsyncEngine:
+        """The database engine, for stores of other tables in the same database."""
+        return self._engine
+
     async def close(self) -> None:
         await self._engine.dispose()
 

@@ -1,0 +1,44 @@
+"""Every update is stored with its ``update_id`` before it is handled; a repeat is dropped.
+
+Telegram redelivers an update when a webhook answer is late and long polling may return one
+twice around a restart: answering twice is worse than not at all.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol
+
+from aiogram import BaseMiddleware
+from aiogram.types import TelegramObject, Update
+
+log = logging.getLogger(__name__)
+
+
+class UpdateLedgerStore(Protocol):
+    async def claim_update(self, update_id: int, payload: dict[str, Any]) -> bool: ...
+
+    async def finish_update(self, update_id: int) -> None: ...
+
+
+class UpdateLedger(BaseMiddleware):
+    def __init__(self, store: UpdateLedgerStore) -> None:
+        self._store = store
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        if not isinstance(event, Update):
+            return await handler(event, data)
+        payload = event.model_dump(mode="json", exclude_none=True)
+        resumed = bool(data.get("resumed"))  # stored before a restart, never finished
+        if not resumed and not await self._store.claim_update(event.update_id, payload):
+            log.info("telegram update=%s repeated: ignored", event.update_id)
+            return None
+        result = await handler(event, data)
+        await self._store.finish_update(event.update_id)
+        return result

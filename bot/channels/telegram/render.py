@@ -1,0 +1,75 @@
+"""Engine replies as Telegram messages: escaped HTML, split at 4,096 characters, keyboards.
+
+Model output is escaped for the HTML parse mode, so a reply can never inject a link or markup;
+Markdown syntax in it is plain text under HTML parse mode.
+"""
+
+from __future__ import annotations
+
+import html
+
+from aiogram.types import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+)
+
+from bot.dialogue.models import Button, Reply
+
+LIMIT = 4096
+_CALLBACK_BYTES = 64  # Telegram's limit for callback_data
+
+
+def reply_html(reply: Reply, sources_label: str) -> str:
+    text = html.escape(reply.text, quote=False)
+    if reply.sources:
+        lines = [
+            f"• {html.escape(s.title, quote=False)}"
+            + (f" — {html.escape(s.section, quote=False)}" if s.section else "")
+            for s in reply.sources
+        ]
+        text += f"\n\n<i>{html.escape(sources_label, quote=False)}</i>\n" + "\n".join(lines)
+    return text
+
+
+def split_message(text: str, limit: int = LIMIT) -> list[str]:
+    """Pieces of at most ``limit`` characters, cut at a paragraph, a line or a space, and never
+    inside an HTML entity or tag."""
+    pieces: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        window = rest[:limit]
+        cut = max(window.rfind("\n\n"), window.rfind("\n"), window.rfind(" "))
+        if cut < limit // 2:
+            cut = limit
+        amp, semi = window.rfind("&", 0, cut), window.rfind(";", 0, cut)
+        if amp > semi:
+            cut = amp  # do not split «&amp;»
+        lt, gt = window.rfind("<", 0, cut), window.rfind(">", 0, cut)
+        if lt > gt:
+            cut = lt  # do not split a tag
+        pieces.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest:
+        pieces.append(rest)
+    return pieces
+
+
+def inline_keyboard(buttons: tuple[Button, ...]) -> InlineKeyboardMarkup | None:
+    usable = [b for b in buttons if len(b.payload.encode()) <= _CALLBACK_BYTES]
+    if not usable:
+        return None
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=b.title, callback_data=b.payload)] for b in usable
+        ]
+    )
+
+
+def share_phone_keyboard(label: str) -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(
+        keyboard=[[KeyboardButton(text=label, request_contact=True)]],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )

@@ -1,0 +1,73 @@
+"""What the Telegram channel keeps: chat → conversation, and the ledger of updates."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+
+from bot.storage.tables import TelegramChatRow, TelegramUpdateRow
+
+
+class SqlTelegramStore:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+
+    async def conversation_of(self, chat_id: int) -> str | None:
+        async with self._sessions() as session:
+            row = await session.get(TelegramChatRow, chat_id)
+        return row.conversation_id if row else None
+
+    async def link(self, chat_id: int, conversation_id: str) -> None:
+        async with self._sessions.begin() as session:
+            row = await session.get(TelegramChatRow, chat_id)
+            if row is None:
+                session.add(
+                    TelegramChatRow(
+                        chat_id=chat_id, conversation_id=conversation_id, created_at=_now()
+                    )
+                )
+            else:
+                row.conversation_id = conversation_id
+
+    async def claim_update(self, update_id: int, payload: dict[str, Any]) -> bool:
+        """Store the update before handling it; False when this ``update_id`` was seen."""
+        try:
+            async with self._sessions.begin() as session:
+                session.add(
+                    TelegramUpdateRow(
+                        update_id=update_id,
+                        status="received",
+                        payload=payload,
+                        received_at=_now(),
+                    )
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    async def finish_update(self, update_id: int) -> None:
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(TelegramUpdateRow)
+                .where(TelegramUpdateRow.update_id == update_id)
+                .values(status="done", done_at=_now())
+            )
+
+    async def unfinished_updates(self) -> list[dict[str, Any]]:
+        """Updates stored but not finished (the process stopped mid-way), oldest first."""
+        query = (
+            select(TelegramUpdateRow)
+            .where(TelegramUpdateRow.status == "received")
+            .order_by(TelegramUpdateRow.update_id)
+        )
+        async with self._sessions() as session:
+            rows = (await session.scalars(query)).all()
+        return [dict(row.payload) for row in rows]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

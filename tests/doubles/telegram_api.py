@@ -1,0 +1,138 @@
+"""A Telegram Bot API double on 127.0.0.1 (aiohttp) speaking the real wire format:
+``POST /bot<token>/<method>`` with form or JSON fields, ``{"ok": true, "result": …}`` answers.
+
+Tests queue updates (``push``) for ``getUpdates`` and read what the bot sent (``sent``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+BOT_ID = 7000001
+
+
+@dataclass
+class SentMessage:
+    chat_id: int
+    text: str
+    parse_mode: str | None
+    reply_markup: dict[str, Any] | None
+    message_id: int
+
+
+@dataclass
+class TelegramDouble:
+    token: str
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    sent: list[SentMessage] = field(default_factory=list)
+    calls: list[str] = field(default_factory=list)
+    next_message_id: int = 1000
+    new_update: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def push(self, *updates: dict[str, Any]) -> None:
+        self.updates.extend(updates)
+        self.new_update.set()
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_post("/bot{token}/{method}", self._dispatch)
+        return app
+
+    async def _dispatch(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return _error(401, "Unauthorized")
+        method = request.match_info["method"]
+        self.calls.append(method)
+        fields = await _fields(request)
+        handler = getattr(self, f"_{method}", None)
+        if handler is None:
+            return _error(404, "Not Found")
+        result = await handler(fields)
+        return web.json_response({"ok": True, "result": result})
+
+    async def _getMe(self, fields: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        return {
+            "id": BOT_ID,
+            "is_bot": True,
+            "first_name": "Perimeter",
+            "username": "perimeter_bot",
+        }
+
+    async def _deleteWebhook(self, fields: dict[str, Any]) -> bool:  # noqa: N802
+        return True
+
+    async def _getUpdates(self, fields: dict[str, Any]) -> list[dict[str, Any]]:  # noqa: N802
+        offset = int(fields.get("offset") or 0)
+        timeout = min(float(fields.get("timeout") or 0), 1.0)
+        ready = [u for u in self.updates if u["update_id"] >= offset]
+        if not ready and timeout:
+            self.new_update.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.new_update.wait(), timeout)
+            ready = [u for u in self.updates if u["update_id"] >= offset]
+        return ready
+
+    async def _sendMessage(self, fields: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        self.next_message_id += 1
+        markup = fields.get("reply_markup")
+        sent = SentMessage(
+            chat_id=int(fields["chat_id"]),
+            text=str(fields["text"]),
+            parse_mode=fields.get("parse_mode"),
+            reply_markup=json.loads(markup) if isinstance(markup, str) else markup,
+            message_id=self.next_message_id,
+        )
+        self.sent.append(sent)
+        return {
+            "message_id": sent.message_id,
+            "date": int(time.time()),
+            "chat": {"id": sent.chat_id, "type": "private"},
+            "from": {"id": BOT_ID, "is_bot": True, "first_name": "Perimeter"},
+            "text": sent.text,
+        }
+
+    async def _answerCallbackQuery(self, fields: dict[str, Any]) -> bool:  # noqa: N802
+        return True
+
+
+async def _fields(request: web.Request) -> dict[str, Any]:
+    if request.content_type == "application/json":
+        body = await request.json()
+        return dict(body) if isinstance(body, dict) else {}
+    form = await request.post()
+    return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+def _error(status: int, description: str) -> web.Response:
+    return web.json_response(
+        {"ok": False, "error_code": status, "description": description}, status=status
+    )
+
+
+def user(user_id: int = 501, language: str = "ru") -> dict[str, Any]:
+    return {"id": user_id, "is_bot": False, "first_name": "Анна", "language_code": language}
+
+
+def message_update(
+    update_id: int, chat_id: int = 501, text: str | None = None, **extra: Any
+) -> dict[str, Any]:
+    message: dict[str, Any] = {
+        "message_id": update_id,
+        "date": int(time.time()),
+        "chat": {"id": chat_id, "type": "private"},
+        "from": user(chat_id, extra.pop("language", "ru")),
+    }
+    if text is not None:
+        message["text"] = text
+        if text.startswith("/"):
+            command = text.split()[0]
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+    message.update(extra)
+    return {"update_id": update_id, "message": message}

@@ -1,0 +1,172 @@
+"""The Telegram channel: the real aiogram Bot and Dispatcher, long polling against a Bot API
+double on 127.0.0.1 through ``TelegramAPIServer.from_base``; SQLite storage; the engine with a
+scripted knowledge base (the channel is under test, not the answers)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+
+from bot.channels.telegram.app import build_bot, build_dispatcher
+from bot.channels.telegram.render import split_message
+from bot.dialogue.engine import DialogueEngine
+from bot.dialogue.models import CodeSent
+from bot.storage import SqlConversationStore, create_engine, upgrade_database
+from bot.storage.telegram import SqlTelegramStore
+from prompts import default_library
+from tests.doubles.telegram_api import SentMessage, TelegramDouble, message_update
+from tests.fakes import FakeKnowledgeBase
+from tests.servers import free_port
+
+TOKEN = "123456:TEST-token-for-the-double"
+
+
+class PhoneCodes:
+    """Records which phones asked for a code (the OTP flow itself is tested elsewhere)."""
+
+    def __init__(self) -> None:
+        self.phones: list[str] = []
+
+    async def send_code(self, phone: str) -> CodeSent:
+        self.phones.append(phone)
+        return CodeSent("challenge-1", datetime.now(UTC) + timedelta(minutes=5))
+
+    async def verify_code(self, challenge_id: str, code: str) -> str:
+        raise AssertionError("not used here")
+
+
+class Running:
+    def __init__(
+        self,
+        double: TelegramDouble,
+        kb: FakeKnowledgeBase,
+        codes: PhoneCodes,
+        store: SqlConversationStore,
+    ) -> None:
+        self.double, self.kb, self.codes, self.store = double, kb, codes, store
+
+    async def sent_until(self, count: int, within_s: float = 15) -> list[SentMessage]:
+        deadline = asyncio.get_running_loop().time() + within_s
+        while len(self.double.sent) < count:
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"expected {count} messages, got {self.double.sent}")
+            await asyncio.sleep(0.05)
+        return self.double.sent
+
+    async def settle(self, seconds: float = 1.0) -> None:
+        await asyncio.sleep(seconds)
+
+
+@pytest.fixture
+async def telegram(tmp_path: Path) -> AsyncIterator[Callable[..., Running]]:
+    double = TelegramDouble(TOKEN)
+    runner = web.AppRunner(double.app())
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+    await upgrade_database(url)
+    store = SqlConversationStore(create_engine(url))
+    kb, codes = FakeKnowledgeBase(), PhoneCodes()
+    engine = DialogueEngine(store, kb, default_library(), authenticator=codes)
+    bot = build_bot(TOKEN, f"http://127.0.0.1:{port}")
+    dispatcher = build_dispatcher(engine, SqlTelegramStore(store.engine), default_library())
+    polling = asyncio.create_task(
+        dispatcher.start_polling(bot, polling_timeout=1, handle_signals=False)
+    )
+    yield lambda: Running(double, kb, codes, store)
+    await dispatcher.stop_polling()
+    with contextlib.suppress(asyncio.CancelledError, RuntimeError):
+        await asyncio.wait_for(polling, 10)
+    await bot.session.close()
+    await store.close()
+    await runner.cleanup()
+
+
+async def test_a_question_gets_one_answer_with_its_sources(
+    telegram: Callable[..., Running],
+) -> None:
+    run = telegram()
+    run.double.push(message_update(1, text="сколько стоит обслуживание карты?"))
+    [sent] = await run.sent_until(1)
+    assert sent.chat_id == 501 and sent.parse_mode == "HTML"
+    assert "99 ₽" in sent.text and "Обслуживание дебетовых карт — Стоимость" in sent.text
+
+
+async def test_the_same_update_delivered_three_times_is_answered_once(
+    telegram: Callable[..., Running],
+) -> None:
+    run = telegram()
+    update = message_update(7, text="сколько стоит обслуживание карты?")
+    run.double.push(update, update, update)
+    await run.sent_until(1)
+    await run.settle()
+    assert len(run.double.sent) == 1
+    assert len(run.kb.questions) == 1
+
+
+async def test_model_markup_is_shown_as_text(telegram: Callable[..., Running]) -> None:
+    run = telegram()
+    run.kb.answer_text = (
+        'Жмите <a href="http://evil.example">сюда</a> или [сюда](http://evil.example) 99 ₽'
+    )
+    run.double.push(message_update(2, text="сколько стоит карта?"))
+    [sent] = await run.sent_until(1)
+    assert '&lt;a href="http://evil.example"&gt;сюда&lt;/a&gt;' in sent.text
+    assert "<a " not in sent.text
+    assert "[сюда](http://evil.example)" in sent.text, "Markdown is inert under HTML parse mode"
+
+
+async def test_a_photo_gets_a_polite_text_only_reply(telegram: Callable[..., Running]) -> None:
+    run = telegram()
+    photo = [{"file_id": "f1", "file_unique_id": "u1", "width": 10, "height": 10}]
+    run.double.push(message_update(3, photo=photo))
+    [sent] = await run.sent_until(1)
+    assert "только текст" in sent.text
+    buttons = sent.reply_markup["inline_keyboard"] if sent.reply_markup else []
+    assert buttons[0][0]["text"] == "Позвать оператора"
+    assert run.kb.questions == []
+
+
+async def test_someone_elses_contact_is_refused_and_ones_own_starts_the_login(
+    telegram: Callable[..., Running],
+) -> None:
+    run = telegram()
+    other = {"phone_number": "79164445566", "first_name": "Игорь", "user_id": 999}
+    own = {"phone_number": "79031112233", "first_name": "Анна", "user_id": 501}
+    run.double.push(message_update(4, contact=other))
+    [refused] = await run.sent_until(1)
+    assert "собственный номер" in refused.text and run.codes.phones == []
+    run.double.push(message_update(5, contact=own))
+    sent = await run.sent_until(2)
+    assert run.codes.phones == ["+79031112233"]
+    assert "•••-22-33" in sent[1].text
+
+
+async def test_an_account_question_offers_the_phone_button(
+    telegram: Callable[..., Running],
+) -> None:
+    run = telegram()
+    run.double.push(message_update(6, text="/operator"))
+    [handoff] = await run.sent_until(1)
+    assert "оператор" in handoff.text
+    run.double.push(message_update(8, text="/start", language="en"))
+    sent = await run.sent_until(2)
+    assert sent[1].text.startswith("Hello! I am the Perimeter Bank assistant")
+
+
+def test_long_replies_are_split_cleanly() -> None:
+    paragraph = "Абзац про тарифы &amp; условия. " * 40
+    text = "\n\n".join([paragraph] * 8)
+    pieces = split_message(text)
+    assert len(pieces) > 1 and all(len(p) <= 4096 for p in pieces)
+    assert "".join(p.replace(" ", "").replace("\n", "") for p in pieces) == text.replace(
+        " ", ""
+    ).replace("\n", "")
+    assert not any(p.rstrip().endswith("&amp") for p in pieces)
