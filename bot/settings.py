@@ -9,6 +9,7 @@ directory. Invalid values fail at start with a message naming the setting
 from __future__ import annotations
 
 import os
+import re
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -156,6 +157,25 @@ class TelegramSettings(BaseModel):
         description="Bot API server: the bank's own (telegram-bot-api) or an egress proxy.",
     )
     polling_timeout_s: Annotated[int, Field(ge=1, le=60)] = 10
+    webhook_secret: SecretStr | None = Field(
+        default=None,
+        description="Set to receive updates by webhook at POST /telegram/webhook: Telegram"
+        " sends it in X-Telegram-Bot-Api-Secret-Token (1-256 of A-Z a-z 0-9 _ -).",
+    )
+    webhook_url: str | None = Field(
+        default=None,
+        description="Public HTTPS URL of /telegram/webhook; when set, `perimeter serve`"
+        " registers it with setWebhook at startup.",
+    )
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _telegram_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
+            raise ValueError("1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
 
 
 class AuthSettings(BaseModel):

@@ -9,7 +9,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import socket
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +38,7 @@ class TelegramDouble:
     sent: list[SentMessage] = field(default_factory=list)
     calls: list[str] = field(default_factory=list)
     next_message_id: int = 1000
+    webhook: dict[str, Any] | None = None
     new_update: asyncio.Event = field(default_factory=asyncio.Event)
 
     def push(self, *updates: dict[str, Any]) -> None:
@@ -100,6 +105,43 @@ class TelegramDouble:
 
     async def _answerCallbackQuery(self, fields: dict[str, Any]) -> bool:  # noqa: N802
         return True
+
+    async def _setWebhook(self, fields: dict[str, Any]) -> bool:  # noqa: N802
+        self.webhook = dict(fields)
+        return True
+
+
+@contextmanager
+def double_in_thread(token: str) -> Iterator[tuple[TelegramDouble, str]]:
+    """The double on its own event loop in a thread, for tests whose loop is busy (a server
+    process starting up calls it while the test waits)."""
+    loop = asyncio.new_event_loop()
+    port = _free_port()
+    holder: dict[str, Any] = {}
+
+    async def start() -> None:
+        holder["double"] = TelegramDouble(token)
+        runner = web.AppRunner(holder["double"].app())
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", port).start()
+        holder["runner"] = runner
+
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    asyncio.run_coroutine_threadsafe(start(), loop).result(10)
+    try:
+        yield holder["double"], f"http://127.0.0.1:{port}"
+    finally:
+        asyncio.run_coroutine_threadsafe(holder["runner"].cleanup(), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+        loop.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 async def _fields(request: web.Request) -> dict[str, Any]:

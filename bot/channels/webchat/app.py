@@ -17,6 +17,8 @@ from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 
+from bot.channels.telegram.app import build_bot, build_dispatcher
+from bot.channels.telegram.webhook import TelegramWebhook, webhook_router
 from bot.channels.webchat.schemas import (
     AuthOut,
     ConversationPublic,
@@ -32,6 +34,7 @@ from bot.dialogue.engine import DialogueEngine
 from bot.dialogue.errors import ConversationNotFound, InvalidMessage, TokenRejected
 from bot.dialogue.language import detect_language
 from bot.dialogue.models import AuthMethod, Channel, IncomingMessage, Lang
+from bot.storage.telegram import SqlTelegramStore
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
@@ -292,18 +295,38 @@ def _metrics_middleware(
     return middleware
 
 
+def _telegram_webhook(container: Container) -> TelegramWebhook | None:
+    section = container.settings.telegram
+    if section.token is None or section.webhook_secret is None:
+        return None
+    chats = SqlTelegramStore(container.store.engine)
+    return TelegramWebhook(
+        build_bot(section.token.get_secret_value(), section.api_base),
+        build_dispatcher(container.engine, chats, container.texts),
+        chats,
+        section.webhook_secret.get_secret_value(),
+    )
+
+
 def create_app(
     container: Container, *, start: bool = True, ingest_dir: Path | None = None
 ) -> FastAPI:
-    """The web app over a built container; ``start`` migrates and loads models at startup."""
+    """The web app over a built container; ``start`` migrates and loads models at startup.
+    With a Telegram token and webhook secret, Telegram's webhook is served here too."""
+    telegram = _telegram_webhook(container)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if start:
             await container.start(ingest_dir=ingest_dir)
+        url = container.settings.telegram.webhook_url
+        if telegram is not None and url:
+            await telegram.register(url)
         try:
             yield
         finally:
+            if telegram is not None:
+                await telegram.close()
             await container.close()
 
     app = FastAPI(title="Perimeter web chat", version="0.1.0", lifespan=lifespan)
@@ -312,6 +335,8 @@ def create_app(
     app.add_exception_handler(ApiError, _api_error)
     app.include_router(api)
     app.add_api_websocket_route("/ws/chat", chat_socket)
+    if telegram is not None:
+        app.include_router(webhook_router(telegram))
 
     @app.get("/", include_in_schema=False)
     async def index() -> FileResponse:
