@@ -183,8 +183,20 @@ async def _run_telegram(settings: Settings, token: str) -> None:
     container = build_container(settings)
     await container.start(ingest_dir=settings.kb_dir if settings.kb_dir.is_dir() else None)
     chats = SqlTelegramStore(container.store.engine)
-    bot = build_bot(token, settings.telegram.api_base)
-    dispatcher = build_dispatcher(container.engine, chats, container.texts)
+    section = settings.telegram
+    bot = build_bot(
+        token,
+        section.api_base,
+        per_chat_per_s=section.per_chat_per_s,
+        overall_per_s=section.overall_per_s,
+    )
+    dispatcher = build_dispatcher(
+        container.engine,
+        chats,
+        container.texts,
+        flood_messages=section.flood_messages,
+        flood_window_s=section.flood_window_s,
+    )
     try:
         resumed = await resume_unfinished(dispatcher, bot, chats)
         logging.getLogger(__name__).info("telegram: resumed %d unfinished updates", resumed)

@@ -157,6 +157,12 @@ class TelegramSettings(BaseModel):
         description="Bot API server: the bank's own (telegram-bot-api) or an egress proxy.",
     )
     polling_timeout_s: Annotated[int, Field(ge=1, le=60)] = 10
+    per_chat_per_s: Annotated[float, Field(gt=0, le=30)] = 1.0
+    overall_per_s: Annotated[float, Field(gt=0, le=1000)] = 25.0
+    flood_messages: Annotated[int, Field(ge=1, le=1000)] = Field(
+        default=5, description="Messages from one chat within flood_window_s answered one by one."
+    )
+    flood_window_s: Annotated[float, Field(gt=0, le=3600)] = 10.0
     webhook_secret: SecretStr | None = Field(
         default=None,
         description="Set to receive updates by webhook at POST /telegram/webhook: Telegram"

@@ -170,3 +170,30 @@ def test_long_replies_are_split_cleanly() -> None:
         " ", ""
     ).replace("\n", "")
     assert not any(p.rstrip().endswith("&amp") for p in pieces)
+
+
+async def test_a_flood_gets_one_notice_and_no_429(telegram: Callable[..., Running]) -> None:
+    """200 messages from one chat at once: the first five are answered, one polite notice,
+    and the bot never sends faster than the double's per-chat limit."""
+    run = telegram()
+    run.double.push(
+        *(message_update(1000 + i, chat_id=42, text=f"вопрос номер {i}") for i in range(200))
+    )
+    await run.sent_until(6, within_s=30)
+    await run.settle(2.0)
+    texts = [m.text for m in run.double.sent]
+    assert len(texts) == 6, texts
+    assert sum("пишете очень быстро" in t for t in texts) == 1
+    assert run.double.too_many == 0, "the bot stays inside Telegram's per-chat limit"
+    assert len(run.kb.questions) == 5
+
+
+async def test_a_429_is_retried_after_retry_after(telegram: Callable[..., Running]) -> None:
+    run = telegram()
+    run.double.fail_next.append(1)
+    started = asyncio.get_running_loop().time()
+    run.double.push(message_update(9, text="сколько стоит обслуживание карты?"))
+    [sent] = await run.sent_until(1)
+    assert "99 ₽" in sent.text
+    assert run.double.too_many == 1
+    assert asyncio.get_running_loop().time() - started >= 1.0

@@ -39,6 +39,12 @@ class TelegramDouble:
     calls: list[str] = field(default_factory=list)
     next_message_id: int = 1000
     webhook: dict[str, Any] | None = None
+    # Limits like Telegram's: a chat gets at most one message per ``chat_interval_s``; more is
+    # a 429 with retry_after. ``fail_next`` answers the next sends with 429 regardless.
+    chat_interval_s: float = 0.9
+    fail_next: list[int] = field(default_factory=list)
+    too_many: int = 0
+    last_sent: dict[int, float] = field(default_factory=dict)
     new_update: asyncio.Event = field(default_factory=asyncio.Event)
 
     def push(self, *updates: dict[str, Any]) -> None:
@@ -60,7 +66,21 @@ class TelegramDouble:
         if handler is None:
             return _error(404, "Not Found")
         result = await handler(fields)
+        if isinstance(result, web.Response):
+            return result
         return web.json_response({"ok": True, "result": result})
+
+    def _retry_after(self, seconds: int) -> web.Response:
+        self.too_many += 1
+        return web.json_response(
+            {
+                "ok": False,
+                "error_code": 429,
+                "description": f"Too Many Requests: retry after {seconds}",
+                "parameters": {"retry_after": seconds},
+            },
+            status=429,
+        )
 
     async def _getMe(self, fields: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
         return {
@@ -84,7 +104,13 @@ class TelegramDouble:
             ready = [u for u in self.updates if u["update_id"] >= offset]
         return ready
 
-    async def _sendMessage(self, fields: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+    async def _sendMessage(self, fields: dict[str, Any]) -> dict[str, Any] | web.Response:  # noqa: N802
+        chat, now = int(fields["chat_id"]), time.monotonic()
+        if self.fail_next:
+            return self._retry_after(self.fail_next.pop(0))
+        if now - self.last_sent.get(chat, -1e9) < self.chat_interval_s:
+            return self._retry_after(1)
+        self.last_sent[chat] = now
         self.next_message_id += 1
         markup = fields.get("reply_markup")
         sent = SentMessage(

@@ -10,10 +10,11 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.types import Update
+from aiogram.types import Message, Update
 
-from bot.channels.telegram.handlers import build_router
+from bot.channels.telegram.handlers import build_router, language
 from bot.channels.telegram.ledger import UpdateLedger
+from bot.channels.telegram.throttle import FloodGuard, OutboundThrottle
 from bot.dialogue.engine import DialogueEngine
 from bot.dialogue.ports import TextCatalog
 from bot.storage.telegram import SqlTelegramStore
@@ -21,16 +22,31 @@ from bot.storage.telegram import SqlTelegramStore
 log = logging.getLogger(__name__)
 
 
-def build_bot(token: str, api_base: str) -> Bot:
+def build_bot(
+    token: str, api_base: str, *, per_chat_per_s: float = 1.0, overall_per_s: float = 25.0
+) -> Bot:
     session = AiohttpSession(api=TelegramAPIServer.from_base(api_base))
+    session.middleware(OutboundThrottle(per_chat_per_s=per_chat_per_s, overall_per_s=overall_per_s))
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 
 def build_dispatcher(
-    engine: DialogueEngine, chats: SqlTelegramStore, texts: TextCatalog
+    engine: DialogueEngine,
+    chats: SqlTelegramStore,
+    texts: TextCatalog,
+    *,
+    flood_messages: int = 5,
+    flood_window_s: float = 10.0,
 ) -> Dispatcher:
     dispatcher = Dispatcher(engine=engine, chats=chats, texts=texts)
     dispatcher.update.outer_middleware(UpdateLedger(chats))
+
+    async def notice(message: Message) -> None:
+        await message.answer(texts.render("tg_flood", language(message.from_user)))
+
+    dispatcher.message.outer_middleware(
+        FloodGuard(notice, limit=flood_messages, window_s=flood_window_s)
+    )
     dispatcher.include_router(build_router())
     return dispatcher
 

@@ -301,8 +301,19 @@ def _telegram_webhook(container: Container) -> TelegramWebhook | None:
         return None
     chats = SqlTelegramStore(container.store.engine)
     return TelegramWebhook(
-        build_bot(section.token.get_secret_value(), section.api_base),
-        build_dispatcher(container.engine, chats, container.texts),
+        build_bot(
+            section.token.get_secret_value(),
+            section.api_base,
+            per_chat_per_s=section.per_chat_per_s,
+            overall_per_s=section.overall_per_s,
+        ),
+        build_dispatcher(
+            container.engine,
+            chats,
+            container.texts,
+            flood_messages=section.flood_messages,
+            flood_window_s=section.flood_window_s,
+        ),
         chats,
         section.webhook_secret.get_secret_value(),
     )
