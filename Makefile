@@ -58,6 +58,7 @@ bench: venv
 	$(VENV)/bin/perimeter models fetch
 	$(PY) benchmarks/retrieval.py
 	$(PY) benchmarks/latency.py
+	$(PY) benchmarks/telegram.py
 
 eval: venv
 	$(VENV)/bin/perimeter models fetch
