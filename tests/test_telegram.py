@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
-from bot.channels.telegram.app import build_bot, build_dispatcher
-from bot.channels.telegram.render import split_message
+from bot.channels.telegram.app import build_bot, build_dispatcher, resume_unfinished
+from bot.channels.telegram.render import piece, split_message
 from bot.dialogue.engine import DialogueEngine
 from bot.dialogue.models import CodeSent
 from bot.storage import SqlConversationStore, create_engine, upgrade_database
@@ -197,3 +197,32 @@ async def test_a_429_is_retried_after_retry_after(telegram: Callable[..., Runnin
     assert "99 ₽" in sent.text
     assert run.double.too_many == 1
     assert asyncio.get_running_loop().time() - started >= 1.0
+
+
+async def test_a_reply_written_before_a_restart_is_sent_not_asked_again(tmp_path: Path) -> None:
+    double = TelegramDouble(TOKEN)
+    runner = web.AppRunner(double.app())
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+    await upgrade_database(url)
+    store = SqlConversationStore(create_engine(url))
+    kb = FakeKnowledgeBase()
+    chats = SqlTelegramStore(store.engine)
+    bot = build_bot(TOKEN, f"http://127.0.0.1:{port}")
+    dispatcher = build_dispatcher(
+        DialogueEngine(store, kb, default_library()), chats, default_library()
+    )
+    update = message_update(55, chat_id=5501, text="сколько стоит карта?")
+    assert await chats.claim_update(55, update)
+    await chats.record_reply(55, [piece("Ответ, записанный до перезапуска")])
+    try:
+        assert await resume_unfinished(dispatcher, bot, chats) == 1
+        assert [m.text for m in double.sent] == ["Ответ, записанный до перезапуска"]
+        assert kb.questions == [], "the model is not asked again"
+        assert await chats.unfinished_updates() == []
+    finally:
+        await bot.session.close()
+        await store.close()
+        await runner.cleanup()

@@ -100,7 +100,10 @@ class TelegramUpdateRow(Base):
     __tablename__ = "telegram_updates"
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    status: Mapped[str] = mapped_column(String(16), index=True)  # received | done
+    status: Mapped[str] = mapped_column(String(16), index=True)  # received | answered | done
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The reply as rendered for Telegram, stored before it is sent: after a restart it is
+    # sent from here instead of asking the engine (and the model) again.
+    reply: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

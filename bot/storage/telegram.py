@@ -57,11 +57,25 @@ class SqlTelegramStore:
                 .values(status="done", done_at=_now())
             )
 
+    async def record_reply(self, update_id: int, pieces: list[dict[str, Any]]) -> None:
+        """The rendered reply, stored before sending (see ``stored_reply``)."""
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(TelegramUpdateRow)
+                .where(TelegramUpdateRow.update_id == update_id)
+                .values(status="answered", reply=pieces)
+            )
+
+    async def stored_reply(self, update_id: int) -> list[dict[str, Any]] | None:
+        async with self._sessions() as session:
+            row = await session.get(TelegramUpdateRow, update_id)
+        return list(row.reply) if row is not None and row.reply is not None else None
+
     async def unfinished_updates(self) -> list[dict[str, Any]]:
         """Updates stored but not finished (the process stopped mid-way), oldest first."""
         query = (
             select(TelegramUpdateRow)
-            .where(TelegramUpdateRow.status == "received")
+            .where(TelegramUpdateRow.status.in_(("received", "answered")))
             .order_by(TelegramUpdateRow.update_id)
         )
         async with self._sessions() as session:

@@ -4,13 +4,17 @@ else. Dependencies arrive through aiogram's injection (the dispatcher's workflow
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandStart
-from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove, User
+from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove, Update, User
 
 from bot.channels.telegram.render import (
+    Markup,
     inline_keyboard,
+    markup_of,
+    piece,
     reply_html,
     share_phone_keyboard,
     split_message,
@@ -54,20 +58,21 @@ async def conversation_for(chat_id: int, engine: DialogueEngine, chats: SqlTeleg
         return conversation_id
 
 
-async def send_reply(message: Message, reply: Reply, texts: TextCatalog, lang: Lang) -> None:
-    pieces = split_message(reply_html(reply, texts.render("tg_sources", lang)))
-    markup = inline_keyboard(reply.buttons)
-    for index, piece in enumerate(pieces):
-        last = index == len(pieces) - 1
-        if last and markup is not None:
-            await message.answer(piece, reply_markup=markup)
-        elif last and reply.route is Route.AUTH_REQUIRED and not reply.authenticated:
-            label = texts.render("tg_share_phone", lang)
-            await message.answer(piece, reply_markup=share_phone_keyboard(label))
-        elif last and reply.authenticated:
-            await message.answer(piece, reply_markup=ReplyKeyboardRemove())
-        else:
-            await message.answer(piece)
+def outgoing(reply: Reply, texts: TextCatalog, lang: Lang) -> list[dict[str, Any]]:
+    """The reply as Telegram messages: HTML pieces, the keyboard on the last one."""
+    texts_out = split_message(reply_html(reply, texts.render("tg_sources", lang)))
+    markup: Markup | None = inline_keyboard(reply.buttons)
+    if markup is None and reply.route is Route.AUTH_REQUIRED and not reply.authenticated:
+        markup = share_phone_keyboard(texts.render("tg_share_phone", lang))
+    elif markup is None and reply.authenticated:
+        markup = ReplyKeyboardRemove()
+    last = len(texts_out) - 1
+    return [piece(text, markup if i == last else None) for i, text in enumerate(texts_out)]
+
+
+async def send_pieces(bot: Bot, chat_id: int, pieces: list[dict[str, Any]]) -> None:
+    for stored in pieces:
+        await bot.send_message(chat_id, stored["text"], reply_markup=markup_of(stored))
 
 
 async def ask_engine(
@@ -77,6 +82,7 @@ async def ask_engine(
     chats: SqlTelegramStore,
     texts: TextCatalog,
     lang: Lang,
+    update_id: int,
 ) -> None:
     conversation_id = await conversation_for(message.chat.id, engine, chats)
     try:
@@ -88,7 +94,10 @@ async def ask_engine(
         values = {"limit": 4000} if exc.reason == "too_long" else {}
         await message.answer(texts.render(name, lang, **values))
         return
-    await send_reply(message, reply, texts, lang)
+    pieces = outgoing(reply, texts, lang)
+    await chats.record_reply(update_id, pieces)  # a restart from here on resends, not re-asks
+    assert message.bot is not None
+    await send_pieces(message.bot, message.chat.id, pieces)
 
 
 async def start(message: Message, texts: TextCatalog) -> None:
@@ -100,10 +109,15 @@ async def help_command(message: Message, texts: TextCatalog) -> None:
 
 
 async def operator(
-    message: Message, engine: DialogueEngine, chats: SqlTelegramStore, texts: TextCatalog
+    message: Message,
+    engine: DialogueEngine,
+    chats: SqlTelegramStore,
+    texts: TextCatalog,
+    event_update: Update,
 ) -> None:
     lang = language(message.from_user)
-    await ask_engine(message, texts.render("tg_operator_request", lang), engine, chats, texts, lang)
+    request = texts.render("tg_operator_request", lang)
+    await ask_engine(message, request, engine, chats, texts, lang, event_update.update_id)
 
 
 async def logout(
@@ -118,7 +132,11 @@ async def logout(
 
 
 async def contact(
-    message: Message, engine: DialogueEngine, chats: SqlTelegramStore, texts: TextCatalog
+    message: Message,
+    engine: DialogueEngine,
+    chats: SqlTelegramStore,
+    texts: TextCatalog,
+    event_update: Update,
 ) -> None:
     """Only the sender's own contact logs in: a forwarded card of someone else is refused."""
     lang = language(message.from_user)
@@ -127,24 +145,34 @@ async def contact(
         await message.answer(texts.render("tg_contact_not_own", lang))
         return
     digits = "".join(ch for ch in shared.phone_number if ch.isdigit())
-    await ask_engine(message, f"+{digits}", engine, chats, texts, lang)
+    await ask_engine(message, f"+{digits}", engine, chats, texts, lang, event_update.update_id)
 
 
 async def text_message(
-    message: Message, engine: DialogueEngine, chats: SqlTelegramStore, texts: TextCatalog
+    message: Message,
+    engine: DialogueEngine,
+    chats: SqlTelegramStore,
+    texts: TextCatalog,
+    event_update: Update,
 ) -> None:
     lang = language(message.from_user)
-    await ask_engine(message, message.text or "", engine, chats, texts, lang)
+    text = message.text or ""
+    await ask_engine(message, text, engine, chats, texts, lang, event_update.update_id)
 
 
 async def button(
-    callback: CallbackQuery, engine: DialogueEngine, chats: SqlTelegramStore, texts: TextCatalog
+    callback: CallbackQuery,
+    engine: DialogueEngine,
+    chats: SqlTelegramStore,
+    texts: TextCatalog,
+    event_update: Update,
 ) -> None:
     await callback.answer()
     if not isinstance(callback.message, Message):
         return  # the message is too old to answer under
     lang = language(callback.from_user)
-    await ask_engine(callback.message, callback.data or "", engine, chats, texts, lang)
+    data = callback.data or ""
+    await ask_engine(callback.message, data, engine, chats, texts, lang, event_update.update_id)
 
 
 async def not_text(message: Message, texts: TextCatalog) -> None:

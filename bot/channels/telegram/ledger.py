@@ -13,6 +13,8 @@ from typing import Any, Protocol
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
 
+from bot.channels.telegram.handlers import send_pieces
+
 log = logging.getLogger(__name__)
 
 
@@ -20,6 +22,8 @@ class UpdateLedgerStore(Protocol):
     async def claim_update(self, update_id: int, payload: dict[str, Any]) -> bool: ...
 
     async def finish_update(self, update_id: int) -> None: ...
+
+    async def stored_reply(self, update_id: int) -> list[dict[str, Any]] | None: ...
 
 
 class UpdateLedger(BaseMiddleware):
@@ -38,6 +42,13 @@ class UpdateLedger(BaseMiddleware):
         resumed = bool(data.get("resumed"))  # stored before a restart, never finished
         if not resumed and not await self._store.claim_update(event.update_id, payload):
             log.info("telegram update=%s repeated: ignored", event.update_id)
+            return None
+        stored = await self._store.stored_reply(event.update_id) if resumed else None
+        chat = data.get("event_chat")  # set by aiogram's own user-context middleware
+        if stored is not None and chat is not None:
+            # Answered before the restart but maybe not delivered: send what was written.
+            await send_pieces(data["bot"], chat.id, stored)
+            await self._store.finish_update(event.update_id)
             return None
         result = await handler(event, data)
         await self._store.finish_update(event.update_id)

@@ -7,12 +7,14 @@ Markdown syntax in it is plain text under HTML parse mode.
 from __future__ import annotations
 
 import html
+from typing import Any
 
 from aiogram.types import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
     ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
 )
 
 from bot.dialogue.models import Button, Reply
@@ -73,3 +75,26 @@ def share_phone_keyboard(label: str) -> ReplyKeyboardMarkup:
         resize_keyboard=True,
         one_time_keyboard=True,
     )
+
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+_KINDS: dict[str, type[Markup]] = {
+    "inline": InlineKeyboardMarkup,
+    "reply": ReplyKeyboardMarkup,
+    "remove": ReplyKeyboardRemove,
+}
+
+
+def piece(text: str, markup: Markup | None = None) -> dict[str, Any]:
+    """One outgoing message as JSON (kept in the update ledger until it is sent)."""
+    if markup is None:
+        return {"text": text, "markup": None}
+    kind = next(k for k, cls in _KINDS.items() if isinstance(markup, cls))
+    return {"text": text, "markup": {"kind": kind, "data": markup.model_dump(mode="json")}}
+
+
+def markup_of(stored: dict[str, Any]) -> Markup | None:
+    raw = stored.get("markup")
+    if not raw:
+        return None
+    return _KINDS[raw["kind"]].model_validate(raw["data"])

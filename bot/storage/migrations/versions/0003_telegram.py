@@ -34,6 +34,7 @@ def upgrade() -> None:
         sa.Column("update_id", sa.BigInteger, primary_key=True, autoincrement=False),
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("payload", sa.JSON, nullable=False),
+        sa.Column("reply", sa.JSON, nullable=True),
         sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("done_at", sa.DateTime(timezone=True), nullable=True),
     )
