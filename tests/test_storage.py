@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 from sqlalchemy import inspect
 
 from bot.dialogue.models import (
+    AuthMethod,
     Channel,
     HandoffReason,
     HandoffRequest,
@@ -101,3 +103,27 @@ async def test_migrations_create_the_schema(tmp_path: Path) -> None:
         tables = await connection.run_sync(lambda c: set(inspect(c).get_table_names()))
     await engine.dispose()
     assert {"conversations", "messages", "handoff_requests", "alembic_version"} <= tables
+
+
+async def test_feedback_only_on_a_bot_message_of_the_same_conversation(store: Any) -> None:
+    mine = await store.create_conversation(Channel.TELEGRAM)
+    other = await store.create_conversation(Channel.TELEGRAM)
+    asked = await store.add_message(mine.id, Role.CUSTOMER, "вопрос")
+    answered = await store.add_message(mine.id, Role.BOT, "ответ", route=Route.ANSWER)
+    assert await store.set_feedback(mine.id, answered.id, True)
+    assert not await store.set_feedback(other.id, answered.id, True), "another conversation"
+    assert not await store.set_feedback(mine.id, asked.id, False), "not a bot message"
+    assert not await store.set_feedback(mine.id, "not-a-number", False)
+
+
+async def test_state_customer_audit_and_token_ledger(store: Any) -> None:
+    conversation = await store.create_conversation(Channel.WEBCHAT)
+    await store.set_state(conversation.id, {"pending_block_card": "card-1"})
+    until = datetime.now(UTC) + timedelta(minutes=15)
+    await store.set_customer(conversation.id, "c-2001", until, AuthMethod.WEB_TOKEN)
+    loaded = await store.get_conversation(conversation.id)
+    assert loaded.state == {"pending_block_card": "card-1"}
+    assert loaded.customer_at(datetime.now(UTC)) == "c-2001"
+    assert loaded.customer_at(until + timedelta(seconds=1)) is None
+    assert await store.claim_token("jti-1", until)
+    assert not await store.claim_token("jti-1", until), "a replay"

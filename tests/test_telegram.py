@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from aiohttp import web
+from sqlalchemy import text
 
 from bot.channels.telegram.app import build_bot, build_dispatcher, resume_unfinished
 from bot.channels.telegram.render import piece, split_message
@@ -20,7 +21,12 @@ from bot.dialogue.models import CodeSent
 from bot.storage import SqlConversationStore, create_engine, upgrade_database
 from bot.storage.telegram import SqlTelegramStore
 from prompts import default_library
-from tests.doubles.telegram_api import SentMessage, TelegramDouble, message_update
+from tests.doubles.telegram_api import (
+    SentMessage,
+    TelegramDouble,
+    callback_update,
+    message_update,
+)
 from tests.fakes import FakeKnowledgeBase
 from tests.servers import free_port
 
@@ -226,3 +232,23 @@ async def test_a_reply_written_before_a_restart_is_sent_not_asked_again(tmp_path
         await bot.session.close()
         await store.close()
         await runner.cleanup()
+
+
+async def test_answers_carry_feedback_and_operator_buttons_and_a_rating_is_stored(
+    telegram: Callable[..., Running],
+) -> None:
+    run = telegram()
+    run.double.push(message_update(61, chat_id=6101, text="сколько стоит обслуживание карты?"))
+    [answer] = await run.sent_until(1)
+    rows = answer.reply_markup["inline_keyboard"] if answer.reply_markup else []
+    assert [b["text"] for b in rows[0]] == ["👍", "👎"]
+    assert rows[1][0]["text"] == "Позвать оператора"
+    down = rows[0][1]["callback_data"]
+    run.double.push(callback_update(62, down, chat_id=6101, message_id=answer.message_id))
+    await run.settle()
+    async with run.store.engine.connect() as db:
+        ratings = (
+            await db.execute(text("SELECT role, feedback FROM messages WHERE feedback IS NOT NULL"))
+        ).all()
+    assert [tuple(r) for r in ratings] == [("bot", -1)]
+    assert "answerCallbackQuery" in run.double.calls

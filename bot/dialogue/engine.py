@@ -125,6 +125,8 @@ class EngineObserver(Protocol):
 
     def audited(self, entry: AuditEntry) -> None: ...
 
+    def feedback(self, positive: bool) -> None: ...
+
 
 class _NullObserver:
     def stage(self, name: str, seconds: float) -> None:
@@ -137,6 +139,9 @@ class _NullObserver:
         pass
 
     def audited(self, entry: AuditEntry) -> None:
+        pass
+
+    def feedback(self, positive: bool) -> None:
         pass
 
 
@@ -224,6 +229,13 @@ class DialogueEngine:
             if self._login is not None:
                 await self._login.logout(conversation_id, state)
             await self._store.set_state(conversation_id, _without_account_steps(state))
+
+    async def feedback(self, conversation_id: str, message_id: str, positive: bool) -> bool:
+        """The customer rates a bot reply of this conversation (👍/👎)."""
+        stored = await self._store.set_feedback(conversation_id, message_id, positive)
+        if stored:
+            self._observer.feedback(positive)
+        return stored
 
     async def handle(self, message: IncomingMessage, sink: ReplySink) -> Reply:
         """Messages of one conversation are handled one at a time, in arrival order."""

@@ -81,6 +81,9 @@ class ConversationStore(Protocol):
 
     async def add_audit(self, entry: AuditEntry) -> None: ...
 
+    async def set_feedback(self, conversation_id: str, message_id: str, positive: bool) -> bool:
+        """👍/👎 on a bot message of this conversation; False when there is no such message."""
+
     async def claim_token(self, token_id: str, expires_at: datetime) -> bool:
         """Record a one-time web token id; False when it was already used (a replay)."""
 

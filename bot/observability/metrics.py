@@ -57,6 +57,12 @@ class Metrics:
             buckets=_STAGE_BUCKETS,
             registry=self.registry,
         )
+        self.feedback_total = Counter(
+            "perimeter_feedback_total",
+            "Customer ratings of bot replies",
+            ["rating"],
+            registry=self.registry,
+        )
         for route in Route:
             self.messages.labels(route.value)
         for reason in HandoffReason:
@@ -76,3 +82,6 @@ class Metrics:
     def audited(self, entry: AuditEntry) -> None:
         self.core_calls.labels(entry.action, entry.outcome).inc()
         self.core_seconds.labels(entry.action).observe(entry.latency_ms / 1000)
+
+    def feedback(self, positive: bool) -> None:
+        self.feedback_total.labels("up" if positive else "down").inc()

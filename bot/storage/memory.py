@@ -30,6 +30,7 @@ class MemoryConversationStore:
         self._ids = count(1)
         self._tokens: dict[str, datetime] = {}
         self.audit: list[AuditEntry] = []
+        self.feedback: dict[str, int] = {}
 
     async def create_conversation(self, channel: Channel, lang: Lang | None = None) -> Conversation:
         conversation = Conversation(new_conversation_id(), channel, datetime.now(UTC), lang)
@@ -101,3 +102,12 @@ class MemoryConversationStore:
             return False
         self._tokens[token_id] = expires_at
         return True
+
+    async def set_feedback(self, conversation_id: str, message_id: str, positive: bool) -> bool:
+        found = any(
+            m.id == message_id and m.role is Role.BOT
+            for m in self._messages.get(conversation_id, [])
+        )
+        if found:
+            self.feedback[message_id] = 1 if positive else -1
+        return found

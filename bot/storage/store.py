@@ -96,6 +96,21 @@ class SqlConversationStore:
             state={str(k): str(v) for k, v in (row.state or {}).items()},
         )
 
+    async def set_feedback(self, conversation_id: str, message_id: str, positive: bool) -> bool:
+        if not message_id.isdigit():
+            return False
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                update(MessageRow)
+                .where(
+                    MessageRow.id == int(message_id),
+                    MessageRow.conversation_id == conversation_id,
+                    MessageRow.role == Role.BOT.value,
+                )
+                .values(feedback=1 if positive else -1)
+            )
+        return bool(getattr(result, "rowcount", 0))
+
     async def set_customer(
         self,
         conversation_id: str,

@@ -42,6 +42,7 @@ class MessageRow(Base):
     route: Mapped[str | None] = mapped_column(String(32))
     sources: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    feedback: Mapped[int | None] = mapped_column(Integer)  # +1 / -1 from the customer
 
 
 class HandoffRow(Base):

@@ -204,3 +204,25 @@ def message_update(
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
     message.update(extra)
     return {"update_id": update_id, "message": message}
+
+
+def callback_update(
+    update_id: int, data: str, chat_id: int = 501, message_id: int = 1001
+) -> dict[str, Any]:
+    """A press on an inline button under the bot's message ``message_id``."""
+    return {
+        "update_id": update_id,
+        "callback_query": {
+            "id": f"cb-{update_id}",
+            "from": user(chat_id),
+            "chat_instance": f"ci-{chat_id}",
+            "data": data,
+            "message": {
+                "message_id": message_id,
+                "date": int(time.time()),
+                "chat": {"id": chat_id, "type": "private"},
+                "from": {"id": BOT_ID, "is_bot": True, "first_name": "Perimeter"},
+                "text": "…",
+            },
+        },
+    }

@@ -12,8 +12,10 @@ from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove, Update, U
 
 from bot.channels.telegram.render import (
     Markup,
+    feedback_buttons,
     inline_keyboard,
     markup_of,
+    parse_feedback,
     piece,
     reply_html,
     share_phone_keyboard,
@@ -61,7 +63,13 @@ async def conversation_for(chat_id: int, engine: DialogueEngine, chats: SqlTeleg
 def outgoing(reply: Reply, texts: TextCatalog, lang: Lang) -> list[dict[str, Any]]:
     """The reply as Telegram messages: HTML pieces, the keyboard on the last one."""
     texts_out = split_message(reply_html(reply, texts.render("tg_sources", lang)))
-    markup: Markup | None = inline_keyboard(reply.buttons)
+    extra: tuple[tuple[Button, ...], ...] = ()
+    if reply.route is Route.ANSWER and reply.message_id:
+        operator = Button(
+            texts.render("button_operator", lang), texts.render("tg_operator_request", lang)
+        )
+        extra = (feedback_buttons(reply.message_id), (operator,))
+    markup: Markup | None = inline_keyboard(reply.buttons, extra)
     if markup is None and reply.route is Route.AUTH_REQUIRED and not reply.authenticated:
         markup = share_phone_keyboard(texts.render("tg_share_phone", lang))
     elif markup is None and reply.authenticated:
@@ -167,10 +175,23 @@ async def button(
     texts: TextCatalog,
     event_update: Update,
 ) -> None:
+    lang = language(callback.from_user)
+    rating = parse_feedback(callback.data or "")
+    if rating is not None:
+        chat_id = (
+            callback.message.chat.id
+            if isinstance(callback.message, Message)
+            else callback.from_user.id
+        )
+        conversation_id = await chats.conversation_of(chat_id)
+        positive, message_id = rating
+        if conversation_id is not None:
+            await engine.feedback(conversation_id, message_id, positive)
+        await callback.answer(texts.render("tg_feedback_thanks", lang))
+        return
     await callback.answer()
     if not isinstance(callback.message, Message):
         return  # the message is too old to answer under
-    lang = language(callback.from_user)
     data = callback.data or ""
     await ask_engine(callback.message, data, engine, chats, texts, lang, event_update.update_id)
 

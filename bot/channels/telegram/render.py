@@ -58,15 +58,41 @@ def split_message(text: str, limit: int = LIMIT) -> list[str]:
     return pieces
 
 
-def inline_keyboard(buttons: tuple[Button, ...]) -> InlineKeyboardMarkup | None:
-    usable = [b for b in buttons if len(b.payload.encode()) <= _CALLBACK_BYTES]
-    if not usable:
-        return None
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [InlineKeyboardButton(text=b.title, callback_data=b.payload)] for b in usable
-        ]
+def inline_keyboard(
+    buttons: tuple[Button, ...], extra_rows: tuple[tuple[Button, ...], ...] = ()
+) -> InlineKeyboardMarkup | None:
+    """One button per row for the reply's own choices, then the extra rows (feedback…)."""
+    rows = [(b,) for b in buttons] + list(extra_rows)
+    markup = [
+        [InlineKeyboardButton(text=b.title, callback_data=b.payload) for b in row if _fits(b)]
+        for row in rows
+    ]
+    markup = [row for row in markup if row]
+    return InlineKeyboardMarkup(inline_keyboard=markup) if markup else None
+
+
+def _fits(button: Button) -> bool:
+    return 0 < len(button.payload.encode()) <= _CALLBACK_BYTES
+
+
+FEEDBACK_PREFIX = "fb:"
+
+
+def feedback_buttons(message_id: str) -> tuple[Button, ...]:
+    return (
+        Button("👍", f"{FEEDBACK_PREFIX}+:{message_id}"),
+        Button("👎", f"{FEEDBACK_PREFIX}-:{message_id}"),
     )
+
+
+def parse_feedback(data: str) -> tuple[bool, str] | None:
+    """``fb:+:123`` → (True, "123"); None for any other callback."""
+    if not data.startswith(FEEDBACK_PREFIX):
+        return None
+    sign, _, message_id = data[len(FEEDBACK_PREFIX) :].partition(":")
+    if sign not in ("+", "-") or not message_id:
+        return None
+    return sign == "+", message_id
 
 
 def share_phone_keyboard(label: str) -> ReplyKeyboardMarkup:
