@@ -196,6 +196,7 @@ async def _run_telegram(settings: Settings, token: str) -> None:
         container.texts,
         flood_messages=section.flood_messages,
         flood_window_s=section.flood_window_s,
+        stream_replies=section.stream_replies,
     )
     try:
         resumed = await resume_unfinished(dispatcher, bot, chats)

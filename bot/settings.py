@@ -163,6 +163,11 @@ class TelegramSettings(BaseModel):
         default=5, description="Messages from one chat within flood_window_s answered one by one."
     )
     flood_window_s: Annotated[float, Field(gt=0, le=3600)] = 10.0
+    stream_replies: bool = Field(
+        default=True,
+        description="Stream a reply by editing one message as tokens arrive (at most one edit"
+        " per second), or send it whole.",
+    )
     webhook_secret: SecretStr | None = Field(
         default=None,
         description="Set to receive updates by webhook at POST /telegram/webhook: Telegram"

@@ -33,6 +33,7 @@ class FakeKnowledgeBase:
     abstain: bool = False
     grounded: bool = True
     fail: type[Exception] | None = None
+    token_delay_s: float = 0.0
     on_answer: Callable[[KnowledgeQuestion], None] | None = None
     questions: list[KnowledgeQuestion] = field(default_factory=list)
 
@@ -49,7 +50,7 @@ class FakeKnowledgeBase:
         if self.fail is ModelUnavailable:
             raise ModelUnavailable("timeout")
         for word in self.answer_text.split(" "):
-            await asyncio.sleep(0)
+            await asyncio.sleep(self.token_delay_s)
             yield AnswerDelta(word + " ")
         yield AnswerFinished(
             self.answer_text,

@@ -70,7 +70,11 @@ class Running:
 
 
 @pytest.fixture
-async def telegram(tmp_path: Path) -> AsyncIterator[Callable[..., Running]]:
+async def telegram(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> AsyncIterator[Callable[..., Running]]:
+    """Replies sent whole unless the test asks for streaming (``indirect`` parameter True)."""
+    stream = bool(getattr(request, "param", False))
     double = TelegramDouble(TOKEN)
     runner = web.AppRunner(double.app())
     await runner.setup()
@@ -82,7 +86,9 @@ async def telegram(tmp_path: Path) -> AsyncIterator[Callable[..., Running]]:
     kb, codes = FakeKnowledgeBase(), PhoneCodes()
     engine = DialogueEngine(store, kb, default_library(), authenticator=codes)
     bot = build_bot(TOKEN, f"http://127.0.0.1:{port}")
-    dispatcher = build_dispatcher(engine, SqlTelegramStore(store.engine), default_library())
+    dispatcher = build_dispatcher(
+        engine, SqlTelegramStore(store.engine), default_library(), stream_replies=stream
+    )
     polling = asyncio.create_task(
         dispatcher.start_polling(bot, polling_timeout=1, handle_signals=False)
     )
@@ -252,3 +258,25 @@ async def test_answers_carry_feedback_and_operator_buttons_and_a_rating_is_store
         ).all()
     assert [tuple(r) for r in ratings] == [("bot", -1)]
     assert "answerCallbackQuery" in run.double.calls
+
+
+@pytest.mark.parametrize("telegram", [True], indirect=True)
+async def test_a_reply_is_streamed_into_one_message_within_the_limits(
+    telegram: Callable[..., Running],
+) -> None:
+    run = telegram()
+    run.kb.answer_text = (
+        "Обслуживание карты «Классика» стоит 99 ₽ в месяц, для пенсионеров бесплатно."
+    )
+    run.kb.token_delay_s = 0.3
+    run.double.push(message_update(71, chat_id=7101, text="сколько стоит обслуживание карты?"))
+    [streamed] = await run.sent_until(1)
+    assert streamed.text.endswith("…"), "the first tokens, still being written"
+    deadline = asyncio.get_running_loop().time() + 20
+    while "Источники" not in streamed.text:
+        assert asyncio.get_running_loop().time() < deadline, streamed.text
+        await asyncio.sleep(0.1)
+    assert len(run.double.sent) == 1, "one message, edited"
+    assert "для пенсионеров бесплатно" in streamed.text and not streamed.text.endswith("…")
+    assert len(run.double.edits) >= 2, "edited while the model was writing"
+    assert run.double.too_many == 0, "never more than one edit per second"

@@ -39,6 +39,7 @@ class TelegramDouble:
     calls: list[str] = field(default_factory=list)
     next_message_id: int = 1000
     webhook: dict[str, Any] | None = None
+    edits: list[tuple[int, str]] = field(default_factory=list)
     # Limits like Telegram's: a chat gets at most one message per ``chat_interval_s``; more is
     # a 429 with retry_after. ``fail_next`` answers the next sends with 429 regardless.
     chat_interval_s: float = 0.9
@@ -127,6 +128,25 @@ class TelegramDouble:
             "chat": {"id": sent.chat_id, "type": "private"},
             "from": {"id": BOT_ID, "is_bot": True, "first_name": "Perimeter"},
             "text": sent.text,
+        }
+
+    async def _editMessageText(self, fields: dict[str, Any]) -> dict[str, Any] | web.Response:  # noqa: N802
+        chat, now = int(fields["chat_id"]), time.monotonic()
+        if now - self.last_sent.get(chat, -1e9) < self.chat_interval_s:
+            return self._retry_after(1)
+        self.last_sent[chat] = now
+        target = next((m for m in self.sent if m.message_id == int(fields["message_id"])), None)
+        if target is None:
+            return _error(400, "Bad Request: message to edit not found")
+        markup = fields.get("reply_markup")
+        target.text = str(fields["text"])
+        target.reply_markup = json.loads(markup) if isinstance(markup, str) else markup
+        self.edits.append((target.message_id, target.text))
+        return {
+            "message_id": target.message_id,
+            "date": int(time.time()),
+            "chat": {"id": chat, "type": "private"},
+            "text": target.text,
         }
 
     async def _answerCallbackQuery(self, fields: dict[str, Any]) -> bool:  # noqa: N802

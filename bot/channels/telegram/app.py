@@ -37,8 +37,9 @@ def build_dispatcher(
     *,
     flood_messages: int = 5,
     flood_window_s: float = 10.0,
+    stream_replies: bool = True,
 ) -> Dispatcher:
-    dispatcher = Dispatcher(engine=engine, chats=chats, texts=texts)
+    dispatcher = Dispatcher(engine=engine, chats=chats, texts=texts, stream_replies=stream_replies)
     dispatcher.update.outer_middleware(UpdateLedger(chats))
 
     async def notice(message: Message) -> None:

@@ -21,6 +21,7 @@ from bot.channels.telegram.render import (
     share_phone_keyboard,
     split_message,
 )
+from bot.channels.telegram.streaming import EditingSink
 from bot.dialogue.engine import DialogueEngine
 from bot.dialogue.errors import InvalidMessage
 from bot.dialogue.models import Button, Channel, IncomingMessage, Lang, Reply, Route
@@ -91,12 +92,13 @@ async def ask_engine(
     texts: TextCatalog,
     lang: Lang,
     update_id: int,
+    stream: bool = False,
 ) -> None:
     conversation_id = await conversation_for(message.chat.id, engine, chats)
+    assert message.bot is not None
+    sink = EditingSink(message.bot, message.chat.id) if stream else _Dropped()
     try:
-        reply = await engine.handle(
-            IncomingMessage(conversation_id, text, Channel.TELEGRAM), _Dropped()
-        )
+        reply = await engine.handle(IncomingMessage(conversation_id, text, Channel.TELEGRAM), sink)
     except InvalidMessage as exc:
         name = "error_too_long" if exc.reason == "too_long" else "error_empty"
         values = {"limit": 4000} if exc.reason == "too_long" else {}
@@ -104,7 +106,8 @@ async def ask_engine(
         return
     pieces = outgoing(reply, texts, lang)
     await chats.record_reply(update_id, pieces)  # a restart from here on resends, not re-asks
-    assert message.bot is not None
+    if isinstance(sink, EditingSink):
+        pieces = await sink.finish(pieces)
     await send_pieces(message.bot, message.chat.id, pieces)
 
 
@@ -162,10 +165,13 @@ async def text_message(
     chats: SqlTelegramStore,
     texts: TextCatalog,
     event_update: Update,
+    stream_replies: bool,
 ) -> None:
     lang = language(message.from_user)
     text = message.text or ""
-    await ask_engine(message, text, engine, chats, texts, lang, event_update.update_id)
+    await ask_engine(
+        message, text, engine, chats, texts, lang, event_update.update_id, stream_replies
+    )
 
 
 async def button(

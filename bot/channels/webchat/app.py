@@ -313,6 +313,7 @@ def _telegram_webhook(container: Container) -> TelegramWebhook | None:
             container.texts,
             flood_messages=section.flood_messages,
             flood_window_s=section.flood_window_s,
+            stream_replies=section.stream_replies,
         ),
         chats,
         section.webhook_secret.get_secret_value(),
