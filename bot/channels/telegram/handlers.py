@@ -210,14 +210,21 @@ async def not_text(message: Message, texts: TextCatalog) -> None:
 
 
 def build_router() -> Router:
-    """A fresh router per dispatcher (aiogram attaches a router to one dispatcher only)."""
-    router = Router(name="perimeter")
-    router.message.register(start, CommandStart())
-    router.message.register(help_command, Command("help"))
-    router.message.register(operator, Command("operator"))
-    router.message.register(logout, Command("logout"))
-    router.message.register(contact, F.contact)
-    router.message.register(text_message, F.text)
-    router.callback_query.register(button, F.data)
-    router.message.register(not_text)
-    return router
+    """Routers per feature under one parent (aiogram attaches a router to one dispatcher, so a
+    fresh set is built for each)."""
+    commands = Router(name="commands")
+    commands.message.register(start, CommandStart())
+    commands.message.register(help_command, Command("help"))
+    commands.message.register(operator, Command("operator"))
+    commands.message.register(logout, Command("logout"))
+    login = Router(name="login")
+    login.message.register(contact, F.contact)
+    chat = Router(name="chat")
+    chat.message.register(text_message, F.text)
+    buttons = Router(name="buttons")
+    buttons.callback_query.register(button, F.data)
+    media = Router(name="media")  # last: whatever is not text
+    media.message.register(not_text)
+    parent = Router(name="perimeter")
+    parent.include_routers(commands, login, chat, buttons, media)
+    return parent
