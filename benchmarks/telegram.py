@@ -2,10 +2,10 @@
 
     python benchmarks/telegram.py [--updates 300]
 
-1. Overhead per update, excluding generation: one update at a time, from the double handing
-   it to getUpdates to the reply arriving at sendMessage. The real aiogram Bot and Dispatcher,
-   the update ledger, the real engine with SQLite, USE embeddings and Qdrant retrieval; the
-   chat model answers instantly.
+1. Overhead per update, excluding generation (replies sent whole): one update at a time, from
+   the double handing it to getUpdates to the reply arriving at sendMessage. The real aiogram
+   Bot and Dispatcher, the update ledger, the real engine with SQLite, USE embeddings and
+   Qdrant retrieval; the chat model answers instantly.
 2. Sustained updates/s: a burst of updates from distinct chats, with the production outbound
    limit (25 messages/s overall) and with the limit lifted (what this machine can do).
 """
@@ -75,7 +75,9 @@ async def run(updates: int) -> None:
             await web.TCPSite(runner, "127.0.0.1", port).start()
             bot = build_bot(TOKEN, f"http://127.0.0.1:{port}", overall_per_s=overall)
             chats = SqlTelegramStore(store.engine)
-            dispatcher = build_dispatcher(engine, chats, default_library(), flood_messages=10**6)
+            dispatcher = build_dispatcher(
+                engine, chats, default_library(), flood_messages=10**6, stream_replies=False
+            )
             polling = asyncio.create_task(
                 dispatcher.start_polling(bot, polling_timeout=1, handle_signals=False)
             )
