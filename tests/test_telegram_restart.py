@@ -84,9 +84,9 @@ def test_killed_mid_update_and_restarted_answers_exactly_once(tmp_path: Path) ->
         assert ledger(tmp_path) == [(31, "received")]
 
         with telegram_process(env, log):
-            wait_until(lambda: telegram.sent, 120, "the resumed reply")
+            wait_until(lambda: ledger(tmp_path) == [(31, "done")], 120, "the resumed update")
             time.sleep(3)  # time for a duplicate to show up, if there were one
             sent = [m for m in telegram.sent if m.chat_id == 3101]
-            assert len(sent) == 1, sent
-            assert ledger(tmp_path) == [(31, "done")]
+            assert len(sent) == 1, sent  # streamed: one message, edited to the final text
+            assert "99 ₽" in sent[0].text and not sent[0].text.endswith("…")
         assert TOKEN.split(":")[1] not in log.read_text(encoding="utf-8")

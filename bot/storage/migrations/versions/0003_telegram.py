@@ -1,4 +1,4 @@
-"""telegram chats and the update ledger; customer feedback on bot messages
+"""telegram chats and the update ledger
 
 Revision ID: 0003
 Revises: 0002
@@ -17,8 +17,6 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("messages") as batch:
-        batch.add_column(sa.Column("feedback", sa.Integer, nullable=True))
     op.create_table(
         "telegram_chats",
         sa.Column("chat_id", sa.BigInteger, primary_key=True, autoincrement=False),
@@ -46,5 +44,3 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("telegram_updates")
     op.drop_table("telegram_chats")
-    with op.batch_alter_table("messages") as batch:
-        batch.drop_column("feedback")
