@@ -16,6 +16,7 @@ from pathlib import Path
 
 import httpx
 
+from integrations.core_banking.sandbox.process import sandbox_command
 from tests.conftest import KB_DIR
 
 
@@ -134,18 +135,7 @@ def sandbox_server(data: Path, *args: str, startup_s: float = 60) -> Iterator[st
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PERIMETER_")}
     env["PERIMETER_CORE_BANKING__TOKEN"] = SANDBOX_TOKEN
-    argv = [
-        sys.executable,
-        "-m",
-        "integrations.core_banking.sandbox",
-        "--data",
-        str(data),
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        *args,
-    ]
+    argv = sandbox_command(data, port, *args)
     base_url = f"http://127.0.0.1:{port}"
     log = Path(tempfile.gettempdir()) / f"perimeter-sandbox-{port}.log"
     with background_process(argv, f"{base_url}/healthz", log, env=env, startup_s=startup_s):

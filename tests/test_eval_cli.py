@@ -172,3 +172,67 @@ def test_eval_runs_the_real_engine_and_writes_json(tmp_path: Path, test_gguf: Pa
     }
     assert "summary:" in result.stdout and "fees" in result.stdout
     assert not (tmp_path / "unused" / "qdrant").exists(), "eval indexes into a fresh store"
+
+
+def test_eval_with_bank_data_seeds_a_sandbox_and_runs_cases_as_the_customer(
+    tmp_path: Path,
+) -> None:
+    """Account cases need no model: the server is pointed at a closed port on purpose."""
+    cases = tmp_path / "cases.yaml"
+    cases.write_text(
+        yaml.safe_dump(
+            [
+                {
+                    "id": "as-customer",
+                    "text": "какой у меня баланс?",
+                    "customer": "c-2001",
+                    "expect": {
+                        "route": "action",
+                        "action": "check_balance",
+                        "contains": ["48 210,75"],
+                    },
+                },
+                {
+                    "id": "anonymous",
+                    "text": "какой у меня баланс?",
+                    "customer": None,
+                    "expect": {"route": "auth_required", "not_contains": ["48210"]},
+                },
+                {
+                    "id": "wrong-action",
+                    "text": "когда следующий платёж по кредиту?",
+                    "customer": "c-2001",
+                    "expect": {"route": "action", "action": "check_balance"},
+                },
+            ],
+            allow_unicode=True,
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.json"
+    result = run_cli(
+        "eval",
+        str(cases),
+        "--kb",
+        str(KB_DIR),
+        "--bank-data",
+        str(KB_DIR.parent / "bank.json"),
+        "--json",
+        str(out),
+        env={
+            "PERIMETER_LLM__BACKEND": "openai",
+            "PERIMETER_LLM__OPENAI_BASE_URL": "http://127.0.0.1:9/v1",
+            "PERIMETER_LLM__MODEL": "unused",
+            "PERIMETER_INTENTS_FILE": str(KB_DIR.parent / "intents" / "account.yaml"),
+        },
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    report = json.loads(out.read_text(encoding="utf-8"))
+    passed = {c["id"]: (c["passed"], c["action"]) for c in report["cases"]}
+    assert passed == {
+        "as-customer": (True, "check_balance"),
+        "anonymous": (True, None),
+        "wrong-action": (False, "next_payment"),
+    }
+    assert report["summary"]["action_accuracy"] == 0.5
+    assert "sandbox ABS seeded from" in result.stdout

@@ -11,7 +11,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from aiohttp import web
 from sqlalchemy import text
 
 from bot.channels.telegram.app import build_bot, build_dispatcher, resume_unfinished
@@ -26,9 +25,9 @@ from tests.doubles.telegram_api import (
     TelegramDouble,
     callback_update,
     message_update,
+    running_double,
 )
 from tests.fakes import FakeKnowledgeBase
-from tests.servers import free_port
 
 TOKEN = "123456:TEST-token-for-the-double"
 
@@ -75,17 +74,20 @@ async def telegram(
 ) -> AsyncIterator[Callable[..., Running]]:
     """Replies sent whole unless the test asks for streaming (``indirect`` parameter True)."""
     stream = bool(getattr(request, "param", False))
-    double = TelegramDouble(TOKEN)
-    runner = web.AppRunner(double.app())
-    await runner.setup()
-    port = free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
+    async with running_double(TOKEN) as (double, api_base):
+        async for running in _polling(double, api_base, tmp_path, stream):
+            yield running
+
+
+async def _polling(
+    double: TelegramDouble, api_base: str, tmp_path: Path, stream: bool
+) -> AsyncIterator[Callable[..., Running]]:
     url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
     await upgrade_database(url)
     store = SqlConversationStore(create_engine(url))
     kb, codes = FakeKnowledgeBase(), PhoneCodes()
     engine = DialogueEngine(store, kb, default_library(), authenticator=codes)
-    bot = build_bot(TOKEN, f"http://127.0.0.1:{port}")
+    bot = build_bot(TOKEN, api_base)
     dispatcher = build_dispatcher(
         engine, SqlTelegramStore(store.engine), default_library(), stream_replies=stream
     )
@@ -98,7 +100,6 @@ async def telegram(
         await asyncio.wait_for(polling, 10)
     await bot.session.close()
     await store.close()
-    await runner.cleanup()
 
 
 async def test_a_question_gets_one_answer_with_its_sources(
@@ -212,17 +213,17 @@ async def test_a_429_is_retried_after_retry_after(telegram: Callable[..., Runnin
 
 
 async def test_a_reply_written_before_a_restart_is_sent_not_asked_again(tmp_path: Path) -> None:
-    double = TelegramDouble(TOKEN)
-    runner = web.AppRunner(double.app())
-    await runner.setup()
-    port = free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
+    async with running_double(TOKEN) as (double, api_base):
+        await _resume_stored_reply(double, api_base, tmp_path)
+
+
+async def _resume_stored_reply(double: TelegramDouble, api_base: str, tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
     await upgrade_database(url)
     store = SqlConversationStore(create_engine(url))
     kb = FakeKnowledgeBase()
     chats = SqlTelegramStore(store.engine)
-    bot = build_bot(TOKEN, f"http://127.0.0.1:{port}")
+    bot = build_bot(TOKEN, api_base)
     dispatcher = build_dispatcher(
         DialogueEngine(store, kb, default_library()), chats, default_library()
     )
@@ -237,7 +238,6 @@ async def test_a_reply_written_before_a_restart_is_sent_not_asked_again(tmp_path
     finally:
         await bot.session.close()
         await store.close()
-        await runner.cleanup()
 
 
 async def test_answers_carry_feedback_and_operator_buttons_and_a_rating_is_stored(

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from aiohttp import web
 
 from bot.banking import BankAuthenticator, RasaAccountActions
 from bot.channels.telegram.app import build_bot, build_dispatcher
@@ -19,9 +18,14 @@ from bot.storage import SqlConversationStore, create_engine, upgrade_database
 from bot.storage.telegram import SqlTelegramStore
 from integrations.core_banking import CoreBankingClient, CoreBankingConfig
 from prompts import default_library
-from tests.doubles.telegram_api import TelegramDouble, callback_update, message_update
+from tests.doubles.telegram_api import (
+    TelegramDouble,
+    callback_update,
+    message_update,
+    running_double,
+)
 from tests.fakes import FakeKnowledgeBase
-from tests.servers import SANDBOX_TOKEN, free_port, sandbox_server
+from tests.servers import SANDBOX_TOKEN, sandbox_server
 
 BANK = Path(__file__).resolve().parents[1] / "examples" / "bank.json"
 TOKEN = "424242:LOGIN-test-token"
@@ -44,11 +48,11 @@ async def wait_sent(double: TelegramDouble, count: int) -> None:
 async def test_contact_code_then_balance_and_a_confirmed_block(
     sandbox: str, tmp_path: Path
 ) -> None:
-    double = TelegramDouble(TOKEN)
-    runner = web.AppRunner(double.app())
-    await runner.setup()
-    port = free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
+    async with running_double(TOKEN) as (double, api_base):
+        await _login_flow(double, api_base, sandbox, tmp_path)
+
+
+async def _login_flow(double: TelegramDouble, api_base: str, sandbox: str, tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
     await upgrade_database(url)
     store = SqlConversationStore(create_engine(url))
@@ -61,7 +65,7 @@ async def test_contact_code_then_balance_and_a_confirmed_block(
             actions=RasaAccountActions(client),
             authenticator=BankAuthenticator(client),
         )
-        bot = build_bot(TOKEN, f"http://127.0.0.1:{port}", per_chat_per_s=50)
+        bot = build_bot(TOKEN, api_base, per_chat_per_s=50)
         dispatcher = build_dispatcher(
             engine,
             SqlTelegramStore(store.engine),
@@ -117,4 +121,3 @@ async def test_contact_code_then_balance_and_a_confirmed_block(
             await polling
             await bot.session.close()
             await store.close()
-            await runner.cleanup()

@@ -12,8 +12,8 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -155,6 +155,20 @@ class TelegramDouble:
     async def _setWebhook(self, fields: dict[str, Any]) -> bool:  # noqa: N802
         self.webhook = dict(fields)
         return True
+
+
+@asynccontextmanager
+async def running_double(token: str) -> AsyncIterator[tuple[TelegramDouble, str]]:
+    """The double on the test's own event loop; yields it and its base URL."""
+    double = TelegramDouble(token)
+    runner = web.AppRunner(double.app())
+    await runner.setup()
+    port = _free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        yield double, f"http://127.0.0.1:{port}"
+    finally:
+        await runner.cleanup()
 
 
 @contextmanager

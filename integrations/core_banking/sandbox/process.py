@@ -37,13 +37,9 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@contextmanager
-def running_sandbox(
-    data: Path, *, log: Path, startup_s: float = 60, otp_resend_s: float = 0
-) -> Iterator[RunningSandbox]:
-    port, token = _free_port(), secrets.token_urlsafe(24)
-    env = {**os.environ, "PERIMETER_CORE_BANKING__TOKEN": token}
-    argv = [
+def sandbox_command(data: Path, port: int, *flags: str) -> list[str]:
+    """The command line of a sandbox on 127.0.0.1:``port`` (the token comes by environment)."""
+    return [
         sys.executable,
         "-m",
         "integrations.core_banking.sandbox",
@@ -53,9 +49,17 @@ def running_sandbox(
         "127.0.0.1",
         "--port",
         str(port),
-        "--otp-resend-s",
-        str(otp_resend_s),
+        *flags,
     ]
+
+
+@contextmanager
+def running_sandbox(
+    data: Path, *, log: Path, startup_s: float = 60, otp_resend_s: float = 0
+) -> Iterator[RunningSandbox]:
+    port, token = _free_port(), secrets.token_urlsafe(24)
+    env = {**os.environ, "PERIMETER_CORE_BANKING__TOKEN": token}
+    argv = sandbox_command(data, port, "--otp-resend-s", str(otp_resend_s))
     base_url = f"http://127.0.0.1:{port}"
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as sink:
