@@ -207,7 +207,7 @@ def _instant_model() -> Any:
 async def engine_overhead(rounds: int) -> None:
     from bot.dialogue.engine import DialogueEngine
     from bot.dialogue.models import IncomingMessage
-    from bot.evaluation.runner import _NullSink
+    from bot.dialogue.ports import DiscardingSink
     from bot.knowledge import RagKnowledgeBase
     from bot.storage import SqlConversationStore, create_engine, upgrade_database
     from prompts import default_library
@@ -227,7 +227,7 @@ async def engine_overhead(rounds: int) -> None:
             conversation = await engine.start_conversation()
             started = time.perf_counter()
             await engine.handle(
-                IncomingMessage(conversation.id, QUESTIONS[i % len(QUESTIONS)]), _NullSink()
+                IncomingMessage(conversation.id, QUESTIONS[i % len(QUESTIONS)]), DiscardingSink()
             )
             timings.append((time.perf_counter() - started) * 1000)
         await store.close()

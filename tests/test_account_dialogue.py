@@ -165,8 +165,9 @@ async def bot(
             authenticator=BankAuthenticator(client),
             clock=clock,
         )
-        yield Bot(engine, store, client, sandbox, clock, kb)
-        Bot(engine, store, client, sandbox, clock, kb).faults("none")
+        bot = Bot(engine, store, client, sandbox, clock, kb)
+        yield bot
+        bot.faults("none")
     await store.close()
 
 

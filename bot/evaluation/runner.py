@@ -11,18 +11,8 @@ from typing import Any
 
 from bot.dialogue.engine import DialogueEngine
 from bot.dialogue.models import AuthMethod, Channel, IncomingMessage, Reply
+from bot.dialogue.ports import DiscardingSink
 from bot.evaluation.cases import EvalCase
-
-
-class _NullSink:
-    async def accepted(self, message_id: str) -> None:
-        pass
-
-    async def token(self, text: str) -> None:
-        pass
-
-    async def reply(self, reply: Reply) -> None:
-        pass
 
 
 def _squash(text: str) -> str:
@@ -80,7 +70,7 @@ async def run_case(engine: DialogueEngine, case: EvalCase) -> CaseResult:
     for text in case.messages:
         started = time.perf_counter()
         reply = await engine.handle(
-            IncomingMessage(conversation.id, text, Channel.EVAL), _NullSink()
+            IncomingMessage(conversation.id, text, Channel.EVAL), DiscardingSink()
         )
         latency_ms = (time.perf_counter() - started) * 1000
     assert reply is not None

@@ -25,25 +25,12 @@ from bot.channels.telegram.streaming import EditingSink
 from bot.dialogue.engine import DialogueEngine
 from bot.dialogue.errors import InvalidMessage
 from bot.dialogue.models import Button, Channel, IncomingMessage, Lang, Reply, Route
-from bot.dialogue.ports import TextCatalog
+from bot.dialogue.ports import DiscardingSink, TextCatalog
 from bot.dialogue.serial import KeyedLock
 from bot.storage.telegram import SqlTelegramStore
 
 log = logging.getLogger(__name__)
 _chat_locks = KeyedLock()
-
-
-class _Dropped:
-    """Telegram gets the whole reply at once; streamed tokens are not used here."""
-
-    async def accepted(self, message_id: str) -> None:
-        pass
-
-    async def token(self, text: str) -> None:
-        pass
-
-    async def reply(self, reply: Reply) -> None:
-        pass
 
 
 def language(user: User | None) -> Lang:
@@ -96,7 +83,7 @@ async def ask_engine(
 ) -> None:
     conversation_id = await conversation_for(message.chat.id, engine, chats)
     assert message.bot is not None
-    sink = EditingSink(message.bot, message.chat.id) if stream else _Dropped()
+    sink = EditingSink(message.bot, message.chat.id) if stream else DiscardingSink()
     try:
         reply = await engine.handle(IncomingMessage(conversation_id, text, Channel.TELEGRAM), sink)
     except InvalidMessage as exc:

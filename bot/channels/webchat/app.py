@@ -115,10 +115,10 @@ async def create_conversation(engine: EngineDep) -> ConversationPublic:
 @api.get("/conversations/{conversation_id}/messages", responses={404: {"model": ErrorOut}})
 async def list_messages(conversation_id: str, engine: EngineDep) -> ConversationPublic:
     try:
-        messages = await engine.transcript(conversation_id)
+        conversation = await engine.conversation(conversation_id)
     except ConversationNotFound:
         raise ApiError(404, "not_found", "conversation not found") from None
-    conversation = await engine.conversation(conversation_id)
+    messages = await engine.transcript(conversation_id)
     return ConversationPublic(
         conversation_id=conversation_id,
         authenticated=conversation.customer_at(datetime.now(UTC)) is not None,
