@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from rasa_sdk.executor import ActionExecutor
 
+from bot.dialogue.account_rules import mask_phone
 from bot.dialogue.errors import (
     CodeExpired,
     CodeLocked,
@@ -137,3 +139,58 @@ class BankAuthenticator:
             raise CodeExpired() from exc
         except CoreBankingError as exc:
             raise CoreUnavailable(type(exc).__name__) from None
+
+
+class CrmCallbacks:
+    """Implements the ``CallbackDesk`` port: a callback request is a ticket in the bank's CRM.
+
+    The idempotency key is derived from the handoff, so a retried request (a timeout after
+    the CRM stored it) never opens a second ticket.
+    """
+
+    def __init__(self, client: CoreBankingClient) -> None:
+        self._client = client
+
+    async def request_callback(
+        self, *, customer_id: str, handoff_id: str, summary: str, urgent: bool
+    ) -> str:
+        try:
+            ticket = await self._client.open_ticket(
+                customer_id,
+                "Обратный звонок из чата поддержки",
+                summary,
+                "high" if urgent else "normal",
+                idempotency_key=f"perimeter-callback-{handoff_id}",
+            )
+        except CoreBankingError as exc:
+            raise CoreUnavailable(type(exc).__name__) from None
+        return ticket.id
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerProfile:
+    """Who the customer is, for the operator: card numbers already masked."""
+
+    name: str
+    phone: str
+    cards: tuple[str, ...]
+
+
+class CustomerDirectory:
+    """The authenticated customer's identity for the operator console, from the ABS."""
+
+    def __init__(self, client: CoreBankingClient) -> None:
+        self._client = client
+
+    async def profile(self, customer_id: str) -> CustomerProfile | None:
+        try:
+            customer = await self._client.get_customer(customer_id)
+            cards = await self._client.cards(customer_id)
+        except CoreBankingError as exc:
+            log.warning("customer profile unavailable: %s", type(exc).__name__)
+            return None
+        return CustomerProfile(
+            name=customer.full_name,
+            phone=mask_phone(customer.phone),
+            cards=tuple(f"••{card.last4} ({card.status})" for card in cards),
+        )

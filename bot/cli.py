@@ -177,6 +177,8 @@ def telegram() -> None:
 
 async def _run_telegram(settings: Settings, token: str) -> None:
     from bot.channels.telegram.app import build_bot, build_dispatcher, resume_unfinished
+    from bot.channels.telegram.delivery import TelegramDelivery
+    from bot.channels.telegram.operators_group import OperatorsGroup
     from bot.container import build_container
     from bot.storage.telegram import SqlTelegramStore
 
@@ -190,6 +192,14 @@ async def _run_telegram(settings: Settings, token: str) -> None:
         per_chat_per_s=section.per_chat_per_s,
         overall_per_s=section.overall_per_s,
     )
+    console = container.console
+    console.desk.delivery.register("telegram", TelegramDelivery(bot, chats))
+    group_id = settings.operators.telegram_group_id
+    group = (
+        OperatorsGroup(bot, console.store, console.desk, console.feed, container.texts, group_id)
+        if group_id is not None
+        else None
+    )
     dispatcher = build_dispatcher(
         container.engine,
         chats,
@@ -197,14 +207,21 @@ async def _run_telegram(settings: Settings, token: str) -> None:
         flood_messages=section.flood_messages,
         flood_window_s=section.flood_window_s,
         stream_replies=section.stream_replies,
+        operators_group=group,
     )
     try:
+        if group is not None:
+            await console.feed.start()
+            await group.start()
         resumed = await resume_unfinished(dispatcher, bot, chats)
         logging.getLogger(__name__).info("telegram: resumed %d unfinished updates", resumed)
         await dispatcher.start_polling(
             bot, polling_timeout=settings.telegram.polling_timeout_s, handle_signals=True
         )
     finally:
+        if group is not None:
+            await group.close()
+            await console.feed.close()
         await bot.session.close()
         await container.close()
 
@@ -387,6 +404,15 @@ async def _run_eval_in(
     finally:
         await container.close()
     return report(cases, results)
+
+
+def _register_operators() -> None:
+    from bot.operators.cli import register
+
+    register(app, _settings)
+
+
+_register_operators()
 
 
 def main() -> None:

@@ -9,13 +9,27 @@ from pathlib import Path
 
 from langchain_core.language_models import BaseChatModel
 
-from bot.banking import BankAuthenticator, RasaAccountActions
-from bot.dialogue.engine import DialogueEngine, EnginePolicy
+from bot.banking import (
+    BankAuthenticator,
+    CrmCallbacks,
+    CustomerDirectory,
+    RasaAccountActions,
+)
+from bot.dialogue.engine import DialogueEngine, EnginePolicy, HandoffPolicy
+from bot.dialogue.models import Passage
 from bot.intents import EmbeddingIntentClassifier, load_intent_examples
 from bot.knowledge import RagKnowledgeBase
 from bot.observability.metrics import Metrics
+from bot.operators.api import Console
+from bot.operators.auth import ConsoleAuth
+from bot.operators.delivery import ChannelDelivery
+from bot.operators.desk import OperatorDesk
+from bot.operators.live import EventFeed
+from bot.operators.summary import ModelSummarizer
+from bot.operators.sweeper import QueueSweeper
 from bot.settings import LLMBackend, Settings
 from bot.storage import SqlConversationStore, create_engine, upgrade_database
+from bot.storage.operators import SqlOperatorStore
 from bot.web_token import WebTokenVerifier
 from integrations.core_banking import CoreBankingClient, CoreBankingConfig
 from integrations.llm import LLMConfig, build_chat_model
@@ -104,6 +118,8 @@ class Container:
     intents: EmbeddingIntentClassifier | None
     core_banking: CoreBankingClient
     web_tokens: WebTokenVerifier | None
+    console: Console
+    sweeper: QueueSweeper
 
     async def start(self, *, ingest_dir: Path | None = None) -> None:
         """Migrate the database, load the models, and index the KB if it is empty."""
@@ -120,6 +136,7 @@ class Container:
             await asyncio.to_thread(load)
 
     async def close(self) -> None:
+        await self.engine.aclose()
         await self.core_banking.aclose()
         await self.store.close()
         self.knowledge_store.close()
@@ -159,11 +176,14 @@ def build_container(settings: Settings) -> Container:
             default_language="en" if settings.chat.default_language == "en" else "ru",
             session_ttl_s=settings.auth.session_ttl_s,
             max_code_failures=settings.auth.max_code_failures,
+            handoff=handoff_policy(settings),
         ),
         observer=metrics,
         intents=intents,
         actions=RasaAccountActions(core_banking),
         authenticator=BankAuthenticator(core_banking),
+        summarizer=ModelSummarizer(llm, texts) if settings.operators.model_summary else None,
+        callbacks=CrmCallbacks(core_banking),
     )
     secret = settings.auth.web_token_secret
     web_tokens = (
@@ -175,6 +195,14 @@ def build_container(settings: Settings) -> Container:
         )
         if secret
         else None
+    )
+    console = build_console(settings, store, knowledge_store, texts, metrics, core_banking)
+    sweeper = QueueSweeper(
+        console.store,
+        console.desk,
+        metrics,
+        timeout_s=settings.operators.queue_timeout_s,
+        interval_s=settings.operators.sweep_interval_s,
     )
     return Container(
         settings,
@@ -189,7 +217,57 @@ def build_container(settings: Settings) -> Container:
         intents,
         core_banking,
         web_tokens,
+        console,
+        sweeper,
     )
+
+
+def handoff_policy(settings: Settings) -> HandoffPolicy:
+    section = settings.operators
+    hours = section.hours()
+    return HandoffPolicy(
+        failed_turns_limit=section.failed_turns_limit,
+        reopen_window_s=section.reopen_window_s,
+        csat_window_s=section.csat_window_s,
+        hours=None if hours.always else hours,
+        escalate_complaints=section.escalate_complaints,
+        escalate_fraud=section.escalate_fraud,
+        summary_timeout_s=section.summary_timeout_s,
+    )
+
+
+def build_console(
+    settings: Settings,
+    store: SqlConversationStore,
+    knowledge_store: KnowledgeStore,
+    texts: PromptLibrary,
+    metrics: Metrics,
+    core_banking: CoreBankingClient,
+) -> Console:
+    section = settings.operators
+    operators = SqlOperatorStore(store.engine)
+
+    async def search(query: str, k: int) -> list[Passage]:
+        chunks = await asyncio.to_thread(knowledge_store.search, query, k)
+        return [Passage(c.doc_id, c.title, c.text, c.score, c.section, c.lang) for c in chunks]
+
+    desk = OperatorDesk(
+        operators,
+        store,
+        texts,
+        ChannelDelivery(),
+        metrics,
+        profiles=CustomerDirectory(core_banking).profile,
+        search=search,
+        default_language="en" if settings.chat.default_language == "en" else "ru",
+    )
+    auth = ConsoleAuth(
+        operators,
+        session_ttl_s=section.session_ttl_s,
+        max_failures=section.max_login_failures,
+        lockout_s=section.lockout_s,
+    )
+    return Console(operators, auth, desk, EventFeed(operators), section.secure_cookie)
 
 
 def build_intent_classifier(

@@ -13,9 +13,12 @@ import re
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.dialogue.hours import WorkingHours, parse_days
 
 
 def _default_cache_dir() -> Path:
@@ -218,6 +221,80 @@ class AuthSettings(BaseModel):
         return value
 
 
+class OperatorSettings(BaseModel):
+    """People behind the bot: escalation, the handoff queue and the operator console."""
+
+    queue_timeout_s: Annotated[float, Field(gt=0, le=86_400)] = Field(
+        default=300.0,
+        description="A handoff nobody takes within this time: the customer is told and offered"
+        " a callback (a CRM ticket).",
+    )
+    working_hours: str = Field(
+        default="09:00-21:00", description="Operators' hours, HH:MM-HH:MM (24:00 = midnight)."
+    )
+    working_days: str = Field(default="1-7", description="ISO weekdays, e.g. 1-5 or 1,2,3,4,5.")
+    timezone: str = Field(default="Europe/Moscow", description="Zone of the working hours.")
+    reopen_window_s: Annotated[float, Field(ge=0, le=86_400)] = Field(
+        default=0.0,
+        description="A customer writing this soon after an operator resolved the conversation"
+        " goes back to that operator; 0: the bot answers.",
+    )
+    failed_turns_limit: Annotated[int, Field(ge=1, le=10)] = Field(
+        default=2,
+        description="Failed bot answers in a row (a clarifying question, «не помогло»)"
+        " before a handoff.",
+    )
+    escalate_complaints: bool = True
+    escalate_fraud: bool = True
+    model_summary: bool = Field(
+        default=True,
+        description="The local model writes the operator's summary in the background; the"
+        " extractive summary is shown until then and whenever the model fails.",
+    )
+    summary_timeout_s: Annotated[float, Field(gt=0, le=600)] = 90.0
+    csat_window_s: Annotated[float, Field(gt=0, le=7 * 86_400)] = Field(
+        default=86_400.0, description="How long after resolution a rating (1-5) is accepted."
+    )
+    session_ttl_s: Annotated[float, Field(gt=0, le=7 * 86_400)] = Field(
+        default=12 * 3600.0, description="Console login lifetime (a shift)."
+    )
+    max_login_failures: Annotated[int, Field(ge=1, le=100)] = 5
+    lockout_s: Annotated[float, Field(gt=0, le=86_400)] = 900.0
+    secure_cookie: bool = Field(
+        default=False, description="Mark the console cookie Secure (set when served over HTTPS)."
+    )
+    sweep_interval_s: Annotated[float, Field(gt=0, le=3600)] = 5.0
+    telegram_group_id: int | None = Field(
+        default=None,
+        description="The operators' Telegram supergroup (with topics): each handoff opens a"
+        " topic there and operators' replies in it reach the customer.",
+    )
+
+    @field_validator("working_hours")
+    @classmethod
+    def _hours(cls, value: str) -> str:
+        WorkingHours.parse(value, "1-7", "UTC")
+        return value
+
+    @field_validator("working_days")
+    @classmethod
+    def _days(cls, value: str) -> str:
+        parse_days(value)
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    def hours(self) -> WorkingHours:
+        return WorkingHours.parse(self.working_hours, self.working_days, self.timezone)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="PERIMETER_",
@@ -245,6 +322,7 @@ class Settings(BaseSettings):
     core_banking: CoreBankingSettings = CoreBankingSettings()
     auth: AuthSettings = AuthSettings()
     telegram: TelegramSettings = TelegramSettings()
+    operators: OperatorSettings = OperatorSettings()
 
     @property
     def database_url(self) -> str:

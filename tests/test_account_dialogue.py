@@ -335,15 +335,19 @@ async def test_an_unknown_card_is_refused(bot: Bot) -> None:
 @pytest.mark.parametrize("mode", ["error", "malformed", "slow"])
 async def test_abs_trouble_hands_over_and_opens_the_circuit(bot: Bot, mode: str) -> None:
     bot.faults(mode, delay_s=3)
-    conversation = await bot.new("c-2001")
-    replies = [await bot.say(conversation, "какой у меня баланс?") for _ in range(3)]
-    for reply in replies:
+    conversations = [await bot.new("c-2001") for _ in range(3)]
+    for conversation in conversations:
+        reply = await bot.say(conversation, "какой у меня баланс?")
         assert (reply.route, reply.handoff) == (Route.HANDOFF, HandoffReason.CORE_UNAVAILABLE)
         assert "временно недоступна" in reply.text and "оператору" in reply.text
+        handoffs = await bot.store.list_handoffs(conversation)
+        assert [h.reason for h in handoffs] == [HandoffReason.CORE_UNAVAILABLE]
+        assert set(await bot.audit(conversation)) == {("check_balance", "core_unavailable")}
     assert bot.client.breaker.state == "open"
-    handoffs = await bot.store.list_handoffs(conversation)
-    assert [h.reason for h in handoffs] == [HandoffReason.CORE_UNAVAILABLE] * 3
-    assert set(await bot.audit(conversation)) == {("check_balance", "core_unavailable")}
+    # Asking again while the handoff waits: the message goes to the operator, no new handoff.
+    again = await bot.say(conversations[0], "какой у меня баланс?")
+    assert again.route is Route.OPERATOR and "оператору" in again.text
+    assert len(await bot.store.list_handoffs(conversations[0])) == 1
 
 
 async def test_abs_not_running_at_all_is_a_handoff(bot: Bot, tmp_path: Path) -> None:
@@ -361,11 +365,10 @@ async def test_abs_not_running_at_all_is_a_handoff(bot: Bot, tmp_path: Path) -> 
             IncomingMessage(conversation.id, SMIRNOVA_PHONE), RecordingSink()
         )
         assert reply.handoff is HandoffReason.CORE_UNAVAILABLE
-        await engine.authenticate(conversation.id, "c-2001", AuthMethod.EVAL)
+        another = await engine.start_conversation()  # the first one now waits for a person
+        await engine.authenticate(another.id, "c-2001", AuthMethod.EVAL)
         # Without an intents classifier the /command of a clarifying button still works.
-        reply = await engine.handle(
-            IncomingMessage(conversation.id, "/check_balance"), RecordingSink()
-        )
+        reply = await engine.handle(IncomingMessage(another.id, "/check_balance"), RecordingSink())
         assert reply.handoff is HandoffReason.CORE_UNAVAILABLE
 
 

@@ -98,6 +98,10 @@ VALUES: dict[str, dict[str, object]] = {
     "utter_code_sent": {"phone": "+7 ••• •••-22-33"},
     "utter_code_rate_limited": {"seconds": 42, "waiting": True},
     "utter_wrong_code": {"attempts_left": 3},
+    "handoff_after_hours": {"hours": "09:00–21:00", "zone": "Europe/Moscow"},
+    "utter_callback_created": {"ticket": "T-1042"},
+    "utter_callback_created_operator_joined": {"ticket": "T-1042"},
+    "operator_joined": {"name": "Анна"},
 }
 
 

@@ -9,25 +9,40 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import MetaData, inspect
 
 from bot.dialogue.models import (
     AuthMethod,
     Channel,
     HandoffReason,
     HandoffRequest,
+    HandoffStatus,
+    Passage,
+    Priority,
+    Resolution,
     Role,
     Route,
     SourceRef,
+    SummarySource,
 )
 from bot.storage import MemoryConversationStore, SqlConversationStore, create_engine
 from bot.storage.migrate import alembic_config, upgrade_database
+from bot.storage.operators import SqlOperatorStore
 
 
 async def _fresh_sql_store(url: str) -> SqlConversationStore:
-    from alembic import command
+    """An empty, fully migrated database. The shared PostgreSQL keeps whatever an earlier
+    run (maybe of an older branch) left, so its tables are dropped as found, not downgraded."""
+    engine = create_engine(url)
+    async with engine.begin() as connection:
 
-    await asyncio.to_thread(command.downgrade, alembic_config(url), "base")
+        def drop_everything(sync: Any) -> None:
+            found = MetaData()
+            found.reflect(bind=sync)
+            found.drop_all(bind=sync)
+
+        await connection.run_sync(drop_everything)
+    await engine.dispose()
     await upgrade_database(url)
     return SqlConversationStore(create_engine(url))
 
@@ -80,18 +95,78 @@ async def test_long_unicode_text_is_kept_exactly(store: Any) -> None:
     assert saved.text == text
 
 
-async def test_handoff_requests(store: Any) -> None:
+async def _resolve(store: Any, handoff_id: str, resolution: Resolution) -> None:
+    """What an operator does through the console (the operator store), or the fake."""
+    if isinstance(store, MemoryConversationStore):
+        store.update(
+            handoff_id,
+            status=HandoffStatus.RESOLVED,
+            resolution=resolution,
+            resolved_at=datetime.now(UTC),
+        )
+        return
+    operators = SqlOperatorStore(store.engine)
+    assert await operators.take(handoff_id, "anna")
+    assert await operators.resolve(handoff_id, resolution, "anna", owner="anna")
+
+
+async def test_handoff_lifecycle_as_the_dialogue_records_it(store: Any) -> None:
     conversation = await store.create_conversation(Channel.WEBCHAT)
+    assert await store.current_handoff(conversation.id) is None
     trigger = await store.add_message(conversation.id, Role.CUSTOMER, "позовите человека")
+    passage = Passage("a", "A", "Текст фрагмента", 0.71, "Раздел")
     request = HandoffRequest(
         conversation.id,
-        HandoffReason.CUSTOMER_REQUEST,
+        HandoffReason.FRAUD,
         "- позовите человека",
         trigger.id,
-        (SourceRef("a", "A", None),),
+        (passage,),
+        priority=Priority.HIGH,
     )
-    assert await store.add_handoff(request)
-    assert await store.list_handoffs(conversation.id) == [request]
+    handoff = await store.add_handoff(request)
+    assert handoff.status is HandoffStatus.QUEUED and handoff.priority is Priority.HIGH
+    assert handoff.passages[0].text == "Текст фрагмента" and handoff.passages[0].section
+    assert await store.current_handoff(conversation.id) == handoff
+    assert await store.list_handoffs(conversation.id) == [handoff]
+
+    await store.set_summary(handoff.id, "Клиент оспаривает списание.", SummarySource.MODEL)
+    current = await store.current_handoff(conversation.id)
+    assert current.summary_source is SummarySource.MODEL
+    assert current.summary == "Клиент оспаривает списание."
+    assert not await store.rate_handoff(handoff.id, 5), "not resolved yet"
+    assert await store.offer_callback(handoff.id) is not None
+    assert await store.offer_callback(handoff.id) is None, "offered once"
+
+    await _resolve(store, handoff.id, Resolution.RESOLVED)
+    assert await store.close_with_callback(handoff.id, "T-1") is None, "no longer queued"
+    assert await store.rate_handoff(handoff.id, 4)
+    assert not await store.rate_handoff(handoff.id, 1), "rated once"
+    reopened = await store.reopen_handoff(handoff.id)
+    assert reopened is not None and reopened.status.open and reopened.resolution is None
+
+
+async def test_a_queued_handoff_closes_with_a_callback_ticket(store: Any) -> None:
+    conversation = await store.create_conversation(Channel.TELEGRAM)
+    trigger = await store.add_message(conversation.id, Role.CUSTOMER, "оператор")
+    handoff = await store.add_handoff(
+        HandoffRequest(conversation.id, HandoffReason.CUSTOMER_REQUEST, "-", trigger.id)
+    )
+    closed = await store.close_with_callback(handoff.id, "T-000042")
+    assert closed is not None and closed.resolution is Resolution.CALLBACK
+    assert closed.ticket_id == "T-000042" and closed.status is HandoffStatus.RESOLVED
+
+
+async def test_every_migration_downgrades_and_upgrades_again(tmp_path: Path) -> None:
+    from alembic import command
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'round-trip.db'}"
+    await upgrade_database(url)
+    await asyncio.to_thread(command.downgrade, alembic_config(url), "base")
+    await upgrade_database(url)
+    store = SqlConversationStore(create_engine(url))
+    conversation = await store.create_conversation(Channel.WEBCHAT)
+    assert await store.get_conversation(conversation.id) == conversation
+    await store.close()
 
 
 async def test_migrations_create_the_schema(tmp_path: Path) -> None:

@@ -8,11 +8,10 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
 
-from bot.dialogue import account_rules, spelling
+from bot.dialogue import account_rules, escalation, spelling
 from bot.dialogue.accounts import (
     ACCOUNT_ACTIONS,
     CHOOSE_CARD,
@@ -28,18 +27,17 @@ from bot.dialogue.errors import (
     KnowledgeUnavailable,
     ModelUnavailable,
 )
+from bot.dialogue.handoff import REQUEST_CALLBACK, HandoffFlow, HandoffPolicy
 from bot.dialogue.language import detect_language
 from bot.dialogue.login import Login
 from bot.dialogue.models import (
     AnswerDelta,
     AnswerFinished,
-    AuditEntry,
     AuthMethod,
     Channel,
     ChatTurn,
     Conversation,
     HandoffReason,
-    HandoffRequest,
     IncomingMessage,
     IntentMatch,
     KnowledgeQuestion,
@@ -48,20 +46,24 @@ from bot.dialogue.models import (
     Reply,
     Role,
     Route,
-    SourceRef,
     StoredMessage,
 )
 from bot.dialogue.ports import (
     AccountActions,
     Authenticator,
+    CallbackDesk,
     ConversationStore,
     IntentClassifier,
     KnowledgeBase,
     ReplySink,
+    Summarizer,
     TextCatalog,
 )
 from bot.dialogue.routing import Intent, is_follow_up, route_message
 from bot.dialogue.serial import KeyedLock
+from bot.dialogue.turn import AuditTrail, EngineObserver, NullObserver, Turn
+
+__all__ = ["DialogueEngine", "EngineObserver", "EnginePolicy", "HandoffPolicy"]
 
 log = logging.getLogger(__name__)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -72,77 +74,16 @@ class EnginePolicy:
     max_message_chars: int = 4000
     history_turns: int = 6
     default_language: Lang = "ru"
-    summary_chars: int = 600
     session_ttl_s: float = 900.0
     max_code_failures: int = 5
+    handoff: HandoffPolicy = field(default_factory=HandoffPolicy)
 
 
-_HANDOFF_TEXTS = {
-    HandoffReason.MODEL_UNAVAILABLE: "model_unavailable",
-    HandoffReason.CORE_UNAVAILABLE: "utter_core_unavailable",
-}
+FAILED_TURNS = "failed_turns"  # state: bot answers in a row that did not help
 
 
 def _without_account_steps(state: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in state.items() if k not in (PENDING_ACTION, PENDING_BLOCK, CHOOSE_CARD)}
-
-
-class _AuditTrail:
-    """Every call to the core systems: a row in the audit log, and the metrics."""
-
-    def __init__(self, store: ConversationStore, observer: EngineObserver) -> None:
-        self._store = store
-        self._observer = observer
-
-    async def add_audit(self, entry: AuditEntry) -> None:
-        await self._store.add_audit(entry)
-        self._observer.audited(entry)
-
-
-@dataclass(slots=True)
-class _Turn:
-    """One customer message being handled, with what the handling steps need."""
-
-    id: str
-    stored: StoredMessage
-    history: list[StoredMessage]
-    text: str
-    lang: Lang
-    customer: str | None  # from the authenticated session only
-    expired: bool
-    state: dict[str, str]
-    sink: ReplySink
-
-
-class EngineObserver(Protocol):
-    """Metrics hook; implementations must record no personal data."""
-
-    def stage(self, name: str, seconds: float) -> None: ...
-
-    def routed(self, route: Route) -> None: ...
-
-    def handoff(self, reason: HandoffReason) -> None: ...
-
-    def audited(self, entry: AuditEntry) -> None: ...
-
-    def feedback(self, positive: bool) -> None: ...
-
-
-class _NullObserver:
-    def stage(self, name: str, seconds: float) -> None:
-        pass
-
-    def routed(self, route: Route) -> None:
-        pass
-
-    def handoff(self, reason: HandoffReason) -> None:
-        pass
-
-    def audited(self, entry: AuditEntry) -> None:
-        pass
-
-    def feedback(self, positive: bool) -> None:
-        pass
 
 
 class DialogueEngine:
@@ -157,13 +98,26 @@ class DialogueEngine:
         actions: AccountActions | None = None,
         authenticator: Authenticator | None = None,
         clock: Callable[[], datetime] | None = None,
+        summarizer: Summarizer | None = None,
+        callbacks: CallbackDesk | None = None,
     ) -> None:
         self._intents = intents
         self._clock = clock or (lambda: datetime.now(UTC))
         self._serial = KeyedLock()
         policy = policy or EnginePolicy()
-        self._observer: EngineObserver = observer or _NullObserver()
-        audit = _AuditTrail(store, self._observer)
+        self._observer: EngineObserver = observer or NullObserver()
+        audit = AuditTrail(store, self._observer)
+        self.handoffs = HandoffFlow(
+            store,
+            texts,
+            policy.handoff,
+            self._observer,
+            audit,
+            summarizer=summarizer,
+            callbacks=callbacks,
+            can_block_cards=actions is not None,
+            clock=self._clock,
+        )
         self._accounts = AccountDesk(actions, audit, texts) if actions is not None else None
         self._login = (
             Login(
@@ -182,6 +136,10 @@ class DialogueEngine:
         self._knowledge = knowledge
         self._texts = texts
         self._policy = policy
+
+    async def aclose(self) -> None:
+        """Stop background work (summaries being written)."""
+        await self.handoffs.aclose()
 
     async def start_conversation(
         self, channel: Channel = Channel.WEBCHAT, lang: Lang | None = None
@@ -254,6 +212,7 @@ class DialogueEngine:
         history = await self._store.list_messages(
             message.conversation_id, limit=self._policy.history_turns * 2
         )
+        handoff = await self._store.current_handoff(conversation.id)
         with self._timed("store"):
             stored = await self._store.add_message(
                 message.conversation_id, Role.CUSTOMER, Login.masked(text, state)
@@ -262,26 +221,48 @@ class DialogueEngine:
         previous = next((m.text for m in reversed(history) if m.role is Role.CUSTOMER), "")
         fallback = detect_language(previous, self._policy.default_language)
         lang = message.lang or conversation.lang or detect_language(text, fallback)
-        turn = _Turn(conversation.id, stored, history, text, lang, customer, expired, state, sink)
+        turn = Turn(conversation.id, stored, history, text, lang, customer, expired, state, sink)
         try:
-            reply = await self._respond(turn)
+            reply = await self.handoffs.intercept(turn, handoff) if handoff else None
+            if reply is None:
+                reply = await self._count_failures(turn, await self._respond(turn))
         except CoreUnavailable:
             reply = await self._handoff(turn, HandoffReason.CORE_UNAVAILABLE)
         if state != conversation.state:
             await self._store.set_state(conversation.id, state)
 
-        bot_message = await self._store.add_message(
-            message.conversation_id, Role.BOT, reply.text, route=reply.route, sources=reply.sources
-        )
-        reply = dataclasses.replace(
-            reply, message_id=bot_message.id, authenticated=turn.customer is not None
-        )
+        if reply.text:  # silent while an operator owns the conversation
+            bot_message = await self._store.add_message(
+                message.conversation_id,
+                Role.BOT,
+                reply.text,
+                route=reply.route,
+                sources=reply.sources,
+            )
+            reply = dataclasses.replace(reply, message_id=bot_message.id)
+        reply = dataclasses.replace(reply, authenticated=turn.customer is not None)
         self._observer.routed(reply.route)
         self._observer.stage("total", time.perf_counter() - started)
         await sink.reply(reply)
         return reply
 
-    async def _respond(self, turn: _Turn) -> Reply:
+    async def _count_failures(self, turn: Turn, reply: Reply) -> Reply:
+        """Two failed answers in a row (a clarifying question, «не помогло») go to a person."""
+        state = turn.state
+        failed = reply.route is Route.CLARIFY or (
+            reply.route is not Route.HANDOFF and escalation.says_not_helped(turn.text)
+        )
+        if not failed:
+            state.pop(FAILED_TURNS, None)
+            return reply
+        count = int(state.get(FAILED_TURNS, "0")) + 1
+        if count < self._policy.handoff.failed_turns_limit:
+            state[FAILED_TURNS] = str(count)
+            return reply
+        state.pop(FAILED_TURNS, None)
+        return await self._handoff(turn, HandoffReason.REPEATED_FAILURE)
+
+    async def _respond(self, turn: Turn) -> Reply:
         text, state, lang = turn.text, turn.state, turn.lang
         pending = await self._pending_step(turn)
         if pending is not None:
@@ -316,6 +297,11 @@ class DialogueEngine:
         )
         if routing.intent is Intent.HUMAN_REQUEST:
             return await self._handoff(turn, HandoffReason.CUSTOMER_REQUEST)
+        concern = self._concern(text)
+        if concern is not None:
+            return await self._handoff(turn, concern)
+        if chosen == REQUEST_CALLBACK:
+            return await self._account(turn, REQUEST_CALLBACK)
         if routing.intent is Intent.GREETING:
             return Reply(self._texts.render("greeting", lang), Route.SMALLTALK)
         if routing.intent is Intent.THANKS:
@@ -340,7 +326,16 @@ class DialogueEngine:
             return dataclasses.replace(answer, buttons=buttons)
         return await self._answer(turn)
 
-    async def _pending_step(self, turn: _Turn) -> Reply | None:
+    def _concern(self, text: str) -> HandoffReason | None:
+        policy = self._policy.handoff
+        concern = escalation.detect_concern(text)
+        if concern is escalation.Concern.FRAUD and policy.escalate_fraud:
+            return HandoffReason.FRAUD
+        if concern is escalation.Concern.COMPLAINT and policy.escalate_complaints:
+            return HandoffReason.COMPLAINT
+        return None
+
+    async def _pending_step(self, turn: Turn) -> Reply | None:
         """A step the conversation is waiting for: a block confirmation, a card, a code."""
         state, text, lang = turn.state, turn.text, turn.lang
         if PENDING_BLOCK in state:
@@ -372,15 +367,21 @@ class DialogueEngine:
 
     async def _account(
         self,
-        turn: _Turn,
+        turn: Turn,
         action: str,
         *,
         card_last4: str | None = None,
         confirmed: bool = False,
     ) -> Reply:
-        if turn.customer is None or self._accounts is None:
+        if turn.customer is None or (self._accounts is None and action in ACCOUNT_ACTIONS):
             turn.state[PENDING_ACTION] = action
+            if action == REQUEST_CALLBACK and not turn.expired:
+                text = self._texts.render("utter_callback_login", turn.lang)
+                return Reply(text, Route.AUTH_REQUIRED)
             return self._auth_required(turn)
+        if action == REQUEST_CALLBACK:
+            return await self.handoffs.callback(turn)
+        assert self._accounts is not None
         if card_last4 is None and action in ("block_card", "card_status"):
             card_last4 = account_rules.card_digits(turn.text)
         reply = await self._accounts.run(
@@ -396,11 +397,11 @@ class DialogueEngine:
             return await self._handoff(turn, HandoffReason.CORE_UNAVAILABLE, action=action)
         return reply
 
-    def _auth_required(self, turn: _Turn) -> Reply:
+    def _auth_required(self, turn: Turn) -> Reply:
         name = "utter_session_expired" if turn.expired else "utter_auth_required"
         return Reply(self._texts.render(name, turn.lang), Route.AUTH_REQUIRED)
 
-    async def _answer(self, turn: _Turn, unsure: Reply | None = None) -> Reply:
+    async def _answer(self, turn: Turn, unsure: Reply | None = None) -> Reply:
         """The knowledge base's answer; a handoff when it is unsure, or ``unsure`` if given."""
         stored, history, lang, sink = turn.stored, turn.history, turn.lang, turn.sink
         question = KnowledgeQuestion(
@@ -451,40 +452,13 @@ class DialogueEngine:
 
     async def _handoff(
         self,
-        turn: _Turn,
+        turn: Turn,
         reason: HandoffReason,
         found: PassagesFound | None = None,
         *,
         action: str | None = None,
     ) -> Reply:
-        stored, history, lang = turn.stored, turn.history, turn.lang
-        passages = tuple(SourceRef.of(p) for p in found.passages) if found else ()
-        request = HandoffRequest(
-            conversation_id=stored.conversation_id,
-            reason=reason,
-            summary=self._summary([*history, stored]),
-            trigger_message_id=stored.id,
-            passages=passages,
-        )
-        handoff_id = await self._store.add_handoff(request)
-        self._observer.handoff(reason)
-        log.info(
-            "handoff conversation=%s handoff=%s reason=%s",
-            stored.conversation_id,
-            handoff_id,
-            reason,
-        )
-        text_name = _HANDOFF_TEXTS.get(reason, "handoff")
-        return Reply(
-            self._texts.render(text_name, lang), Route.HANDOFF, handoff=reason, action=action
-        )
-
-    def _summary(self, messages: list[StoredMessage]) -> str:
-        """An extractive summary for the operator: the customer's recent words, newest last."""
-        lines = [f"- {m.text}" for m in messages if m.role is Role.CUSTOMER]
-        summary = "\n".join(lines[-4:])
-        limit = self._policy.summary_chars
-        return summary if len(summary) <= limit else "…" + summary[-limit:]
+        return await self.handoffs.open(turn, reason, found, action=action)
 
     @contextmanager
     def _timed(self, stage: str) -> Iterator[None]:

@@ -20,6 +20,7 @@ class Channel(StrEnum):
 class Role(StrEnum):
     CUSTOMER = "customer"
     BOT = "bot"
+    OPERATOR = "operator"
 
 
 class Route(StrEnum):
@@ -30,6 +31,7 @@ class Route(StrEnum):
     AUTH_REQUIRED = "auth_required"
     ACTION = "action"
     CLARIFY = "clarify"
+    OPERATOR = "operator"  # people have the conversation: the bot acknowledges or stays silent
 
 
 class HandoffReason(StrEnum):
@@ -42,6 +44,44 @@ class HandoffReason(StrEnum):
     MODEL_UNAVAILABLE = "model_unavailable"
     KNOWLEDGE_UNAVAILABLE = "knowledge_unavailable"
     CORE_UNAVAILABLE = "core_unavailable"
+    COMPLAINT = "complaint"
+    FRAUD = "fraud"
+    REPEATED_FAILURE = "repeated_failure"
+
+
+class Priority(StrEnum):
+    NORMAL = "normal"
+    HIGH = "high"
+
+
+class HandoffStatus(StrEnum):
+    """queued → assigned (an operator took it) → active (first operator reply) → resolved."""
+
+    QUEUED = "queued"
+    ASSIGNED = "assigned"
+    ACTIVE = "active"
+    RESOLVED = "resolved"
+
+    @property
+    def open(self) -> bool:
+        return self is not HandoffStatus.RESOLVED
+
+    @property
+    def owned(self) -> bool:
+        """A person owns the conversation: the bot does not answer."""
+        return self in (HandoffStatus.ASSIGNED, HandoffStatus.ACTIVE)
+
+
+class Resolution(StrEnum):
+    RESOLVED = "resolved"  # the operator closed the customer's question
+    HANDED_BACK = "handed_back"  # the operator gave the conversation back to the bot
+    CALLBACK = "callback"  # nobody was free: the customer asked for a call back (a CRM ticket)
+    EXPIRED = "expired"  # requested before there was a queue (migrated rows)
+
+
+class SummarySource(StrEnum):
+    MODEL = "model"
+    EXTRACTIVE = "extractive"
 
 
 class AuthMethod(StrEnum):
@@ -82,6 +122,14 @@ class SourceRef:
 
 
 @dataclass(frozen=True, slots=True)
+class Button:
+    """A quick reply: pressing it sends ``payload`` as the customer's next message."""
+
+    title: str
+    payload: str
+
+
+@dataclass(frozen=True, slots=True)
 class StoredMessage:
     id: str
     conversation_id: str
@@ -90,6 +138,8 @@ class StoredMessage:
     created_at: datetime
     route: Route | None = None
     sources: tuple[SourceRef, ...] = ()
+    author: str | None = None  # the operator's display name, for operator messages
+    buttons: tuple[Button, ...] = ()  # quick replies of a notice sent outside a turn
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,14 +167,6 @@ class Conversation:
 
 
 @dataclass(frozen=True, slots=True)
-class Button:
-    """A quick reply: pressing it sends ``payload`` as the customer's next message."""
-
-    title: str
-    payload: str
-
-
-@dataclass(frozen=True, slots=True)
 class Reply:
     text: str
     route: Route
@@ -142,7 +184,52 @@ class HandoffRequest:
     reason: HandoffReason
     summary: str
     trigger_message_id: str
-    passages: tuple[SourceRef, ...] = field(default=())
+    passages: tuple[Passage, ...] = field(default=())
+    priority: Priority = Priority.NORMAL
+    callback_offered: bool = False  # outside working hours: offered at once
+
+
+@dataclass(frozen=True, slots=True)
+class Handoff:
+    """A conversation handed to people, through its lifecycle (``HandoffStatus``)."""
+
+    id: str
+    conversation_id: str
+    reason: HandoffReason
+    priority: Priority
+    status: HandoffStatus
+    summary: str
+    summary_source: SummarySource
+    created_at: datetime
+    trigger_message_id: str | None = None
+    passages: tuple[Passage, ...] = ()
+    operator: str | None = None  # the login name of the operator who owns it
+    assigned_at: datetime | None = None
+    first_reply_at: datetime | None = None
+    resolved_at: datetime | None = None
+    resolution: Resolution | None = None
+    callback_offered_at: datetime | None = None
+    ticket_id: str | None = None
+    csat: int | None = None
+
+
+class HandoffEventKind(StrEnum):
+    OPENED = "handoff_opened"
+    UPDATED = "handoff_updated"
+    MESSAGE = "message"
+
+
+@dataclass(frozen=True, slots=True)
+class HandoffEvent:
+    """One change operators must see, in order; the console resumes from the last id it saw."""
+
+    id: int
+    kind: HandoffEventKind
+    handoff_id: str
+    conversation_id: str
+    message_id: str | None = None
+    at: datetime | None = None
+    actor: str = "bot"  # bot | customer | system | the operator's login
 
 
 @dataclass(frozen=True, slots=True)

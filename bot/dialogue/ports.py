@@ -16,8 +16,10 @@ from bot.dialogue.models import (
     AuditEntry,
     AuthMethod,
     Channel,
+    ChatTurn,
     CodeSent,
     Conversation,
+    Handoff,
     HandoffRequest,
     IntentMatch,
     KnowledgeQuestion,
@@ -27,6 +29,7 @@ from bot.dialogue.models import (
     Route,
     SourceRef,
     StoredMessage,
+    SummarySource,
 )
 
 
@@ -42,7 +45,34 @@ class KnowledgeBase(Protocol):
     def answer(self, question: KnowledgeQuestion) -> AsyncIterator[AnswerEvent]: ...
 
 
-class ConversationStore(Protocol):
+class HandoffLog(Protocol):
+    """Handoffs as the dialogue records them; each change also goes to the operators' feed."""
+
+    async def add_handoff(self, request: HandoffRequest) -> Handoff: ...
+
+    async def current_handoff(self, conversation_id: str) -> Handoff | None:
+        """The conversation's latest handoff, in whatever state it is."""
+
+    async def list_handoffs(self, conversation_id: str) -> list[Handoff]: ...
+
+    async def note_message(self, handoff: Handoff, message_id: str, actor: str) -> None:
+        """A message of a conversation people own: operators see it live."""
+
+    async def reopen_handoff(self, handoff_id: str) -> Handoff | None: ...
+
+    async def set_summary(self, handoff_id: str, summary: str, source: SummarySource) -> None: ...
+
+    async def rate_handoff(self, handoff_id: str, score: int) -> bool:
+        """The customer's CSAT (1–5) after resolution; False if already rated or not resolved."""
+
+    async def offer_callback(self, handoff_id: str) -> Handoff | None:
+        """Mark a queued handoff as offered a callback; None when it is no longer queued."""
+
+    async def close_with_callback(self, handoff_id: str, ticket_id: str) -> Handoff | None:
+        """Resolve a still-queued handoff by a callback ticket; None when someone took it."""
+
+
+class ConversationStore(HandoffLog, Protocol):
     async def create_conversation(
         self, channel: Channel, lang: Lang | None = None
     ) -> Conversation: ...
@@ -57,15 +87,12 @@ class ConversationStore(Protocol):
         *,
         route: Route | None = None,
         sources: Sequence[SourceRef] = (),
+        author: str | None = None,
     ) -> StoredMessage: ...
 
     async def list_messages(
         self, conversation_id: str, *, limit: int | None = None
     ) -> list[StoredMessage]: ...
-
-    async def add_handoff(self, request: HandoffRequest) -> str: ...
-
-    async def list_handoffs(self, conversation_id: str) -> list[HandoffRequest]: ...
 
     async def set_customer(
         self,
@@ -158,3 +185,21 @@ class Authenticator(Protocol):
 
     async def verify_code(self, challenge_id: str, code: str) -> str:
         """The id of the customer the code proves."""
+
+
+class Summarizer(Protocol):
+    """Writes the operator's summary of a conversation (the local model); raises on failure."""
+
+    async def summarize(self, turns: Sequence[ChatTurn], lang: Lang) -> str: ...
+
+
+class CallbackDesk(Protocol):
+    """Opens a callback request in the bank's CRM for an authenticated customer.
+
+    Raises :class:`bot.dialogue.errors.CoreUnavailable` when the CRM cannot take it.
+    """
+
+    async def request_callback(
+        self, *, customer_id: str, handoff_id: str, summary: str, urgent: bool
+    ) -> str:
+        """The CRM ticket id."""

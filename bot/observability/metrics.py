@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
-from bot.dialogue.models import AuditEntry, HandoffReason, Route
+from bot.dialogue.models import AuditEntry, HandoffReason, Priority, Resolution, Route
 
 _STAGE_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 40, 80, 160)
+_WAIT_BUCKETS = (5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200)
 _KNOWN_STAGES = frozenset({"store", "retrieve", "answer", "total", "first_token"})
 
 
@@ -63,6 +64,57 @@ class Metrics:
             ["rating"],
             registry=self.registry,
         )
+        self.csat_total = Counter(
+            "perimeter_csat_total",
+            "Customers' ratings (1-5) of the operator after a handoff was resolved",
+            ["score"],
+            registry=self.registry,
+        )
+        self.queue_length = Gauge(
+            "perimeter_handoff_queue_length",
+            "Handoffs waiting for an operator, by priority",
+            ["priority"],
+            registry=self.registry,
+        )
+        self.handoffs_open = Gauge(
+            "perimeter_handoffs_open",
+            "Handoffs an operator owns (assigned or active)",
+            registry=self.registry,
+        )
+        self.wait_seconds = Histogram(
+            "perimeter_handoff_wait_seconds",
+            "From handoff to an operator taking it",
+            buckets=_WAIT_BUCKETS,
+            registry=self.registry,
+        )
+        self.first_reply_seconds = Histogram(
+            "perimeter_handoff_first_reply_seconds",
+            "From handoff to the operator's first reply to the customer",
+            buckets=_WAIT_BUCKETS,
+            registry=self.registry,
+        )
+        self.resolved = Counter(
+            "perimeter_handoffs_resolved_total",
+            "Handoffs ended, by how (resolved, handed back to the bot, callback)",
+            ["resolution"],
+            registry=self.registry,
+        )
+        self.containment = Gauge(
+            "perimeter_containment_ratio",
+            "Share of today's conversations (UTC) that ended without a person",
+            registry=self.registry,
+        )
+        self.operators_online = Gauge(
+            "perimeter_operators_online",
+            "Operators with the console open",
+            registry=self.registry,
+        )
+        for priority in Priority:
+            self.queue_length.labels(priority.value)
+        for resolution in Resolution:
+            self.resolved.labels(resolution.value)
+        for score in range(1, 6):
+            self.csat_total.labels(str(score))
         for route in Route:
             self.messages.labels(route.value)
         for reason in HandoffReason:
@@ -78,6 +130,9 @@ class Metrics:
 
     def handoff(self, reason: HandoffReason) -> None:
         self.handoffs.labels(reason.value).inc()
+
+    def csat(self, score: int) -> None:
+        self.csat_total.labels(str(score)).inc()
 
     def audited(self, entry: AuditEntry) -> None:
         self.core_calls.labels(entry.action, entry.outcome).inc()

@@ -12,12 +12,18 @@ from bot.dialogue.models import (
     AuthMethod,
     Channel,
     Conversation,
+    Handoff,
+    HandoffEvent,
+    HandoffEventKind,
     HandoffRequest,
+    HandoffStatus,
     Lang,
+    Resolution,
     Role,
     Route,
     SourceRef,
     StoredMessage,
+    SummarySource,
 )
 from bot.storage.store import new_conversation_id
 
@@ -26,7 +32,8 @@ class MemoryConversationStore:
     def __init__(self) -> None:
         self._conversations: dict[str, Conversation] = {}
         self._messages: dict[str, list[StoredMessage]] = {}
-        self._handoffs: dict[str, list[HandoffRequest]] = {}
+        self._handoffs: dict[str, list[Handoff]] = {}
+        self.events: list[HandoffEvent] = []
         self._ids = count(1)
         self._tokens: dict[str, datetime] = {}
         self.audit: list[AuditEntry] = []
@@ -50,6 +57,7 @@ class MemoryConversationStore:
         *,
         route: Route | None = None,
         sources: Sequence[SourceRef] = (),
+        author: str | None = None,
     ) -> StoredMessage:
         message = StoredMessage(
             str(next(self._ids)),
@@ -59,6 +67,7 @@ class MemoryConversationStore:
             datetime.now(UTC),
             route,
             tuple(sources),
+            author,
         )
         self._messages[conversation_id].append(message)
         return message
@@ -71,12 +80,95 @@ class MemoryConversationStore:
             return list(messages)
         return list(messages[-limit:]) if limit > 0 else []
 
-    async def add_handoff(self, request: HandoffRequest) -> str:
-        self._handoffs[request.conversation_id].append(request)
-        return str(next(self._ids))
+    def _event(
+        self, kind: HandoffEventKind, handoff: Handoff, message_id: str | None = None
+    ) -> None:
+        self.events.append(
+            HandoffEvent(
+                len(self.events) + 1, kind, handoff.id, handoff.conversation_id, message_id
+            )
+        )
 
-    async def list_handoffs(self, conversation_id: str) -> list[HandoffRequest]:
+    async def add_handoff(self, request: HandoffRequest) -> Handoff:
+        now = datetime.now(UTC)
+        handoff = Handoff(
+            id=str(next(self._ids)),
+            conversation_id=request.conversation_id,
+            reason=request.reason,
+            priority=request.priority,
+            status=HandoffStatus.QUEUED,
+            summary=request.summary,
+            summary_source=SummarySource.EXTRACTIVE,
+            created_at=now,
+            trigger_message_id=request.trigger_message_id,
+            passages=request.passages,
+            callback_offered_at=now if request.callback_offered else None,
+        )
+        self._handoffs[request.conversation_id].append(handoff)
+        self._event(HandoffEventKind.OPENED, handoff)
+        return handoff
+
+    async def current_handoff(self, conversation_id: str) -> Handoff | None:
+        handoffs = self._handoffs.get(conversation_id, [])
+        return handoffs[-1] if handoffs else None
+
+    async def list_handoffs(self, conversation_id: str) -> list[Handoff]:
         return list(self._handoffs.get(conversation_id, []))
+
+    async def note_message(self, handoff: Handoff, message_id: str, actor: str) -> None:
+        self._event(HandoffEventKind.MESSAGE, handoff, message_id)
+
+    def _find(self, handoff_id: str) -> tuple[list[Handoff], int]:
+        for handoffs in self._handoffs.values():
+            for index, handoff in enumerate(handoffs):
+                if handoff.id == handoff_id:
+                    return handoffs, index
+        raise KeyError(handoff_id)
+
+    def update(self, handoff_id: str, **values: object) -> Handoff:
+        """Change a handoff as an operator would (tests drive the lifecycle with this)."""
+        handoffs, index = self._find(handoff_id)
+        handoffs[index] = dataclasses.replace(handoffs[index], **values)  # type: ignore[arg-type]
+        self._event(HandoffEventKind.UPDATED, handoffs[index])
+        return handoffs[index]
+
+    def _get(self, handoff_id: str) -> Handoff:
+        handoffs, index = self._find(handoff_id)
+        return handoffs[index]
+
+    async def reopen_handoff(self, handoff_id: str) -> Handoff | None:
+        handoff = self._get(handoff_id)
+        if handoff.status is not HandoffStatus.RESOLVED:
+            return None
+        status = HandoffStatus.ACTIVE if handoff.operator else HandoffStatus.QUEUED
+        return self.update(handoff_id, status=status, resolution=None, resolved_at=None)
+
+    async def set_summary(self, handoff_id: str, summary: str, source: SummarySource) -> None:
+        self.update(handoff_id, summary=summary, summary_source=source)
+
+    async def rate_handoff(self, handoff_id: str, score: int) -> bool:
+        handoff = self._get(handoff_id)
+        if handoff.status is not HandoffStatus.RESOLVED or handoff.csat is not None:
+            return False
+        self.update(handoff_id, csat=score)
+        return True
+
+    async def offer_callback(self, handoff_id: str) -> Handoff | None:
+        handoff = self._get(handoff_id)
+        if handoff.status is not HandoffStatus.QUEUED or handoff.callback_offered_at:
+            return None
+        return self.update(handoff_id, callback_offered_at=datetime.now(UTC))
+
+    async def close_with_callback(self, handoff_id: str, ticket_id: str) -> Handoff | None:
+        if self._get(handoff_id).status is not HandoffStatus.QUEUED:
+            return None
+        return self.update(
+            handoff_id,
+            status=HandoffStatus.RESOLVED,
+            resolution=Resolution.CALLBACK,
+            resolved_at=datetime.now(UTC),
+            ticket_id=ticket_id,
+        )
 
     async def set_customer(
         self,

@@ -15,15 +15,14 @@ from bot.dialogue.models import (
     AuthMethod,
     Channel,
     Conversation,
-    HandoffReason,
-    HandoffRequest,
     Lang,
     Role,
     Route,
     SourceRef,
     StoredMessage,
 )
-from bot.storage.tables import AuditRow, ConversationRow, HandoffRow, MessageRow, UsedTokenRow
+from bot.storage.handoffs import SqlHandoffLog, aware, buttons_of
+from bot.storage.tables import AuditRow, ConversationRow, MessageRow, UsedTokenRow
 
 
 def new_conversation_id() -> str:
@@ -35,10 +34,6 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     if url.startswith("sqlite"):
         return create_async_engine(url, echo=echo, connect_args={"timeout": 30})
     return create_async_engine(url, echo=echo, pool_pre_ping=True)
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _sources(raw: Sequence[dict[str, object]]) -> tuple[SourceRef, ...]:
@@ -54,7 +49,7 @@ def _source_dicts(sources: Sequence[SourceRef]) -> list[dict[str, object]]:
     return [{"doc_id": s.doc_id, "title": s.title, "section": s.section} for s in sources]
 
 
-class SqlConversationStore:
+class SqlConversationStore(SqlHandoffLog):
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
@@ -77,7 +72,7 @@ class SqlConversationStore:
         )
         async with self._sessions.begin() as session:
             session.add(row)
-        return Conversation(row.id, channel, _aware(row.created_at), lang)
+        return Conversation(row.id, channel, aware(row.created_at), lang)
 
     async def get_conversation(self, conversation_id: str) -> Conversation | None:
         async with self._sessions() as session:
@@ -89,10 +84,10 @@ class SqlConversationStore:
         return Conversation(
             row.id,
             Channel(row.channel),
-            _aware(row.created_at),
+            aware(row.created_at),
             lang,
             customer_id=row.customer_id,
-            authenticated_until=_aware(until) if until else None,
+            authenticated_until=aware(until) if until else None,
             state={str(k): str(v) for k, v in (row.state or {}).items()},
         )
 
@@ -167,7 +162,7 @@ class SqlConversationStore:
             rows = (await session.scalars(query)).all()
         return [
             AuditEntry(
-                r.conversation_id, r.customer_id, r.action, r.outcome, r.latency_ms, _aware(r.at)
+                r.conversation_id, r.customer_id, r.action, r.outcome, r.latency_ms, aware(r.at)
             )
             for r in reversed(rows)
         ]
@@ -190,6 +185,7 @@ class SqlConversationStore:
         *,
         route: Route | None = None,
         sources: Sequence[SourceRef] = (),
+        author: str | None = None,
     ) -> StoredMessage:
         row = MessageRow(
             conversation_id=conversation_id,
@@ -198,6 +194,7 @@ class SqlConversationStore:
             route=route.value if route else None,
             sources=_source_dicts(sources),
             created_at=datetime.now(UTC),
+            author=author,
         )
         async with self._sessions.begin() as session:
             session.add(row)
@@ -217,38 +214,6 @@ class SqlConversationStore:
             rows = (await session.scalars(query)).all()
         return [self._message(row) for row in reversed(rows)]
 
-    async def add_handoff(self, request: HandoffRequest) -> str:
-        row = HandoffRow(
-            conversation_id=request.conversation_id,
-            reason=request.reason.value,
-            summary=request.summary,
-            trigger_message_id=int(request.trigger_message_id),
-            passages=_source_dicts(request.passages),
-            created_at=datetime.now(UTC),
-        )
-        async with self._sessions.begin() as session:
-            session.add(row)
-        return str(row.id)
-
-    async def list_handoffs(self, conversation_id: str) -> list[HandoffRequest]:
-        query = (
-            select(HandoffRow)
-            .where(HandoffRow.conversation_id == conversation_id)
-            .order_by(HandoffRow.id)
-        )
-        async with self._sessions() as session:
-            rows = (await session.scalars(query)).all()
-        return [
-            HandoffRequest(
-                conversation_id=row.conversation_id,
-                reason=HandoffReason(row.reason),
-                summary=row.summary,
-                trigger_message_id=str(row.trigger_message_id),
-                passages=_sources(row.passages),
-            )
-            for row in rows
-        ]
-
     @staticmethod
     def _message(row: MessageRow) -> StoredMessage:
         return StoredMessage(
@@ -256,7 +221,9 @@ class SqlConversationStore:
             conversation_id=row.conversation_id,
             role=Role(row.role),
             text=row.text,
-            created_at=_aware(row.created_at),
+            created_at=aware(row.created_at),
             route=Route(row.route) if row.route else None,
             sources=_sources(row.sources),
+            author=row.author,
+            buttons=buttons_of(row.buttons),
         )

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -43,9 +53,14 @@ class MessageRow(Base):
     sources: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     feedback: Mapped[int | None] = mapped_column(Integer)  # +1 / -1 from the customer
+    author: Mapped[str | None] = mapped_column(String(128))  # operator messages: who wrote it
+    # Quick replies under a notice sent outside a turn (rate the operator, request a callback)
+    buttons: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
 
 
 class HandoffRow(Base):
+    """A conversation handed to people: queued → assigned → active → resolved."""
+
     __tablename__ = "handoff_requests"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -53,11 +68,66 @@ class HandoffRow(Base):
         ForeignKey("conversations.id", ondelete="CASCADE"), index=True
     )
     reason: Mapped[str] = mapped_column(String(32), index=True)
-    status: Mapped[str] = mapped_column(String(16), default="requested")
+    status: Mapped[str] = mapped_column(String(16), default="queued", index=True)
+    priority: Mapped[str] = mapped_column(String(8), default="normal")
     summary: Mapped[str] = mapped_column(Text)
+    summary_source: Mapped[str] = mapped_column(String(16), default="extractive")
     trigger_message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"))
     passages: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    operator: Mapped[str | None] = mapped_column(String(64), index=True)
+    assigned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    first_reply_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    resolution: Mapped[str | None] = mapped_column(String(16))
+    callback_offered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    ticket_id: Mapped[str | None] = mapped_column(String(64))
+    csat: Mapped[int | None] = mapped_column(Integer)
+    telegram_topic_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class HandoffEventRow(Base):
+    """What operators must see, in commit order; ``actor`` records who did it."""
+
+    __tablename__ = "handoff_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    kind: Mapped[str] = mapped_column(String(24))
+    handoff_id: Mapped[int] = mapped_column(
+        ForeignKey("handoff_requests.id", ondelete="CASCADE"), index=True
+    )
+    conversation_id: Mapped[str] = mapped_column(String(64))
+    message_id: Mapped[int | None] = mapped_column(Integer)
+    actor: Mapped[str] = mapped_column(String(64))  # bot | customer | system | operator login
+
+
+class OperatorRow(Base):
+    __tablename__ = "operators"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(128))
+    role: Mapped[str] = mapped_column(String(16))  # operator | supervisor
+    password_hash: Mapped[str] = mapped_column(String(256))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class OperatorSessionRow(Base):
+    """A console login; only the SHA-256 of the cookie's token is stored."""
+
+    __tablename__ = "operator_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    operator_id: Mapped[int] = mapped_column(
+        ForeignKey("operators.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class AuditRow(Base):

@@ -21,6 +21,17 @@ class SqlTelegramStore:
             row = await session.get(TelegramChatRow, chat_id)
         return row.conversation_id if row else None
 
+    async def chat_of(self, conversation_id: str) -> int | None:
+        """The chat a conversation is in (the newest, if the chat was linked again)."""
+        query = (
+            select(TelegramChatRow.chat_id)
+            .where(TelegramChatRow.conversation_id == conversation_id)
+            .order_by(TelegramChatRow.created_at.desc())
+            .limit(1)
+        )
+        async with self._sessions() as session:
+            return await session.scalar(query)
+
     async def link(self, chat_id: int, conversation_id: str) -> None:
         async with self._sessions.begin() as session:
             row = await session.get(TelegramChatRow, chat_id)

@@ -29,6 +29,7 @@ class SentMessage:
     parse_mode: str | None
     reply_markup: dict[str, Any] | None
     message_id: int
+    message_thread_id: int | None = None
 
 
 @dataclass
@@ -47,6 +48,8 @@ class TelegramDouble:
     too_many: int = 0
     last_sent: dict[int, float] = field(default_factory=dict)
     new_update: asyncio.Event = field(default_factory=asyncio.Event)
+    # Forum topics of supergroups: thread id -> (chat id, name, closed)
+    topics: dict[int, dict[str, Any]] = field(default_factory=dict)
 
     def push(self, *updates: dict[str, Any]) -> None:
         self.updates.extend(updates)
@@ -120,7 +123,12 @@ class TelegramDouble:
             parse_mode=fields.get("parse_mode"),
             reply_markup=json.loads(markup) if isinstance(markup, str) else markup,
             message_id=self.next_message_id,
+            message_thread_id=int(fields["message_thread_id"])
+            if fields.get("message_thread_id")
+            else None,
         )
+        if sent.message_thread_id is not None and sent.message_thread_id not in self.topics:
+            return _error(400, "Bad Request: message thread not found")
         self.sent.append(sent)
         return {
             "message_id": sent.message_id,
@@ -150,6 +158,22 @@ class TelegramDouble:
         }
 
     async def _answerCallbackQuery(self, fields: dict[str, Any]) -> bool:  # noqa: N802
+        return True
+
+    async def _createForumTopic(self, fields: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        thread = 5000 + len(self.topics) + 1
+        self.topics[thread] = {
+            "chat_id": int(fields["chat_id"]),
+            "name": str(fields["name"]),
+            "closed": False,
+        }
+        return {"message_thread_id": thread, "name": fields["name"], "icon_color": 7322096}
+
+    async def _closeForumTopic(self, fields: dict[str, Any]) -> bool | web.Response:  # noqa: N802
+        topic = self.topics.get(int(fields["message_thread_id"]))
+        if topic is None:
+            return _error(400, "Bad Request: TOPIC_ID_INVALID")
+        topic["closed"] = True
         return True
 
     async def _setWebhook(self, fields: dict[str, Any]) -> bool:  # noqa: N802
@@ -237,6 +261,24 @@ def message_update(
             command = text.split()[0]
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
     message.update(extra)
+    return {"update_id": update_id, "message": message}
+
+
+def group_message_update(
+    update_id: int, group_id: int, thread_id: int, text: str, user_id: int = 900
+) -> dict[str, Any]:
+    """An operator writes in a topic of the operators' supergroup."""
+    message: dict[str, Any] = {
+        "message_id": update_id,
+        "date": int(time.time()),
+        "chat": {"id": group_id, "type": "supergroup", "title": "Операторы", "is_forum": True},
+        "from": {"id": user_id, "is_bot": False, "first_name": "Ольга", "language_code": "ru"},
+        "message_thread_id": thread_id,
+        "is_topic_message": True,
+        "text": text,
+    }
+    if text.startswith("/"):
+        message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text)}]
     return {"update_id": update_id, "message": message}
 
 

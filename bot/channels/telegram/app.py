@@ -14,6 +14,7 @@ from aiogram.types import Message, Update
 
 from bot.channels.telegram.handlers import build_router, language
 from bot.channels.telegram.ledger import UpdateLedger
+from bot.channels.telegram.operators_group import OperatorsGroup
 from bot.channels.telegram.throttle import FloodGuard, OutboundThrottle
 from bot.dialogue.engine import DialogueEngine
 from bot.dialogue.ports import TextCatalog
@@ -38,7 +39,10 @@ def build_dispatcher(
     flood_messages: int = 5,
     flood_window_s: float = 10.0,
     stream_replies: bool = True,
+    operators_group: OperatorsGroup | None = None,
 ) -> Dispatcher:
+    """Customers' private chats; with ``operators_group``, also the operators' supergroup
+    (its messages never reach the customers' handlers)."""
     dispatcher = Dispatcher(engine=engine, chats=chats, texts=texts, stream_replies=stream_replies)
     dispatcher.update.outer_middleware(UpdateLedger(chats))
 
@@ -48,6 +52,8 @@ def build_dispatcher(
     dispatcher.message.outer_middleware(
         FloodGuard(notice, limit=flood_messages, window_s=flood_window_s)
     )
+    if operators_group is not None:
+        dispatcher.include_router(operators_group.router())
     dispatcher.include_router(build_router())
     return dispatcher
 

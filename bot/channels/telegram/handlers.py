@@ -49,7 +49,10 @@ async def conversation_for(chat_id: int, engine: DialogueEngine, chats: SqlTeleg
 
 
 def outgoing(reply: Reply, texts: TextCatalog, lang: Lang) -> list[dict[str, Any]]:
-    """The reply as Telegram messages: HTML pieces, the keyboard on the last one."""
+    """The reply as Telegram messages: HTML pieces, the keyboard on the last one; none when
+    the bot stays silent (an operator owns the conversation)."""
+    if not reply.text:
+        return []
     texts_out = split_message(reply_html(reply, texts.render("tg_sources", lang)))
     extra: tuple[tuple[Button, ...], ...] = ()
     if reply.route is Route.ANSWER and reply.message_id:
@@ -213,5 +216,6 @@ def build_router() -> Router:
     media = Router(name="media")  # last: whatever is not text
     media.message.register(not_text)
     parent = Router(name="perimeter")
+    parent.message.filter(F.chat.type == "private")  # customers write to the bot directly
     parent.include_routers(commands, login, chat, buttons, media)
     return parent

@@ -112,8 +112,8 @@ class FloodGuard(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
-        if not isinstance(event, Message):
-            return await handler(event, data)
+        if not isinstance(event, Message) or event.chat.type != "private":
+            return await handler(event, data)  # a flood is a customer's; groups are staff
         chat, now = event.chat.id, time.monotonic()
         recent = self._seen.setdefault(chat, deque())
         while recent and now - recent[0] > self._window:

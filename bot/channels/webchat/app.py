@@ -11,14 +11,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
+from aiogram import Bot
 from fastapi import APIRouter, Depends, FastAPI, Request, WebSocket
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from starlette.websockets import WebSocketDisconnect, WebSocketState
+from starlette.websockets import WebSocketDisconnect
 
 from bot.channels.telegram.app import build_bot, build_dispatcher
+from bot.channels.telegram.delivery import TelegramDelivery
+from bot.channels.telegram.operators_group import OperatorsGroup
 from bot.channels.telegram.webhook import TelegramWebhook, webhook_router
+from bot.channels.webchat.hub import ConversationHub
 from bot.channels.webchat.schemas import (
     AuthOut,
     ConversationPublic,
@@ -28,12 +32,13 @@ from bot.channels.webchat.schemas import (
     MessagePublic,
     TokenIn,
 )
-from bot.channels.webchat.sinks import CollectingSink, WebSocketSink
+from bot.channels.webchat.sinks import CollectingSink, SocketSender, WebSocketSink
 from bot.container import Container
 from bot.dialogue.engine import DialogueEngine
 from bot.dialogue.errors import ConversationNotFound, InvalidMessage, TokenRejected
 from bot.dialogue.language import detect_language
 from bot.dialogue.models import AuthMethod, Channel, IncomingMessage, Lang
+from bot.operators.api import mount_console
 from bot.storage.telegram import SqlTelegramStore
 
 log = logging.getLogger(__name__)
@@ -189,36 +194,40 @@ async def chat_socket(websocket: WebSocket) -> None:
         conversation = await engine.conversation(conversation_id)
     except ConversationNotFound:
         conversation = await engine.start_conversation(Channel.WEBCHAT)
-    messages = await engine.transcript(conversation.id)
-    await websocket.send_json(
-        {
-            "type": "conversation",
-            "conversation_id": conversation.id,
-            "authenticated": conversation.customer_at(datetime.now(UTC)) is not None,
-            "messages": [MessagePublic.of(m).model_dump(mode="json") for m in messages],
-        }
-    )
+    hub: ConversationHub = websocket.app.state.hub
+    sender = SocketSender(websocket)
+    hub.join(conversation.id, sender)  # before the transcript: no operator reply falls between
     try:
+        messages = await engine.transcript(conversation.id)
+        await sender.send(
+            {
+                "type": "conversation",
+                "conversation_id": conversation.id,
+                "authenticated": conversation.customer_at(datetime.now(UTC)) is not None,
+                "messages": [MessagePublic.of(m).model_dump(mode="json") for m in messages],
+            }
+        )
         while True:
             frame = await websocket.receive()
             if frame["type"] == "websocket.disconnect":
                 return
-            await _handle_frame(websocket, container, conversation.id, frame)
+            await _handle_frame(sender, container, conversation.id, frame)
     except WebSocketDisconnect:
         return
+    finally:
+        hub.leave(conversation.id, sender)
 
 
 async def _handle_frame(
-    websocket: WebSocket, container: Container, conversation_id: str, frame: Mapping[str, Any]
+    sender: SocketSender, container: Container, conversation_id: str, frame: Mapping[str, Any]
 ) -> None:
     default: Lang = "en" if container.settings.chat.default_language == "en" else "ru"
 
     async def error(code: str, lang: Lang = default) -> None:
         container.metrics.errors.labels("webchat", code).inc()
-        if websocket.client_state is WebSocketState.CONNECTED:
-            await websocket.send_json(
-                {"type": "error", "code": code, "message": _error_text(container, code, lang)}
-            )
+        await sender.send(
+            {"type": "error", "code": code, "message": _error_text(container, code, lang)}
+        )
 
     raw = frame.get("text")
     if raw is None or len(raw) > MAX_FRAME_BYTES:
@@ -230,7 +239,7 @@ async def _handle_frame(
         await error("bad_request")
         return
     if isinstance(payload, dict) and payload.get("type") == "auth":
-        await _socket_login(websocket, container, conversation_id, payload.get("token"), error)
+        await _socket_login(sender, container, conversation_id, payload.get("token"), error)
         return
     text = payload.get("text") if isinstance(payload, dict) else None
     if (
@@ -241,7 +250,7 @@ async def _handle_frame(
         await error("bad_request")
         return
     lang = detect_language(text, default)
-    sink = WebSocketSink(websocket)
+    sink = WebSocketSink(sender)
     try:
         await container.engine.handle(IncomingMessage(conversation_id, text, Channel.WEBCHAT), sink)
     except InvalidMessage as exc:
@@ -252,7 +261,7 @@ async def _handle_frame(
 
 
 async def _socket_login(
-    websocket: WebSocket,
+    sender: SocketSender,
     container: Container,
     conversation_id: str,
     token: object,
@@ -270,9 +279,7 @@ async def _socket_login(
         log.info("web token refused conversation=%s reason=%s", conversation_id, exc.reason)
         await error("token_rejected")
         return
-    await websocket.send_json(
-        {"type": "auth", "authenticated": True, "expires_at": until.isoformat()}
-    )
+    await sender.send({"type": "auth", "authenticated": True, "expires_at": until.isoformat()})
 
 
 def _metrics_middleware(
@@ -295,18 +302,25 @@ def _metrics_middleware(
     return middleware
 
 
-def _telegram_webhook(container: Container) -> TelegramWebhook | None:
+def _telegram_webhook(container: Container) -> tuple[TelegramWebhook, OperatorsGroup | None] | None:
     section = container.settings.telegram
     if section.token is None or section.webhook_secret is None:
         return None
     chats = SqlTelegramStore(container.store.engine)
-    return TelegramWebhook(
-        build_bot(
-            section.token.get_secret_value(),
-            section.api_base,
-            per_chat_per_s=section.per_chat_per_s,
-            overall_per_s=section.overall_per_s,
-        ),
+    bot = build_bot(
+        section.token.get_secret_value(),
+        section.api_base,
+        per_chat_per_s=section.per_chat_per_s,
+        overall_per_s=section.overall_per_s,
+    )
+    console, group_id = container.console, container.settings.operators.telegram_group_id
+    group = (
+        OperatorsGroup(bot, console.store, console.desk, console.feed, container.texts, group_id)
+        if group_id is not None
+        else None
+    )
+    webhook = TelegramWebhook(
+        bot,
         build_dispatcher(
             container.engine,
             chats,
@@ -314,9 +328,26 @@ def _telegram_webhook(container: Container) -> TelegramWebhook | None:
             flood_messages=section.flood_messages,
             flood_window_s=section.flood_window_s,
             stream_replies=section.stream_replies,
+            operators_group=group,
         ),
         chats,
         section.webhook_secret.get_secret_value(),
+    )
+    return webhook, group
+
+
+def _telegram_sender(container: Container, webhook: TelegramWebhook | None) -> Bot | None:
+    """A bot to send operators' replies to Telegram customers (polling runs elsewhere)."""
+    section = container.settings.telegram
+    if webhook is not None:
+        return webhook.bot
+    if section.token is None:
+        return None
+    return build_bot(
+        section.token.get_secret_value(),
+        section.api_base,
+        per_chat_per_s=section.per_chat_per_s,
+        overall_per_s=section.overall_per_s,
     )
 
 
@@ -324,8 +355,18 @@ def create_app(
     container: Container, *, start: bool = True, ingest_dir: Path | None = None
 ) -> FastAPI:
     """The web app over a built container; ``start`` migrates and loads models at startup.
-    With a Telegram token and webhook secret, Telegram's webhook is served here too."""
-    telegram = _telegram_webhook(container)
+    The operator console is served under /operator. With a Telegram token and webhook
+    secret, Telegram's webhook is served here too; with a token, operators' replies reach
+    Telegram customers from here."""
+    telegram, group = _telegram_webhook(container) or (None, None)
+    hub = ConversationHub(container.console.store, container.console.feed)
+    delivery = container.console.desk.delivery
+    sender_bot = _telegram_sender(container, telegram)
+    if sender_bot is not None:
+        delivery.register(
+            Channel.TELEGRAM.value,
+            TelegramDelivery(sender_bot, SqlTelegramStore(container.store.engine)),
+        )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -334,15 +375,29 @@ def create_app(
         url = container.settings.telegram.webhook_url
         if telegram is not None and url:
             await telegram.register(url)
+        await container.console.feed.start()
+        await hub.start()
+        if group is not None:
+            await group.start()
+        container.sweeper.start()
         try:
             yield
         finally:
+            await container.sweeper.close()
+            if group is not None:
+                await group.close()
+            await hub.close()
+            await container.console.feed.close()
             if telegram is not None:
                 await telegram.close()
+            elif sender_bot is not None:
+                await sender_bot.session.close()
             await container.close()
 
     app = FastAPI(title="Perimeter web chat", version="0.1.0", lifespan=lifespan)
     app.state.container = container
+    app.state.hub = hub
+    mount_console(app, container.console)
     app.middleware("http")(_metrics_middleware(app))
     app.add_exception_handler(ApiError, _api_error)
     app.include_router(api)

@@ -26,6 +26,7 @@ class MessagePublic(BaseModel):
     route: str | None = None
     sources: list[SourcePublic] = []
     created_at: datetime
+    author: str | None = None  # the operator's name on an operator's message
 
     @classmethod
     def of(cls, message: StoredMessage) -> MessagePublic:
@@ -36,6 +37,7 @@ class MessagePublic(BaseModel):
             route=message.route.value if message.route else None,
             sources=[SourcePublic.of(s) for s in message.sources],
             created_at=message.created_at,
+            author=message.author,
         )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from fastapi import WebSocket, WebSocketDisconnect
@@ -10,22 +11,40 @@ from bot.channels.webchat.schemas import SourcePublic
 from bot.dialogue.models import Reply
 
 
+class SocketSender:
+    """One browser socket. Frames come from the customer's own turn and, at any moment, from
+    an operator (another task): a lock keeps the frames whole and in order."""
+
+    def __init__(self, websocket: WebSocket) -> None:
+        self._ws = websocket
+        self._lock = asyncio.Lock()
+        self.gone = False
+
+    async def send(self, payload: dict[str, Any]) -> bool:
+        if self.gone:
+            return False
+        async with self._lock:
+            try:
+                await self._ws.send_json(payload)
+            except (WebSocketDisconnect, RuntimeError, OSError):
+                self.gone = True
+        return not self.gone
+
+
 class WebSocketSink:
     """Streams to the browser; if the browser goes away mid-reply, the reply is still
     finished and stored (the engine must not fail), and shown after the reconnect."""
 
-    def __init__(self, websocket: WebSocket) -> None:
-        self._ws = websocket
+    def __init__(self, sender: SocketSender) -> None:
+        self._sender = sender
         self.message_id: str | None = None
-        self.gone = False
+
+    @property
+    def gone(self) -> bool:
+        return self._sender.gone
 
     async def _send(self, payload: dict[str, Any]) -> None:
-        if self.gone:
-            return
-        try:
-            await self._ws.send_json(payload)
-        except (WebSocketDisconnect, RuntimeError, OSError):
-            self.gone = True
+        await self._sender.send(payload)
 
     async def accepted(self, message_id: str) -> None:
         self.message_id = message_id

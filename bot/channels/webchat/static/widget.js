@@ -24,6 +24,7 @@
       lost: "Соединение прервалось до отправки сообщения. Текст возвращён в поле ввода.",
       interrupted: "Соединение прервалось во время ответа.",
       loggedIn: "Вы вошли как клиент банка.",
+      operator: "Оператор",
     },
     en: {
       title: "Perimeter Bank — support chat",
@@ -41,6 +42,7 @@
       lost: "The connection dropped before the message was sent. The text is back in the input box.",
       interrupted: "The connection dropped while the reply was being written.",
       loggedIn: "You are logged in as a bank customer.",
+      operator: "Operator",
     },
   };
   const lang = (navigator.language || "").toLowerCase().startsWith("en") ? "en" : "ru";
@@ -86,6 +88,18 @@
     node.appendChild(el("div", "text", text || ""));
     els.messages.appendChild(node);
     scrollToBottom();
+    return node;
+  }
+
+  // A stored message from the transcript or pushed by the server (an operator's reply, a
+  // notice): operators' messages carry their name.
+  function addStored(m) {
+    if (m.id && els.messages.querySelector(`[data-id="${CSS.escape(String(m.id))}"]`)) return null;
+    const role = m.role === "customer" ? "customer" : m.role === "operator" ? "operator" : "bot";
+    const node = addMessage(role, m.text, m.id);
+    if (role === "operator") node.prepend(el("div", "author", m.author || t.operator));
+    if (m.created_at) node.title = new Date(m.created_at).toLocaleString(lang);
+    if (role === "bot") decorateBot(node, m.sources, m.handoff);
     return node;
   }
 
@@ -180,12 +194,7 @@
       if (msg.conversation_id) store.set(msg.conversation_id); // always overwrite
       els.status.dataset.authenticated = msg.authenticated === true ? "true" : "false";
       els.messages.replaceChildren();
-      for (const m of msg.messages || []) {
-        const role = m.role === "customer" ? "customer" : "bot";
-        const node = addMessage(role, m.text, m.id);
-        if (m.created_at) node.title = new Date(m.created_at).toLocaleString(lang);
-        if (role === "bot") decorateBot(node, m.sources, m.handoff);
-      }
+      for (const m of msg.messages || []) addStored(m);
       scrollToBottom();
       sendToken();
     },
@@ -207,6 +216,11 @@
       scrollToBottom();
     },
     reply(msg) {
+      if (!msg.text) { // an operator has the conversation: the bot stays silent
+        if (pending) pending.bubble.remove();
+        finishPending();
+        return;
+      }
       const node = pending ? pending.bubble : addMessage("bot", "");
       node.querySelector(".typing")?.remove();
       node.classList.remove("streaming");
@@ -217,6 +231,15 @@
       decorateBot(node, msg.sources, msg.handoff === true);
       addButtons(node, msg.buttons);
       finishPending();
+      scrollToBottom();
+    },
+    // Pushed at any time: an operator's reply, or a notice (operator joined, rate us).
+    message(msg) {
+      if (!msg.message) return;
+      const node = addStored(msg.message);
+      if (!node) return;
+      if (pending) els.messages.appendChild(pending.bubble); // keep the typing bubble last
+      addButtons(node, msg.buttons);
       scrollToBottom();
     },
     error(msg) {

@@ -1,0 +1,165 @@
+"""The operators' Telegram group (optional): each handoff is a forum topic in the bank's
+operators' supergroup; what an operator writes in the topic goes to the customer.
+
+Membership of the supergroup is the access control (the bank runs it; the bot must be an
+administrator allowed to manage topics). In the topic, ``/resolve`` closes the conversation
+and ``/handback`` returns it to the bot; any other text is a reply, and the first reply takes
+a queued conversation. The operator is recorded as ``tg-<user id>``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import html
+import logging
+
+from aiogram import Bot, F, Router
+from aiogram.types import Message
+
+from bot.dialogue.models import HandoffEvent, HandoffEventKind, HandoffStatus, Role
+from bot.dialogue.ports import TextCatalog
+from bot.operators.desk import OperatorDesk
+from bot.operators.errors import DeskError
+from bot.operators.live import EventFeed
+from bot.operators.models import Operator, OperatorRole
+from bot.storage.operators import SqlOperatorStore
+
+log = logging.getLogger(__name__)
+_TOPIC_NAME_LIMIT = 128
+
+
+def group_operator(message: Message) -> Operator | None:
+    user = message.from_user
+    if user is None or user.is_bot:
+        return None
+    return Operator(0, f"tg-{user.id}", user.full_name or f"tg-{user.id}", OperatorRole.OPERATOR)
+
+
+class OperatorsGroup:
+    def __init__(
+        self,
+        bot: Bot,
+        store: SqlOperatorStore,
+        desk: OperatorDesk,
+        feed: EventFeed,
+        texts: TextCatalog,
+        group_id: int,
+    ) -> None:
+        self._bot = bot
+        self._store = store
+        self._desk = desk
+        self._feed = feed
+        self._texts = texts
+        self.group_id = group_id
+        self._task: asyncio.Task[None] | None = None
+
+    # --- handoffs → topics ---------------------------------------------------------------
+
+    async def start(self) -> None:
+        if self._task is not None:
+            return
+        cursor = await self._store.last_event_id()
+        for handoff in await self._store.open_handoffs():  # opened while nobody mirrored
+            if await self._store.topic_of(handoff.id) is None:
+                await self._open_topic(handoff.id)
+        self._task = asyncio.create_task(self._follow(cursor))
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _follow(self, cursor: int) -> None:
+        while True:
+            events: list[HandoffEvent] = []
+            try:
+                events = await self._store.events_after(cursor)
+                for event in events:
+                    cursor = event.id
+                    await self._mirror(event)
+            except Exception:
+                log.exception("operators' group: mirroring failed")
+            if not events:
+                await self._feed.wait(cursor, patience_s=1.0)
+
+    async def _mirror(self, event: HandoffEvent) -> None:
+        if event.kind is HandoffEventKind.OPENED:
+            await self._open_topic(event.handoff_id)
+            return
+        topic = await self._store.topic_of(event.handoff_id)
+        if topic is None:
+            return
+        if event.kind is HandoffEventKind.MESSAGE and event.message_id:
+            message = await self._store.message(event.message_id)
+            if message is None or event.actor.startswith("tg-"):
+                return  # written in this topic: the group already shows it
+            who = {
+                Role.CUSTOMER: "Клиент",
+                Role.BOT: "Бот",
+                Role.OPERATOR: f"Оператор {message.author or ''}".strip(),
+            }[message.role]
+            text = f"<b>{html.escape(who)}:</b> {html.escape(message.text, quote=False)}"
+            await self._post(topic, text)
+            return
+        handoff = await self._store.handoff(event.handoff_id)
+        if handoff is not None and handoff.status is HandoffStatus.RESOLVED:
+            await self._post(topic, f"Закрыто: {handoff.resolution or '-'}")
+            with contextlib.suppress(Exception):
+                await self._bot.close_forum_topic(self.group_id, topic)
+
+    async def _open_topic(self, handoff_id: str) -> None:
+        handoff = await self._store.handoff(handoff_id)
+        if handoff is None or not handoff.status.open:
+            return
+        priority = "‼️ " if handoff.priority == "high" else ""
+        name = f"{priority}№{handoff.id} · {handoff.reason.value}"[:_TOPIC_NAME_LIMIT]
+        topic = await self._bot.create_forum_topic(self.group_id, name)
+        await self._store.set_topic(handoff.id, topic.message_thread_id)
+        card = (
+            f"<b>Причина:</b> {html.escape(handoff.reason.value)} "
+            f"(приоритет {html.escape(handoff.priority.value)})\n"
+            f"<b>Сводка:</b>\n{html.escape(handoff.summary, quote=False)}\n\n"
+            "Ответ в этой теме уйдёт клиенту. /resolve — закрыть, /handback — вернуть боту."
+        )
+        await self._post(topic.message_thread_id, card)
+        log.info("operators' group: topic for handoff=%s", handoff.id)
+
+    async def _post(self, topic: int, text: str) -> None:
+        await self._bot.send_message(self.group_id, text, message_thread_id=topic)
+
+    # --- topics → customers --------------------------------------------------------------
+
+    def router(self) -> Router:
+        router = Router(name="operators-group")
+        router.message.register(self._in_topic, F.chat.id == self.group_id, F.text)
+        router.message.register(self._ignore, F.chat.id == self.group_id)
+        return router
+
+    async def _ignore(self, message: Message) -> None:
+        """Anything else in the operators' group (joins, pins, media) is not for customers."""
+
+    async def _in_topic(self, message: Message) -> None:
+        operator = group_operator(message)
+        topic = message.message_thread_id
+        if operator is None or topic is None or not message.text:
+            return
+        handoff = await self._store.handoff_by_topic(topic)
+        if handoff is None:
+            return
+        command = message.text.strip().split("@")[0]
+        try:
+            if command == "/resolve":
+                await self._desk.resolve(operator, handoff.id)
+            elif command == "/handback":
+                await self._desk.hand_back(operator, handoff.id)
+            else:
+                if handoff.status is HandoffStatus.QUEUED:
+                    await self._desk.take(operator, handoff.id)
+                await self._desk.reply(operator, handoff.id, message.text)
+        except DeskError as exc:
+            await self._post(topic, html.escape(exc.message))
+            return
+        await self._feed.poke()

@@ -1,0 +1,87 @@
+"""Customers' open web-chat sockets by conversation, and what reaches them between turns.
+
+Operators' replies and the bot's notices (an operator joined, rate us, nobody is free) are
+events in the operators' feed. The hub follows the feed and pushes each such message to the
+conversation's open sockets, whichever process wrote it (the console here, the Telegram
+operators' group in ``perimeter telegram``). A customer who is not connected sees them in
+the transcript when they come back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import defaultdict
+
+from bot.channels.webchat.schemas import MessagePublic
+from bot.channels.webchat.sinks import SocketSender
+from bot.dialogue.models import HandoffEventKind, Role, StoredMessage
+from bot.operators.live import EventFeed
+from bot.storage.operators import SqlOperatorStore
+
+log = logging.getLogger(__name__)
+
+
+def message_frame(message: StoredMessage) -> dict[str, object]:
+    return {
+        "type": "message",
+        "message": MessagePublic.of(message).model_dump(mode="json"),
+        "buttons": [{"title": b.title, "payload": b.payload} for b in message.buttons],
+    }
+
+
+class ConversationHub:
+    def __init__(self, store: SqlOperatorStore, feed: EventFeed) -> None:
+        self._store = store
+        self._feed = feed
+        self._sockets: dict[str, set[SocketSender]] = defaultdict(set)
+        self._task: asyncio.Task[None] | None = None
+
+    def join(self, conversation_id: str, sender: SocketSender) -> None:
+        self._sockets[conversation_id].add(sender)
+
+    def leave(self, conversation_id: str, sender: SocketSender) -> None:
+        senders = self._sockets.get(conversation_id)
+        if senders is not None:
+            senders.discard(sender)
+            if not senders:
+                del self._sockets[conversation_id]
+
+    async def start(self) -> None:
+        if self._task is None:
+            cursor = await self._store.last_event_id()
+            self._task = asyncio.create_task(self._follow(cursor))
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _follow(self, cursor: int) -> None:
+        while True:
+            try:
+                events = await self._store.events_after(cursor)
+                for event in events:
+                    cursor = event.id
+                    if (
+                        event.kind is HandoffEventKind.MESSAGE
+                        and event.message_id
+                        and event.conversation_id in self._sockets
+                    ):
+                        await self._push(event.message_id)
+            except Exception:
+                log.exception("web chat: following the operators' feed failed")
+                events = []
+            if not events:
+                await self._feed.wait(cursor, patience_s=1.0)
+
+    async def _push(self, message_id: str) -> None:
+        message = await self._store.message(message_id)
+        if message is None or message.role is Role.CUSTOMER:
+            return  # the customer's own words are already on their screen
+        frame = message_frame(message)
+        for sender in list(self._sockets.get(message.conversation_id, ())):
+            await sender.send(frame)

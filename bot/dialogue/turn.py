@@ -1,0 +1,72 @@
+"""What every handling step shares: the turn being handled, the audit trail, the observer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.dialogue.models import AuditEntry, HandoffReason, Lang, Route, StoredMessage
+from bot.dialogue.ports import ConversationStore, ReplySink
+
+
+@dataclass(slots=True)
+class Turn:
+    """One customer message being handled, with what the handling steps need."""
+
+    id: str
+    stored: StoredMessage
+    history: list[StoredMessage]
+    text: str
+    lang: Lang
+    customer: str | None  # from the authenticated session only
+    expired: bool
+    state: dict[str, str]
+    sink: ReplySink
+
+
+class EngineObserver(Protocol):
+    """Metrics hook; implementations must record no personal data."""
+
+    def stage(self, name: str, seconds: float) -> None: ...
+
+    def routed(self, route: Route) -> None: ...
+
+    def handoff(self, reason: HandoffReason) -> None: ...
+
+    def audited(self, entry: AuditEntry) -> None: ...
+
+    def feedback(self, positive: bool) -> None: ...
+
+    def csat(self, score: int) -> None: ...
+
+
+class NullObserver:
+    def stage(self, name: str, seconds: float) -> None:
+        pass
+
+    def routed(self, route: Route) -> None:
+        pass
+
+    def handoff(self, reason: HandoffReason) -> None:
+        pass
+
+    def audited(self, entry: AuditEntry) -> None:
+        pass
+
+    def feedback(self, positive: bool) -> None:
+        pass
+
+    def csat(self, score: int) -> None:
+        pass
+
+
+class AuditTrail:
+    """Every call to the core systems: a row in the audit log, and the metrics."""
+
+    def __init__(self, store: ConversationStore, observer: EngineObserver) -> None:
+        self._store = store
+        self._observer = observer
+
+    async def add_audit(self, entry: AuditEntry) -> None:
+        await self._store.add_audit(entry)
+        self._observer.audited(entry)

@@ -1,0 +1,1 @@
+"""People behind the bot: operator accounts, the handoff queue, the console."""

@@ -1,0 +1,65 @@
+"""Live updates for the console: the ordered event feed, pushed over WebSocket.
+
+Events are rows in ``handoff_events`` (written in the same transaction as the change), so a
+console that reconnects with ``?after=<last id>`` gets exactly what it missed, and changes
+made by another process (``perimeter telegram``) reach it too. One watcher per process polls
+the newest event id and wakes the sockets; each socket then reads what it has not seen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import Counter
+
+from bot.storage.operators import SqlOperatorStore
+
+log = logging.getLogger(__name__)
+
+
+class EventFeed:
+    def __init__(self, store: SqlOperatorStore, poll_s: float = 0.5) -> None:
+        self._store = store
+        self._poll_s = poll_s
+        self._changed = asyncio.Condition()
+        self._latest = 0
+        self._task: asyncio.Task[None] | None = None
+        self.online: Counter[str] = Counter()  # operator login -> open consoles
+
+    async def start(self) -> None:
+        if self._task is None:
+            self._latest = await self._store.last_event_id()
+            self._task = asyncio.create_task(self._watch())
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def poke(self) -> None:
+        """Something changed in this process: wake the sockets now, not at the next poll."""
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def wait(self, after: int, patience_s: float) -> None:
+        """Return when there may be events newer than ``after`` (or after ``patience_s``)."""
+        if self._latest > after:
+            return
+        async with self._changed:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), patience_s)
+
+    async def _watch(self) -> None:
+        while True:
+            try:
+                latest = await self._store.last_event_id()
+            except Exception:
+                log.exception("event feed: reading the newest event failed")
+                latest = self._latest
+            if latest != self._latest:
+                self._latest = latest
+                await self.poke()
+            await asyncio.sleep(self._poll_s)

@@ -1,0 +1,171 @@
+"""The console's JSON shapes (the contract the console page is written against)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pydantic import BaseModel, Field
+
+from bot.dialogue.models import AuditEntry, Passage, StoredMessage
+from bot.operators.desk import HandoffDetail, HandoffView
+from bot.operators.models import Operator
+
+
+class LoginIn(BaseModel):
+    name: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class ReplyIn(BaseModel):
+    text: str = Field(max_length=20_000)
+
+
+class AssignIn(BaseModel):
+    operator: str = Field(min_length=1, max_length=64)
+
+
+class MeOut(BaseModel):
+    name: str
+    display_name: str
+    role: str
+
+    @classmethod
+    def of(cls, operator: Operator) -> MeOut:
+        return cls(name=operator.name, display_name=operator.display_name, role=operator.role)
+
+
+class CustomerOut(BaseModel):
+    authenticated: bool
+    name: str | None = None
+    customer_id: str | None = None
+    phone: str | None = None
+    cards: list[str] = []
+
+
+class HandoffOut(BaseModel):
+    id: int
+    conversation_id: str
+    channel: str
+    reason: str
+    priority: str
+    status: str
+    operator: str | None
+    operator_display: str | None
+    created_at: datetime
+    waiting_s: float
+    summary: str
+    summary_source: str
+    customer: CustomerOut
+    resolution: str | None
+    csat: int | None
+
+    @classmethod
+    def of(cls, view: HandoffView) -> HandoffOut:
+        h = view.handoff
+        end = h.assigned_at or h.resolved_at or datetime.now(UTC)
+        return cls(
+            id=int(h.id),
+            conversation_id=h.conversation_id,
+            channel=view.channel,
+            reason=h.reason.value,
+            priority=h.priority.value,
+            status=h.status.value,
+            operator=h.operator,
+            operator_display=view.operator_display,
+            created_at=h.created_at,
+            waiting_s=round(max(0.0, (end - h.created_at).total_seconds()), 1),
+            summary=h.summary,
+            summary_source=h.summary_source.value,
+            customer=CustomerOut(authenticated=view.authenticated),
+            resolution=h.resolution.value if h.resolution else None,
+            csat=h.csat,
+        )
+
+
+class MessageOut(BaseModel):
+    id: str
+    role: str
+    text: str
+    author: str | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, message: StoredMessage) -> MessageOut:
+        return cls(
+            id=message.id,
+            role=message.role.value,
+            text=message.text,
+            author=message.author,
+            created_at=message.created_at,
+        )
+
+
+class PassageOut(BaseModel):
+    doc_id: str
+    title: str
+    section: str | None
+    text: str
+
+    @classmethod
+    def of(cls, passage: Passage) -> PassageOut:
+        return cls(
+            doc_id=passage.doc_id, title=passage.title, section=passage.section, text=passage.text
+        )
+
+
+class ActionOut(BaseModel):
+    action: str
+    outcome: str
+    at: datetime | None
+
+    @classmethod
+    def of(cls, entry: AuditEntry) -> ActionOut:
+        return cls(action=entry.action, outcome=entry.outcome, at=entry.at)
+
+
+class HandoffDetailOut(HandoffOut):
+    messages: list[MessageOut]
+    passages: list[PassageOut]
+    actions: list[ActionOut]
+
+    @classmethod
+    def of_detail(cls, detail: HandoffDetail) -> HandoffDetailOut:
+        base = HandoffOut.of(detail.view).model_dump()
+        profile = detail.profile
+        base["customer"] = CustomerOut(
+            authenticated=detail.view.authenticated,
+            customer_id=detail.customer_id,
+            name=profile.name if profile else None,
+            phone=profile.phone if profile else None,
+            cards=list(profile.cards) if profile else [],
+        )
+        return cls(
+            **base,
+            messages=[MessageOut.of(m) for m in detail.messages],
+            passages=[PassageOut.of(p) for p in detail.view.handoff.passages],
+            actions=[ActionOut.of(a) for a in detail.actions],
+        )
+
+
+class QueueOut(BaseModel):
+    handoffs: list[HandoffOut]
+
+
+class OperatorOut(BaseModel):
+    name: str
+    display_name: str
+    role: str
+    open_handoffs: int
+    online: bool
+
+
+class OperatorsOut(BaseModel):
+    operators: list[OperatorOut]
+
+
+class PassagesOut(BaseModel):
+    passages: list[PassageOut]
+
+
+class MessageCreated(BaseModel):
+    message: MessageOut

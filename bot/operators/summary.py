@@ -1,0 +1,44 @@
+"""The operator's summary of a conversation, written by the local model."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import HumanMessage, SystemMessage
+
+from bot.dialogue.models import ChatTurn, Lang, Role
+from bot.dialogue.ports import TextCatalog
+
+_SPEAKERS = {
+    "ru": {Role.CUSTOMER: "Клиент", Role.BOT: "Бот", Role.OPERATOR: "Оператор"},
+    "en": {Role.CUSTOMER: "Customer", Role.BOT: "Bot", Role.OPERATOR: "Operator"},
+}
+_MAX_TURN_CHARS = 600
+
+
+class ModelSummarizer:
+    """Implements the ``Summarizer`` port with any LangChain chat model (llama.cpp, Ollama,
+    vLLM): the same local model that answers customers, so nothing leaves the bank."""
+
+    def __init__(self, llm: BaseChatModel, texts: TextCatalog, max_turns: int = 12) -> None:
+        self._llm = llm
+        self._texts = texts
+        self._max_turns = max_turns
+
+    async def summarize(self, turns: Sequence[ChatTurn], lang: Lang) -> str:
+        speakers = _SPEAKERS[lang]
+        transcript = "\n".join(
+            f"{speakers[turn.role]}: {turn.text[:_MAX_TURN_CHARS]}"
+            for turn in list(turns)[-self._max_turns :]
+        )
+        messages = [
+            SystemMessage(self._texts.render("operator_summary", lang)),
+            HumanMessage(transcript),
+        ]
+        result = await self._llm.ainvoke(messages)
+        content = result.content
+        text = content if isinstance(content, str) else str(content)
+        if not text.strip():
+            raise ValueError("the model wrote an empty summary")
+        return text.strip()

@@ -1,0 +1,83 @@
+"""Background duties of the queue: the waiting-too-long notice, and the queue's gauges."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import UTC, datetime, timedelta
+
+from bot.dialogue.models import Priority
+from bot.observability.metrics import Metrics
+from bot.operators.desk import OperatorDesk
+from bot.storage.operators import SqlOperatorStore
+
+log = logging.getLogger(__name__)
+
+
+class QueueSweeper:
+    """Every ``interval_s``: customers waiting longer than ``timeout_s`` are told so honestly
+    and offered a callback (once per handoff); the queue gauges are refreshed."""
+
+    def __init__(
+        self,
+        store: SqlOperatorStore,
+        desk: OperatorDesk,
+        metrics: Metrics,
+        *,
+        timeout_s: float,
+        interval_s: float,
+    ) -> None:
+        self._store = store
+        self._desk = desk
+        self._metrics = metrics
+        self._timeout = timedelta(seconds=timeout_s)
+        self._interval_s = interval_s
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._run())
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self.sweep()
+            except Exception:
+                log.exception("queue sweep failed")
+            await asyncio.sleep(self._interval_s)
+
+    async def sweep(self) -> int:
+        """One pass; returns how many customers were offered a callback."""
+        now = datetime.now(UTC)
+        offered = 0
+        for handoff in await self._store.waiting_since(now - self._timeout):
+            marked = await self._store.offer_callback(handoff.id)
+            if marked is None:
+                continue  # taken (or offered) meanwhile
+            offered += 1
+            log.info("queue timeout handoff=%s: callback offered", handoff.id)
+            await self._desk.notify(
+                marked, "handoff_queue_timeout", "system", commands=("request_callback",)
+            )
+        await self._gauges(now)
+        return offered
+
+    async def _gauges(self, now: datetime) -> None:
+        counts = await self._store.queue_counts()
+        for priority in Priority:
+            self._metrics.queue_length.labels(priority.value).set(
+                counts.get(f"queued:{priority.value}", 0)
+            )
+        owned = counts.get("status:assigned", 0) + counts.get("status:active", 0)
+        self._metrics.handoffs_open.set(owned)
+        report = await self._store.day_report(now)
+        if report.containment is not None:
+            self._metrics.containment.set(report.containment)
