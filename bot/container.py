@@ -203,6 +203,7 @@ def build_container(settings: Settings) -> Container:
         metrics,
         timeout_s=settings.operators.queue_timeout_s,
         interval_s=settings.operators.sweep_interval_s,
+        online=lambda: sum(1 for count in console.feed.online.values() if count > 0),
     )
     return Container(
         settings,

@@ -12,10 +12,37 @@ import asyncio
 import contextlib
 import logging
 from collections import Counter
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
 
+from bot.dialogue.models import HandoffEvent
 from bot.storage.operators import SqlOperatorStore
 
 log = logging.getLogger(__name__)
+
+
+class Background:
+    """One long-running task of a component, started once and stopped on shutdown."""
+
+    def __init__(self) -> None:
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None
+
+    def start(self, work: Coroutine[Any, Any, None]) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(work)
+        else:
+            work.close()
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
 
 
 class EventFeed:
@@ -24,20 +51,16 @@ class EventFeed:
         self._poll_s = poll_s
         self._changed = asyncio.Condition()
         self._latest = 0
-        self._task: asyncio.Task[None] | None = None
+        self._watcher = Background()
         self.online: Counter[str] = Counter()  # operator login -> open consoles
 
     async def start(self) -> None:
-        if self._task is None:
+        if not self._watcher.running:
             self._latest = await self._store.last_event_id()
-            self._task = asyncio.create_task(self._watch())
+            self._watcher.start(self._watch())
 
     async def close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._watcher.stop()
 
     async def poke(self) -> None:
         """Something changed in this process: wake the sockets now, not at the next poll."""
@@ -63,3 +86,28 @@ class EventFeed:
                 self._latest = latest
                 await self.poke()
             await asyncio.sleep(self._poll_s)
+
+
+async def follow(
+    store: SqlOperatorStore,
+    feed: EventFeed,
+    cursor: int,
+    handle: Callable[[HandoffEvent], Awaitable[None]],
+    name: str,
+) -> None:
+    """Hand every event after ``cursor`` to ``handle``, in order, for as long as it runs.
+
+    An event whose handling fails is logged and passed over (at most once: what it would
+    have pushed is in the transcript anyway).
+    """
+    while True:
+        events: list[HandoffEvent] = []
+        try:
+            events = await store.events_after(cursor)
+            for event in events:
+                cursor = event.id
+                await handle(event)
+        except Exception:
+            log.exception("%s: following the operators' feed failed", name)
+        if not events:
+            await feed.wait(cursor, patience_s=1.0)

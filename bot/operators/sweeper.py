@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from bot.dialogue.models import Priority
 from bot.observability.metrics import Metrics
 from bot.operators.desk import OperatorDesk
+from bot.operators.live import Background
 from bot.storage.operators import SqlOperatorStore
 
 log = logging.getLogger(__name__)
+_CONTAINMENT_EVERY = timedelta(seconds=60)
 
 
 class QueueSweeper:
@@ -27,24 +29,22 @@ class QueueSweeper:
         *,
         timeout_s: float,
         interval_s: float,
+        online: Callable[[], int] = lambda: 0,
     ) -> None:
+        self._online = online
         self._store = store
         self._desk = desk
         self._metrics = metrics
         self._timeout = timedelta(seconds=timeout_s)
         self._interval_s = interval_s
-        self._task: asyncio.Task[None] | None = None
+        self._loop = Background()
+        self._containment_at: datetime | None = None
 
     def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self._run())
+        self._loop.start(self._run())
 
     async def close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._loop.stop()
 
     async def _run(self) -> None:
         while True:
@@ -78,6 +78,11 @@ class QueueSweeper:
             )
         owned = counts.get("status:assigned", 0) + counts.get("status:active", 0)
         self._metrics.handoffs_open.set(owned)
+        self._metrics.operators_online.set(self._online())
+        # Containment scans the day's messages: once a minute is plenty for a dashboard.
+        if self._containment_at and now - self._containment_at < _CONTAINMENT_EVERY:
+            return
+        self._containment_at = now
         report = await self._store.day_report(now)
         if report.containment is not None:
             self._metrics.containment.set(report.containment)

@@ -9,7 +9,6 @@ a queued conversation. The operator is recorded as ``tg-<user id>``.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import html
 import logging
@@ -21,7 +20,7 @@ from bot.dialogue.models import HandoffEvent, HandoffEventKind, HandoffStatus, R
 from bot.dialogue.ports import TextCatalog
 from bot.operators.desk import OperatorDesk
 from bot.operators.errors import DeskError
-from bot.operators.live import EventFeed
+from bot.operators.live import Background, EventFeed, follow
 from bot.operators.models import Operator, OperatorRole
 from bot.storage.operators import SqlOperatorStore
 
@@ -52,38 +51,23 @@ class OperatorsGroup:
         self._feed = feed
         self._texts = texts
         self.group_id = group_id
-        self._task: asyncio.Task[None] | None = None
+        self._follower = Background()
 
     # --- handoffs → topics ---------------------------------------------------------------
 
     async def start(self) -> None:
-        if self._task is not None:
+        if self._follower.running:
             return
         cursor = await self._store.last_event_id()
         for handoff in await self._store.open_handoffs():  # opened while nobody mirrored
             if await self._store.topic_of(handoff.id) is None:
                 await self._open_topic(handoff.id)
-        self._task = asyncio.create_task(self._follow(cursor))
+        self._follower.start(
+            follow(self._store, self._feed, cursor, self._mirror, "operators' group")
+        )
 
     async def close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _follow(self, cursor: int) -> None:
-        while True:
-            events: list[HandoffEvent] = []
-            try:
-                events = await self._store.events_after(cursor)
-                for event in events:
-                    cursor = event.id
-                    await self._mirror(event)
-            except Exception:
-                log.exception("operators' group: mirroring failed")
-            if not events:
-                await self._feed.wait(cursor, patience_s=1.0)
+        await self._follower.stop()
 
     async def _mirror(self, event: HandoffEvent) -> None:
         if event.kind is HandoffEventKind.OPENED:

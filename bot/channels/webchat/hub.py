@@ -9,15 +9,13 @@ the transcript when they come back.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections import defaultdict
 
 from bot.channels.webchat.schemas import MessagePublic
 from bot.channels.webchat.sinks import SocketSender
-from bot.dialogue.models import HandoffEventKind, Role, StoredMessage
-from bot.operators.live import EventFeed
+from bot.dialogue.models import HandoffEvent, HandoffEventKind, Role, StoredMessage
+from bot.operators.live import Background, EventFeed, follow
 from bot.storage.operators import SqlOperatorStore
 
 log = logging.getLogger(__name__)
@@ -36,7 +34,7 @@ class ConversationHub:
         self._store = store
         self._feed = feed
         self._sockets: dict[str, set[SocketSender]] = defaultdict(set)
-        self._task: asyncio.Task[None] | None = None
+        self._follower = Background()
 
     def join(self, conversation_id: str, sender: SocketSender) -> None:
         self._sockets[conversation_id].add(sender)
@@ -49,34 +47,20 @@ class ConversationHub:
                 del self._sockets[conversation_id]
 
     async def start(self) -> None:
-        if self._task is None:
+        if not self._follower.running:
             cursor = await self._store.last_event_id()
-            self._task = asyncio.create_task(self._follow(cursor))
+            self._follower.start(follow(self._store, self._feed, cursor, self._event, "web chat"))
 
     async def close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._follower.stop()
 
-    async def _follow(self, cursor: int) -> None:
-        while True:
-            try:
-                events = await self._store.events_after(cursor)
-                for event in events:
-                    cursor = event.id
-                    if (
-                        event.kind is HandoffEventKind.MESSAGE
-                        and event.message_id
-                        and event.conversation_id in self._sockets
-                    ):
-                        await self._push(event.message_id)
-            except Exception:
-                log.exception("web chat: following the operators' feed failed")
-                events = []
-            if not events:
-                await self._feed.wait(cursor, patience_s=1.0)
+    async def _event(self, event: HandoffEvent) -> None:
+        if (
+            event.kind is HandoffEventKind.MESSAGE
+            and event.message_id
+            and event.conversation_id in self._sockets
+        ):
+            await self._push(event.message_id)
 
     async def _push(self, message_id: str) -> None:
         message = await self._store.message(message_id)
