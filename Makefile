@@ -59,6 +59,7 @@ bench: venv
 	$(PY) benchmarks/retrieval.py
 	$(PY) benchmarks/latency.py
 	$(PY) benchmarks/telegram.py
+	$(PY) benchmarks/operators.py
 
 eval: venv
 	$(VENV)/bin/perimeter models fetch

@@ -387,6 +387,11 @@ async def _run_eval_in(
             "database": settings.database.model_copy(update={"url": None}),
             "qdrant": settings.qdrant.model_copy(update={"url": None, "path": None}),
             "core_banking": core,
+            # The operator's summary is not scored and would take the model from the cases;
+            # answers must not depend on the hour the eval runs.
+            "operators": settings.operators.model_copy(
+                update={"model_summary": False, "working_hours": "00:00-24:00"}
+            ),
         }
     )
     container = build_container(isolated)

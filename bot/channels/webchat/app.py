@@ -37,7 +37,7 @@ from bot.container import Container
 from bot.dialogue.engine import DialogueEngine
 from bot.dialogue.errors import ConversationNotFound, InvalidMessage, TokenRejected
 from bot.dialogue.language import detect_language
-from bot.dialogue.models import AuthMethod, Channel, IncomingMessage, Lang
+from bot.dialogue.models import AuthMethod, Channel, IncomingMessage, Lang, Reply, Route
 from bot.operators.api import mount_console
 from bot.storage.telegram import SqlTelegramStore
 
@@ -80,6 +80,12 @@ def _error_text(container: Container, code: str, lang: Lang) -> str:
         "token_login_disabled": "error_token_login_disabled",
     }.get(code, "error_internal")
     return container.texts.render(name, lang)
+
+
+async def _wake_console(container: Container, reply: Reply) -> None:
+    """A message for people was recorded: open consoles see it now, not at the next poll."""
+    if reply.route in (Route.HANDOFF, Route.OPERATOR):
+        await container.console.feed.poke()
 
 
 async def _token_login(container: Container, conversation_id: str, token: str) -> datetime:
@@ -176,6 +182,7 @@ async def post_message(
         reply = await container.engine.handle(
             IncomingMessage(conversation_id, body.text, Channel.WEBCHAT), sink
         )
+        await _wake_console(container, reply)
     except ConversationNotFound:
         raise ApiError(404, "not_found", "conversation not found") from None
     except InvalidMessage as exc:
@@ -252,7 +259,10 @@ async def _handle_frame(
     lang = detect_language(text, default)
     sink = WebSocketSink(sender)
     try:
-        await container.engine.handle(IncomingMessage(conversation_id, text, Channel.WEBCHAT), sink)
+        reply = await container.engine.handle(
+            IncomingMessage(conversation_id, text, Channel.WEBCHAT), sink
+        )
+        await _wake_console(container, reply)
     except InvalidMessage as exc:
         await error(exc.reason, lang)
     except Exception:
