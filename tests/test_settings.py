@@ -43,6 +43,10 @@ def test_dotenv_file_is_read(tmp_path: Path) -> None:
         ("PERIMETER_LLM__BACKEND", "gpt5"),
         ("PERIMETER_RETRIEVAL__MIN_SCORE", "high"),
         ("PERIMETER_DATABASE__URL", "postgresql://user:pw@db/x"),
+        ("PERIMETER_OPERATORS__WORKING_HOURS", "9-21"),
+        ("PERIMETER_OPERATORS__WORKING_DAYS", "0-8"),
+        ("PERIMETER_OPERATORS__TIMEZONE", "Mars/Olympus"),
+        ("PERIMETER_OPERATORS__QUEUE_TIMEOUT_S", "-1"),
     ],
 )
 def test_invalid_setting_fails_naming_it(

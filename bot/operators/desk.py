@@ -121,6 +121,9 @@ class OperatorDesk:
         profile = None
         if customer_id and self._profiles is not None:
             profile = await self._profiles(customer_id)
+            log.info(  # who looked at whose identity: ids only
+                "customer identity shown handoff=%s operator=%s", handoff_id, operator.name
+            )
         return HandoffDetail(view, masked, actions, customer_id, profile)
 
     async def message(self, operator: Operator, handoff_id: str, message_id: str) -> StoredMessage:
