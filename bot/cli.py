@@ -68,14 +68,20 @@ class _Bar:
 
 @kb_app.command("ingest")
 def kb_ingest(
-    directory: Annotated[Path, typer.Argument(help="Folder of .md/.txt documents.")],
+    directory: Annotated[
+        Path,
+        typer.Argument(help="Folder of documents: .md .txt .html .pdf .docx .faq.yaml .faq.csv"),
+    ],
     prune: Annotated[bool, typer.Option(help="Delete documents whose files are gone.")] = False,
-    rebuild: Annotated[bool, typer.Option(help="Drop the collection and index anew.")] = False,
+    rebuild: Annotated[
+        bool,
+        typer.Option(help="Index anew into a new collection, then switch the alias to it."),
+    ] = False,
 ) -> None:
     """Index a folder of documents (idempotent: unchanged files are skipped)."""
     from bot.container import build_embeddings_from, build_knowledge_store
     from rag.errors import RagError
-    from rag.ingest import Ingestor
+    from rag.ingest import Ingestor, IngestReport
 
     settings = _settings()
     if not directory.is_dir():
@@ -85,9 +91,16 @@ def kb_ingest(
     except RagError as exc:
         raise _fail(str(exc)) from None
     try:
-        if rebuild:
-            store.drop_collection()
-        report = Ingestor(store).ingest_dir(directory, prune=prune, progress=_Bar)
+        store.ensure_collection()
+        if rebuild or store.needs_rebuild:
+            # Into a new collection while the current one keeps serving; then one switch.
+            built: list[IngestReport] = []
+            store.rebuild(
+                lambda staging: built.append(Ingestor(staging).ingest_dir(directory, progress=_Bar))
+            )
+            report = built[0]
+        else:
+            report = Ingestor(store).ingest_dir(directory, prune=prune, progress=_Bar)
     except RagError as exc:
         raise _fail(str(exc)) from None
     finally:

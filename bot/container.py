@@ -39,8 +39,11 @@ from integrations.llm.lifecycle import close_chat_model
 from prompts import PromptLibrary, default_library
 from rag.answering import AnswerPolicy, GroundedAnswerer
 from rag.embeddings import LocalEmbeddings, build_embeddings
+from rag.errors import StoreError
 from rag.ingest import Ingestor
+from rag.sparse import LexicalSparseEmbeddings
 from rag.store import KnowledgeStore, open_client
+from rag.store import RetrievalMode as StoreMode
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +104,13 @@ def build_knowledge_store(settings: Settings, embeddings: LocalEmbeddings) -> Kn
         api_key=api_key,
         timeout_s=settings.qdrant.timeout_s,
     )
-    return KnowledgeStore(client, settings.qdrant.collection, embeddings)
+    return KnowledgeStore(
+        client,
+        settings.qdrant.collection,
+        embeddings,
+        LexicalSparseEmbeddings(),
+        mode=StoreMode(settings.retrieval.mode.value),
+    )
 
 
 @dataclass
@@ -127,9 +136,20 @@ class Container:
         await asyncio.to_thread(self.embeddings.load)
         if self.intents is not None:
             await asyncio.to_thread(self.intents.load)
-        await asyncio.to_thread(self.knowledge_store.ensure_collection)
-        if ingest_dir is not None and await asyncio.to_thread(self.knowledge_store.count) == 0:
-            report = await asyncio.to_thread(Ingestor(self.knowledge_store).ingest_dir, ingest_dir)
+        store = self.knowledge_store
+        await asyncio.to_thread(store.ensure_collection)
+        if store.needs_rebuild:
+            if ingest_dir is None:
+                raise StoreError(
+                    f"the knowledge base {store.collection!r} was indexed with another "
+                    "embedding model: run `perimeter kb ingest DIR --rebuild`"
+                )
+            log.info("embedding model changed: rebuilding the index from %s", ingest_dir)
+            await asyncio.to_thread(
+                store.rebuild, lambda staging: Ingestor(staging).ingest_dir(ingest_dir)
+            )
+        elif ingest_dir is not None and await asyncio.to_thread(store.count) == 0:
+            report = await asyncio.to_thread(Ingestor(store).ingest_dir, ingest_dir)
             log.info("indexed %d chunks from %s", report.chunks, ingest_dir)
         load = getattr(self.llm, "load", None)
         if callable(load):

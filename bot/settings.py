@@ -101,7 +101,17 @@ class LLMSettings(BaseModel):
     first_token_timeout_s: Annotated[float, Field(gt=0)] = 60.0
 
 
+class RetrievalMode(StrEnum):
+    DENSE = "dense"  # embeddings only
+    SPARSE = "sparse"  # Russian lemmas / English stems with IDF only
+    HYBRID = "hybrid"  # both, fused by reciprocal rank fusion
+
+
 class RetrievalSettings(BaseModel):
+    mode: RetrievalMode = Field(
+        default=RetrievalMode.HYBRID,
+        description="How passages are found; the README's retrieval table compares the three.",
+    )
     top_k: Annotated[int, Field(ge=1, le=20)] = 4
     context_passages: Annotated[int, Field(ge=1, le=10)] = Field(
         default=2,
@@ -115,8 +125,8 @@ class RetrievalSettings(BaseModel):
     )
     min_score: Annotated[float, Field(ge=-1, le=1)] = Field(
         default=0.30,
-        description="Cosine similarity of the best passage below which the bot does not answer"
-        " and hands off. Chosen from eval figures (README).",
+        description="Cosine similarity (dense) of the best passage found below which the bot"
+        " does not answer and hands off. Chosen from eval figures (README).",
     )
 
 

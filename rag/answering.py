@@ -114,10 +114,11 @@ class GroundedAnswerer:
 
     def _confident(self, state: dict[str, Any]) -> bool:
         passages: list[ScoredChunk] = state["passages"]
-        return bool(passages) and passages[0].score >= self._policy.min_score
+        # Hybrid search ranks by fused rank; the gate reads each chunk's dense similarity.
+        return any(p.score >= self._policy.min_score for p in passages)
 
     def context(self, passages: Sequence[ScoredChunk]) -> list[ScoredChunk]:
-        """The passages the model sees: confident ones, best first."""
+        """The passages the model sees: confident ones, in the search's order."""
         kept = [p for p in passages if p.score >= self._policy.min_score]
         return kept[: self._policy.context_passages]
 

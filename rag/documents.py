@@ -1,107 +1,139 @@
-"""Source documents: Markdown with YAML front matter, and plain text."""
+"""Source documents: one entry point that reads any supported knowledge-base file.
+
+Formats, by file name (case-insensitive):
+
+- ``.md``, ``.markdown``: Markdown with YAML front matter (id, title, lang, tags);
+- ``.txt``: plain text, the first line is the title;
+- ``.html``, ``.htm``: a web page, converted to Markdown (``rag.loaders.html``);
+- ``.pdf``: the text layer of a PDF (``rag.loaders.pdf``);
+- ``.docx``: a Word document, converted to Markdown (``rag.loaders.docx``);
+- ``.faq.yaml``, ``.faq.yml``, ``.faq.csv``: question/answer pairs (``rag.loaders.faq``).
+
+Only the double suffix makes a YAML or CSV file an FAQ: ``rates.yaml`` or ``export.csv`` is
+refused as an unsupported format, so configuration or data files left in the folder are
+never indexed by accident. Text formats may be up to ``MAX_FILE_BYTES`` (5 MB), PDF and
+DOCX up to ``MAX_BINARY_FILE_BYTES`` (20 MB); the size is checked before a byte is read.
+Every problem is a ``DocumentError`` naming the file and the reason.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 
-import yaml
-
 from rag.errors import DocumentError
+from rag.loaders.base import FaqEntry, SourceDocument, content_hash
+from rag.loaders.docx import load_docx
+from rag.loaders.faq import load_faq_csv, load_faq_yaml
+from rag.loaders.html import load_html
+from rag.loaders.markdown import REQUIRED_KEYS, load_markdown
+from rag.loaders.pdf import load_pdf
+from rag.loaders.text import load_text
 
-SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt")
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n?(.*)\Z", re.DOTALL)
-_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,127}$")
-REQUIRED_KEYS = ("id", "title", "lang", "tags")
+__all__ = [
+    "MAX_BINARY_FILE_BYTES",
+    "MAX_FILE_BYTES",
+    "REQUIRED_KEYS",
+    "SUPPORTED_SUFFIXES",
+    "DocumentError",
+    "FaqEntry",
+    "SourceDocument",
+    "content_hash",
+    "discover",
+    "load_document",
+    "supported_suffix",
+]
+
+Loader = Callable[[Path, bytes, str], SourceDocument]
+
 MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_BINARY_FILE_BYTES = 20 * 1024 * 1024
+
+_LOADERS: dict[str, tuple[Loader, int]] = {
+    ".md": (load_markdown, MAX_FILE_BYTES),
+    ".markdown": (load_markdown, MAX_FILE_BYTES),
+    ".txt": (load_text, MAX_FILE_BYTES),
+    ".html": (load_html, MAX_FILE_BYTES),
+    ".htm": (load_html, MAX_FILE_BYTES),
+    ".pdf": (load_pdf, MAX_BINARY_FILE_BYTES),
+    ".docx": (load_docx, MAX_BINARY_FILE_BYTES),
+    ".faq.yaml": (load_faq_yaml, MAX_FILE_BYTES),
+    ".faq.yml": (load_faq_yaml, MAX_FILE_BYTES),
+    ".faq.csv": (load_faq_csv, MAX_FILE_BYTES),
+}
+SUPPORTED_SUFFIXES = tuple(_LOADERS)
+_LONGEST_FIRST = sorted(SUPPORTED_SUFFIXES, key=len, reverse=True)
+_MB = 1024 * 1024
 
 
-@dataclass(frozen=True, slots=True)
-class SourceDocument:
-    doc_id: str
-    title: str
-    lang: str
-    text: str
-    path: Path
-    content_hash: str
-    tags: tuple[str, ...] = field(default=())
-    markdown: bool = True
-
-
-def content_hash(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+def supported_suffix(path: Path) -> str | None:
+    """The entry of ``SUPPORTED_SUFFIXES`` that ``path`` ends with, or None."""
+    name = path.name.lower()
+    for suffix in _LONGEST_FIRST:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return suffix
+    return None
 
 
 def load_document(path: Path) -> SourceDocument:
     """Read one file; raise DocumentError naming the file and the problem."""
-    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-        raise DocumentError(path, f"unsupported format {path.suffix!r} (use .md or .txt)")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise DocumentError(path, f"cannot read: {exc.strerror}") from exc
-    if len(data) > MAX_FILE_BYTES:
-        raise DocumentError(path, f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
-    try:
-        raw = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DocumentError(path, f"not UTF-8 text (byte {exc.start})") from exc
-    if "\x00" in raw:
-        raise DocumentError(path, "binary content")
-    digest = content_hash(data)
-    if path.suffix.lower() == ".txt":
-        return _plain_text(path, raw, digest)
-    return _markdown(path, raw, digest)
-
-
-def _plain_text(path: Path, raw: str, digest: str) -> SourceDocument:
-    body = raw.strip()
-    if not body:
+    suffix = supported_suffix(path)
+    if suffix is None:
+        raise DocumentError(path, _unsupported(path))
+    loader, limit = _LOADERS[suffix]
+    data = _read(path, limit)
+    if not data.strip():
         raise DocumentError(path, "empty document")
-    first_line = body.splitlines()[0].strip()
-    lang = "ru" if re.search(r"[а-яё]", body, re.IGNORECASE) else "en"
-    doc_id = re.sub(r"[^a-z0-9._-]+", "-", path.stem.lower()).strip("-") or "document"
-    return SourceDocument(doc_id, first_line[:200], lang, body, path, digest, markdown=False)
-
-
-def _markdown(path: Path, raw: str, digest: str) -> SourceDocument:
-    match = _FRONT_MATTER.match(raw)
-    if not match:
-        raise DocumentError(path, "missing YAML front matter (--- id/title/lang/tags ---)")
-    try:
-        meta = yaml.safe_load(match.group(1))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 2}" if mark is not None else ""
-        raise DocumentError(path, f"broken front matter{where}") from exc
-    if not isinstance(meta, dict):
-        raise DocumentError(path, "front matter must be a mapping")
-    missing = [key for key in REQUIRED_KEYS if key not in meta]
-    if missing:
-        raise DocumentError(path, f"front matter lacks {', '.join(missing)}")
-    doc_id = str(meta["id"])
-    if not _ID.match(doc_id):
-        raise DocumentError(path, f"invalid id {doc_id!r} (lowercase letters, digits, - . _)")
-    lang = str(meta["lang"])
-    if lang not in ("ru", "en"):
-        raise DocumentError(path, f"lang must be ru or en, got {lang!r}")
-    tags = meta["tags"] or []
-    if not isinstance(tags, list):
-        raise DocumentError(path, "tags must be a list")
-    body = match.group(2).strip()
-    if not body:
-        raise DocumentError(path, "empty document")
-    return SourceDocument(
-        doc_id, str(meta["title"]), lang, body, path, digest, tuple(str(t) for t in tags)
-    )
+    return loader(path, data, content_hash(data))
 
 
 def discover(directory: Path) -> list[Path]:
-    """Every file below ``directory`` that looks like a document, in a stable order."""
+    """Every supported file below ``directory``, in a stable (sorted) order.
+
+    Hidden files and folders (a name starting with ``.``) and Office lock files (``~$…``)
+    are skipped.
+    """
     return sorted(
-        p
-        for p in directory.rglob("*")
-        if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in SUPPORTED_SUFFIXES
+        path
+        for path in directory.rglob("*")
+        if path.is_file()
+        and not _hidden(path.relative_to(directory))
+        and supported_suffix(path) is not None
     )
+
+
+def _hidden(relative: Path) -> bool:
+    return any(part.startswith(".") for part in relative.parts) or relative.name.startswith("~$")
+
+
+def _read(path: Path, limit: int) -> bytes:
+    """The file's bytes; a file over ``limit`` is refused before it is read."""
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise DocumentError(path, _too_large(size, limit))
+        with path.open("rb") as stream:
+            data = stream.read(limit + 1)
+    except OSError as exc:
+        raise DocumentError(path, f"cannot read: {exc.strerror}") from exc
+    if len(data) > limit:  # grew while we looked
+        raise DocumentError(path, _too_large(len(data), limit))
+    return data
+
+
+def _too_large(size: int, limit: int) -> str:
+    return f"larger than {limit // _MB} MB ({size / _MB:.1f} MB)"
+
+
+def _unsupported(path: Path) -> str:
+    supported = ", ".join(SUPPORTED_SUFFIXES)
+    suffix = path.suffix.lower()
+    if suffix in (".yaml", ".yml", ".csv"):
+        return (
+            f"unsupported format {suffix!r}: YAML and CSV are read only as FAQ files named "
+            f"*.faq{suffix} (supported: {supported})"
+        )
+    if suffix == ".doc":
+        return f"unsupported format '.doc' (old Word): save it as .docx (supported: {supported})"
+    shown = repr(suffix) if suffix else "(no extension)"
+    return f"unsupported format {shown} (supported: {supported})"

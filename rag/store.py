@@ -1,20 +1,31 @@
-"""The knowledge store: chunks and their vectors in Qdrant (local mode or a server).
+"""The knowledge store: chunks with a dense and a lexical vector in Qdrant (local or server).
 
-Writing and searching go through langchain-qdrant's ``QdrantVectorStore``; collection
-management (create, delete by document, list what is indexed) through qdrant-client.
+Serving goes through a Qdrant **alias** (the configured collection name) that points at a
+physical collection named after the embedding model (``kb__use-512-1a2b3c4d``). Changing the
+embedding model builds the index into a new collection while the old one keeps serving, then
+switches the alias in one atomic call: there is no moment with a half-built index.
+
+Each point has a named dense vector (``dense``, cosine) and a sparse lexical vector
+(``lexical``: Russian lemmas and English stems, with Qdrant's IDF modifier). Search is dense,
+lexical, or hybrid: both as prefetches fused by reciprocal rank fusion in Qdrant's query API.
+The payload keeps langchain-qdrant's layout (``page_content`` + ``metadata``).
 """
 
 from __future__ import annotations
 
 import gc
+import hashlib
+import logging
+import math
 import threading
 import uuid
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from langchain_core.embeddings import Embeddings
 from langchain_qdrant import QdrantVectorStore
@@ -24,7 +35,27 @@ from qdrant_client.http.exceptions import ResponseHandlingException, UnexpectedR
 from rag.chunking import Chunk
 from rag.errors import StoreError, StoreLocked
 
+log = logging.getLogger(__name__)
 _NAMESPACE = uuid.UUID("6f1d3c2e-8a57-4a43-9c1e-5b0f7e2d9a10")
+DENSE = "dense"
+LEXICAL = "lexical"
+_SCHEMA = "v2"  # bump when the collection layout changes: the index is rebuilt
+CONTENT_KEY = QdrantVectorStore.CONTENT_KEY
+METADATA_KEY = QdrantVectorStore.METADATA_KEY
+
+
+class RetrievalMode(StrEnum):
+    DENSE = "dense"
+    SPARSE = "sparse"
+    HYBRID = "hybrid"
+
+
+class SparseEncoder(Protocol):
+    """What the store needs of a lexical encoder (``rag.sparse.LexicalSparseEmbeddings``)."""
+
+    def embed_documents(self, texts: list[str]) -> list[Any]: ...
+
+    def embed_query(self, text: str) -> Any: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,12 +68,17 @@ class IndexedDocument:
 
 @dataclass(frozen=True, slots=True)
 class ScoredChunk:
+    """A chunk found for a query. ``score`` is the cosine similarity of its dense vector to
+    the query (the confidence gate uses it, whatever the ranking); in lexical-only search it
+    is Qdrant's lexical score."""
+
     doc_id: str
     title: str
     section: str | None
     text: str
     lang: str | None
     score: float
+    metadata: dict[str, Any] | None = None
 
 
 def open_client(
@@ -64,63 +100,185 @@ def open_client(
     raise StoreLocked(path)
 
 
+def embeddings_identity(embeddings: Embeddings) -> str:
+    """Names the embedding model (backend and local model folder): a new one means a new index."""
+    name = str(getattr(embeddings, "name", type(embeddings).__name__))
+    model_path = getattr(embeddings, "model_path", None)
+    return f"{name}:{Path(model_path).name}" if model_path else name
+
+
 class KnowledgeStore:
-    def __init__(self, client: QdrantClient, collection: str, embeddings: Embeddings) -> None:
+    def __init__(
+        self,
+        client: QdrantClient,
+        collection: str,
+        embeddings: Embeddings,
+        sparse: SparseEncoder | None = None,
+        *,
+        mode: RetrievalMode = RetrievalMode.HYBRID,
+        lock: threading.Lock | None = None,
+    ) -> None:
         self._client = client
-        self._collection = collection
+        self._alias = collection
         self._embeddings = embeddings
-        self._lock = threading.Lock()  # local mode is not safe for concurrent use
-        self._vectors: QdrantVectorStore | None = None
+        self._sparse = sparse
+        self._mode = mode if sparse is not None else RetrievalMode.DENSE
+        self._lock = lock or threading.Lock()  # local mode is not safe for concurrent use
+        self._physical: str | None = None
+        self._dimension: int | None = None
+        self._building = False  # a rebuild's staging store: writes only, never the alias
+        self.needs_rebuild = False
 
     @property
     def collection(self) -> str:
-        return self._collection
+        """The name the bot searches: an alias of the physical collection."""
+        return self._alias
+
+    @property
+    def physical(self) -> str | None:
+        return self._physical
+
+    @property
+    def mode(self) -> RetrievalMode:
+        return self._mode
 
     def close(self) -> None:
         self._client.close()
 
+    # --- collections and the alias -------------------------------------------------------
+
+    def target_collection(self) -> str:
+        """The physical collection for the current embedding model and layout."""
+        identity = f"{embeddings_identity(self._embeddings)}:{self._dim()}:{_SCHEMA}"
+        identity += ":lexical" if self._sparse is not None else ""
+        digest = hashlib.sha256(identity.encode()).hexdigest()[:8]
+        label = "".join(c if c.isalnum() else "-" for c in embeddings_identity(self._embeddings))
+        return f"{self._alias}__{label[:24]}-{self._dim()}-{digest}"
+
+    def _dim(self) -> int:
+        if self._dimension is None:
+            self._dimension = len(self._embeddings.embed_query("dimension probe"))
+        return self._dimension
+
+    def _aliased(self) -> str | None:
+        aliases = self._client.get_aliases().aliases
+        return next((a.collection_name for a in aliases if a.alias_name == self._alias), None)
+
     def ensure_collection(self) -> None:
-        dimension = len(self._embeddings.embed_query("dimension probe"))
+        """Serve the alias; create it (and its collection) when there is none yet.
+
+        When the alias points at a collection of another embedding model or layout (or a
+        collection of the old layout holds the name), ``needs_rebuild`` is set and that
+        collection keeps serving until :meth:`rebuild` switches over.
+        """
+        if self._building:
+            return
+        target = self.target_collection()
         with self._lock, _translated():
-            if not self._client.collection_exists(self._collection):
-                self._client.create_collection(
-                    self._collection,
-                    vectors_config=models.VectorParams(
-                        size=dimension, distance=models.Distance.COSINE
-                    ),
-                )
-                with warnings.catch_warnings():  # local mode: no effect, says so; servers use it
-                    warnings.simplefilter("ignore", UserWarning)
-                    self._client.create_payload_index(
-                        self._collection, "metadata.doc_id", models.PayloadSchemaType.KEYWORD
-                    )
-            else:
-                existing = self._client.get_collection(self._collection).config.params.vectors
-                size = existing.size if isinstance(existing, models.VectorParams) else None
-                if size != dimension:
-                    raise StoreError(
-                        f"collection {self._collection!r} holds {size}-d vectors but the "
-                        f"embedding model gives {dimension}-d: run `perimeter kb ingest "
-                        "--rebuild` after changing the embedding model"
-                    )
-            self._vectors = QdrantVectorStore(
-                self._client,
-                self._collection,
-                self._embeddings,
-                validate_collection_config=False,
+            current = self._aliased()
+            if current is None and self._client.collection_exists(self._alias):
+                current = self._alias  # the layout before aliases: a plain collection
+            if current is None:
+                self._create(target)
+                self._client.update_collection_aliases([_create_alias(target, self._alias)])
+                current = target
+            self._physical = current
+            self.needs_rebuild = current != target
+        if self.needs_rebuild:
+            log.warning(
+                "knowledge base %r is indexed for another embedding model or layout (%s); "
+                "it keeps serving until a rebuild into %s switches over",
+                self._alias,
+                current,
+                target,
             )
 
-    def drop_collection(self) -> None:
-        with self._lock, _translated():
-            if self._client.collection_exists(self._collection):
-                self._client.delete_collection(self._collection)
-            self._vectors = None
+    def _create(self, name: str) -> None:
+        sparse = (
+            {LEXICAL: models.SparseVectorParams(modifier=models.Modifier.IDF)}
+            if self._sparse is not None
+            else None
+        )
+        self._client.create_collection(
+            name,
+            vectors_config={
+                DENSE: models.VectorParams(size=self._dim(), distance=models.Distance.COSINE)
+            },
+            sparse_vectors_config=sparse,
+        )
+        with warnings.catch_warnings():  # local mode: no effect, says so; servers use it
+            warnings.simplefilter("ignore", UserWarning)
+            self._client.create_payload_index(
+                name, f"{METADATA_KEY}.doc_id", models.PayloadSchemaType.KEYWORD
+            )
 
-    def _store(self) -> QdrantVectorStore:
-        if self._vectors is None:
+    def rebuild(self, fill: Callable[[KnowledgeStore], object]) -> None:
+        """Index everything anew into a fresh collection (``fill`` writes to the store it is
+        given), then point the alias at it in one atomic call and drop the old one."""
+        target = self.target_collection()
+        staging = f"{target}-build"
+        with self._lock, _translated():
+            if self._client.collection_exists(staging):
+                self._client.delete_collection(staging)  # a build that died half way
+            self._create(staging)
+        builder = KnowledgeStore(
+            self._client,
+            self._alias,
+            self._embeddings,
+            self._sparse,
+            mode=self._mode,
+            lock=self._lock,
+        )
+        builder._physical = staging
+        builder._dimension = self._dimension
+        builder._building = True
+        fill(builder)
+        with self._lock, _translated():
+            old = self._aliased()
+            legacy = old is None and self._client.collection_exists(self._alias)
+            if legacy:
+                # The layout before aliases: the name is a collection, not an alias. This
+                # one-time upgrade drops it just before the alias takes its name.
+                self._client.delete_collection(self._alias)
+            operations: list[Any] = []
+            if old is not None:
+                operations.append(
+                    models.DeleteAliasOperation(
+                        delete_alias=models.DeleteAlias(alias_name=self._alias)
+                    )
+                )
+            operations.append(_create_alias(staging, self._alias))
+            self._client.update_collection_aliases(operations)
+            if old is not None and old != staging:
+                self._client.delete_collection(old)
+            self._physical = staging
+            self.needs_rebuild = False
+        log.info("knowledge base %r now served from %s", self._alias, staging)
+
+    def drop_collection(self) -> None:
+        """Forget the whole index (tests and ``--rebuild`` from scratch)."""
+        with self._lock, _translated():
+            current = self._aliased()
+            if current is not None:
+                self._client.update_collection_aliases(
+                    [
+                        models.DeleteAliasOperation(
+                            delete_alias=models.DeleteAlias(alias_name=self._alias)
+                        )
+                    ]
+                )
+                self._client.delete_collection(current)
+            elif self._client.collection_exists(self._alias):
+                self._client.delete_collection(self._alias)
+            self._physical = None
+
+    def _writing_to(self) -> str:
+        if self._physical is None:
             self.ensure_collection()
-        assert self._vectors is not None
-        return self._vectors
+        assert self._physical is not None
+        return self._physical
+
+    # --- writing -------------------------------------------------------------------------
 
     def replace_document(
         self,
@@ -130,59 +288,73 @@ class KnowledgeStore:
         content_hash: str,
         source: str,
         is_new: bool = False,
+        extra: dict[str, Any] | None = None,
     ) -> None:
         """Swap a document's chunks for new ones (embedding happens before the delete).
 
         ``is_new`` skips the delete: local mode scans every point for a filtered delete.
+        ``extra`` goes into every chunk's metadata (the document's version, for instance).
         """
+        collection = self._writing_to()
         texts = [chunk.embedding_text for chunk in chunks]
-        vectors = self._embeddings.embed_documents(texts)
-        points = [
-            models.PointStruct(
-                id=str(uuid.uuid5(_NAMESPACE, f"{doc_id}:{chunk.index}")),
-                vector=vector,
-                payload={
-                    QdrantVectorStore.CONTENT_KEY: chunk.text,
-                    QdrantVectorStore.METADATA_KEY: {
-                        "doc_id": doc_id,
-                        "title": chunk.title,
-                        "section": chunk.section,
-                        "lang": chunk.lang,
-                        "chunk_index": chunk.index,
-                        "content_hash": content_hash,
-                        "source": source,
+        dense = self._embeddings.embed_documents(texts)
+        lexical = self._sparse.embed_documents(texts) if self._sparse is not None else None
+        points = []
+        for position, (chunk, vector) in enumerate(zip(chunks, dense, strict=True)):
+            vectors: dict[str, Any] = {DENSE: vector}
+            if lexical is not None:
+                sparse = lexical[position]
+                vectors[LEXICAL] = models.SparseVector(
+                    indices=list(sparse.indices), values=list(sparse.values)
+                )
+            points.append(
+                models.PointStruct(
+                    id=str(uuid.uuid5(_NAMESPACE, f"{doc_id}:{chunk.index}")),
+                    vector=vectors,
+                    payload={
+                        CONTENT_KEY: chunk.text,
+                        METADATA_KEY: {
+                            **_chunk_metadata(chunk),
+                            "doc_id": doc_id,
+                            "content_hash": content_hash,
+                            "source": source,
+                            **(extra or {}),
+                        },
                     },
-                },
+                )
             )
-            for chunk, vector in zip(chunks, vectors, strict=True)
-        ]
-        self._store()
         with self._lock, _translated():
             if not is_new:
-                self._client.delete(self._collection, points_selector=_doc_filter(doc_id))
+                self._client.delete(collection, points_selector=_doc_filter(doc_id))
             if points:
-                self._client.upsert(self._collection, points=points)
+                self._client.upsert(collection, points=points)
 
     def delete_document(self, doc_id: str) -> None:
-        self._store()
+        collection = self._writing_to()
         with self._lock, _translated():
-            self._client.delete(self._collection, points_selector=_doc_filter(doc_id))
+            self._client.delete(collection, points_selector=_doc_filter(doc_id))
+
+    # --- reading -------------------------------------------------------------------------
 
     def indexed_documents(self) -> dict[str, IndexedDocument]:
-        self._store()
+        collection = self._writing_to()
         found: dict[str, dict[str, Any]] = {}
         offset: Any = None
         with self._lock, _translated():
             while True:
                 records, offset = self._client.scroll(
-                    self._collection,
+                    collection,
                     limit=512,
                     offset=offset,
-                    with_payload=["metadata.doc_id", "metadata.content_hash", "metadata.source"],
+                    with_payload=[
+                        f"{METADATA_KEY}.doc_id",
+                        f"{METADATA_KEY}.content_hash",
+                        f"{METADATA_KEY}.source",
+                    ],
                     with_vectors=False,
                 )
                 for record in records:
-                    meta = (record.payload or {}).get(QdrantVectorStore.METADATA_KEY, {})
+                    meta = (record.payload or {}).get(METADATA_KEY, {})
                     entry = found.setdefault(str(meta.get("doc_id")), {"n": 0, **meta})
                     entry["n"] += 1
                 if offset is None:
@@ -195,32 +367,113 @@ class KnowledgeStore:
         }
 
     def count(self) -> int:
-        self._store()
+        collection = self._writing_to()
         with self._lock, _translated():
-            return self._client.count(self._collection, exact=True).count
+            return self._client.count(collection, exact=True).count
 
-    def search(self, query: str, k: int) -> list[ScoredChunk]:
-        store = self._store()
+    def search(self, query: str, k: int, mode: RetrievalMode | None = None) -> list[ScoredChunk]:
+        """The ``k`` best chunks, best first, by ``mode`` (the store's own by default)."""
+        mode = mode or self._mode
+        if mode is not RetrievalMode.DENSE and self._sparse is None:
+            raise StoreError("lexical search needs a sparse encoder")
+        self._writing_to()
+        dense = self._embeddings.embed_query(query) if mode is not RetrievalMode.SPARSE else None
+        lexical = None
+        if mode is not RetrievalMode.DENSE:
+            assert self._sparse is not None
+            encoded = self._sparse.embed_query(query)
+            if encoded.indices:
+                lexical = models.SparseVector(
+                    indices=list(encoded.indices), values=list(encoded.values)
+                )
         with self._lock, _translated():
-            hits = store.similarity_search_with_score(query, k=k)
-        return [
-            ScoredChunk(
-                doc_id=str(doc.metadata.get("doc_id")),
-                title=str(doc.metadata.get("title")),
-                section=doc.metadata.get("section"),
-                text=doc.page_content,
-                lang=doc.metadata.get("lang"),
-                score=float(score),
-            )
-            for doc, score in hits
-        ]
+            points = self._query(mode, dense, lexical, k)
+        return [self._scored(point, mode, dense) for point in points]
+
+    def _query(
+        self,
+        mode: RetrievalMode,
+        dense: list[float] | None,
+        lexical: models.SparseVector | None,
+        k: int,
+    ) -> list[models.ScoredPoint]:
+        if mode is RetrievalMode.SPARSE:
+            if lexical is None:
+                return []
+            return self._client.query_points(
+                self._alias, query=lexical, using=LEXICAL, limit=k, with_payload=True
+            ).points
+        if mode is RetrievalMode.DENSE or lexical is None:
+            return self._client.query_points(
+                self._alias, query=dense, using=DENSE, limit=k, with_payload=True
+            ).points
+        depth = max(k * 4, 20)
+        return self._client.query_points(
+            self._alias,
+            prefetch=[
+                models.Prefetch(query=dense, using=DENSE, limit=depth),
+                models.Prefetch(query=lexical, using=LEXICAL, limit=depth),
+            ],
+            query=models.FusionQuery(fusion=models.Fusion.RRF),
+            limit=k,
+            with_payload=True,
+            with_vectors=[DENSE],
+        ).points
+
+    @staticmethod
+    def _scored(
+        point: models.ScoredPoint, mode: RetrievalMode, query: list[float] | None
+    ) -> ScoredChunk:
+        payload = point.payload or {}
+        meta = dict(payload.get(METADATA_KEY) or {})
+        score = float(point.score)
+        if mode is RetrievalMode.HYBRID and query is not None:
+            vectors = point.vector if isinstance(point.vector, dict) else {}
+            stored = vectors.get(DENSE)
+            if isinstance(stored, list) and all(isinstance(x, float) for x in stored[:1]):
+                score = _cosine(query, [float(x) for x in stored])  # type: ignore[arg-type]
+        return ScoredChunk(
+            doc_id=str(meta.get("doc_id")),
+            title=str(meta.get("title")),
+            section=meta.get("section"),
+            text=str(payload.get(CONTENT_KEY, "")),
+            lang=meta.get("lang"),
+            score=score,
+            metadata=meta,
+        )
+
+
+def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
+    dot = sum(x * y for x, y in zip(a, b, strict=False))
+    norms = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
+    return dot / norms if norms else 0.0
+
+
+def _chunk_metadata(chunk: Chunk) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "title": chunk.title,
+        "section": chunk.section,
+        "lang": chunk.lang,
+        "chunk_index": chunk.index,
+    }
+    if chunk.faq_id is not None:  # a curated question/answer pair: its answer is quoted as is
+        meta.update(faq_id=chunk.faq_id, answer=chunk.answer, questions=list(chunk.questions))
+    return meta
+
+
+def _create_alias(collection: str, alias: str) -> models.CreateAliasOperation:
+    return models.CreateAliasOperation(
+        create_alias=models.CreateAlias(collection_name=collection, alias_name=alias)
+    )
 
 
 def _doc_filter(doc_id: str) -> models.FilterSelector:
     return models.FilterSelector(
         filter=models.Filter(
             must=[
-                models.FieldCondition(key="metadata.doc_id", match=models.MatchValue(value=doc_id))
+                models.FieldCondition(
+                    key=f"{METADATA_KEY}.doc_id", match=models.MatchValue(value=doc_id)
+                )
             ]
         )
     )
