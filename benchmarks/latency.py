@@ -115,7 +115,7 @@ def time_to_first_token(gguf: Path, rounds: int, store: KnowledgeStore) -> None:
 
     from tests.servers import perimeter_server
 
-    answerer = GroundedAnswerer(store, _instant_model())
+    answerer = GroundedAnswerer(store, _instant_model(), AnswerPolicy(faq_min_score=1.01))
     web: list[float] = []
     direct: list[float] = []
     with (
@@ -220,7 +220,7 @@ async def engine_overhead(rounds: int) -> None:
             open_client(url=None, path=Path(tmp) / "q"), "kb", UniversalSentenceEncoderEmbeddings()
         )
         Ingestor(knowledge).ingest_dir(KB)
-        answerer = GroundedAnswerer(knowledge, _instant_model(), AnswerPolicy())
+        answerer = GroundedAnswerer(knowledge, _instant_model(), AnswerPolicy(faq_min_score=1.01))
         engine = DialogueEngine(store, RagKnowledgeBase(answerer), default_library())
         timings: list[float] = []
         for i in range(rounds * 10):

@@ -64,7 +64,7 @@ async def run(updates: int) -> None:
             open_client(url=None, path=Path(tmp) / "q"), "kb", UniversalSentenceEncoderEmbeddings()
         )
         Ingestor(knowledge).ingest_dir(ROOT / "examples" / "kb")
-        answerer = GroundedAnswerer(knowledge, _instant_model(), AnswerPolicy())
+        answerer = GroundedAnswerer(knowledge, _instant_model(), AnswerPolicy(faq_min_score=1.01))
         engine = DialogueEngine(store, RagKnowledgeBase(answerer), default_library())
 
         for label, overall in (("production limit 25/s", 25.0), ("limit lifted", 10_000.0)):

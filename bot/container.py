@@ -179,6 +179,7 @@ def build_container(settings: Settings) -> Container:
             min_score=settings.retrieval.min_score,
             context_passages=settings.retrieval.context_passages,
             min_support=settings.retrieval.min_support,
+            faq_min_score=settings.retrieval.faq_min_score,
             first_token_timeout_s=settings.llm.first_token_timeout_s,
             total_timeout_s=settings.llm.timeout_s,
         ),

@@ -46,6 +46,7 @@ class RagKnowledgeBase:
                         abstained=chunk.abstained,
                         grounded=not chunk.ungrounded and chunk.supported,
                         cited=tuple(SourceRef(c.doc_id, c.title, c.section) for c in chunk.cited),
+                        curated=chunk.faq_id is not None,
                     )
         except GenerationError as exc:
             raise ModelUnavailable(str(exc)) from exc

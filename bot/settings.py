@@ -123,6 +123,12 @@ class RetrievalSettings(BaseModel):
         description="Share of an answer's words that must come from its passages (same script);"
         " below it the answer is treated as ungrounded and handed off. From eval figures.",
     )
+    faq_min_score: Annotated[float, Field(ge=-1, le=1.01)] = Field(
+        default=0.60,
+        description="Cosine similarity to a curated FAQ entry from which its answer is quoted"
+        " as written, without the model (1.01: never). Chosen from eval figures (README) for"
+        " the default `use` embeddings; other models need their own figure.",
+    )
     min_score: Annotated[float, Field(ge=-1, le=1)] = Field(
         default=0.30,
         description="Cosine similarity (dense) of the best passage found below which the bot"

@@ -2,8 +2,9 @@
 
     {question, search_query, lang, history}
       -> assign(passages = retrieve(search_query))          Qdrant, top-k with scores
-      -> branch: confident?  assign(answer = prompt | chat model | text)
-                 otherwise   assign(answer = "")             no model call at all
+      -> branch: curated FAQ?  assign(answer = the FAQ entry's answer)   no model call
+                 confident?    assign(answer = prompt | chat model | text)
+                 otherwise     assign(answer = "")             no model call at all
 
 The chain streams: first the passages, then the answer token by token. Around it,
 :class:`GroundedAnswerer` holds back the abstention marker, applies the model timeouts,
@@ -66,6 +67,7 @@ class Done:
     cited: tuple[ScoredChunk, ...]
     supported: bool = True  # enough of the answer's words come from the passages
     timings: dict[str, float] = field(default_factory=dict)
+    faq_id: str | None = None  # answered by this curated FAQ entry, as written
 
 
 AnswerChunk = Retrieved | Token | Done
@@ -79,6 +81,7 @@ class AnswerPolicy:
     min_support: float = 0.5
     first_token_timeout_s: float = 60.0
     total_timeout_s: float = 120.0
+    faq_min_score: float = 0.6  # a question this close to an FAQ entry gets its answer as is
 
 
 class GroundedAnswerer:
@@ -99,12 +102,29 @@ class GroundedAnswerer:
         retrieve = RunnableLambda(self._retrieve_sync, afunc=self._retrieve)
         generate = RunnableLambda(self._messages) | self._llm | StrOutputParser()
         nothing: RunnableLambda[dict[str, Any], str] = RunnableLambda(lambda _: "")
+        curated: RunnableLambda[dict[str, Any], str] = RunnableLambda(self._curated_answer)
         return RunnablePassthrough.assign(
             passages=itemgetter("search_query") | retrieve
         ) | RunnableBranch(
+            (
+                lambda state: self.faq_hit(state["passages"]) is not None,
+                RunnablePassthrough.assign(answer=curated),
+            ),
             (self._confident, RunnablePassthrough.assign(answer=generate)),
             RunnablePassthrough.assign(answer=nothing),
         )
+
+    def _curated_answer(self, state: dict[str, Any]) -> str:
+        hit = self.faq_hit(state["passages"])
+        return str((hit.metadata or {}).get("answer", "")) if hit else ""
+
+    def faq_hit(self, passages: Sequence[ScoredChunk]) -> ScoredChunk | None:
+        """The curated FAQ entry the question matches closely enough to quote, if any."""
+        for passage in passages:
+            meta = passage.metadata or {}
+            if meta.get("faq_id") and meta.get("answer"):
+                return passage if passage.score >= self._policy.faq_min_score else None
+        return None
 
     async def _retrieve(self, query: str) -> list[ScoredChunk]:
         return await asyncio.to_thread(self._retrieve_sync, query)
@@ -190,6 +210,17 @@ class GroundedAnswerer:
         finally:
             await _close(stream)
         timings["total_s"] = time.perf_counter() - started
+        faq = self.faq_hit(passages)
+        if faq is not None:
+            yield Done(
+                text=str((faq.metadata or {})["answer"]),
+                abstained=False,
+                ungrounded=frozenset(),
+                cited=(faq,),
+                timings=timings,
+                faq_id=str((faq.metadata or {})["faq_id"]),
+            )
+            return
         context = self.context(passages)
         answer = marker.answer
         yield Done(

@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from bot.evaluation.cases import CaseFileError, load_cases
+from rag.documents import discover, load_document
 from tests.conftest import CASES, KB_DIR
 
 
@@ -34,7 +35,7 @@ def test_shipped_cases_are_valid_and_cover_the_kinds() -> None:
     assert {"answer", "handoff", "smalltalk", "out_of_scope"} <= routes
     assert any(c.turns for c in cases), "follow-ups"
     assert sum(1 for c in cases if c.text and c.text.isascii()) >= 4, "English"
-    kb_ids = {p.stem for p in KB_DIR.glob("*.md")}
+    kb_ids = {load_document(path).doc_id for path in discover(KB_DIR)}
     for case in cases:
         assert set(case.expect.sources) <= kb_ids, case.id
 
@@ -81,7 +82,7 @@ def test_eval_runs_the_real_engine_and_writes_json(tmp_path: Path, test_gguf: Pa
             "expect": {
                 "route": "answer",
                 "action": None,
-                "sources": ["cards-debit-fees"],
+                "sources": ["cards-debit-fees", "faq-popular"],
                 "contains": ["99"],
                 "not_contains": [],
             },
@@ -154,14 +155,18 @@ def test_eval_runs_the_real_engine_and_writes_json(tmp_path: Path, test_gguf: Pa
         "reply",
         "latency_ms",
         "failures",
+        "curated",
     }
     assert by_id["hello"]["passed"] and by_id["human"]["passed"]
     assert by_id["fees"]["route"] == "answer"
-    assert "cards-debit-fees" in by_id["fees"]["sources"]
+    # The sample KB's curated FAQ answers this one as written, without the model.
+    assert by_id["fees"]["curated"] and by_id["fees"]["sources"] == ["faq-popular"]
+    assert "99" in by_id["fees"]["reply"]
     assert not by_id["balance"]["passed"]  # account actions arrive with a later issue
     summary = report["summary"]
     assert summary["total"] == 4
     assert summary["handoff_recall"] == 1.0
+    assert summary["faq_answers"] == 1 and summary["faq_correct"] == 1
     assert 0 < summary["latency_p50_ms"] <= summary["latency_p95_ms"]
     assert set(summary) >= {
         "route_accuracy",

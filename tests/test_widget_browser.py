@@ -47,7 +47,10 @@ def test_customer_sees_a_streamed_answer_with_its_source_and_it_survives_reload(
     bot = page.locator(".message.bot").last
     expect(bot).not_to_have_class(STREAMING, timeout=180_000)
     expect(bot.locator(".text")).to_contain_text("99")
-    expect(bot.locator(".sources .source").first).to_contain_text("Обслуживание дебетовых карт")
+    # The document, or the sample FAQ's entry on the same card (retrieved, not quoted here).
+    expect(bot.locator(".sources .source").first).to_contain_text(
+        re.compile("Обслуживание дебетовых карт|Частые вопросы")
+    )
     partials = page.evaluate("window.partials")
     assert len(set(partials)) >= 2, f"the text grew token by token: {partials}"
     page.screenshot(path=str(tmp_path / "answer.png"))

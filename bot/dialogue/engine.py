@@ -440,7 +440,7 @@ class DialogueEngine:
             return unsure or await self._handoff(turn, HandoffReason.MODEL_ABSTAINED, found)
         if not finished.grounded:
             return await self._handoff(turn, HandoffReason.UNGROUNDED_ANSWER, found)
-        return Reply(finished.text, Route.ANSWER, finished.cited)
+        return Reply(finished.text, Route.ANSWER, finished.cited, curated=finished.curated)
 
     def _search_query(self, text: str, history: list[StoredMessage]) -> str:
         """Retrieval needs the topic (a follow-up borrows the previous question's words) and

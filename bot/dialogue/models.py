@@ -176,6 +176,7 @@ class Reply:
     action: str | None = None
     buttons: tuple[Button, ...] = ()
     authenticated: bool = False  # the conversation has an authenticated customer after this
+    curated: bool = False  # a curated FAQ answer, quoted without the language model
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,6 +281,7 @@ class AnswerFinished:
     abstained: bool
     grounded: bool
     cited: tuple[SourceRef, ...]
+    curated: bool = False  # a curated FAQ entry's answer: no model was asked
 
 
 AnswerEvent = PassagesFound | AnswerDelta | AnswerFinished

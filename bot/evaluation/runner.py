@@ -30,6 +30,7 @@ class CaseResult:
     reply: str
     latency_ms: float
     failures: list[str] = field(default_factory=list)
+    curated: bool = False  # answered by a curated FAQ entry without the model
 
 
 def score_case(case: EvalCase, reply: Reply, latency_ms: float) -> CaseResult:
@@ -57,6 +58,7 @@ def score_case(case: EvalCase, reply: Reply, latency_ms: float) -> CaseResult:
         reply.text,
         round(latency_ms, 1),
         failures,
+        reply.curated,
     )
 
 
@@ -119,6 +121,8 @@ def summarize(cases: Sequence[EvalCase], results: Sequence[CaseResult]) -> dict[
         route: [r.latency_ms for r in results if r.route == route and r.passed]
         for route in ("action", "answer")
     }
+    faq = [r.latency_ms for r in results if r.curated]
+    generated = [r.latency_ms for r in results if r.route == "answer" and not r.curated]
     return {
         "total": len(results),
         "passed": sum(r.passed for r in results),
@@ -154,6 +158,13 @@ def summarize(cases: Sequence[EvalCase], results: Sequence[CaseResult]) -> dict[
         "action_latency_p95_ms": _percentile(by_route["action"], 95),
         "answer_latency_p50_ms": _percentile(by_route["answer"], 50),
         "answer_latency_p95_ms": _percentile(by_route["answer"], 95),
+        "faq_answers": len(faq),
+        "faq_share_of_answers": _ratio(len(faq), sum(r.route == "answer" for r in results)),
+        "faq_correct": sum(r.passed for r in results if r.curated),
+        "faq_latency_p50_ms": _percentile(faq, 50),
+        "faq_latency_p95_ms": _percentile(faq, 95),
+        "llm_answer_latency_p50_ms": _percentile(generated, 50),
+        "llm_answer_latency_p95_ms": _percentile(generated, 95),
     }
 
 
