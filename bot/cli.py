@@ -117,6 +117,72 @@ def kb_ingest(
         raise typer.Exit(1)
 
 
+@kb_app.command("why")
+def kb_why(
+    message_id: Annotated[
+        str, typer.Argument(help="The id of a bot answer (transcripts show it).")
+    ],
+) -> None:
+    """Which documents, in which version, a bot answer drew on (provenance)."""
+    from bot.storage import SqlConversationStore, create_engine, upgrade_database
+
+    settings = _settings()
+
+    async def lookup() -> Any:
+        await upgrade_database(settings.database_url)
+        store = SqlConversationStore(create_engine(settings.database_url))
+        try:
+            return await store.get_message(message_id)
+        finally:
+            await store.close()
+
+    message = asyncio.run(lookup())
+    if message is None:
+        raise _fail(f"no message {message_id!r}")
+    if message.role.value != "bot":
+        raise _fail(f"message {message_id} is the {message.role.value}'s, not a bot answer")
+    at = message.created_at.strftime("%Y-%m-%d %H:%M:%S UTC")
+    route = message.route.value if message.route else "-"
+    typer.echo(
+        f"message {message.id}: bot, route {route}, {at}, conversation {message.conversation_id}"
+    )
+    excerpt = message.text if len(message.text) <= 200 else message.text[:200] + "…"
+    typer.echo(f"  «{excerpt}»")
+    if not message.sources:
+        typer.echo("drew on no documents (not a knowledge-base answer)")
+        return
+    current = _indexed_versions(settings)
+    typer.echo("drew on:")
+    for source in message.sources:
+        name = source.title + (f" — {source.section}" if source.section else "")
+        now = current.get(source.doc_id) if current is not None else None
+        if current is None:
+            state = "index in use by a running server: not compared"
+        elif now is None:
+            state = "no longer in the knowledge base"
+        elif source.version and now.startswith(source.version):
+            state = "current"
+        else:
+            state = f"changed since (now {now[:12]})"
+        typer.echo(f"  {source.doc_id}  «{name}»  version {source.version or '-'}  [{state}]")
+
+
+def _indexed_versions(settings: Settings) -> dict[str, str] | None:
+    """The content hash of each indexed document; None when the index is locked."""
+    from bot.container import build_embeddings_from, build_knowledge_store
+    from rag.errors import StoreLocked
+
+    try:
+        store = build_knowledge_store(settings, build_embeddings_from(settings))
+    except StoreLocked:
+        return None
+    try:
+        store.ensure_collection()
+        return {doc_id: d.content_hash for doc_id, d in store.indexed_documents().items()}
+    finally:
+        store.close()
+
+
 @models_app.command("fetch")
 def models_fetch(
     model: Annotated[

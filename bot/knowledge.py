@@ -23,6 +23,13 @@ def _passages(chunks: Sequence[ScoredChunk]) -> tuple[Passage, ...]:
     return tuple(Passage(c.doc_id, c.title, c.text, c.score, c.section, c.lang) for c in chunks)
 
 
+def _source(chunk: ScoredChunk) -> SourceRef:
+    """The cited chunk with the version of its document that was indexed."""
+    meta = chunk.metadata or {}
+    version = meta.get("version") or str(meta.get("content_hash") or "")[:12] or None
+    return SourceRef(chunk.doc_id, chunk.title, chunk.section, str(version) if version else None)
+
+
 class RagKnowledgeBase:
     def __init__(self, answerer: GroundedAnswerer) -> None:
         self._answerer = answerer
@@ -45,7 +52,7 @@ class RagKnowledgeBase:
                         text=chunk.text,
                         abstained=chunk.abstained,
                         grounded=not chunk.ungrounded and chunk.supported,
-                        cited=tuple(SourceRef(c.doc_id, c.title, c.section) for c in chunk.cited),
+                        cited=tuple(_source(c) for c in chunk.cited),
                         curated=chunk.faq_id is not None,
                     )
         except GenerationError as exc:

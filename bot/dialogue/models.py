@@ -112,9 +112,12 @@ class Passage:
 
 @dataclass(frozen=True, slots=True)
 class SourceRef:
+    """A document an answer drew on; ``version`` names the exact content (provenance)."""
+
     doc_id: str
     title: str
     section: str | None = None
+    version: str | None = None
 
     @classmethod
     def of(cls, passage: Passage) -> SourceRef:

@@ -39,14 +39,21 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
 def _sources(raw: Sequence[dict[str, object]]) -> tuple[SourceRef, ...]:
     return tuple(
         SourceRef(
-            str(s["doc_id"]), str(s["title"]), str(s["section"]) if s.get("section") else None
+            str(s["doc_id"]),
+            str(s["title"]),
+            str(s["section"]) if s.get("section") else None,
+            str(s["version"]) if s.get("version") else None,
         )
         for s in raw
     )
 
 
 def _source_dicts(sources: Sequence[SourceRef]) -> list[dict[str, object]]:
-    return [{"doc_id": s.doc_id, "title": s.title, "section": s.section} for s in sources]
+    """Each source with the version of the document the answer drew on (provenance)."""
+    return [
+        {"doc_id": s.doc_id, "title": s.title, "section": s.section, "version": s.version}
+        for s in sources
+    ]
 
 
 class SqlConversationStore(SqlHandoffLog):
@@ -199,6 +206,13 @@ class SqlConversationStore(SqlHandoffLog):
         async with self._sessions.begin() as session:
             session.add(row)
         return self._message(row)
+
+    async def get_message(self, message_id: str) -> StoredMessage | None:
+        if not message_id.isdigit():
+            return None
+        async with self._sessions() as session:
+            row = await session.get(MessageRow, int(message_id))
+        return self._message(row) if row is not None else None
 
     async def list_messages(
         self, conversation_id: str, *, limit: int | None = None
