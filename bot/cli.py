@@ -183,6 +183,62 @@ def _indexed_versions(settings: Settings) -> dict[str, str] | None:
         store.close()
 
 
+@kb_app.command("gaps")
+def kb_gaps(
+    days: Annotated[float, typer.Option(help="Questions of the last N days.", min=0)] = 30.0,
+    min_similarity: Annotated[
+        float,
+        typer.Option(
+            help="Cosine at which two questions are one topic (use: paraphrases 0.45-0.65).",
+            min=0,
+            max=1,
+        ),
+    ] = 0.5,
+    top: Annotated[int, typer.Option(help="Show this many topics.", min=1)] = 20,
+) -> None:
+    """What the knowledge base lacks: questions that ended in a handoff because the bot had
+    no confident, grounded answer (or failed twice), grouped by meaning, biggest first."""
+    from datetime import UTC, datetime, timedelta
+
+    from bot.container import build_embeddings_from
+    from bot.dialogue.masking import mask_personal
+    from bot.dialogue.models import HandoffReason
+    from bot.storage import SqlConversationStore, create_engine, upgrade_database
+    from rag.gaps import group_questions
+
+    settings = _settings()
+    reasons = [
+        HandoffReason.LOW_CONFIDENCE,
+        HandoffReason.MODEL_ABSTAINED,
+        HandoffReason.UNGROUNDED_ANSWER,
+        HandoffReason.REPEATED_FAILURE,
+    ]
+
+    async def query() -> list[tuple[str, str]]:
+        await upgrade_database(settings.database_url)
+        store = SqlConversationStore(create_engine(settings.database_url))
+        try:
+            since = datetime.now(UTC) - timedelta(days=days)
+            return await store.unanswered(since, [r.value for r in reasons])
+        finally:
+            await store.close()
+
+    found = asyncio.run(query())
+    if not found:
+        typer.echo(f"no unanswered questions in the last {days:g} days")
+        return
+    embeddings = build_embeddings_from(settings)
+    embeddings.load()
+    gaps = group_questions(
+        [mask_personal(text) for text, _ in found], embeddings, min_similarity=min_similarity
+    )
+    typer.echo(f"{len(found)} unanswered questions in {len(gaps)} topics (last {days:g} days)")
+    for number, gap in enumerate(gaps[:top], 1):
+        typer.echo(f"{number:>3}. ×{gap.size}  {gap.example}")
+        for other in gap.questions[1:4]:
+            typer.echo(f"          {other}")
+
+
 @models_app.command("fetch")
 def models_fetch(
     model: Annotated[

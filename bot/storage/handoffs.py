@@ -22,7 +22,7 @@ from bot.dialogue.models import (
     Resolution,
     SummarySource,
 )
-from bot.storage.tables import HandoffEventRow, HandoffRow
+from bot.storage.tables import HandoffEventRow, HandoffRow, MessageRow
 
 # Events are read by id; on PostgreSQL ids are taken before commit, so two writers could
 # commit out of id order and a reader would skip the slower one. Writers of events take this
@@ -253,6 +253,19 @@ class SqlHandoffLog:
             resolved_at=datetime.now(UTC),
             ticket_id=ticket_id,
         )
+
+    async def unanswered(self, since: datetime, reasons: Sequence[str]) -> list[tuple[str, str]]:
+        """(question, reason) of handoffs since ``since`` for ``reasons``: the words the
+        customer wrote just before the bot gave up."""
+        query = (
+            select(MessageRow.text, HandoffRow.reason)
+            .join(MessageRow, MessageRow.id == HandoffRow.trigger_message_id)
+            .where(HandoffRow.created_at >= since, HandoffRow.reason.in_(list(reasons)))
+            .order_by(HandoffRow.id)
+        )
+        async with self._sessions() as session:
+            rows = (await session.execute(query)).all()
+        return [(str(text), str(reason)) for text, reason in rows]
 
     async def count_open(self) -> int:
         query = select(func.count()).where(HandoffRow.status == HandoffStatus.QUEUED.value)
