@@ -198,41 +198,28 @@ def kb_gaps(
 ) -> None:
     """What the knowledge base lacks: questions that ended in a handoff because the bot had
     no confident, grounded answer (or failed twice), grouped by meaning, biggest first."""
-    from datetime import UTC, datetime, timedelta
-
     from bot.container import build_embeddings_from
-    from bot.dialogue.masking import mask_personal
-    from bot.dialogue.models import HandoffReason
+    from bot.content.gaps import GapFinder
     from bot.storage import SqlConversationStore, create_engine, upgrade_database
-    from rag.gaps import group_questions
 
     settings = _settings()
-    reasons = [
-        HandoffReason.LOW_CONFIDENCE,
-        HandoffReason.MODEL_ABSTAINED,
-        HandoffReason.UNGROUNDED_ANSWER,
-        HandoffReason.REPEATED_FAILURE,
-    ]
+    embeddings = build_embeddings_from(settings)
 
-    async def query() -> list[tuple[str, str]]:
+    async def query() -> tuple[int, list[Any]]:
         await upgrade_database(settings.database_url)
         store = SqlConversationStore(create_engine(settings.database_url))
         try:
-            since = datetime.now(UTC) - timedelta(days=days)
-            return await store.unanswered(since, [r.value for r in reasons])
+            finder = GapFinder(store, embeddings)
+            return await finder.count_and_find(days, min_similarity)
         finally:
             await store.close()
 
-    found = asyncio.run(query())
-    if not found:
+    embeddings.load()
+    count, gaps = asyncio.run(query())
+    if not count:
         typer.echo(f"no unanswered questions in the last {days:g} days")
         return
-    embeddings = build_embeddings_from(settings)
-    embeddings.load()
-    gaps = group_questions(
-        [mask_personal(text) for text, _ in found], embeddings, min_similarity=min_similarity
-    )
-    typer.echo(f"{len(found)} unanswered questions in {len(gaps)} topics (last {days:g} days)")
+    typer.echo(f"{count} unanswered questions in {len(gaps)} topics (last {days:g} days)")
     for number, gap in enumerate(gaps[:top], 1):
         typer.echo(f"{number:>3}. ×{gap.size}  {gap.example}")
         for other in gap.questions[1:4]:

@@ -15,8 +15,12 @@ from bot.banking import (
     CustomerDirectory,
     RasaAccountActions,
 )
+from bot.content.api import Admin
+from bot.content.gaps import GapFinder
+from bot.content.service import ContentService
 from bot.dialogue.engine import DialogueEngine, EnginePolicy, HandoffPolicy
 from bot.dialogue.models import Passage
+from bot.evaluation.cases import CaseFileError, load_cases
 from bot.intents import EmbeddingIntentClassifier, load_intent_examples
 from bot.knowledge import RagKnowledgeBase
 from bot.observability.metrics import Metrics
@@ -29,6 +33,7 @@ from bot.operators.summary import ModelSummarizer
 from bot.operators.sweeper import QueueSweeper
 from bot.settings import LLMBackend, Settings
 from bot.storage import SqlConversationStore, create_engine, upgrade_database
+from bot.storage.content import SqlContentStore
 from bot.storage.operators import SqlOperatorStore
 from bot.web_token import WebTokenVerifier
 from integrations.core_banking import CoreBankingClient, CoreBankingConfig
@@ -129,6 +134,7 @@ class Container:
     web_tokens: WebTokenVerifier | None
     console: Console
     sweeper: QueueSweeper
+    admin: Admin
 
     async def start(self, *, ingest_dir: Path | None = None) -> None:
         """Migrate the database, load the models, and index the KB if it is empty."""
@@ -145,9 +151,13 @@ class Container:
                     "embedding model: run `perimeter kb ingest DIR --rebuild`"
                 )
             log.info("embedding model changed: rebuilding the index from %s", ingest_dir)
-            await asyncio.to_thread(
-                store.rebuild, lambda staging: Ingestor(staging).ingest_dir(ingest_dir)
-            )
+            published = await self.admin.content.published()
+
+            def fill(staging: KnowledgeStore) -> None:
+                Ingestor(staging).ingest_dir(ingest_dir)
+                self.admin.content.reindex_published(staging, published)
+
+            await asyncio.to_thread(store.rebuild, fill)
         elif ingest_dir is not None and await asyncio.to_thread(store.count) == 0:
             report = await asyncio.to_thread(Ingestor(store).ingest_dir, ingest_dir)
             log.info("indexed %d chunks from %s", report.chunks, ingest_dir)
@@ -226,6 +236,7 @@ def build_container(settings: Settings) -> Container:
         interval_s=settings.operators.sweep_interval_s,
         online=lambda: sum(1 for count in console.feed.online.values() if count > 0),
     )
+    admin = build_admin(settings, store, knowledge_store, embeddings, console)
     return Container(
         settings,
         store,
@@ -241,6 +252,37 @@ def build_container(settings: Settings) -> Container:
         web_tokens,
         console,
         sweeper,
+        admin,
+    )
+
+
+def build_admin(
+    settings: Settings,
+    store: SqlConversationStore,
+    knowledge_store: KnowledgeStore,
+    embeddings: LocalEmbeddings,
+    console: Console,
+) -> Admin:
+    questions: list[tuple[str, str]] = []
+    if settings.eval_cases_file.is_file():
+        try:
+            cases = load_cases(settings.eval_cases_file)
+        except CaseFileError as exc:
+            log.warning("admin preview without test questions: %s", exc)
+        else:
+            questions = [(case.id, case.messages[-1]) for case in cases]
+    content = ContentService(
+        SqlContentStore(store.engine),
+        knowledge_store,
+        embeddings,
+        questions=questions,
+        min_score=settings.retrieval.min_score,
+    )
+    return Admin(
+        content,
+        console.auth,
+        GapFinder(store, embeddings),
+        secure_cookie=settings.operators.secure_cookie,
     )
 
 

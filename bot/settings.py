@@ -324,6 +324,10 @@ class Settings(BaseSettings):
     cache_dir: Path = Field(default_factory=_default_cache_dir)
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
     kb_dir: Path = Path("./examples/kb")
+    eval_cases_file: Path = Field(
+        default=Path("./examples/eval/cases.yaml"),
+        description="Test questions the admin's preview checks a draft against.",
+    )
     intents_file: Path = Field(
         default=Path("./examples/intents/account.yaml"),
         description="Example phrases of account intents, edited by the content team.",

@@ -82,6 +82,8 @@ class Ingestor:
             bar.close()
         if prune:
             for doc_id in sorted(set(indexed) - set(seen)):
+                if indexed[doc_id].source.startswith("admin:"):
+                    continue  # published by the content team through /admin, not from a folder
                 if report.failed and indexed[doc_id].source in {f for f, _ in report.failed}:
                     continue  # a broken file is not a removed file: keep its last good version
                 self._store.delete_document(doc_id)

@@ -10,6 +10,7 @@ from enum import StrEnum
 class OperatorRole(StrEnum):
     OPERATOR = "operator"
     SUPERVISOR = "supervisor"
+    EDITOR = "editor"  # the content team: the knowledge base's /admin, not the console
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,8 +13,10 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -178,3 +180,55 @@ class TelegramUpdateRow(Base):
     reply: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class KbDocumentRow(Base):
+    """A knowledge-base document managed by the content team; which version the bot uses."""
+
+    __tablename__ = "kb_documents"
+
+    doc_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(16))
+    lang: Mapped[str] = mapped_column(String(8))
+    published_version: Mapped[int | None] = mapped_column(Integer)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # A publish in progress (claimed in one short transaction, the index written outside it)
+    publishing_by: Mapped[str | None] = mapped_column(String(64))
+    publishing_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class KbVersionRow(Base):
+    """Every uploaded or edited version, kept: drafts, the published one, earlier ones."""
+
+    __tablename__ = "kb_versions"
+    __table_args__ = (UniqueConstraint("doc_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    doc_id: Mapped[str] = mapped_column(
+        ForeignKey("kb_documents.doc_id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[int] = mapped_column(Integer)
+    filename: Mapped[str] = mapped_column(String(300))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))  # draft | published | superseded | discarded
+    author: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    published_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class KbActionRow(Base):
+    """Who did what to the knowledge base, and when."""
+
+    __tablename__ = "kb_actions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(16))  # upload | edit | publish | rollback | delete
+    doc_id: Mapped[str] = mapped_column(String(128), index=True)
+    version: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[str | None] = mapped_column(Text)

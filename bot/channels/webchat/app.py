@@ -34,6 +34,7 @@ from bot.channels.webchat.schemas import (
 )
 from bot.channels.webchat.sinks import CollectingSink, SocketSender, WebSocketSink
 from bot.container import Container
+from bot.content.api import mount_admin
 from bot.dialogue.engine import DialogueEngine
 from bot.dialogue.errors import ConversationNotFound, InvalidMessage, TokenRejected
 from bot.dialogue.language import detect_language
@@ -408,6 +409,7 @@ def create_app(
     app.state.container = container
     app.state.hub = hub
     mount_console(app, container.console)
+    mount_admin(app, container.admin)
     app.middleware("http")(_metrics_middleware(app))
     app.add_exception_handler(ApiError, _api_error)
     app.include_router(api)

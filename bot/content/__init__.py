@@ -1,0 +1,1 @@
+"""The content team's knowledge base: versions, drafts, publishing, the /admin page."""

@@ -1,0 +1,45 @@
+"""Knowledge gaps for the content team: what customers asked that the bot could not answer."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+from langchain_core.embeddings import Embeddings
+
+from bot.dialogue.masking import mask_personal
+from bot.dialogue.models import HandoffReason
+from bot.storage.store import SqlConversationStore
+from rag.gaps import Gap, group_questions
+
+# A handoff for want of an answer; a customer asking for a person is not a knowledge gap.
+GAP_REASONS = (
+    HandoffReason.LOW_CONFIDENCE,
+    HandoffReason.MODEL_ABSTAINED,
+    HandoffReason.UNGROUNDED_ANSWER,
+    HandoffReason.REPEATED_FAILURE,
+)
+
+
+class GapFinder:
+    def __init__(
+        self, store: SqlConversationStore, embeddings: Embeddings, *, min_similarity: float = 0.5
+    ) -> None:
+        self._store = store
+        self._embeddings = embeddings
+        self._min_similarity = min_similarity
+
+    async def count_and_find(
+        self, days: float, min_similarity: float | None = None
+    ) -> tuple[int, list[Gap]]:
+        since = datetime.now(UTC) - timedelta(days=days)
+        found = await self._store.unanswered(since, [r.value for r in GAP_REASONS])
+        texts = [mask_personal(text) for text, _ in found]
+        threshold = self._min_similarity if min_similarity is None else min_similarity
+        gaps = await asyncio.to_thread(
+            group_questions, texts, self._embeddings, min_similarity=threshold
+        )
+        return len(found), gaps
+
+    async def find(self, days: float) -> list[Gap]:
+        return (await self.count_and_find(days))[1]

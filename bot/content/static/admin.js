@@ -1,0 +1,1280 @@
+// Perimeter knowledge-base admin (content team): vanilla JS, no build step, no external resources.
+// All server-provided text is inserted with textContent only, never as HTML.
+"use strict";
+
+(() => {
+  const API = "/admin/api";
+  const CLIENT_HEADER = { "X-Requested-With": "perimeter-admin" };
+  const ACCEPTED = [".md", ".txt", ".html", ".htm", ".pdf", ".docx", ".faq.yaml", ".faq.yml", ".faq.csv"];
+  const ACTIONS_LIMIT = 100;
+  const VERSION_STATUSES = ["draft", "published", "superseded", "discarded"];
+
+  const STRINGS = {
+    ru: {
+      title: "Периметр — база знаний",
+      checkingSession: "Проверяем сеанс…",
+      loginTitle: "Вход для редакторов базы знаний",
+      loginName: "Логин",
+      loginPassword: "Пароль",
+      loginSubmit: "Войти",
+      loginMissing: "Введите логин и пароль.",
+      sessionEnded: "Сеанс завершён. Войдите снова — несохранённый текст и выбранный файл остались на странице.",
+      logout: "Выйти",
+      logoutFailed: "Не удалось выйти: сервер недоступен.",
+      roles: { editor: "редактор", admin: "администратор", supervisor: "супервизор" },
+      uploadTitle: "Загрузить документ",
+      uploadLabel: "Файл",
+      uploadHint: "Markdown, текст, HTML, PDF, DOCX или FAQ (.faq.yaml, .faq.yml, .faq.csv). Файл с id существующего документа станет его новым черновиком.",
+      uploadSubmit: "Загрузить черновик",
+      uploadNoFile: "Выберите файл для загрузки.",
+      uploadBadType: (name) => `Файл «${name}» не подходит: можно загрузить ${ACCEPTED.join(", ")}.`,
+      uploadEmpty: (name) => `Файл «${name}» пустой.`,
+      uploading: (name) => `Загружаем «${name}»…`,
+      uploaded: (title, v) => `Загружено: «${title}», черновик v${v}. Проверьте предпросмотр и опубликуйте.`,
+      documentsTitle: "Документы",
+      refresh: "Обновить",
+      filterLabel: "Найти документ",
+      filterPlaceholder: "Найти по названию или id",
+      documentsEmpty: "Документов пока нет.",
+      documentsNoMatch: "Ничего не найдено.",
+      loading: "Загрузка…",
+      detailLabel: "Документ",
+      selectPrompt: "Выберите документ в списке слева или загрузите новый.",
+      delete: "Удалить документ",
+      versionsTitle: "Версии",
+      editorTitle: "Текст документа",
+      editorTitleKind: (k) => `Текст документа (${k})`,
+      notEditable: "Этот формат нельзя править на странице. Чтобы изменить документ, загрузите новую версию файла.",
+      saveDraft: "Сохранить черновик",
+      revertEditor: "Отменить правки",
+      editorHint: "Ctrl+S — сохранить. Черновик не виден клиентам, пока его не опубликуют.",
+      unsaved: "● есть несохранённые правки",
+      restoredDraft: "Восстановлен ваш несохранённый текст.",
+      changedMeanwhile: "Документ изменился на сервере, но ваш несохранённый текст оставлен в редакторе.",
+      emptyText: "Текст документа пустой — сохранять нечего.",
+      draftSaved: (v) => `Черновик v${v} сохранён. Ниже — его предпросмотр.`,
+      published: (v) => `Версия v${v} опубликована — бот отвечает по ней.`,
+      rolledBack: (v) => `Возвращена версия v${v} — бот отвечает по ней.`,
+      deleted: (title) => `Документ «${title}» удалён из базы знаний бота.`,
+      reloaded: "Документ обновлён с сервера.",
+      confirmDeleteTitle: "Удалить документ?",
+      confirmDeleteText: (title) => `«${title}» будет убран из базы знаний — бот перестанет отвечать по нему. История версий сохранится.`,
+      confirmDeleteOk: "Удалить",
+      cancel: "Отмена",
+      warningsLabel: "Предупреждения",
+      previewTitle: (v) => `Предпросмотр v${v}`,
+      previewLoading: "Готовим предпросмотр…",
+      answersTitle: "Тестовые вопросы, на которые отвечает версия",
+      answersEmpty: "Эта версия не отвечает ни на один тестовый вопрос.",
+      chunksTitle: "Фрагменты для поиска",
+      chunksEmpty: "Фрагментов нет.",
+      noSection: "Без раздела",
+      scoreLabel: "сходство",
+      chunkNo: (n) => `№${n}`,
+      actionsTitle: "История изменений",
+      actionsEmpty: "Изменений пока не было.",
+      actionNames: {
+        upload: "загрузка", uploaded: "загрузка", create: "создание", created: "создание",
+        draft: "черновик", save_draft: "черновик", draft_saved: "черновик", edit: "правка",
+        publish: "публикация", published: "публикация",
+        rollback: "откат", rolled_back: "откат",
+        delete: "удаление", deleted: "удаление",
+        discard: "отмена черновика", discarded: "отмена черновика",
+        login: "вход", logout: "выход",
+      },
+      gapsTitle: "Пробелы в базе знаний",
+      gapsHint: "Вопросы клиентов, на которые бот не нашёл ответа, сгруппированные по смыслу.",
+      gapsDays: "За период",
+      days7: "7 дней",
+      days30: "30 дней",
+      days90: "90 дней",
+      loadGaps: "Показать пробелы",
+      gapsLoading: "Ищем пробелы…",
+      gapsEmpty: (d) => `За ${d} дн. все вопросы клиентов нашли ответ.`,
+      gapsCount: (n, d) => `Групп: ${n} за ${d} дн. Сначала самые частые.`,
+      gapQuestions: (n) => `Все вопросы группы (${n})`,
+      questionsWord: (n) => plural(n, "вопрос", "вопроса", "вопросов"),
+      kinds: { markdown: "Markdown", text: "текст", html: "HTML", pdf: "PDF", docx: "DOCX", faq: "FAQ" },
+      versionStatuses: { draft: "черновик", published: "опубликована", superseded: "заменена", discarded: "отменена" },
+      docPublished: (v) => `опубликован v${v}`,
+      docDraft: (v) => `черновик v${v}`,
+      docDeleted: "удалён",
+      docUnpublished: "не опубликован",
+      updated: (d) => `изменён ${d}`,
+      docId: (id) => `id: ${id}`,
+      lang: (l) => `язык: ${l}`,
+      previewButton: "Предпросмотр",
+      publishButton: "Опубликовать",
+      rollbackButton: "Вернуть эту версию",
+      versionLabel: (v) => `v${v}`,
+      createdBy: (who, d) => `${who}, ${d}`,
+      publishedBy: (who, d) => (who ? `опубликовал(а) ${who}, ${d}` : `опубликована ${d}`),
+      size: (bytes) => formatSize(bytes, ["Б", "КБ", "МБ"]),
+      networkError: "Сервер недоступен. Проверьте связь и повторите — введённое не потеряно.",
+      codes: {
+        bad_credentials: "Неверный логин или пароль.",
+        forbidden: "У этой учётной записи нет прав редактора базы знаний.",
+        locked: "Слишком много неудачных попыток входа. Попробуйте позже.",
+        conflict: "Документ уже изменил кто-то другой. Показываем актуальное состояние.",
+        not_found: "Такой версии или документа нет.",
+        invalid_document: "Документ не принят: проверьте файл.",
+        too_large: "Файл слишком большой.",
+      },
+      httpStatus: {
+        403: "Недостаточно прав для этого действия.",
+        404: "Не найдено.",
+        409: "Документ уже изменил кто-то другой.",
+        413: "Файл слишком большой для загрузки.",
+        422: "Документ не принят: проверьте содержимое.",
+        429: "Слишком много попыток. Попробуйте позже.",
+      },
+      httpError: (s) => `Ошибка сервера (${s}). Повторите позже — введённое не потеряно.`,
+    },
+    en: {
+      title: "Perimeter — knowledge base",
+      checkingSession: "Checking session…",
+      loginTitle: "Knowledge base editor sign-in",
+      loginName: "Login",
+      loginPassword: "Password",
+      loginSubmit: "Sign in",
+      loginMissing: "Enter your login and password.",
+      sessionEnded: "Your session has ended. Sign in again — your unsaved text and chosen file are kept.",
+      logout: "Sign out",
+      logoutFailed: "Could not sign out: the server is unreachable.",
+      roles: { editor: "editor", admin: "administrator", supervisor: "supervisor" },
+      uploadTitle: "Upload a document",
+      uploadLabel: "File",
+      uploadHint: "Markdown, text, HTML, PDF, DOCX or FAQ (.faq.yaml, .faq.yml, .faq.csv). A file with the id of an existing document becomes its new draft.",
+      uploadSubmit: "Upload as draft",
+      uploadNoFile: "Choose a file to upload.",
+      uploadBadType: (name) => `“${name}” cannot be uploaded: accepted are ${ACCEPTED.join(", ")}.`,
+      uploadEmpty: (name) => `“${name}” is empty.`,
+      uploading: (name) => `Uploading “${name}”…`,
+      uploaded: (title, v) => `Uploaded “${title}” as draft v${v}. Check the preview, then publish.`,
+      documentsTitle: "Documents",
+      refresh: "Refresh",
+      filterLabel: "Find a document",
+      filterPlaceholder: "Find by title or id",
+      documentsEmpty: "No documents yet.",
+      documentsNoMatch: "Nothing found.",
+      loading: "Loading…",
+      detailLabel: "Document",
+      selectPrompt: "Select a document on the left or upload a new one.",
+      delete: "Delete document",
+      versionsTitle: "Versions",
+      editorTitle: "Document text",
+      editorTitleKind: (k) => `Document text (${k})`,
+      notEditable: "This format cannot be edited on the page. To change the document, upload a new version of the file.",
+      saveDraft: "Save draft",
+      revertEditor: "Discard changes",
+      editorHint: "Ctrl+S saves. Customers do not see a draft until it is published.",
+      unsaved: "● unsaved changes",
+      restoredDraft: "Your unsaved text was restored.",
+      changedMeanwhile: "The document changed on the server; your unsaved text is kept in the editor.",
+      emptyText: "The document text is empty — nothing to save.",
+      draftSaved: (v) => `Draft v${v} saved. Its preview is below.`,
+      published: (v) => `Version v${v} is published — the bot answers from it.`,
+      rolledBack: (v) => `Rolled back to v${v} — the bot answers from it.`,
+      deleted: (title) => `“${title}” was removed from the bot's knowledge base.`,
+      reloaded: "The document was reloaded from the server.",
+      confirmDeleteTitle: "Delete the document?",
+      confirmDeleteText: (title) => `“${title}” will be removed from the knowledge base and the bot will stop answering from it. Its version history is kept.`,
+      confirmDeleteOk: "Delete",
+      cancel: "Cancel",
+      warningsLabel: "Warnings",
+      previewTitle: (v) => `Preview of v${v}`,
+      previewLoading: "Preparing the preview…",
+      answersTitle: "Test questions this version answers",
+      answersEmpty: "This version answers none of the test questions.",
+      chunksTitle: "Search chunks",
+      chunksEmpty: "No chunks.",
+      noSection: "No section",
+      scoreLabel: "similarity",
+      chunkNo: (n) => `#${n}`,
+      actionsTitle: "Change history",
+      actionsEmpty: "No changes yet.",
+      actionNames: {
+        upload: "upload", uploaded: "upload", create: "create", created: "create",
+        draft: "draft", save_draft: "draft", draft_saved: "draft", edit: "edit",
+        publish: "publish", published: "publish",
+        rollback: "rollback", rolled_back: "rollback",
+        delete: "delete", deleted: "delete",
+        discard: "draft discarded", discarded: "draft discarded",
+        login: "sign-in", logout: "sign-out",
+      },
+      gapsTitle: "Knowledge gaps",
+      gapsHint: "Customer questions the bot found no answer to, grouped by meaning.",
+      gapsDays: "Period",
+      days7: "7 days",
+      days30: "30 days",
+      days90: "90 days",
+      loadGaps: "Show gaps",
+      gapsLoading: "Looking for gaps…",
+      gapsEmpty: (d) => `In ${d} days every customer question found an answer.`,
+      gapsCount: (n, d) => `${n} group(s) in ${d} days, most frequent first.`,
+      gapQuestions: (n) => `All questions in the group (${n})`,
+      questionsWord: (n) => (n === 1 ? "question" : "questions"),
+      kinds: { markdown: "Markdown", text: "text", html: "HTML", pdf: "PDF", docx: "DOCX", faq: "FAQ" },
+      versionStatuses: { draft: "draft", published: "published", superseded: "superseded", discarded: "discarded" },
+      docPublished: (v) => `published v${v}`,
+      docDraft: (v) => `draft v${v}`,
+      docDeleted: "deleted",
+      docUnpublished: "not published",
+      updated: (d) => `updated ${d}`,
+      docId: (id) => `id: ${id}`,
+      lang: (l) => `language: ${l}`,
+      previewButton: "Preview",
+      publishButton: "Publish",
+      rollbackButton: "Roll back to this version",
+      versionLabel: (v) => `v${v}`,
+      createdBy: (who, d) => `${who}, ${d}`,
+      publishedBy: (who, d) => (who ? `published by ${who}, ${d}` : `published ${d}`),
+      size: (bytes) => formatSize(bytes, ["B", "KB", "MB"]),
+      networkError: "The server is unreachable. Check the connection and try again — nothing you entered is lost.",
+      codes: {
+        bad_credentials: "Wrong login or password.",
+        forbidden: "This account has no knowledge base editor rights.",
+        locked: "Too many failed sign-in attempts. Try again later.",
+        conflict: "Someone else has changed the document. Showing its current state.",
+        not_found: "No such version or document.",
+        invalid_document: "The document was not accepted: check the file.",
+        too_large: "The file is too large.",
+      },
+      httpStatus: {
+        403: "You have no rights for this action.",
+        404: "Not found.",
+        409: "Someone else has changed the document.",
+        413: "The file is too large to upload.",
+        422: "The document was not accepted: check its content.",
+        429: "Too many attempts. Try again later.",
+      },
+      httpError: (s) => `Server error (${s}). Try again later — nothing you entered is lost.`,
+    },
+  };
+  const lang = (navigator.language || "").toLowerCase().startsWith("en") ? "en" : "ru";
+  const t = STRINGS[lang];
+
+  const $ = (id) => document.getElementById(id);
+  const els = {
+    boot: $("boot"), login: $("login"), loginForm: $("login-form"), loginName: $("login-name"),
+    loginPassword: $("login-password"), loginSubmit: $("login-submit"), loginError: $("login-error"),
+    admin: $("admin"), me: $("me"), logout: $("logout"),
+    uploadForm: $("upload-form"), uploadFile: $("upload-file"), uploadSubmit: $("upload-submit"), uploadStatus: $("upload-status"),
+    documents: $("documents"), documentsEmpty: $("documents-empty"), documentsCount: $("documents-count"),
+    documentsStatus: $("documents-status"), documentsFilter: $("documents-filter"), refresh: $("refresh"),
+    detail: $("detail"), detailError: $("detail-error"), detailEmpty: $("detail-empty"), detailBody: $("detail-body"),
+    detailTitle: $("detail-title"), detailBadges: $("detail-badges"), detailMeta: $("detail-meta"), delete: $("delete"),
+    versions: $("versions"),
+    editorSection: $("editor-section"), editorLabel: $("editor-label"), editorState: $("editor-state"),
+    editorReadonly: $("editor-readonly"), editor: $("editor"), editorControls: $("editor-controls"),
+    saveDraft: $("save-draft"), revertEditor: $("revert-editor"),
+    preview: $("preview"), previewTitle: $("preview-title"), previewStatus: $("preview-status"),
+    previewWarnings: $("preview-warnings"), previewChunks: $("preview-chunks"), previewChunksEmpty: $("preview-chunks-empty"),
+    previewChunksCount: $("preview-chunks-count"), previewAnswers: $("preview-answers"),
+    previewAnswersEmpty: $("preview-answers-empty"), previewAnswersCount: $("preview-answers-count"),
+    actions: $("actions"), actionsEmpty: $("actions-empty"), actionsStatus: $("actions-status"),
+    gapsDays: $("gaps-days"), loadGaps: $("load-gaps"), gapsStatus: $("gaps-status"), gaps: $("gaps"),
+    confirmDialog: $("confirm-dialog"), confirmTitle: $("confirm-title"), confirmText: $("confirm-text"),
+    confirmOk: $("confirm-ok"), confirmCancel: $("confirm-cancel"),
+  };
+
+  // The one piece of mutable state.
+  const state = {
+    me: null,               // {name, display_name, role} while logged in
+    lastUser: null,         // login of the last session: a different user on re-login gets a clean workspace
+    documents: [],          // the last GET /documents answer
+    documentsLoaded: false,
+    documentsToken: 0,      // ignores stale list answers
+    detailId: null,         // doc_id open in the detail pane
+    detail: null,           // its GET /documents/{id} answer
+    detailToken: 0,
+    editorBase: null,       // the server text the editor started from (null: not editable)
+    drafts: new Map(),      // doc_id -> {text, base}: unsaved editor text of documents not open right now
+    preview: null,          // {docId, version} shown in the preview pane
+    previewToken: 0,
+    busy: false,            // an upload / save / publish / rollback / delete in flight
+    uploading: false,
+    actionsToken: 0,
+    gapsToken: 0,
+  };
+
+  class ApiError extends Error {
+    constructor(status, code, message) {
+      super(message);
+      this.status = status;   // 0 = network failure
+      this.code = code;
+    }
+  }
+
+  // ---------- small helpers ----------
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text != null) node.textContent = text;
+    return node;
+  }
+
+  function button(className, text, ariaLabel) {
+    const node = el("button", className, text);
+    node.type = "button";
+    if (ariaLabel) node.setAttribute("aria-label", ariaLabel);
+    return node;
+  }
+
+  const label = (table, key) => (key != null && Object.prototype.hasOwnProperty.call(table, key) ? table[key] : key || "");
+  const isInt = (v) => typeof v === "number" && Number.isInteger(v);
+  const attr = (v) => (v == null ? "" : String(v));
+
+  function plural(n, one, few, many) {
+    const a = Math.abs(n) % 100;
+    const b = a % 10;
+    if (a > 10 && a < 20) return many;
+    if (b > 1 && b < 5) return few;
+    if (b === 1) return one;
+    return many;
+  }
+
+  function formatSize(bytes, units) {
+    if (!Number.isFinite(bytes)) return "";
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+      value /= 1024;
+      unit += 1;
+    }
+    const digits = unit === 0 || value >= 10 ? 0 : 1;
+    return `${value.toLocaleString(lang, { maximumFractionDigits: digits })} ${units[unit]}`;
+  }
+
+  function formatScore(score) {
+    return typeof score === "number" && Number.isFinite(score)
+      ? score.toLocaleString(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 })
+      : "";
+  }
+
+  function parseDate(iso) {
+    if (!iso) return null;
+    const d = new Date(iso);
+    return Number.isNaN(d.getTime()) ? null : d;
+  }
+
+  function formatTime(iso) {
+    const d = parseDate(iso);
+    if (!d) return iso ? String(iso) : "";
+    const sameDay = d.toDateString() === new Date().toDateString();
+    const time = d.toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit" });
+    return sameDay ? time : `${d.toLocaleDateString(lang)} ${time}`;
+  }
+
+  function timeNode(iso) {
+    const node = el("time", "time", formatTime(iso));
+    const d = parseDate(iso);
+    if (d) {
+      node.dateTime = d.toISOString();
+      node.title = d.toLocaleString(lang);
+    }
+    return node;
+  }
+
+  const docTitle = (d) => (d && (d.title || d.doc_id)) || "";
+
+  // «опубликован v2 · черновик v3», «удалён», …
+  function documentStatus(d) {
+    if (d.deleted) return t.docDeleted;
+    const parts = [];
+    if (isInt(d.published_version)) parts.push(t.docPublished(d.published_version));
+    if (isInt(d.draft_version)) parts.push(t.docDraft(d.draft_version));
+    return parts.length ? parts.join(" · ") : t.docUnpublished;
+  }
+
+  function documentState(d) {
+    if (d.deleted) return "deleted";
+    if (isInt(d.draft_version)) return isInt(d.published_version) ? "published-draft" : "draft";
+    return isInt(d.published_version) ? "published" : "unpublished";
+  }
+
+  // ---------- API ----------
+
+  function errorMessage(status, code, data) {
+    if (data && typeof data.message === "string" && data.message) return data.message;
+    if (code && t.codes[code]) return t.codes[code];
+    return t.httpStatus[status] || t.httpError(status);
+  }
+
+  // body: undefined (none), FormData (multipart, the browser sets the boundary) or a JSON value.
+  async function api(method, path, body) {
+    const options = { method, credentials: "same-origin", headers: { ...CLIENT_HEADER, Accept: "application/json" } };
+    if (body instanceof FormData) {
+      options.body = body;
+    } else if (body !== undefined) {
+      options.headers["Content-Type"] = "application/json";
+      options.body = JSON.stringify(body);
+    }
+    let response;
+    try {
+      response = await fetch(API + path, options);
+    } catch {
+      throw new ApiError(0, "network", t.networkError);
+    }
+    let data = null;
+    if (response.status !== 204) {
+      try { data = await response.json(); } catch { data = null; }
+    }
+    if (response.ok) return data;
+    const code = data && typeof data.code === "string" ? data.code : `http_${response.status}`;
+    // 401 anywhere but the login form itself means the session is gone.
+    if (response.status === 401 && path !== "/login") sessionEnded();
+    throw new ApiError(response.status, code, errorMessage(response.status, code, data));
+  }
+
+  const docPath = (id) => `/documents/${encodeURIComponent(id)}`;
+
+  // ---------- notices ----------
+
+  function setNotice(text, kind = "error") {
+    els.detailError.textContent = text || "";
+    els.detailError.dataset.kind = kind;
+  }
+
+  function setStatus(node, text, kind = "error") {
+    node.textContent = text || "";
+    node.dataset.kind = kind;
+  }
+
+  // A 401 already brought up the login form: nothing more to say here.
+  function showApiError(err, node) {
+    if (err.status === 401) return;
+    if (node) setStatus(node, err.message, "error");
+    else setNotice(err.message, "error");
+  }
+
+  // ---------- login / session ----------
+
+  function showLogin(message) {
+    els.boot.hidden = true;
+    els.admin.hidden = true;
+    els.login.hidden = false;
+    els.loginError.textContent = message || "";
+    els.loginSubmit.disabled = false;
+    els.loginPassword.value = "";
+    if (state.lastUser && !els.loginName.value) els.loginName.value = state.lastUser;
+    (els.loginName.value ? els.loginPassword : els.loginName).focus();
+  }
+
+  async function submitLogin(event) {
+    event.preventDefault();
+    const name = els.loginName.value.trim();
+    const password = els.loginPassword.value;
+    if (!name || !password) {
+      els.loginError.textContent = t.loginMissing;
+      (name ? els.loginPassword : els.loginName).focus();
+      return;
+    }
+    els.loginSubmit.disabled = true;
+    els.loginError.textContent = "";
+    try {
+      startAdmin(await api("POST", "/login", { name, password }));
+    } catch (err) {
+      els.loginError.textContent = err.message;
+      els.loginPassword.value = "";
+      els.loginPassword.focus();
+    } finally {
+      els.loginSubmit.disabled = false;
+    }
+  }
+
+  function startAdmin(me) {
+    if (!me || typeof me !== "object") me = {};
+    if (state.lastUser && state.lastUser !== me.name) resetWorkspace();
+    state.me = me;
+    state.lastUser = me.name || null;
+    els.boot.hidden = true;
+    els.login.hidden = true;
+    els.admin.hidden = false;
+    els.loginPassword.value = "";
+    els.loginError.textContent = "";
+    const role = me.role ? ` · ${label(t.roles, me.role)}` : "";
+    els.me.textContent = `${me.display_name || me.name || ""}${role}`;
+    loadDocuments();
+    loadActions();
+    if (state.detailId !== null) {
+      const shown = state.preview;
+      openDetail(state.detailId, { keepNotice: true });
+      if (shown && shown.docId === state.detailId) loadPreview(shown.docId, shown.version);
+    }
+    updateControls();
+  }
+
+  // Any 401: keep everything (editor text, chosen file) in memory and ask for the password again.
+  function sessionEnded() {
+    if (state.me === null) return;
+    state.me = null;
+    closeConfirm();
+    showLogin(t.sessionEnded);
+  }
+
+  async function logout() {
+    els.logout.disabled = true;
+    try {
+      await api("POST", "/logout");
+    } catch (err) {
+      // 401: the session is gone anyway. Anything else: the session may still be alive, so stay.
+      if (err.status !== 401) {
+        setNotice(err.status === 0 ? t.logoutFailed : err.message, "error");
+        return;
+      }
+    } finally {
+      els.logout.disabled = false;
+    }
+    state.me = null;
+    state.lastUser = null;
+    resetWorkspace();
+    els.loginName.value = "";
+    showLogin("");
+  }
+
+  // Forget everything that belongs to a session (logout, or another user signing in).
+  function resetWorkspace() {
+    state.documents = [];
+    state.documentsLoaded = false;
+    state.documentsToken += 1;
+    state.actionsToken += 1;
+    state.gapsToken += 1;
+    state.drafts.clear();
+    closeDetail();
+    els.uploadForm.reset();
+    setStatus(els.uploadStatus, "");
+    setStatus(els.documentsStatus, "");
+    setStatus(els.actionsStatus, "");
+    setStatus(els.gapsStatus, "");
+    els.documentsFilter.value = "";
+    els.actions.replaceChildren();
+    els.actionsEmpty.hidden = true;
+    els.gaps.replaceChildren();
+    setNotice("");
+    renderDocuments();
+  }
+
+  // ---------- controls ----------
+
+  function editorDirty() {
+    return state.editorBase !== null && els.editor.value !== state.editorBase;
+  }
+
+  function updateControls() {
+    const d = state.detail ? state.detail.document : null;
+    const editable = state.editorBase !== null;
+    els.uploadSubmit.disabled = state.uploading;
+    els.delete.disabled = state.busy || !d || d.deleted === true;
+    els.saveDraft.disabled = state.busy || !editable;
+    els.revertEditor.disabled = state.busy || !editorDirty();
+    els.editor.readOnly = state.busy;
+    els.versions.querySelectorAll("button.publish, button.rollback").forEach((b) => { b.disabled = state.busy; });
+    const dirtyText = editorDirty() ? t.unsaved : "";
+    if (els.editorState.textContent !== dirtyText) els.editorState.textContent = dirtyText;
+  }
+
+  // ---------- documents ----------
+
+  async function loadDocuments() {
+    const token = ++state.documentsToken;
+    try {
+      const data = await api("GET", "/documents");
+      if (token !== state.documentsToken) return;
+      state.documents = Array.isArray(data && data.documents) ? data.documents.filter((d) => d && d.doc_id != null) : [];
+      state.documentsLoaded = true;
+      setStatus(els.documentsStatus, "");
+      renderDocuments();
+    } catch (err) {
+      if (token === state.documentsToken) showApiError(err, els.documentsStatus);
+    }
+  }
+
+  // Put one fresh D into the list without waiting for the next GET /documents.
+  function mergeDocument(d) {
+    if (!d || d.doc_id == null) return;
+    const i = state.documents.findIndex((x) => x.doc_id === d.doc_id);
+    if (i >= 0) state.documents[i] = d;
+    else state.documents.unshift(d);
+    renderDocuments();
+  }
+
+  function renderDocuments() {
+    const query = els.documentsFilter.value.trim().toLowerCase();
+    let shown = 0;
+    const items = state.documents.map((d) => {
+      const li = el("li", "document");
+      li.dataset.docId = String(d.doc_id);
+      li.dataset.publishedVersion = attr(d.published_version);
+      li.dataset.draftVersion = attr(d.draft_version);
+      li.dataset.state = documentState(d);
+      li.classList.toggle("deleted", d.deleted === true);
+      const selected = d.doc_id === state.detailId;
+      li.classList.toggle("selected", selected);
+
+      const open = el("button", "document-open");
+      open.type = "button";
+      open.setAttribute("aria-current", selected ? "true" : "false");
+      const meta = el("span", "document-meta");
+      meta.append(
+        el("span", "document-id", String(d.doc_id)),
+        el("span", "document-kind", label(t.kinds, d.kind)),
+      );
+      if (d.updated_at) meta.append(timeNode(d.updated_at));
+      open.append(el("span", "title", docTitle(d)), el("span", "status", documentStatus(d)), meta);
+      li.appendChild(open);
+
+      const matches = !query || docTitle(d).toLowerCase().includes(query) || String(d.doc_id).toLowerCase().includes(query);
+      li.hidden = !matches;
+      if (matches) shown += 1;
+      return li;
+    });
+    // Keep keyboard focus on the same document across the re-render.
+    const focusedId = document.activeElement && document.activeElement.closest
+      ? document.activeElement.closest("li.document")?.dataset.docId
+      : undefined;
+    els.documents.replaceChildren(...items);
+    if (focusedId !== undefined) {
+      const again = [...els.documents.children].find((li) => li.dataset.docId === focusedId);
+      if (again) again.querySelector(".document-open").focus();
+    }
+    const total = state.documents.length;
+    els.documentsCount.textContent = state.documentsLoaded ? `(${total})` : "";
+    els.documentsEmpty.hidden = !state.documentsLoaded || shown > 0;
+    els.documentsEmpty.textContent = total ? t.documentsNoMatch : t.documentsEmpty;
+  }
+
+  function onDocumentsClick(event) {
+    const li = event.target.closest("li.document");
+    if (!li || !els.documents.contains(li)) return;
+    // event.detail === 0: activated from the keyboard, so move focus to the opened document.
+    openDetail(li.dataset.docId, { focus: event.detail === 0 });
+  }
+
+  // ---------- upload ----------
+
+  function acceptedName(name) {
+    const lower = name.toLowerCase();
+    return ACCEPTED.some((ext) => lower.endsWith(ext));
+  }
+
+  async function upload(event) {
+    event.preventDefault();
+    if (state.uploading) return;
+    const file = els.uploadFile.files && els.uploadFile.files[0];
+    if (!file) {
+      setStatus(els.uploadStatus, t.uploadNoFile, "error");
+      els.uploadFile.focus();
+      return;
+    }
+    if (!acceptedName(file.name)) {
+      setStatus(els.uploadStatus, t.uploadBadType(file.name), "error");
+      els.uploadFile.focus();
+      return;
+    }
+    if (file.size === 0) {
+      setStatus(els.uploadStatus, t.uploadEmpty(file.name), "error");
+      els.uploadFile.focus();
+      return;
+    }
+    const form = new FormData();
+    form.append("file", file, file.name);
+    state.uploading = true;
+    updateControls();
+    setStatus(els.uploadStatus, t.uploading(file.name), "info");
+    let data;
+    try {
+      data = await api("POST", "/documents", form);
+    } catch (err) {
+      // The chosen file stays in the input: fix the problem (or log in again) and press the button again.
+      if (err.status === 401) setStatus(els.uploadStatus, "");
+      else showApiError(err, els.uploadStatus);
+      return;
+    } finally {
+      state.uploading = false;
+      updateControls();
+    }
+    const d = data && data.document;
+    const v = data && data.version;
+    els.uploadForm.reset();
+    setStatus(els.uploadStatus, t.uploaded(docTitle(d) || file.name, v && v.version), "ok");
+    if (d) mergeDocument(d);
+    loadDocuments();
+    loadActions();
+    if (d && d.doc_id != null) {
+      await openDetail(d.doc_id, { keepNotice: false });
+      if (v && isInt(v.version) && state.detailId === d.doc_id) loadPreview(d.doc_id, v.version);
+    }
+  }
+
+  // ---------- detail pane ----------
+
+  // Remember the unsaved text of the open document before it is replaced.
+  function stashEditor() {
+    if (state.detailId === null) return;
+    if (editorDirty()) state.drafts.set(state.detailId, { text: els.editor.value, base: state.editorBase });
+    else state.drafts.delete(state.detailId);
+  }
+
+  function setDetailAttributes() {
+    if (state.detailId === null) delete els.detail.dataset.docId;
+    else els.detail.dataset.docId = String(state.detailId);
+  }
+
+  function markSelected() {
+    els.documents.querySelectorAll("li.document").forEach((li) => {
+      const selected = li.dataset.docId === state.detailId;
+      li.classList.toggle("selected", selected);
+      li.querySelector(".document-open").setAttribute("aria-current", selected ? "true" : "false");
+    });
+  }
+
+  function closeDetail() {
+    state.detailToken += 1;
+    state.detailId = null;
+    state.detail = null;
+    state.editorBase = null;
+    els.editor.value = "";
+    clearPreview();
+    els.versions.replaceChildren();
+    els.detailBody.hidden = true;
+    els.detailEmpty.hidden = false;
+    els.detailEmpty.textContent = t.selectPrompt;
+    setDetailAttributes();
+    markSelected();
+    updateControls();
+  }
+
+  // Open (or, for the same id, reload) a document in the detail pane.
+  async function openDetail(id, { focus = false, keepNotice = false } = {}) {
+    if (id == null) return;
+    id = String(id);
+    const switching = state.detailId !== id;
+    if (switching) {
+      stashEditor();
+      state.detail = null;
+      state.editorBase = null;
+      els.editor.value = "";
+      clearPreview();
+      els.versions.replaceChildren();
+      els.detailBody.hidden = true;
+      els.detailEmpty.hidden = false;
+      els.detailEmpty.textContent = t.loading;
+    }
+    const token = ++state.detailToken;
+    state.detailId = id;
+    if (!keepNotice) setNotice("");
+    setDetailAttributes();
+    markSelected();
+    updateControls();
+
+    let data;
+    try {
+      data = await api("GET", docPath(id));
+    } catch (err) {
+      if (token !== state.detailToken) return;
+      if (!state.detail) els.detailEmpty.hidden = true;
+      showApiError(err);
+      return;
+    }
+    if (token !== state.detailToken) return;
+    if (!data || !data.document) data = { document: { doc_id: id }, versions: [], text: null, editable: false };
+    const previousBase = state.editorBase;
+    const hadDirty = editorDirty();
+    state.detail = data;
+    renderDetail({ switching, previousBase, hadDirty });
+    if (focus) els.detailTitle.focus();
+  }
+
+  // Reload after an action: list, history and the open document together.
+  function refreshAll(docId) {
+    if (!state.me) return Promise.resolve(); // logged out meanwhile: the login brings everything back
+    loadDocuments();
+    loadActions();
+    if (docId != null && state.detailId === docId) return openDetail(docId, { keepNotice: true });
+    return Promise.resolve();
+  }
+
+  function renderDetail({ switching, previousBase, hadDirty }) {
+    const data = state.detail;
+    const d = data.document;
+    els.detailEmpty.hidden = true;
+    els.detailBody.hidden = false;
+    els.detailTitle.textContent = docTitle(d);
+
+    const badges = [el("span", `badge badge-state state-${documentState(d)}`, documentStatus(d))];
+    if (d.kind) badges.push(el("span", "badge", label(t.kinds, d.kind)));
+    els.detailBadges.replaceChildren(...badges);
+    const meta = [el("span", "doc-id", t.docId(d.doc_id))];
+    if (d.lang) meta.push(el("span", null, t.lang(d.lang)));
+    if (d.updated_at) meta.push(el("span", null, t.updated(formatTime(d.updated_at))));
+    els.detailMeta.replaceChildren(...meta);
+
+    renderVersions(Array.isArray(data.versions) ? data.versions : [], d);
+    renderEditor(data, { switching, previousBase, hadDirty });
+    updateControls();
+  }
+
+  function renderEditor(data, { switching, previousBase, hadDirty }) {
+    const editable = data.editable === true && typeof data.text === "string";
+    els.editor.hidden = !editable;
+    els.editorControls.hidden = !editable;
+    els.editorReadonly.hidden = editable;
+    const kind = data.document && data.document.kind;
+    els.editorLabel.textContent = kind ? t.editorTitleKind(label(t.kinds, kind)) : t.editorTitle;
+    if (!editable) {
+      // Unsaved text of a document that is no longer editable is kept in the drafts, not dropped.
+      if (!switching && hadDirty) state.drafts.set(state.detailId, { text: els.editor.value, base: previousBase });
+      state.editorBase = null;
+      els.editor.value = "";
+      return;
+    }
+    const serverText = data.text;
+    if (switching) {
+      const stash = state.drafts.get(state.detailId);
+      state.drafts.delete(state.detailId);
+      state.editorBase = serverText;
+      els.editor.value = stash ? stash.text : serverText;
+      if (stash && stash.text !== serverText) {
+        setNotice(stash.base === serverText ? t.restoredDraft : t.changedMeanwhile, "info");
+      }
+    } else if (hadDirty) {
+      // Never overwrite what the editor typed; just move the base under it.
+      state.editorBase = serverText;
+      if (previousBase !== null && previousBase !== serverText && els.editor.value !== serverText && !els.detailError.textContent) {
+        setNotice(t.changedMeanwhile, "info");
+      }
+    } else {
+      state.editorBase = serverText;
+      els.editor.value = serverText;
+    }
+  }
+
+  function renderVersions(versions, d) {
+    els.versions.replaceChildren(...versions.filter((v) => v && isInt(v.version)).map((v) => versionNode(v, d)));
+  }
+
+  function versionNode(v, d) {
+    const status = VERSION_STATUSES.includes(v.status) ? v.status : String(v.status || "");
+    const li = el("li", `version status-${status}`);
+    li.dataset.version = String(v.version);
+    li.dataset.status = status;
+    if (state.preview && state.preview.docId === state.detailId && state.preview.version === v.version) li.classList.add("previewing");
+
+    const head = el("div", "version-head");
+    head.append(
+      el("span", "version-number", t.versionLabel(v.version)),
+      el("span", `badge version-status status-${status}`, label(t.versionStatuses, status)),
+    );
+    if (v.filename) head.append(el("span", "version-filename", v.filename));
+    if (isInt(v.size)) head.append(el("span", "version-size", t.size(v.size)));
+
+    const meta = el("div", "version-meta");
+    const created = el("span", "version-created");
+    created.append(document.createTextNode(v.author ? `${v.author}, ` : ""), timeNode(v.created_at));
+    meta.append(created);
+    if (v.published_at) {
+      const pub = el("span", "version-published", t.publishedBy(v.published_by, formatTime(v.published_at)));
+      meta.append(pub);
+    }
+    if (v.content_hash) {
+      const hash = el("span", "version-hash", String(v.content_hash).slice(0, 12));
+      hash.title = String(v.content_hash);
+      meta.append(hash);
+    }
+
+    const actions = el("div", "version-actions");
+    const vName = t.versionLabel(v.version);
+    const preview = button("preview secondary", t.previewButton, `${t.previewButton} ${vName}`);
+    preview.addEventListener("click", (e) => loadPreview(state.detailId, v.version, { focus: e.detail === 0 }));
+    actions.append(preview);
+    if (status === "draft") {
+      const publish = button("publish", t.publishButton, `${t.publishButton} ${vName}`);
+      publish.addEventListener("click", () => publishVersion(v.version));
+      actions.append(publish);
+    } else if (status === "superseded" || status === "discarded") {
+      const rollback = button("rollback secondary", t.rollbackButton, `${t.rollbackButton}: ${vName}`);
+      rollback.addEventListener("click", () => rollbackTo(v.version));
+      actions.append(rollback);
+    }
+    li.append(head, meta, actions);
+    return li;
+  }
+
+  // ---------- preview ----------
+
+  function clearPreview() {
+    state.previewToken += 1;
+    state.preview = null;
+    els.preview.hidden = true;
+    delete els.preview.dataset.docId;
+    delete els.preview.dataset.version;
+    els.previewChunks.replaceChildren();
+    els.previewAnswers.replaceChildren();
+    els.previewWarnings.replaceChildren();
+    els.previewWarnings.hidden = true;
+    els.previewChunksCount.textContent = "";
+    els.previewAnswersCount.textContent = "";
+    els.previewChunksEmpty.hidden = true;
+    els.previewAnswersEmpty.hidden = true;
+    setStatus(els.previewStatus, "");
+    markPreviewing();
+  }
+
+  function markPreviewing() {
+    els.versions.querySelectorAll("li.version").forEach((li) => {
+      const on = Boolean(state.preview) && state.preview.docId === state.detailId && String(state.preview.version) === li.dataset.version;
+      li.classList.toggle("previewing", on);
+    });
+  }
+
+  async function loadPreview(docId, version, { focus = false } = {}) {
+    if (docId == null || !isInt(version)) return;
+    clearPreview();
+    const token = state.previewToken;
+    state.preview = { docId, version };
+    els.preview.hidden = false;
+    els.preview.dataset.docId = docId;
+    els.preview.dataset.version = String(version);
+    els.preview.setAttribute("aria-busy", "true");
+    els.previewTitle.textContent = t.previewTitle(version);
+    setStatus(els.previewStatus, t.previewLoading, "info");
+    markPreviewing();
+    if (focus) els.previewTitle.focus();
+    let data;
+    try {
+      data = await api("GET", `${docPath(docId)}/versions/${encodeURIComponent(version)}/preview`);
+    } catch (err) {
+      if (token !== state.previewToken) return;
+      els.preview.removeAttribute("aria-busy");
+      showApiError(err, els.previewStatus);
+      if (err.status === 401) setStatus(els.previewStatus, "");
+      return;
+    }
+    if (token !== state.previewToken) return;
+    els.preview.removeAttribute("aria-busy");
+    setStatus(els.previewStatus, "");
+    renderPreview(data || {});
+  }
+
+  function renderPreview(data) {
+    const warnings = Array.isArray(data.warnings) ? data.warnings.filter((w) => w != null && w !== "") : [];
+    els.previewWarnings.replaceChildren(...warnings.map((w) => el("li", "warning", String(w))));
+    els.previewWarnings.hidden = warnings.length === 0;
+
+    const answers = Array.isArray(data.answers) ? data.answers.filter(Boolean) : [];
+    els.previewAnswers.replaceChildren(...answers.map((a) => {
+      const li = el("li", "answer");
+      if (a.case_id != null) li.dataset.caseId = String(a.case_id);
+      const score = el("span", "score", formatScore(a.score));
+      score.title = t.scoreLabel;
+      score.setAttribute("aria-label", `${t.scoreLabel} ${formatScore(a.score)}`);
+      const line = el("div", "answer-line");
+      line.append(el("span", "question", a.question || ""), score);
+      const meta = el("div", "answer-meta");
+      if (a.case_id != null) meta.append(el("span", "case-id", String(a.case_id)));
+      meta.append(el("span", "section", a.section || t.noSection));
+      li.append(line, meta);
+      return li;
+    }));
+    els.previewAnswersEmpty.hidden = answers.length > 0;
+    els.previewAnswersCount.textContent = `(${answers.length})`;
+
+    const chunks = Array.isArray(data.chunks) ? data.chunks.filter(Boolean) : [];
+    els.previewChunks.replaceChildren(...chunks.map((c, i) => {
+      const li = el("li", "chunk");
+      const index = isInt(c.index) ? c.index : i;
+      li.dataset.index = String(index);
+      const head = el("div", "chunk-head");
+      head.append(el("span", "chunk-index", t.chunkNo(index + 1)), el("span", "section", c.section || t.noSection));
+      li.append(head, el("div", "text", c.text || ""));
+      return li;
+    }));
+    els.previewChunksEmpty.hidden = chunks.length > 0;
+    els.previewChunksCount.textContent = `(${chunks.length})`;
+  }
+
+  // ---------- actions on a document ----------
+
+  async function guarded(fn) {
+    if (state.busy) return;
+    state.busy = true;
+    updateControls();
+    try {
+      await fn();
+    } finally {
+      state.busy = false;
+      updateControls();
+    }
+  }
+
+  async function saveDraft() {
+    const id = state.detailId;
+    if (id === null || state.editorBase === null || state.busy) return;
+    const text = els.editor.value;
+    if (!text.trim()) {
+      setNotice(t.emptyText, "error");
+      els.editor.focus();
+      return;
+    }
+    let data;
+    await guarded(async () => {
+      try {
+        data = await api("PUT", `${docPath(id)}/draft`, { text });
+      } catch (err) {
+        showApiError(err); // the text stays in the editor
+        if (err.status === 409) await refreshAll(id);
+      }
+    });
+    if (!data) {
+      if (state.detailId === id && !els.editor.hidden && state.me) els.editor.focus();
+      return;
+    }
+    const v = data.version;
+    if (data.document) mergeDocument(data.document);
+    if (state.detailId === id && els.editor.value === text) state.editorBase = text; // saved: no longer dirty
+    else if (state.detailId !== id) state.drafts.delete(id);
+    if (state.detailId === id) setNotice(t.draftSaved(v && v.version), "ok");
+    await refreshAll(id);
+    if (state.detailId === id && v && isInt(v.version)) loadPreview(id, v.version);
+  }
+
+  async function publishVersion(version) {
+    const id = state.detailId;
+    const d = state.detail && state.detail.document;
+    if (id === null || !d || state.busy) return;
+    const expected = isInt(d.published_version) ? d.published_version : null;
+    await guarded(async () => {
+      try {
+        const data = await api("POST", `${docPath(id)}/versions/${encodeURIComponent(version)}/publish`, { expected_published: expected });
+        if (data && data.document) mergeDocument(data.document);
+        if (state.detailId === id) setNotice(t.published(version), "ok");
+      } catch (err) {
+        showApiError(err);
+      }
+    });
+    await refreshAll(id);
+  }
+
+  async function rollbackTo(version) {
+    const id = state.detailId;
+    const d = state.detail && state.detail.document;
+    if (id === null || !d || state.busy) return;
+    const expected = isInt(d.published_version) ? d.published_version : null;
+    await guarded(async () => {
+      try {
+        const data = await api("POST", `${docPath(id)}/rollback`, { version, expected_published: expected });
+        if (data && data.document) mergeDocument(data.document);
+        if (state.detailId === id) setNotice(t.rolledBack(version), "ok");
+      } catch (err) {
+        showApiError(err);
+      }
+    });
+    await refreshAll(id);
+  }
+
+  async function deleteDocument() {
+    const id = state.detailId;
+    const d = state.detail && state.detail.document;
+    if (id === null || !d || state.busy) return;
+    const title = docTitle(d);
+    const ok = await confirmAction(t.confirmDeleteTitle, t.confirmDeleteText(title), t.confirmDeleteOk);
+    if (!ok || state.detailId !== id || !state.me) {
+      els.delete.focus();
+      return;
+    }
+    let done = false;
+    await guarded(async () => {
+      try {
+        const data = await api("DELETE", docPath(id));
+        if (data && data.document) mergeDocument(data.document);
+        done = true;
+        if (state.detailId === id) setNotice(t.deleted(title), "ok");
+      } catch (err) {
+        showApiError(err);
+      }
+    });
+    await refreshAll(id);
+    if (done && state.detailId === id) els.detailTitle.focus();
+  }
+
+  function onEditorKeydown(event) {
+    if ((event.ctrlKey || event.metaKey) && !event.altKey && (event.key === "s" || event.key === "S" || event.key === "ы" || event.key === "Ы")) {
+      event.preventDefault();
+      saveDraft();
+    }
+  }
+
+  function revertEditor() {
+    if (state.editorBase === null) return;
+    els.editor.value = state.editorBase;
+    state.drafts.delete(state.detailId);
+    setNotice("");
+    updateControls();
+    els.editor.focus();
+  }
+
+  // ---------- confirmation dialog ----------
+
+  let confirmResolve = null;
+
+  function confirmAction(title, text, okText) {
+    const dialog = els.confirmDialog;
+    if (!dialog || typeof dialog.showModal !== "function") {
+      return Promise.resolve(window.confirm(`${title}\n\n${text}`));
+    }
+    closeConfirm();
+    els.confirmTitle.textContent = title;
+    els.confirmText.textContent = text;
+    els.confirmOk.textContent = okText;
+    dialog.returnValue = "";
+    return new Promise((resolve) => {
+      confirmResolve = resolve;
+      dialog.showModal();
+      els.confirmCancel.focus(); // the safe choice is the default
+    });
+  }
+
+  function onConfirmClose() {
+    const resolve = confirmResolve;
+    confirmResolve = null;
+    if (resolve) resolve(els.confirmDialog.returnValue === "ok");
+  }
+
+  function closeConfirm() {
+    if (els.confirmDialog && els.confirmDialog.open) {
+      els.confirmDialog.returnValue = "";
+      els.confirmDialog.close();
+    }
+    onConfirmClose();
+  }
+
+  // ---------- history ----------
+
+  async function loadActions() {
+    const token = ++state.actionsToken;
+    try {
+      const data = await api("GET", `/actions?limit=${ACTIONS_LIMIT}`);
+      if (token !== state.actionsToken) return;
+      setStatus(els.actionsStatus, "");
+      renderActions(Array.isArray(data && data.actions) ? data.actions.filter(Boolean) : []);
+    } catch (err) {
+      if (token === state.actionsToken) showApiError(err, els.actionsStatus);
+    }
+  }
+
+  function renderActions(actions) {
+    els.actions.replaceChildren(...actions.map((a) => {
+      const li = el("li", "action");
+      if (a.action) li.dataset.action = String(a.action);
+      if (a.doc_id != null) li.dataset.docId = String(a.doc_id);
+      const head = el("div", "action-head");
+      head.append(timeNode(a.at), el("span", "action-actor", a.actor || ""), el("span", "action-name", label(t.actionNames, a.action)));
+      li.append(head);
+      if (a.doc_id != null && a.doc_id !== "") {
+        const target = el("div", "action-target");
+        const docName = String(a.doc_id) + (isInt(a.version) ? ` ${t.versionLabel(a.version)}` : "");
+        const open = button("action-doc link", docName);
+        open.addEventListener("click", (e) => openDetail(String(a.doc_id), { focus: e.detail === 0 }));
+        target.append(open);
+        li.append(target);
+      }
+      if (a.detail) li.append(el("div", "action-detail", a.detail));
+      return li;
+    }));
+    els.actionsEmpty.hidden = actions.length > 0;
+  }
+
+  // ---------- gaps ----------
+
+  async function loadGaps() {
+    const token = ++state.gapsToken;
+    const days = Number(els.gapsDays.value) || 30;
+    els.loadGaps.disabled = true;
+    setStatus(els.gapsStatus, t.gapsLoading, "info");
+    try {
+      const data = await api("GET", `/gaps?days=${encodeURIComponent(days)}`);
+      if (token !== state.gapsToken) return;
+      const gaps = Array.isArray(data && data.gaps) ? data.gaps.filter(Boolean) : [];
+      renderGaps(gaps);
+      setStatus(els.gapsStatus, gaps.length ? t.gapsCount(gaps.length, days) : t.gapsEmpty(days), gaps.length ? "" : "ok");
+    } catch (err) {
+      if (token !== state.gapsToken) return;
+      if (err.status === 401) setStatus(els.gapsStatus, "");
+      else showApiError(err, els.gapsStatus);
+    } finally {
+      if (token === state.gapsToken) els.loadGaps.disabled = false;
+    }
+  }
+
+  function renderGaps(gaps) {
+    els.gaps.replaceChildren(...gaps.map((g) => {
+      const li = el("li", "gap");
+      const size = isInt(g.size) ? g.size : (Array.isArray(g.questions) ? g.questions.length : 0);
+      const head = el("div", "gap-head");
+      head.append(el("span", "size", String(size)), el("span", "size-label", t.questionsWord(size)));
+      li.append(head, el("div", "example", g.example || ""));
+      const questions = Array.isArray(g.questions) ? g.questions.filter((q) => q != null && q !== "") : [];
+      if (questions.length) {
+        const details = el("details", "gap-questions");
+        details.append(el("summary", null, t.gapQuestions(questions.length)));
+        const list = el("ul", "questions");
+        list.append(...questions.map((q) => el("li", "question", String(q))));
+        details.append(list);
+        li.append(details);
+      }
+      return li;
+    }));
+  }
+
+  // ---------- wiring ----------
+
+  function applyStaticStrings() {
+    document.documentElement.lang = lang;
+    document.title = t.title;
+    document.querySelectorAll("[data-i18n]").forEach((n) => {
+      const value = t[n.dataset.i18n];
+      if (typeof value === "string") n.textContent = value;
+    });
+    document.querySelectorAll("[data-i18n-placeholder]").forEach((n) => { n.placeholder = t[n.dataset.i18nPlaceholder]; });
+    document.querySelectorAll("[data-i18n-aria-label]").forEach((n) => { n.setAttribute("aria-label", t[n.dataset.i18nAriaLabel]); });
+  }
+
+  function wire() {
+    els.loginForm.addEventListener("submit", submitLogin);
+    els.logout.addEventListener("click", logout);
+    els.uploadForm.addEventListener("submit", upload);
+    els.uploadFile.addEventListener("change", () => setStatus(els.uploadStatus, ""));
+    els.documents.addEventListener("click", onDocumentsClick);
+    els.documentsFilter.addEventListener("input", renderDocuments);
+    els.refresh.addEventListener("click", () => refreshAll(state.detailId));
+    els.delete.addEventListener("click", deleteDocument);
+    els.saveDraft.addEventListener("click", saveDraft);
+    els.revertEditor.addEventListener("click", revertEditor);
+    els.editor.addEventListener("input", updateControls);
+    els.editor.addEventListener("keydown", onEditorKeydown);
+    els.loadGaps.addEventListener("click", loadGaps);
+    els.confirmDialog.addEventListener("close", onConfirmClose);
+    // Closing the tab with unsaved editor text asks first.
+    window.addEventListener("beforeunload", (event) => {
+      if (editorDirty() || [...state.drafts.values()].some((s) => s.text !== s.base)) {
+        event.preventDefault();
+        event.returnValue = "";
+      }
+    });
+  }
+
+  async function boot() {
+    applyStaticStrings();
+    wire();
+    updateControls();
+    try {
+      startAdmin(await api("GET", "/me"));
+    } catch (err) {
+      showLogin(err.status === 401 ? "" : err.message);
+    }
+  }
+
+  boot();
+})();
