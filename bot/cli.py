@@ -534,9 +534,11 @@ async def _run_eval_in(
 
 
 def _register_operators() -> None:
+    from bot.content.cli import register as register_content
     from bot.operators.cli import register
 
     register(app, _settings)
+    register_content(kb_app, _settings)
 
 
 _register_operators()

@@ -110,7 +110,7 @@ class ContentService:
     def __init__(
         self,
         store: SqlContentStore,
-        knowledge: KnowledgeStore,
+        knowledge: KnowledgeStore | None,
         embeddings: Embeddings,
         *,
         questions: list[tuple[str, str]] | None = None,
@@ -177,7 +177,9 @@ class ContentService:
             )
             if score < self._min_score:
                 continue
-            current = self._knowledge.search(question, 1, RetrievalMode.DENSE)
+            current = (
+                self._knowledge.search(question, 1, RetrievalMode.DENSE) if self._knowledge else []
+            )
             if current and current[0].doc_id != best.doc_id and current[0].score > score + 0.02:
                 continue  # another document answers it better
             found.append(PreviewAnswer(case_id, question, best.section, round(score, 3)))
@@ -240,6 +242,11 @@ class ContentService:
         assert current is not None
         return current, version
 
+    def _index(self) -> KnowledgeStore:
+        if self._knowledge is None:
+            raise IndexUnavailable("the knowledge base index is not open here")
+        return self._knowledge
+
     async def publish(
         self,
         actor: str,
@@ -249,13 +256,14 @@ class ContentService:
         *,
         action: str = "publish",
     ) -> KbDocument:
+        index = self._index()
         _, data, filename = await self._version(doc_id, version)
         document = await asyncio.to_thread(parse, filename, data)  # before the claim
         chunks = self._chunker.split(document)
         try:
             async with self._store.publishing(doc_id, version, expected, actor, action) as describe:
                 await asyncio.to_thread(
-                    self._knowledge.replace_document,
+                    index.replace_document,
                     doc_id,
                     chunks,
                     content_hash=document.content_hash,
@@ -284,8 +292,9 @@ class ContentService:
 
     async def delete(self, actor: str, doc_id: str) -> KbDocument:
         await self._known(doc_id)
+        index = self._index()
         try:
-            await asyncio.to_thread(self._knowledge.delete_document, doc_id)
+            await asyncio.to_thread(index.delete_document, doc_id)
         except RagError as exc:
             raise IndexUnavailable(f"the knowledge base could not be updated: {exc}") from None
         await self._store.mark_deleted(doc_id, actor)

@@ -292,6 +292,7 @@
     drafts: new Map(),      // doc_id -> {text, base}: unsaved editor text of documents not open right now
     preview: null,          // {docId, version} shown in the preview pane
     previewToken: 0,
+    versionFocus: null,     // {version}: the publish / rollback button the user pressed (focus comes back to it)
     busy: false,            // an upload / save / publish / rollback / delete in flight
     uploading: false,
     actionsToken: 0,
@@ -852,7 +853,23 @@
   }
 
   function renderVersions(versions, d) {
+    // A keyboard user who pressed «Опубликовать» keeps focus on that version after the re-render
+    // (the button itself was disabled meanwhile, which took the focus away).
+    const active = document.activeElement;
+    const focusedLi = active && els.versions.contains(active) ? active.closest("li.version") : null;
+    let focusedVersion = focusedLi ? focusedLi.dataset.version : null;
+    let focusedKind = focusedVersion && active.classList.contains("preview") ? "preview" : null;
+    const used = state.versionFocus;
+    if (used && (active === document.body || active === null)) {
+      focusedVersion = String(used.version);
+      focusedKind = null;
+    }
+    state.versionFocus = null;
     els.versions.replaceChildren(...versions.filter((v) => v && isInt(v.version)).map((v) => versionNode(v, d)));
+    if (focusedVersion === null) return;
+    const li = [...els.versions.children].find((n) => n.dataset.version === focusedVersion);
+    const target = li && (li.querySelector(focusedKind ? `button.${focusedKind}` : "button.publish, button.rollback") || li.querySelector("button.preview"));
+    (target || els.detailTitle).focus();
   }
 
   function versionNode(v, d) {
@@ -891,11 +908,17 @@
     actions.append(preview);
     if (status === "draft") {
       const publish = button("publish", t.publishButton, `${t.publishButton} ${vName}`);
-      publish.addEventListener("click", () => publishVersion(v.version));
+      publish.addEventListener("click", () => {
+        state.versionFocus = { version: v.version };
+        publishVersion(v.version);
+      });
       actions.append(publish);
     } else if (status === "superseded" || status === "discarded") {
       const rollback = button("rollback secondary", t.rollbackButton, `${t.rollbackButton}: ${vName}`);
-      rollback.addEventListener("click", () => rollbackTo(v.version));
+      rollback.addEventListener("click", () => {
+        state.versionFocus = { version: v.version };
+        rollbackTo(v.version);
+      });
       actions.append(rollback);
     }
     li.append(head, meta, actions);
