@@ -466,6 +466,7 @@ def evaluate(
         raise _fail(f"--bank-data {bank_data}: no such file", 2)
     result = asyncio.run(_run_eval(settings, cases, kb, bank_data))
     if json_out:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
         json_out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
     typer.echo("\nsummary:")
     for key, value in result["summary"].items():

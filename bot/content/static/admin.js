@@ -111,14 +111,21 @@
       publishedBy: (who, d) => (who ? `опубликовал(а) ${who}, ${d}` : `опубликована ${d}`),
       size: (bytes) => formatSize(bytes, ["Б", "КБ", "МБ"]),
       networkError: "Сервер недоступен. Проверьте связь и повторите — введённое не потеряно.",
-      codes: {
+      // Sign-in: the code says it all, so the text is ours.
+      loginCodes: {
         bad_credentials: "Неверный логин или пароль.",
         forbidden: "У этой учётной записи нет прав редактора базы знаний.",
-        locked: "Слишком много неудачных попыток входа. Попробуйте позже.",
-        conflict: "Документ уже изменил кто-то другой. Показываем актуальное состояние.",
-        not_found: "Такой версии или документа нет.",
-        invalid_document: "Документ не принят: проверьте файл.",
-        too_large: "Файл слишком большой.",
+        locked: "Слишком много неудачных попыток входа. Учётная запись временно заблокирована — попробуйте позже.",
+      },
+      // Elsewhere the server's message is the reason: it follows one of these leads.
+      codes: {
+        forbidden: "Нет доступа",
+        conflict: "Документ уже изменил кто-то другой — показываем актуальное состояние",
+        not_found: "Не найдено",
+        invalid_document: "Документ не принят",
+        too_large: "Файл слишком большой",
+        index_unavailable: "База знаний бота сейчас недоступна, ничего не изменено",
+        bad_request: "Запрос не принят",
       },
       httpStatus: {
         403: "Недостаточно прав для этого действия.",
@@ -231,14 +238,19 @@
       publishedBy: (who, d) => (who ? `published by ${who}, ${d}` : `published ${d}`),
       size: (bytes) => formatSize(bytes, ["B", "KB", "MB"]),
       networkError: "The server is unreachable. Check the connection and try again — nothing you entered is lost.",
-      codes: {
+      loginCodes: {
         bad_credentials: "Wrong login or password.",
         forbidden: "This account has no knowledge base editor rights.",
-        locked: "Too many failed sign-in attempts. Try again later.",
-        conflict: "Someone else has changed the document. Showing its current state.",
-        not_found: "No such version or document.",
-        invalid_document: "The document was not accepted: check the file.",
-        too_large: "The file is too large.",
+        locked: "Too many failed sign-in attempts. The account is locked for a while — try again later.",
+      },
+      codes: {
+        forbidden: "No access",
+        conflict: "Someone else has changed the document — showing its current state",
+        not_found: "Not found",
+        invalid_document: "The document was not accepted",
+        too_large: "The file is too large",
+        index_unavailable: "The bot's knowledge base is unavailable right now, nothing was changed",
+        bad_request: "The request was not accepted",
       },
       httpStatus: {
         403: "You have no rights for this action.",
@@ -397,9 +409,18 @@
 
   // ---------- API ----------
 
-  function errorMessage(status, code, data) {
-    if (data && typeof data.message === "string" && data.message) return data.message;
-    if (code && t.codes[code]) return t.codes[code];
+  function hasKey(table, key) {
+    return key != null && Object.prototype.hasOwnProperty.call(table, key);
+  }
+
+  // The server's message is shown as written (it names the reason: an encrypted PDF, a broken
+  // front matter…), after a lead in the page's language when the code is known.
+  function errorMessage(status, code, data, isLogin) {
+    if (isLogin && hasKey(t.loginCodes, code)) return t.loginCodes[code];
+    const message = data && typeof data.message === "string" ? data.message.trim() : "";
+    const lead = hasKey(t.codes, code) ? t.codes[code] : null;
+    if (message) return lead ? `${lead}: ${message}` : message;
+    if (lead) return `${lead}.`;
     return t.httpStatus[status] || t.httpError(status);
   }
 
@@ -424,9 +445,10 @@
     }
     if (response.ok) return data;
     const code = data && typeof data.code === "string" ? data.code : `http_${response.status}`;
+    const isLogin = path === "/login" || path === "/me";
     // 401 anywhere but the login form itself means the session is gone.
     if (response.status === 401 && path !== "/login") sessionEnded();
-    throw new ApiError(response.status, code, errorMessage(response.status, code, data));
+    throw new ApiError(response.status, code, errorMessage(response.status, code, data, isLogin));
   }
 
   const docPath = (id) => `/documents/${encodeURIComponent(id)}`;
@@ -657,7 +679,7 @@
 
   function acceptedName(name) {
     const lower = name.toLowerCase();
-    return ACCEPTED.some((ext) => lower.endsWith(ext));
+    return ACCEPTED.some((ext) => lower.endsWith(ext) && lower.length > ext.length);
   }
 
   async function upload(event) {
@@ -913,7 +935,7 @@
         publishVersion(v.version);
       });
       actions.append(publish);
-    } else if (status === "superseded" || status === "discarded") {
+    } else if (status === "superseded") {
       const rollback = button("rollback secondary", t.rollbackButton, `${t.rollbackButton}: ${vName}`);
       rollback.addEventListener("click", () => {
         state.versionFocus = { version: v.version };
