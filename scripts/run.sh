@@ -40,5 +40,8 @@ printf '%s\n' "$DEMO_PASSWORD" | "$VENV/bin/perimeter" operators add operator --
   --display-name "Анна" --password-stdin --exist-ok
 printf '%s\n' "$DEMO_PASSWORD" | "$VENV/bin/perimeter" operators add supervisor --role supervisor \
   --display-name "Светлана" --password-stdin --exist-ok
+printf '%s\n' "$DEMO_PASSWORD" | "$VENV/bin/perimeter" operators add editor --role editor \
+  --display-name "Редактор" --password-stdin --exist-ok
 echo "Operator console: http://127.0.0.1:${PERIMETER_HTTP__PORT:-8080}/operator — demo logins operator / supervisor, password $DEMO_PASSWORD"
+echo "Knowledge base admin: http://127.0.0.1:${PERIMETER_HTTP__PORT:-8080}/admin — demo login editor, password $DEMO_PASSWORD"
 "$VENV/bin/perimeter" serve

@@ -48,6 +48,9 @@
       saveDraft: "Сохранить черновик",
       revertEditor: "Отменить правки",
       editorHint: "Ctrl+S — сохранить. Черновик не виден клиентам, пока его не опубликуют.",
+      editorSource: (v, status, published) => (published == null
+        ? `В редакторе — текст последней версии v${v} (${status}).`
+        : `В редакторе — текст последней версии v${v} (${status}); бот отвечает по v${published}.`),
       unsaved: "● есть несохранённые правки",
       restoredDraft: "Восстановлен ваш несохранённый текст.",
       changedMeanwhile: "Документ изменился на сервере, но ваш несохранённый текст оставлен в редакторе.",
@@ -175,6 +178,9 @@
       saveDraft: "Save draft",
       revertEditor: "Discard changes",
       editorHint: "Ctrl+S saves. Customers do not see a draft until it is published.",
+      editorSource: (v, status, published) => (published == null
+        ? `The editor holds the text of the latest version, v${v} (${status}).`
+        : `The editor holds the text of the latest version, v${v} (${status}); the bot answers from v${published}.`),
       unsaved: "● unsaved changes",
       restoredDraft: "Your unsaved text was restored.",
       changedMeanwhile: "The document changed on the server; your unsaved text is kept in the editor.",
@@ -278,7 +284,7 @@
     detailTitle: $("detail-title"), detailBadges: $("detail-badges"), detailMeta: $("detail-meta"), delete: $("delete"),
     versions: $("versions"),
     editorSection: $("editor-section"), editorLabel: $("editor-label"), editorState: $("editor-state"),
-    editorReadonly: $("editor-readonly"), editor: $("editor"), editorControls: $("editor-controls"),
+    editorReadonly: $("editor-readonly"), editorSource: $("editor-source"), editor: $("editor"), editorControls: $("editor-controls"),
     saveDraft: $("save-draft"), revertEditor: $("revert-editor"),
     preview: $("preview"), previewTitle: $("preview-title"), previewStatus: $("preview-status"),
     previewWarnings: $("preview-warnings"), previewChunks: $("preview-chunks"), previewChunksEmpty: $("preview-chunks-empty"),
@@ -845,6 +851,14 @@
     els.editorControls.hidden = !editable;
     els.editorReadonly.hidden = editable;
     const kind = data.document && data.document.kind;
+    // The text is the newest version's: say so when that is not the version the bot answers from.
+    const newest = Array.isArray(data.versions) ? data.versions.find((v) => v && isInt(v.version)) : null;
+    const published = data.document && isInt(data.document.published_version) ? data.document.published_version : null;
+    const showSource = editable && newest && newest.version !== published;
+    els.editorSource.hidden = !showSource;
+    els.editorSource.textContent = showSource
+      ? t.editorSource(newest.version, label(t.versionStatuses, newest.status), published)
+      : "";
     els.editorLabel.textContent = kind ? t.editorTitleKind(label(t.kinds, kind)) : t.editorTitle;
     if (!editable) {
       // Unsaved text of a document that is no longer editable is kept in the drafts, not dropped.
