@@ -13,27 +13,11 @@ from playwright.sync_api import Browser, expect
 
 from tests.operators_helpers import PASSWORD, add_operator
 from tests.servers import RunningServer, perimeter_server
+from tests.test_content_admin import FAQ_V1 as FAQ
+from tests.test_content_admin import SETTINGS
 from tests.test_widget_browser import STREAMING
 
 pytestmark = [pytest.mark.browser]
-
-SETTINGS = {
-    "llm__backend": "openai",
-    "llm__openai_base_url": "http://127.0.0.1:9/v1",
-    "llm__model": "unreachable",
-    "llm__timeout_s": "5",
-    "retrieval__faq_min_score": "0.6",
-}
-FAQ = """id: faq-safe-deposit
-title: Банковские ячейки
-lang: ru
-entries:
-  - id: box-price
-    questions:
-      - Сколько стоит аренда банковской ячейки?
-      - Можно ли арендовать сейфовую ячейку?
-    answer: Аренда банковской ячейки стоит 1 500 ₽ в месяц в любом отделении с кассой.
-"""
 
 
 @pytest.fixture(scope="module")

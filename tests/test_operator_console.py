@@ -64,6 +64,7 @@ def server(sandbox: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[R
     add_operator(data_dir, "anna", "operator", "Анна", **settings)
     add_operator(data_dir, "boris", "operator", "Борис", **settings)
     add_operator(data_dir, "sveta", "supervisor", "Светлана", **settings)
+    add_operator(data_dir, "erik", "editor", "Эрик", **settings)
     with perimeter_server(data_dir, **settings) as running:
         yield running
 
@@ -178,6 +179,14 @@ def test_supervisor_endpoints_refuse_an_operator(
     assert anna.get("/operators").status_code == 403
     assigned = anna.post("/handoffs/1/assign", operator="anna")
     assert assigned.status_code == 403 and assigned.json()["code"] == "forbidden"
+
+
+def test_an_editor_of_the_knowledge_base_cannot_use_the_console(server: RunningServer) -> None:
+    client = ConsoleClient(server.base_url)
+    refused = client.login("erik")
+    assert refused.status_code == 403 and refused.json()["code"] == "forbidden"
+    assert client.get("/queue").status_code == 401, "no session was left behind"
+    client.close()
 
 
 def test_a_post_without_the_console_header_is_refused(

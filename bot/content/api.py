@@ -20,7 +20,8 @@ from pydantic import BaseModel, Field
 from bot.content.gaps import GapFinder
 from bot.content.models import KbAction, KbDocument, KbVersion
 from bot.content.service import ContentError, ContentService, TooLarge
-from bot.operators.auth import BadCredentials, ConsoleAuth, LockedOut
+from bot.operators import web_login
+from bot.operators.auth import ConsoleAuth
 from bot.operators.models import Operator, OperatorRole
 from rag.documents import MAX_BINARY_FILE_BYTES
 
@@ -166,29 +167,17 @@ api = APIRouter(prefix="/admin/api")
 @api.post("/login")
 async def login(body: LoginIn, request: Request, admin: AdminDep) -> Response:
     if request.headers.get(CSRF_HEADER) != CSRF_VALUE:
-        return _error(403, "forbidden", "missing the admin's X-Requested-With header")
-    try:
-        operator, token, expires = await admin.auth.login(body.name, body.password)
-    except LockedOut:
-        return _error(429, "locked", "Too many failed attempts: the account is locked for a while.")
-    except BadCredentials:
-        return _error(401, "bad_credentials", "Wrong login or password.")
-    if operator.role is not OperatorRole.EDITOR:
-        await admin.auth.logout(token)
-        return _error(403, "forbidden", "This account is not an editor of the knowledge base.")
-    response = JSONResponse(
-        {"name": operator.name, "display_name": operator.display_name, "role": operator.role}
-    )
-    response.set_cookie(
-        COOKIE,
-        token,
-        expires=expires,
+        return web_login.error(403, "forbidden", "missing the admin's X-Requested-With header")
+    return await web_login.login(
+        admin.auth,
+        body.name,
+        body.password,
+        roles={OperatorRole.EDITOR},
+        cookie=COOKIE,
         path="/admin",
-        httponly=True,
-        samesite="strict",
         secure=admin.secure_cookie,
+        refusal="This account is not an editor of the knowledge base.",
     )
-    return response
 
 
 @api.post("/logout", status_code=204)
@@ -298,22 +287,18 @@ async def gaps(editor: EditorDep, admin: AdminDep, days: float = 30.0) -> dict[s
     }
 
 
-def _error(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"code": code, "message": message}, status_code=status)
-
-
 async def _content_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ContentError)
-    return _error(exc.status, exc.code, exc.message)
+    return web_login.error(exc.status, exc.code, exc.message)
 
 
 async def _refused(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, AdminRefused)
-    return _error(exc.status, exc.code, exc.message)
+    return web_login.error(exc.status, exc.code, exc.message)
 
 
 async def _not_logged_in(request: Request, exc: Exception) -> JSONResponse:
-    return _error(401, "not_logged_in", "Please log in to the knowledge base admin.")
+    return web_login.error(401, "not_logged_in", "Please log in to the knowledge base admin.")
 
 
 def mount_admin(app: FastAPI, admin: Admin) -> None:

@@ -20,11 +20,12 @@ from fastapi.staticfiles import StaticFiles
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 
 from bot.dialogue.models import HandoffEvent, HandoffEventKind
-from bot.operators.auth import SESSION_COOKIE, BadCredentials, ConsoleAuth, LockedOut
+from bot.operators import web_login
+from bot.operators.auth import SESSION_COOKIE, ConsoleAuth
 from bot.operators.desk import OperatorDesk
 from bot.operators.errors import DeskError, Forbidden, NotFound
 from bot.operators.live import EventFeed
-from bot.operators.models import Operator
+from bot.operators.models import Operator, OperatorRole
 from bot.operators.schemas import (
     AssignIn,
     HandoffDetailOut,
@@ -47,6 +48,7 @@ STATIC = Path(__file__).parent / "static"
 CSRF_HEADER = "x-requested-with"
 CSRF_VALUE = "perimeter-console"
 SESSION_ENDED = 4401
+CONSOLE_ROLES = frozenset({OperatorRole.OPERATOR, OperatorRole.SUPERVISOR})
 
 
 @dataclass
@@ -76,6 +78,8 @@ async def current_operator(request: Request, console: ConsoleDep) -> Operator:
     operator = await console.auth.operator(request.cookies.get(SESSION_COOKIE))
     if operator is None:
         raise NotLoggedIn()
+    if operator.role not in CONSOLE_ROLES:
+        raise Forbidden("the console is for operators and supervisors")
     if request.method not in ("GET", "HEAD") and request.headers.get(CSRF_HEADER) != CSRF_VALUE:
         raise Forbidden("missing the console's X-Requested-With header")
     return operator
@@ -90,23 +94,16 @@ api = APIRouter(prefix="/operator/api")
 async def login(body: LoginIn, request: Request, console: ConsoleDep) -> Response:
     if request.headers.get(CSRF_HEADER) != CSRF_VALUE:
         raise Forbidden("missing the console's X-Requested-With header")
-    try:
-        operator, token, expires = await console.auth.login(body.name, body.password)
-    except LockedOut:
-        return _error(429, "locked", "Too many failed attempts: the account is locked for a while.")
-    except BadCredentials:
-        return _error(401, "bad_credentials", "Wrong login or password.")
-    response = JSONResponse(MeOut.of(operator).model_dump())
-    response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        expires=expires,
+    return await web_login.login(
+        console.auth,
+        body.name,
+        body.password,
+        roles=CONSOLE_ROLES,
+        cookie=SESSION_COOKIE,
         path="/operator",
-        httponly=True,
-        samesite="strict",
         secure=console.secure_cookie,
+        refusal="This account is not an operator's: the console is for operators.",
     )
-    return response
 
 
 @api.post("/logout", status_code=204)
@@ -198,17 +195,13 @@ async def kb_search(q: str, operator: OperatorDep, console: ConsoleDep) -> Passa
     return PassagesOut(passages=[PassageOut.of(p) for p in passages])
 
 
-def _error(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"code": code, "message": message}, status_code=status)
-
-
 async def _desk_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DeskError)
-    return _error(exc.status, exc.code, exc.message)
+    return web_login.error(exc.status, exc.code, exc.message)
 
 
 async def _not_logged_in(request: Request, exc: Exception) -> JSONResponse:
-    return _error(401, "not_logged_in", "Please log in to the operator console.")
+    return web_login.error(401, "not_logged_in", "Please log in to the operator console.")
 
 
 # --- live updates ---------------------------------------------------------------------------
@@ -226,6 +219,8 @@ async def console_socket(websocket: WebSocket) -> None:
     console: Console = websocket.app.state.console
     token = websocket.cookies.get(SESSION_COOKIE)
     operator = await console.auth.operator(token)
+    if operator is not None and operator.role not in CONSOLE_ROLES:
+        operator = None
     if operator is None or not _same_origin(websocket):
         await websocket.close(code=SESSION_ENDED if operator is None else 4403)
         return
