@@ -64,3 +64,15 @@ def test_checker_catches_a_framework_import(tmp_path: Path) -> None:
     sample = tmp_path / "bad.py"
     sample.write_text("from sqlalchemy import select\nimport fastapi.routing\n")
     assert imported_roots(sample) & FRAMEWORKS == {"sqlalchemy", "fastapi"}
+
+
+def test_every_static_folder_ships_in_the_package() -> None:
+    """A non-editable install (the Docker image) carries only declared package data."""
+    import tomllib
+
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "package-data"
+    ]
+    for folder in sorted((ROOT / "bot").rglob("static")):
+        package = ".".join(folder.parent.relative_to(ROOT).parts)
+        assert "static/*" in declared.get(package, []), f"{package} static files not packaged"
