@@ -170,15 +170,16 @@ def kb_why(
 def _indexed_versions(settings: Settings) -> dict[str, str] | None:
     """The content hash of each indexed document; None when the index is locked."""
     from bot.container import build_embeddings_from, build_knowledge_store
-    from rag.errors import StoreLocked
+    from rag.errors import StoreError, StoreLocked
 
     try:
         store = build_knowledge_store(settings, build_embeddings_from(settings))
     except StoreLocked:
         return None
     try:
-        store.ensure_collection()
         return {doc_id: d.content_hash for doc_id, d in store.indexed_documents().items()}
+    except StoreError:
+        return {}  # nothing indexed yet
     finally:
         store.close()
 
@@ -298,39 +299,17 @@ def telegram() -> None:
 
 
 async def _run_telegram(settings: Settings, token: str) -> None:
-    from bot.channels.telegram.app import build_bot, build_dispatcher, resume_unfinished
+    from bot.channels.telegram.app import resume_unfinished
+    from bot.channels.telegram.assembly import assemble
     from bot.channels.telegram.delivery import TelegramDelivery
-    from bot.channels.telegram.operators_group import OperatorsGroup
     from bot.container import build_container
-    from bot.storage.telegram import SqlTelegramStore
 
     container = build_container(settings)
     await container.start(ingest_dir=settings.kb_dir if settings.kb_dir.is_dir() else None)
-    chats = SqlTelegramStore(container.store.engine)
-    section = settings.telegram
-    bot = build_bot(
-        token,
-        section.api_base,
-        per_chat_per_s=section.per_chat_per_s,
-        overall_per_s=section.overall_per_s,
-    )
+    channel = assemble(container, token)
+    bot, dispatcher, chats, group = channel.bot, channel.dispatcher, channel.chats, channel.group
     console = container.console
     console.desk.delivery.register("telegram", TelegramDelivery(bot, chats))
-    group_id = settings.operators.telegram_group_id
-    group = (
-        OperatorsGroup(bot, console.store, console.desk, console.feed, container.texts, group_id)
-        if group_id is not None
-        else None
-    )
-    dispatcher = build_dispatcher(
-        container.engine,
-        chats,
-        container.texts,
-        flood_messages=section.flood_messages,
-        flood_window_s=section.flood_window_s,
-        stream_replies=section.stream_replies,
-        operators_group=group,
-    )
     try:
         if group is not None:
             await console.feed.start()

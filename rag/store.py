@@ -138,10 +138,6 @@ class KnowledgeStore:
     def physical(self) -> str | None:
         return self._physical
 
-    @property
-    def mode(self) -> RetrievalMode:
-        return self._mode
-
     def close(self) -> None:
         self._client.close()
 
@@ -272,6 +268,19 @@ class KnowledgeStore:
                 self._client.delete_collection(self._alias)
             self._physical = None
 
+    def _reading_from(self) -> str:
+        """The collection served now, found without the embedding model (a read-only look,
+        as `perimeter kb why` takes, must not load it)."""
+        if self._physical is not None:
+            return self._physical
+        with self._lock, _translated():
+            current = self._aliased()
+            if current is None and self._client.collection_exists(self._alias):
+                current = self._alias
+        if current is None:
+            raise StoreError(f"there is no knowledge base index {self._alias!r} yet")
+        return current
+
     def _writing_to(self) -> str:
         if self._physical is None:
             self.ensure_collection()
@@ -337,7 +346,7 @@ class KnowledgeStore:
     # --- reading -------------------------------------------------------------------------
 
     def indexed_documents(self) -> dict[str, IndexedDocument]:
-        collection = self._writing_to()
+        collection = self._reading_from()
         found: dict[str, dict[str, Any]] = {}
         offset: Any = None
         with self._lock, _translated():

@@ -4,7 +4,6 @@ person owns the conversation, the queue's holding reply, callback, CSAT, summari
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
@@ -387,7 +386,3 @@ def test_night_shift_spans_midnight() -> None:
 def test_bad_working_hours_are_refused(bad: str) -> None:
     with pytest.raises(ValueError, match=r"working hours|time of day"):
         WorkingHours.parse(bad, "1-7", "UTC")
-
-
-def test_handoff_policy_is_a_value() -> None:
-    assert dataclasses.replace(HandoffPolicy(), failed_turns_limit=3).failed_turns_limit == 3

@@ -15,13 +15,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, FastAPI, Request, Response, UploadFile
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from bot.content.gaps import GapFinder
-from bot.content.models import KbAction, KbDocument, KbVersion
-from bot.content.service import ContentError, ContentService, TooLarge
+from bot.content.models import KbDocument, KbVersion
+from bot.content.service import ContentService, TooLarge
 from bot.operators import web_login
 from bot.operators.auth import ConsoleAuth
+from bot.operators.errors import DeskError, Forbidden
 from bot.operators.models import Operator, OperatorRole
 from rag.documents import MAX_BINARY_FILE_BYTES
 
@@ -43,12 +44,6 @@ class NotLoggedIn(Exception):
     pass
 
 
-class AdminRefused(Exception):
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-
-
 def get_admin(request: Request) -> Admin:
     admin: Admin = request.app.state.admin
     return admin
@@ -62,9 +57,9 @@ async def current_editor(request: Request, admin: AdminDep) -> Operator:
     if operator is None:
         raise NotLoggedIn()
     if operator.role is not OperatorRole.EDITOR:
-        raise AdminRefused(403, "forbidden", "the knowledge base admin is for editors")
+        raise Forbidden("the knowledge base admin is for editors")
     if request.method not in ("GET", "HEAD") and request.headers.get(CSRF_HEADER) != CSRF_VALUE:
-        raise AdminRefused(403, "forbidden", "missing the admin's X-Requested-With header")
+        raise Forbidden("missing the admin's X-Requested-With header")
     return operator
 
 
@@ -90,6 +85,8 @@ class RollbackIn(BaseModel):
 
 
 class DocumentOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     doc_id: str
     title: str
     kind: str
@@ -100,22 +97,10 @@ class DocumentOut(BaseModel):
     deleted: bool
     updated_at: datetime
 
-    @classmethod
-    def of(cls, d: KbDocument) -> DocumentOut:
-        return cls(
-            doc_id=d.doc_id,
-            title=d.title,
-            kind=d.kind,
-            lang=d.lang,
-            published_version=d.published_version,
-            latest_version=d.latest_version,
-            draft_version=d.draft_version,
-            deleted=d.deleted,
-            updated_at=d.updated_at,
-        )
-
 
 class VersionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     version: int
     filename: str
     status: str
@@ -126,22 +111,10 @@ class VersionOut(BaseModel):
     published_at: datetime | None
     published_by: str | None
 
-    @classmethod
-    def of(cls, v: KbVersion) -> VersionOut:
-        return cls(
-            version=v.version,
-            filename=v.filename,
-            status=v.status.value,
-            size=v.size,
-            content_hash=v.content_hash,
-            author=v.author,
-            created_at=v.created_at,
-            published_at=v.published_at,
-            published_by=v.published_by,
-        )
-
 
 class ActionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     at: datetime
     actor: str
     action: str
@@ -149,16 +122,12 @@ class ActionOut(BaseModel):
     version: int | None
     detail: str | None
 
-    @classmethod
-    def of(cls, a: KbAction) -> ActionOut:
-        return cls(
-            at=a.at,
-            actor=a.actor,
-            action=a.action,
-            doc_id=a.doc_id,
-            version=a.version,
-            detail=a.detail,
-        )
+
+def _drafted(document: KbDocument, version: KbVersion) -> dict[str, object]:
+    return {
+        "document": DocumentOut.model_validate(document),
+        "version": VersionOut.model_validate(version),
+    }
 
 
 api = APIRouter(prefix="/admin/api")
@@ -197,7 +166,7 @@ async def me(editor: EditorDep) -> dict[str, str]:
 
 @api.get("/documents")
 async def documents(editor: EditorDep, admin: AdminDep) -> dict[str, list[DocumentOut]]:
-    return {"documents": [DocumentOut.of(d) for d in await admin.content.documents()]}
+    return {"documents": [DocumentOut.model_validate(d) for d in await admin.content.documents()]}
 
 
 @api.post("/documents", status_code=201)
@@ -211,15 +180,18 @@ async def upload(
     if len(data) > MAX_BINARY_FILE_BYTES:
         raise TooLarge(f"the file is over {MAX_BINARY_FILE_BYTES // (1024 * 1024)} MB")
     document, version = await admin.content.upload(editor.name, file.filename or "", data)
-    return {"document": DocumentOut.of(document), "version": VersionOut.of(version)}
+    return {
+        "document": DocumentOut.model_validate(document),
+        "version": VersionOut.model_validate(version),
+    }
 
 
 @api.get("/documents/{doc_id}")
 async def document(doc_id: str, editor: EditorDep, admin: AdminDep) -> dict[str, object]:
     detail = await admin.content.detail(doc_id)
     return {
-        "document": DocumentOut.of(detail.document),
-        "versions": [VersionOut.of(v) for v in detail.versions],
+        "document": DocumentOut.model_validate(detail.document),
+        "versions": [VersionOut.model_validate(v) for v in detail.versions],
         "text": detail.text,
         "editable": detail.editable,
     }
@@ -230,7 +202,10 @@ async def save_draft(
     doc_id: str, body: DraftIn, editor: EditorDep, admin: AdminDep
 ) -> dict[str, object]:
     document, version = await admin.content.save_draft(editor.name, doc_id, body.text)
-    return {"document": DocumentOut.of(document), "version": VersionOut.of(version)}
+    return {
+        "document": DocumentOut.model_validate(document),
+        "version": VersionOut.model_validate(version),
+    }
 
 
 @api.get("/documents/{doc_id}/versions/{version}/preview")
@@ -253,7 +228,7 @@ async def publish(
     doc_id: str, version: int, body: PublishIn, editor: EditorDep, admin: AdminDep
 ) -> dict[str, DocumentOut]:
     published = await admin.content.publish(editor.name, doc_id, version, body.expected_published)
-    return {"document": DocumentOut.of(published)}
+    return {"document": DocumentOut.model_validate(published)}
 
 
 @api.post("/documents/{doc_id}/rollback")
@@ -263,12 +238,12 @@ async def rollback(
     document = await admin.content.rollback(
         editor.name, doc_id, body.version, body.expected_published
     )
-    return {"document": DocumentOut.of(document)}
+    return {"document": DocumentOut.model_validate(document)}
 
 
 @api.delete("/documents/{doc_id}")
 async def delete(doc_id: str, editor: EditorDep, admin: AdminDep) -> dict[str, DocumentOut]:
-    return {"document": DocumentOut.of(await admin.content.delete(editor.name, doc_id))}
+    return {"document": DocumentOut.model_validate(await admin.content.delete(editor.name, doc_id))}
 
 
 @api.get("/actions")
@@ -276,7 +251,7 @@ async def actions(
     editor: EditorDep, admin: AdminDep, limit: int = 100
 ) -> dict[str, list[ActionOut]]:
     limit = max(1, min(limit, 1000))
-    return {"actions": [ActionOut.of(a) for a in await admin.content.actions(limit)]}
+    return {"actions": [ActionOut.model_validate(a) for a in await admin.content.actions(limit)]}
 
 
 @api.get("/gaps")
@@ -287,24 +262,13 @@ async def gaps(editor: EditorDep, admin: AdminDep, days: float = 30.0) -> dict[s
     }
 
 
-async def _content_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, ContentError)
-    return web_login.error(exc.status, exc.code, exc.message)
-
-
-async def _refused(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, AdminRefused)
-    return web_login.error(exc.status, exc.code, exc.message)
-
-
 async def _not_logged_in(request: Request, exc: Exception) -> JSONResponse:
     return web_login.error(401, "not_logged_in", "Please log in to the knowledge base admin.")
 
 
 def mount_admin(app: FastAPI, admin: Admin) -> None:
     app.state.admin = admin
-    app.add_exception_handler(ContentError, _content_error)
-    app.add_exception_handler(AdminRefused, _refused)
+    app.add_exception_handler(DeskError, web_login.refusal)
     app.add_exception_handler(NotLoggedIn, _not_logged_in)
     app.include_router(api)
 

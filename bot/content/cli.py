@@ -10,7 +10,8 @@ from typing import Annotated, TypeVar
 
 import typer
 
-from bot.content.service import ContentError, ContentService
+from bot.content.service import ContentService
+from bot.operators.errors import DeskError
 from bot.settings import Settings
 from bot.storage import create_engine, upgrade_database
 from bot.storage.content import SqlContentStore
@@ -54,7 +55,7 @@ def _run(settings: Settings, job: Callable[[ContentService], Awaitable[_T]], *, 
 
     try:
         return asyncio.run(run())
-    except ContentError as exc:
+    except DeskError as exc:
         raise _fail(exc.message, 2 if exc.status in (413, 422) else 1) from None
     except RagError as exc:
         raise _fail(str(exc)) from None

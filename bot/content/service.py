@@ -19,6 +19,7 @@ from pathlib import Path
 from langchain_core.embeddings import Embeddings
 
 from bot.content.models import KbAction, KbDocument, KbVersion
+from bot.operators.errors import Conflict, DeskError, InvalidInput, NotFound
 from bot.storage.content import PublishConflict, SqlContentStore
 from rag.chunking import Chunk, Chunker
 from rag.documents import MAX_BINARY_FILE_BYTES, SourceDocument, load_document, supported_suffix
@@ -30,31 +31,15 @@ _EDITABLE = (".md", ".markdown", ".txt", ".faq.yaml", ".faq.yml", ".faq.csv")
 _SAFE_NAME = re.compile(r"[^\w.\- ]+", re.UNICODE)
 
 
-class ContentError(Exception):
-    status, code = 400, "bad_request"
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class InvalidDocument(InvalidInput):
+    code = "invalid_document"
 
 
-class InvalidDocument(ContentError):
-    status, code = 422, "invalid_document"
-
-
-class TooLarge(ContentError):
+class TooLarge(DeskError):
     status, code = 413, "too_large"
 
 
-class NotFound(ContentError):
-    status, code = 404, "not_found"
-
-
-class Conflict(ContentError):
-    status, code = 409, "conflict"
-
-
-class IndexUnavailable(ContentError):
+class IndexUnavailable(DeskError):
     status, code = 503, "index_unavailable"
 
 

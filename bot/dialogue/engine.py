@@ -221,7 +221,9 @@ class DialogueEngine:
         previous = next((m.text for m in reversed(history) if m.role is Role.CUSTOMER), "")
         fallback = detect_language(previous, self._policy.default_language)
         lang = message.lang or conversation.lang or detect_language(text, fallback)
-        turn = Turn(conversation.id, stored, history, text, lang, customer, expired, state, sink)
+        turn = Turn(
+            conversation.id, stored, history, text, lang, customer, expired, state, sink, handoff
+        )
         try:
             reply = await self.handoffs.intercept(turn, handoff) if handoff else None
             if reply is None:

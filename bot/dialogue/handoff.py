@@ -149,10 +149,6 @@ class HandoffFlow:
             SummaryWriter(summarizer, store, policy.summary_timeout_s) if summarizer else None
         )
 
-    @property
-    def policy(self) -> HandoffPolicy:
-        return self._policy
-
     def staffed(self) -> bool:
         hours = self._policy.hours
         return hours is None or hours.open_at(self._clock())
@@ -168,7 +164,7 @@ class HandoffFlow:
         """Queue the conversation for a person; the reply tells the customer what happens."""
         messages = [*turn.history, turn.stored]
         staffed = self.staffed()
-        current = await self._store.current_handoff(turn.id)
+        current = turn.handoff
         if current is not None and current.status.open:
             handoff = current  # already waiting (a second reason while queued): one handoff
         else:

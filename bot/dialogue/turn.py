@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.dialogue.models import AuditEntry, HandoffReason, Lang, Route, StoredMessage
+from bot.dialogue.models import AuditEntry, Handoff, HandoffReason, Lang, Route, StoredMessage
 from bot.dialogue.ports import ConversationStore, ReplySink
 
 
@@ -22,6 +22,7 @@ class Turn:
     expired: bool
     state: dict[str, str]
     sink: ReplySink
+    handoff: Handoff | None = None  # the conversation's latest handoff when the turn began
 
 
 class EngineObserver(Protocol):

@@ -195,11 +195,6 @@ async def kb_search(q: str, operator: OperatorDep, console: ConsoleDep) -> Passa
     return PassagesOut(passages=[PassageOut.of(p) for p in passages])
 
 
-async def _desk_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, DeskError)
-    return web_login.error(exc.status, exc.code, exc.message)
-
-
 async def _not_logged_in(request: Request, exc: Exception) -> JSONResponse:
     return web_login.error(401, "not_logged_in", "Please log in to the operator console.")
 
@@ -293,7 +288,7 @@ async def _frame(
 
 def mount_console(app: FastAPI, console: Console) -> None:
     app.state.console = console
-    app.add_exception_handler(DeskError, _desk_error)
+    app.add_exception_handler(DeskError, web_login.refusal)
     app.add_exception_handler(NotLoggedIn, _not_logged_in)
     app.include_router(api)
     app.add_api_websocket_route("/operator/ws", console_socket)

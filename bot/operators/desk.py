@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 
 from bot.banking import CustomerProfile
 from bot.dialogue.language import detect_language
@@ -283,9 +282,3 @@ class OperatorDesk:
 
 def _masked(message: StoredMessage) -> StoredMessage:
     return replace(message, text=mask_numbers(message.text))
-
-
-def waiting_seconds(handoff: Handoff, now: datetime | None = None) -> float:
-    moment = now or datetime.now(UTC)
-    end = handoff.resolved_at or moment
-    return max(0.0, (end - handoff.created_at).total_seconds())

@@ -1,4 +1,4 @@
-"""What the console can refuse; the API maps each to an HTTP status."""
+"""What the staff pages (console, admin) refuse; their APIs map each to an HTTP status."""
 
 from __future__ import annotations
 

@@ -5,14 +5,22 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from fastapi import Request
 from fastapi.responses import JSONResponse
 
 from bot.operators.auth import BadCredentials, ConsoleAuth, LockedOut
+from bot.operators.errors import DeskError
 from bot.operators.models import OperatorRole
 
 
 def error(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse({"code": code, "message": message}, status_code=status)
+
+
+async def refusal(request: Request, exc: Exception) -> JSONResponse:
+    """The exception handler both staff pages install for ``DeskError``."""
+    assert isinstance(exc, DeskError)
+    return error(exc.status, exc.code, exc.message)
 
 
 async def login(

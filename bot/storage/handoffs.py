@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dialogue.models import (
@@ -266,8 +266,3 @@ class SqlHandoffLog:
         async with self._sessions() as session:
             rows = (await session.execute(query)).all()
         return [(str(text), str(reason)) for text, reason in rows]
-
-    async def count_open(self) -> int:
-        query = select(func.count()).where(HandoffRow.status == HandoffStatus.QUEUED.value)
-        async with self._sessions() as session:
-            return int(await session.scalar(query) or 0)

@@ -18,7 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.websockets import WebSocketDisconnect
 
-from bot.channels.telegram.app import build_bot, build_dispatcher
+from bot.channels.telegram.assembly import assemble, bot_for
 from bot.channels.telegram.delivery import TelegramDelivery
 from bot.channels.telegram.operators_group import OperatorsGroup
 from bot.channels.telegram.webhook import TelegramWebhook, webhook_router
@@ -317,34 +317,11 @@ def _telegram_webhook(container: Container) -> tuple[TelegramWebhook, OperatorsG
     section = container.settings.telegram
     if section.token is None or section.webhook_secret is None:
         return None
-    chats = SqlTelegramStore(container.store.engine)
-    bot = build_bot(
-        section.token.get_secret_value(),
-        section.api_base,
-        per_chat_per_s=section.per_chat_per_s,
-        overall_per_s=section.overall_per_s,
-    )
-    console, group_id = container.console, container.settings.operators.telegram_group_id
-    group = (
-        OperatorsGroup(bot, console.store, console.desk, console.feed, container.texts, group_id)
-        if group_id is not None
-        else None
-    )
+    channel = assemble(container, section.token.get_secret_value())
     webhook = TelegramWebhook(
-        bot,
-        build_dispatcher(
-            container.engine,
-            chats,
-            container.texts,
-            flood_messages=section.flood_messages,
-            flood_window_s=section.flood_window_s,
-            stream_replies=section.stream_replies,
-            operators_group=group,
-        ),
-        chats,
-        section.webhook_secret.get_secret_value(),
+        channel.bot, channel.dispatcher, channel.chats, section.webhook_secret.get_secret_value()
     )
-    return webhook, group
+    return webhook, channel.group
 
 
 def _telegram_sender(container: Container, webhook: TelegramWebhook | None) -> Bot | None:
@@ -352,14 +329,7 @@ def _telegram_sender(container: Container, webhook: TelegramWebhook | None) -> B
     section = container.settings.telegram
     if webhook is not None:
         return webhook.bot
-    if section.token is None:
-        return None
-    return build_bot(
-        section.token.get_secret_value(),
-        section.api_base,
-        per_chat_per_s=section.per_chat_per_s,
-        overall_per_s=section.overall_per_s,
-    )
+    return bot_for(section, section.token.get_secret_value()) if section.token else None
 
 
 def create_app(
