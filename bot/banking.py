@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from rasa_sdk.executor import ActionExecutor
@@ -25,6 +24,7 @@ from bot.dialogue.errors import (
     WrongCode,
 )
 from bot.dialogue.models import ActionResponse, ActionResult, CodeSent
+from bot.operators.models import CustomerProfile
 from integrations.core_banking.actions import bind_actions
 from integrations.core_banking.client import CoreBankingClient, new_idempotency_key
 from integrations.core_banking.errors import (
@@ -167,17 +167,9 @@ class CrmCallbacks:
         return ticket.id
 
 
-@dataclass(frozen=True, slots=True)
-class CustomerProfile:
-    """Who the customer is, for the operator: card numbers already masked."""
-
-    name: str
-    phone: str
-    cards: tuple[str, ...]
-
-
 class CustomerDirectory:
-    """The authenticated customer's identity for the operator console, from the ABS."""
+    """Implements the operators' ``CustomerProfiles`` port: the authenticated customer's
+    identity for the operator console, from the ABS."""
 
     def __init__(self, client: CoreBankingClient) -> None:
         self._client = client

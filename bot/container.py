@@ -1,54 +1,64 @@
-"""The composition root: the one place where settings become objects."""
+"""The composition root: the one place where settings become objects, and where the
+components that start and stop (models, the database, background services) are run.
+
+Every component is built on first use and kept; an entry point (``perimeter serve``,
+``perimeter telegram``, each CLI command) asks for what it needs, then enters
+``async with container.running():``, which starts what was built, in dependency order, and
+stops it in reverse. A command that only needs the database never loads a model.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from functools import cached_property
 from pathlib import Path
 
-from langchain_core.language_models import BaseChatModel
+from aiogram import Bot
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.banking import (
-    BankAuthenticator,
-    CrmCallbacks,
-    CustomerDirectory,
-    RasaAccountActions,
-)
+from bot.banking import BankAuthenticator, CrmCallbacks, CustomerDirectory, RasaAccountActions
+from bot.channels.telegram.assembly import TelegramChannel, assemble, bot_for
+from bot.channels.telegram.delivery import TelegramDelivery
+from bot.channels.telegram.operators_group import OperatorsGroup
+from bot.channels.telegram.webhook import TelegramWebhook
+from bot.channels.webchat.api import WebChat
+from bot.channels.webchat.hub import ConversationHub
+from bot.content import api as admin_api
 from bot.content.api import Admin
 from bot.content.gaps import GapFinder
+from bot.content.index import prepare_index
 from bot.content.service import ContentService
 from bot.dialogue.engine import DialogueEngine, EnginePolicy, HandoffPolicy
-from bot.dialogue.models import Passage
 from bot.evaluation.cases import CaseFileError, load_cases
 from bot.intents import EmbeddingIntentClassifier, load_intent_examples
 from bot.knowledge import RagKnowledgeBase
+from bot.lifecycle import Lifecycle
 from bot.observability.metrics import Metrics
+from bot.operators import api as console_api
 from bot.operators.api import Console
-from bot.operators.auth import ConsoleAuth
 from bot.operators.delivery import ChannelDelivery
 from bot.operators.desk import OperatorDesk
-from bot.operators.live import EventFeed
+from bot.operators.feed import EventFeed
 from bot.operators.summary import ModelSummarizer
 from bot.operators.sweeper import QueueSweeper
 from bot.settings import LLMBackend, Settings
-from bot.storage import SqlConversationStore, create_engine, upgrade_database
-from bot.storage.content import SqlContentStore
-from bot.storage.operators import SqlOperatorStore
+from bot.staff.accounts import StaffDirectory
+from bot.staff.auth import StaffAuth
+from bot.staff.web import StaffGate, StaffPage
+from bot.storage import Stores, create_engine, sql_stores, upgrade_database
 from bot.web_token import WebTokenVerifier
 from integrations.core_banking import CoreBankingClient, CoreBankingConfig
-from integrations.llm import LLMConfig, build_chat_model
+from integrations.llm import ChatBackend, LLMConfig, build_chat_backend
 from integrations.llm.catalog import MODELS
 from integrations.llm.fetch import model_path
-from integrations.llm.lifecycle import close_chat_model
 from prompts import PromptLibrary, default_library
 from rag.answering import AnswerPolicy, GroundedAnswerer
 from rag.embeddings import LocalEmbeddings, build_embeddings
-from rag.errors import StoreError
-from rag.ingest import Ingestor
 from rag.sparse import LexicalSparseEmbeddings
 from rag.store import KnowledgeStore, open_client
-from rag.store import RetrievalMode as StoreMode
 
 log = logging.getLogger(__name__)
 
@@ -96,196 +106,6 @@ def build_core_banking_client(settings: Settings) -> CoreBankingClient:
     )
 
 
-def build_embeddings_from(settings: Settings) -> LocalEmbeddings:
-    section = settings.embeddings
-    return build_embeddings(section.backend.value, section.model_path, section.batch_size)
-
-
-def build_knowledge_store(settings: Settings, embeddings: LocalEmbeddings) -> KnowledgeStore:
-    api_key = settings.qdrant.api_key.get_secret_value() if settings.qdrant.api_key else None
-    client = open_client(
-        url=settings.qdrant.url,
-        path=settings.qdrant_path,
-        api_key=api_key,
-        timeout_s=settings.qdrant.timeout_s,
-    )
-    return KnowledgeStore(
-        client,
-        settings.qdrant.collection,
-        embeddings,
-        LexicalSparseEmbeddings(),
-        mode=StoreMode(settings.retrieval.mode.value),
-    )
-
-
-@dataclass
-class Container:
-    settings: Settings
-    store: SqlConversationStore
-    knowledge_store: KnowledgeStore
-    embeddings: LocalEmbeddings
-    llm: BaseChatModel
-    answerer: GroundedAnswerer
-    engine: DialogueEngine
-    metrics: Metrics
-    texts: PromptLibrary
-    intents: EmbeddingIntentClassifier | None
-    core_banking: CoreBankingClient
-    web_tokens: WebTokenVerifier | None
-    console: Console
-    sweeper: QueueSweeper
-    admin: Admin
-
-    async def start(self, *, ingest_dir: Path | None = None) -> None:
-        """Migrate the database, load the models, and index the KB if it is empty."""
-        await upgrade_database(self.settings.database_url)
-        await asyncio.to_thread(self.embeddings.load)
-        if self.intents is not None:
-            await asyncio.to_thread(self.intents.load)
-        store = self.knowledge_store
-        await asyncio.to_thread(store.ensure_collection)
-        if store.needs_rebuild:
-            if ingest_dir is None:
-                raise StoreError(
-                    f"the knowledge base {store.collection!r} was indexed with another "
-                    "embedding model: run `perimeter kb ingest DIR --rebuild`"
-                )
-            log.info("embedding model changed: rebuilding the index from %s", ingest_dir)
-            published = await self.admin.content.published()
-
-            def fill(staging: KnowledgeStore) -> None:
-                Ingestor(staging).ingest_dir(ingest_dir)
-                self.admin.content.reindex_published(staging, published)
-
-            await asyncio.to_thread(store.rebuild, fill)
-        elif ingest_dir is not None and await asyncio.to_thread(store.count) == 0:
-            report = await asyncio.to_thread(Ingestor(store).ingest_dir, ingest_dir)
-            log.info("indexed %d chunks from %s", report.chunks, ingest_dir)
-        load = getattr(self.llm, "load", None)
-        if callable(load):
-            await asyncio.to_thread(load)
-
-    async def close(self) -> None:
-        await self.engine.aclose()
-        await self.core_banking.aclose()
-        await self.store.close()
-        self.knowledge_store.close()
-        await close_chat_model(self.llm)
-
-
-def build_container(settings: Settings) -> Container:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    metrics = Metrics()
-    texts = default_library()
-    store = SqlConversationStore(create_engine(settings.database_url, echo=settings.database.echo))
-    embeddings = build_embeddings_from(settings)
-    knowledge_store = build_knowledge_store(settings, embeddings)
-    llm = build_chat_model(resolve_llm_config(settings))
-    answerer = GroundedAnswerer(
-        knowledge_store,
-        llm,
-        AnswerPolicy(
-            top_k=settings.retrieval.top_k,
-            min_score=settings.retrieval.min_score,
-            context_passages=settings.retrieval.context_passages,
-            min_support=settings.retrieval.min_support,
-            faq_min_score=settings.retrieval.faq_min_score,
-            first_token_timeout_s=settings.llm.first_token_timeout_s,
-            total_timeout_s=settings.llm.timeout_s,
-        ),
-        texts,
-    )
-    intents = build_intent_classifier(settings, embeddings)
-    core_banking = build_core_banking_client(settings)
-    engine = DialogueEngine(
-        store,
-        RagKnowledgeBase(answerer),
-        texts,
-        EnginePolicy(
-            max_message_chars=settings.chat.max_message_chars,
-            history_turns=settings.chat.history_turns,
-            default_language="en" if settings.chat.default_language == "en" else "ru",
-            session_ttl_s=settings.auth.session_ttl_s,
-            max_code_failures=settings.auth.max_code_failures,
-            handoff=handoff_policy(settings),
-        ),
-        observer=metrics,
-        intents=intents,
-        actions=RasaAccountActions(core_banking),
-        authenticator=BankAuthenticator(core_banking),
-        summarizer=ModelSummarizer(llm, texts) if settings.operators.model_summary else None,
-        callbacks=CrmCallbacks(core_banking),
-    )
-    secret = settings.auth.web_token_secret
-    web_tokens = (
-        WebTokenVerifier(
-            secret.get_secret_value(),
-            store,
-            audience=settings.auth.web_token_audience,
-            max_age_s=settings.auth.web_token_max_age_s,
-        )
-        if secret
-        else None
-    )
-    console = build_console(settings, store, knowledge_store, texts, metrics, core_banking)
-    sweeper = QueueSweeper(
-        console.store,
-        console.desk,
-        metrics,
-        timeout_s=settings.operators.queue_timeout_s,
-        interval_s=settings.operators.sweep_interval_s,
-        online=lambda: sum(1 for count in console.feed.online.values() if count > 0),
-    )
-    admin = build_admin(settings, store, knowledge_store, embeddings, console)
-    return Container(
-        settings,
-        store,
-        knowledge_store,
-        embeddings,
-        llm,
-        answerer,
-        engine,
-        metrics,
-        texts,
-        intents,
-        core_banking,
-        web_tokens,
-        console,
-        sweeper,
-        admin,
-    )
-
-
-def build_admin(
-    settings: Settings,
-    store: SqlConversationStore,
-    knowledge_store: KnowledgeStore,
-    embeddings: LocalEmbeddings,
-    console: Console,
-) -> Admin:
-    questions: list[tuple[str, str]] = []
-    if settings.eval_cases_file.is_file():
-        try:
-            cases = load_cases(settings.eval_cases_file)
-        except CaseFileError as exc:
-            log.warning("admin preview without test questions: %s", exc)
-        else:
-            questions = [(case.id, case.messages[-1]) for case in cases]
-    content = ContentService(
-        SqlContentStore(store.engine),
-        knowledge_store,
-        embeddings,
-        questions=questions,
-        min_score=settings.retrieval.min_score,
-    )
-    return Admin(
-        content,
-        console.auth,
-        GapFinder(store, embeddings),
-        secure_cookie=settings.operators.secure_cookie,
-    )
-
-
 def handoff_policy(settings: Settings) -> HandoffPolicy:
     section = settings.operators
     hours = section.hours()
@@ -300,53 +120,402 @@ def handoff_policy(settings: Settings) -> HandoffPolicy:
     )
 
 
-def build_console(
-    settings: Settings,
-    store: SqlConversationStore,
-    knowledge_store: KnowledgeStore,
-    texts: PromptLibrary,
-    metrics: Metrics,
-    core_banking: CoreBankingClient,
-) -> Console:
-    section = settings.operators
-    operators = SqlOperatorStore(store.engine)
+class Container:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._lifecycle = Lifecycle()
 
-    async def search(query: str, k: int) -> list[Passage]:
-        chunks = await asyncio.to_thread(knowledge_store.search, query, k)
-        return [Passage(c.doc_id, c.title, c.text, c.score, c.section, c.lang) for c in chunks]
+    @asynccontextmanager
+    async def running(self) -> AsyncIterator[Container]:
+        """Start what was built (migrate, load models, open the index, begin background
+        work); stop it all on the way out."""
+        async with self._lifecycle.run():
+            yield self
 
-    desk = OperatorDesk(
-        operators,
-        store,
-        texts,
-        ChannelDelivery(),
-        metrics,
-        profiles=CustomerDirectory(core_banking).profile,
-        search=search,
-        default_language="en" if settings.chat.default_language == "en" else "ru",
-    )
-    auth = ConsoleAuth(
-        operators,
-        session_ttl_s=section.session_ttl_s,
-        max_failures=section.max_login_failures,
-        lockout_s=section.lockout_s,
-    )
-    return Console(operators, auth, desk, EventFeed(operators), section.secure_cookie)
+    async def prepare_index(self, ingest_dir: Path | None) -> None:
+        """Index ``ingest_dir`` into an empty knowledge base, or rebuild it (with the content
+        team's published documents) when the embedding model changed."""
+        await prepare_index(self.knowledge_store, self.content, ingest_dir)
+
+    # --- infrastructure ----------------------------------------------------------------------
+
+    @cached_property
+    def metrics(self) -> Metrics:
+        return Metrics()
+
+    @cached_property
+    def texts(self) -> PromptLibrary:
+        return default_library()
+
+    @cached_property
+    def database(self) -> AsyncEngine:
+        url = self.settings.database_url
+        engine = create_engine(url, echo=self.settings.database.echo)
+        self._lifecycle.add("database", start=lambda: upgrade_database(url), stop=engine.dispose)
+        return engine
+
+    @cached_property
+    def stores(self) -> Stores:
+        return sql_stores(self.database)
+
+    @cached_property
+    def embeddings(self) -> LocalEmbeddings:
+        embeddings = self._new_embeddings()
+        self._lifecycle.add("embeddings", start=lambda: asyncio.to_thread(embeddings.load))
+        return embeddings
+
+    def _new_embeddings(self) -> LocalEmbeddings:
+        section = self.settings.embeddings
+        return build_embeddings(section.backend.value, section.model_path, section.batch_size)
+
+    @cached_property
+    def knowledge_store(self) -> KnowledgeStore:
+        store = self._open_index(self.embeddings)
+
+        async def close() -> None:
+            store.close()
+
+        self._lifecycle.add(
+            "knowledge store", start=lambda: asyncio.to_thread(store.ensure_collection), stop=close
+        )
+        return store
+
+    @contextmanager
+    def index_reader(self) -> Iterator[KnowledgeStore]:
+        """The index opened only to read what it holds: no embedding model is loaded.
+        Raises ``StoreLocked`` while a running server holds a local index."""
+        store = self._open_index(self._new_embeddings())
+        try:
+            yield store
+        finally:
+            store.close()
+
+    def _open_index(self, embeddings: LocalEmbeddings) -> KnowledgeStore:
+        settings = self.settings
+        api_key = settings.qdrant.api_key.get_secret_value() if settings.qdrant.api_key else None
+        client = open_client(
+            url=settings.qdrant.url,
+            path=settings.qdrant_path,
+            api_key=api_key,
+            timeout_s=settings.qdrant.timeout_s,
+        )
+        return KnowledgeStore(
+            client,
+            settings.qdrant.collection,
+            embeddings,
+            LexicalSparseEmbeddings(),
+            mode=settings.retrieval.mode,
+        )
+
+    @cached_property
+    def chat_backend(self) -> ChatBackend:
+        backend = build_chat_backend(resolve_llm_config(self.settings))
+        self._lifecycle.add(
+            "language model", start=lambda: asyncio.to_thread(backend.warm_up), stop=backend.aclose
+        )
+        return backend
+
+    @cached_property
+    def core_banking(self) -> CoreBankingClient:
+        client = build_core_banking_client(self.settings)
+        self._lifecycle.add("core banking", stop=client.aclose)
+        return client
+
+    # --- the dialogue ------------------------------------------------------------------------
+
+    @cached_property
+    def knowledge(self) -> RagKnowledgeBase:
+        retrieval, llm = self.settings.retrieval, self.settings.llm
+        answerer = GroundedAnswerer(
+            self.knowledge_store,
+            self.chat_backend.model,
+            AnswerPolicy(
+                top_k=retrieval.top_k,
+                min_score=retrieval.min_score,
+                context_passages=retrieval.context_passages,
+                min_support=retrieval.min_support,
+                faq_min_score=retrieval.faq_min_score,
+                first_token_timeout_s=llm.first_token_timeout_s,
+                total_timeout_s=llm.timeout_s,
+            ),
+            self.texts,
+        )
+        return RagKnowledgeBase(answerer, self.knowledge_store)
+
+    @cached_property
+    def intents(self) -> EmbeddingIntentClassifier | None:
+        settings = self.settings
+        path, chat = settings.intents_file, settings.chat
+        if not path.is_file():
+            log.warning("no intents file at %s: account questions go to the knowledge base", path)
+            return None
+        classifier = EmbeddingIntentClassifier(
+            load_intent_examples(path),
+            self.embeddings,
+            threshold=chat.intent_threshold,
+            margin=chat.intent_margin,
+            clarify_threshold=min(chat.intent_clarify_threshold, chat.intent_threshold),
+        )
+        self._lifecycle.add("intents", start=lambda: asyncio.to_thread(classifier.load))
+        return classifier
+
+    @cached_property
+    def engine(self) -> DialogueEngine:
+        settings = self.settings
+        core = self.core_banking
+        summarizer = (
+            ModelSummarizer(self.chat_backend.model, self.texts)
+            if settings.operators.model_summary
+            else None
+        )
+        engine = DialogueEngine(
+            self.stores.conversations,
+            self.knowledge,
+            self.texts,
+            EnginePolicy(
+                max_message_chars=settings.chat.max_message_chars,
+                history_turns=settings.chat.history_turns,
+                default_language=settings.chat.default_language,
+                session_ttl_s=settings.auth.session_ttl_s,
+                max_code_failures=settings.auth.max_code_failures,
+                handoff=handoff_policy(settings),
+            ),
+            observer=self.metrics,
+            intents=self.intents,
+            actions=RasaAccountActions(core),
+            authenticator=BankAuthenticator(core),
+            summarizer=summarizer,
+            callbacks=CrmCallbacks(core),
+        )
+        self._lifecycle.add("dialogue engine", stop=engine.aclose)
+        return engine
+
+    @cached_property
+    def web_tokens(self) -> WebTokenVerifier | None:
+        auth = self.settings.auth
+        if auth.web_token_secret is None:
+            return None
+        return WebTokenVerifier(
+            auth.web_token_secret.get_secret_value(),
+            self.stores.conversations,
+            audience=auth.web_token_audience,
+            max_age_s=auth.web_token_max_age_s,
+        )
+
+    # --- staff ---------------------------------------------------------------------------------
+
+    @cached_property
+    def staff_auth(self) -> StaffAuth:
+        section = self.settings.staff
+        return StaffAuth(
+            self.stores.staff_accounts,
+            self.stores.staff_sessions,
+            session_ttl_s=section.session_ttl_s,
+            max_failures=section.max_login_failures,
+            lockout_s=section.lockout_s,
+        )
+
+    @cached_property
+    def staff(self) -> StaffDirectory:
+        return StaffDirectory(self.stores.staff_accounts, self.stores.staff_sessions)
+
+    def staff_gate(self, page: StaffPage) -> StaffGate:
+        return StaffGate(page, self.staff_auth, secure_cookie=self.settings.staff.secure_cookie)
+
+    # --- operators -----------------------------------------------------------------------------
+
+    @cached_property
+    def delivery(self) -> ChannelDelivery:
+        """Where an operator's reply goes; Telegram registers itself when it is built (the web
+        chat follows the feed itself)."""
+        return ChannelDelivery()
+
+    @cached_property
+    def desk(self) -> OperatorDesk:
+        stores = self.stores
+        return OperatorDesk(
+            stores.queue,
+            stores.conversations,
+            stores.staff_accounts,
+            self.texts,
+            self.delivery,
+            self.metrics,
+            profiles=CustomerDirectory(self.core_banking),
+            search=self.knowledge,
+            default_language=self.settings.chat.default_language,
+            max_reply_chars=self.settings.chat.max_message_chars,
+        )
+
+    @cached_property
+    def feed(self) -> EventFeed:
+        feed = EventFeed(self.stores.events)
+        self._lifecycle.add("operators' feed", start=feed.start, stop=feed.close)
+        return feed
+
+    @cached_property
+    def console(self) -> Console:
+        return Console(
+            self.desk,
+            self.feed,
+            self.stores.events,
+            self.stores.queue,
+            self.staff_gate(console_api.PAGE),
+        )
+
+    @cached_property
+    def sweeper(self) -> QueueSweeper:
+        section, feed = self.settings.operators, self.feed
+        sweeper = QueueSweeper(
+            self.stores.queue,
+            self.stores.conversations,
+            self.stores.reports,
+            self.desk,
+            self.metrics,
+            timeout_s=section.queue_timeout_s,
+            interval_s=section.sweep_interval_s,
+            online=lambda: sum(1 for count in feed.online.values() if count > 0),
+        )
+
+        async def start() -> None:
+            sweeper.start()
+
+        self._lifecycle.add("queue sweeper", start=start, stop=sweeper.close)
+        return sweeper
+
+    # --- the content team ----------------------------------------------------------------------
+
+    def _content_service(
+        self, knowledge: KnowledgeStore | None, embeddings: LocalEmbeddings
+    ) -> ContentService:
+        questions: list[tuple[str, str]] = []
+        cases_file = self.settings.eval_cases_file
+        if cases_file.is_file():
+            try:
+                cases = load_cases(cases_file)
+            except CaseFileError as exc:
+                log.warning("admin preview without test questions: %s", exc)
+            else:
+                questions = [(case.id, case.messages[-1]) for case in cases]
+        return ContentService(
+            self.stores.content,
+            knowledge,
+            embeddings,
+            questions=questions,
+            min_score=self.settings.retrieval.min_score,
+        )
+
+    @cached_property
+    def content(self) -> ContentService:
+        """The content workflow with the index: publish, roll back, delete, preview."""
+        return self._content_service(self.knowledge_store, self.embeddings)
+
+    @cached_property
+    def content_records(self) -> ContentService:
+        """The content workflow without opening the index (a running server may hold a local
+        one) nor warming the embedding model: list, upload, history."""
+        return self._content_service(None, self._new_embeddings())
+
+    @cached_property
+    def gaps(self) -> GapFinder:
+        return GapFinder(self.stores.unanswered, self.embeddings)
+
+    @cached_property
+    def admin(self) -> Admin:
+        return Admin(self.content, self.gaps, self.staff_gate(admin_api.PAGE))
+
+    # --- channels ------------------------------------------------------------------------------
+
+    @cached_property
+    def web_chat(self) -> WebChat:
+        hub = ConversationHub(self.stores.events, self.stores.conversations, self.feed)
+        self._lifecycle.add("web chat hub", start=hub.start, stop=hub.close)
+        chat = self.settings.chat
+        return WebChat(
+            engine=self.engine,
+            hub=hub,
+            texts=self.texts,
+            metrics=self.metrics,
+            web_tokens=self.web_tokens,
+            max_message_chars=chat.max_message_chars,
+            default_language=chat.default_language,
+            wake_operators=self.feed.poke,
+        )
+
+    def telegram(self, token: str) -> TelegramChannel:
+        """The Telegram bot, its dispatcher and, when configured, the operators' group."""
+        settings = self.settings
+        group_id = settings.operators.telegram_group_id
+        channel = assemble(
+            settings.telegram,
+            token,
+            engine=self.engine,
+            chats=self.stores.chats,
+            texts=self.texts,
+            operators_group=None if group_id is None else self._operators_group(group_id),
+        )
+        self.delivery.register("telegram", TelegramDelivery(channel.bot, channel.chats))
+        self._lifecycle.add("telegram bot", stop=channel.bot.session.close)
+        if channel.group is not None:
+            group = channel.group
+            self._lifecycle.add("operators' group", start=group.start, stop=group.close)
+        return channel
+
+    @cached_property
+    def telegram_sender(self) -> Bot | None:
+        """With a Telegram token, the web app reaches Telegram customers: through the webhook's
+        bot when it serves the webhook, else through a bot of its own (polling runs in
+        ``perimeter telegram``)."""
+        section = self.settings.telegram
+        if section.token is None:
+            return None
+        if self.telegram_webhook is not None:
+            return self.telegram_webhook.bot
+        bot = bot_for(section, section.token.get_secret_value())
+        self.delivery.register("telegram", TelegramDelivery(bot, self.stores.chats))
+        self._lifecycle.add("telegram sender", stop=bot.session.close)
+        return bot
+
+    def _operators_group(self, group_id: int) -> Callable[[Bot], OperatorsGroup]:
+        stores, desk, feed, texts = self.stores, self.desk, self.feed, self.texts
+
+        def build(bot: Bot) -> OperatorsGroup:
+            return OperatorsGroup(
+                bot,
+                events=stores.events,
+                queue=stores.queue,
+                topics=stores.topics,
+                messages=stores.conversations,
+                desk=desk,
+                feed=feed,
+                texts=texts,
+                group_id=group_id,
+            )
+
+        return build
+
+    @cached_property
+    def telegram_webhook(self) -> TelegramWebhook | None:
+        """Telegram's webhook in the web app, when a token and a webhook secret are set."""
+        section = self.settings.telegram
+        if section.token is None or section.webhook_secret is None:
+            return None
+        channel = self.telegram(section.token.get_secret_value())
+        webhook = TelegramWebhook(
+            channel.bot,
+            channel.dispatcher,
+            channel.chats,
+            section.webhook_secret.get_secret_value(),
+        )
+        url = section.webhook_url
+
+        async def register() -> None:
+            if url:
+                await webhook.register(url)
+
+        self._lifecycle.add("telegram webhook", start=register, stop=webhook.close)
+        return webhook
 
 
-def build_intent_classifier(
-    settings: Settings, embeddings: LocalEmbeddings
-) -> EmbeddingIntentClassifier | None:
-    path, chat = settings.intents_file, settings.chat
-    if not path.is_file():
-        log.warning("no intents file at %s: account questions go to the knowledge base", path)
-        return None
-    return EmbeddingIntentClassifier(
-        load_intent_examples(path),
-        embeddings,
-        threshold=chat.intent_threshold,
-        margin=chat.intent_margin,
-        clarify_threshold=min(
-            settings.chat.intent_clarify_threshold, settings.chat.intent_threshold
-        ),
-    )
+def build_container(settings: Settings) -> Container:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return Container(settings)

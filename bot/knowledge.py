@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Sequence
 
 from bot.dialogue.errors import KnowledgeUnavailable, ModelUnavailable
@@ -16,7 +17,7 @@ from bot.dialogue.models import (
 )
 from rag.answering import AnswerRequest, Done, GroundedAnswerer, Retrieved, Token
 from rag.errors import GenerationError, RagError
-from rag.store import ScoredChunk
+from rag.store import KnowledgeStore, ScoredChunk
 
 
 def _passages(chunks: Sequence[ScoredChunk]) -> tuple[Passage, ...]:
@@ -31,8 +32,19 @@ def _source(chunk: ScoredChunk) -> SourceRef:
 
 
 class RagKnowledgeBase:
-    def __init__(self, answerer: GroundedAnswerer) -> None:
+    """Implements the dialogue's ``KnowledgeBase`` and the operators' ``KnowledgeSearch``."""
+
+    def __init__(self, answerer: GroundedAnswerer, store: KnowledgeStore) -> None:
         self._answerer = answerer
+        self._store = store
+
+    async def search(self, query: str, k: int) -> list[Passage]:
+        """The passages best matching ``query`` (an operator looking something up)."""
+        try:
+            chunks = await asyncio.to_thread(self._store.search, query, k)
+        except RagError as exc:
+            raise KnowledgeUnavailable(str(exc)) from exc
+        return list(_passages(chunks))
 
     async def answer(self, question: KnowledgeQuestion) -> AsyncIterator[AnswerEvent]:
         request = AnswerRequest(

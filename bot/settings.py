@@ -19,6 +19,8 @@ from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validat
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.dialogue.hours import WorkingHours, parse_days
+from bot.dialogue.models import Lang
+from rag.modes import RetrievalMode
 
 
 def _default_cache_dir() -> Path:
@@ -101,12 +103,6 @@ class LLMSettings(BaseModel):
     first_token_timeout_s: Annotated[float, Field(gt=0)] = 60.0
 
 
-class RetrievalMode(StrEnum):
-    DENSE = "dense"  # embeddings only
-    SPARSE = "sparse"  # Russian lemmas / English stems with IDF only
-    HYBRID = "hybrid"  # both, fused by reciprocal rank fusion
-
-
 class RetrievalSettings(BaseModel):
     mode: RetrievalMode = Field(
         default=RetrievalMode.HYBRID,
@@ -153,7 +149,7 @@ class CoreBankingSettings(BaseModel):
 class ChatSettings(BaseModel):
     max_message_chars: Annotated[int, Field(ge=1, le=100_000)] = 4000
     history_turns: Annotated[int, Field(ge=0, le=50)] = 6
-    default_language: str = Field(default="ru", pattern=r"^(ru|en)$")
+    default_language: Lang = "ru"
     intent_threshold: Annotated[float, Field(ge=0, le=1)] = Field(
         default=0.7,
         description="Similarity to an account-intent example needed to treat a message as an"
@@ -271,14 +267,6 @@ class OperatorSettings(BaseModel):
     csat_window_s: Annotated[float, Field(gt=0, le=7 * 86_400)] = Field(
         default=86_400.0, description="How long after resolution a rating (1-5) is accepted."
     )
-    session_ttl_s: Annotated[float, Field(gt=0, le=7 * 86_400)] = Field(
-        default=12 * 3600.0, description="Console login lifetime (a shift)."
-    )
-    max_login_failures: Annotated[int, Field(ge=1, le=100)] = 5
-    lockout_s: Annotated[float, Field(gt=0, le=86_400)] = 900.0
-    secure_cookie: bool = Field(
-        default=False, description="Mark the console cookie Secure (set when served over HTTPS)."
-    )
     sweep_interval_s: Annotated[float, Field(gt=0, le=3600)] = 5.0
     telegram_group_id: int | None = Field(
         default=None,
@@ -309,6 +297,22 @@ class OperatorSettings(BaseModel):
 
     def hours(self) -> WorkingHours:
         return WorkingHours.parse(self.working_hours, self.working_days, self.timezone)
+
+
+class StaffSettings(BaseModel):
+    """Staff logins for the operator console and the knowledge-base admin."""
+
+    session_ttl_s: Annotated[float, Field(gt=0, le=7 * 86_400)] = Field(
+        default=12 * 3600.0, description="How long a staff login lasts (a shift)."
+    )
+    max_login_failures: Annotated[int, Field(ge=1, le=100)] = Field(
+        default=5, description="Wrong passwords in a row before the login is locked."
+    )
+    lockout_s: Annotated[float, Field(gt=0, le=86_400)] = 900.0
+    secure_cookie: bool = Field(
+        default=False,
+        description="Mark the staff pages' cookies Secure (set when served over HTTPS).",
+    )
 
 
 class Settings(BaseSettings):
@@ -343,6 +347,7 @@ class Settings(BaseSettings):
     auth: AuthSettings = AuthSettings()
     telegram: TelegramSettings = TelegramSettings()
     operators: OperatorSettings = OperatorSettings()
+    staff: StaffSettings = StaffSettings()
 
     @property
     def database_url(self) -> str:

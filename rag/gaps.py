@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 from langchain_core.embeddings import Embeddings
 
+from rag.vectors import dot
+
 
 @dataclass(slots=True)
 class Gap:
@@ -31,10 +33,6 @@ def _normalised(vector: Sequence[float]) -> list[float]:
     return [x / norm for x in vector]
 
 
-def _dot(a: Sequence[float], b: Sequence[float]) -> float:
-    return sum(x * y for x, y in zip(a, b, strict=False))
-
-
 def group_questions(
     questions: Sequence[str], embeddings: Embeddings, *, min_similarity: float = 0.5
 ) -> list[Gap]:
@@ -47,7 +45,7 @@ def group_questions(
     gaps: list[Gap] = []
     members: list[list[list[float]]] = []
     for text, vector in zip(texts, vectors, strict=True):
-        scored = [(_dot(vector, gap.centroid), index) for index, gap in enumerate(gaps)]
+        scored = [(dot(vector, gap.centroid), index) for index, gap in enumerate(gaps)]
         best = max(scored, default=(-1.0, -1))
         if best[0] >= min_similarity:
             gap, group = gaps[best[1]], members[best[1]]
@@ -58,6 +56,6 @@ def group_questions(
             gaps.append(Gap([text], vector))
             members.append([vector])
     for gap, group in zip(gaps, members, strict=True):  # the most central phrasing first
-        order = sorted(range(len(group)), key=lambda i: -_dot(group[i], gap.centroid))
+        order = sorted(range(len(group)), key=lambda i: -dot(group[i], gap.centroid))
         gap.questions = [gap.questions[i] for i in order]
     return sorted(gaps, key=lambda g: -g.size)

@@ -16,14 +16,12 @@ from __future__ import annotations
 import gc
 import hashlib
 import logging
-import math
 import threading
 import uuid
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -34,6 +32,8 @@ from qdrant_client.http.exceptions import ResponseHandlingException, UnexpectedR
 
 from rag.chunking import Chunk
 from rag.errors import StoreError, StoreLocked
+from rag.modes import RetrievalMode
+from rag.vectors import cosine
 
 log = logging.getLogger(__name__)
 _NAMESPACE = uuid.UUID("6f1d3c2e-8a57-4a43-9c1e-5b0f7e2d9a10")
@@ -42,12 +42,6 @@ LEXICAL = "lexical"
 _SCHEMA = "v2"  # bump when the collection layout changes: the index is rebuilt
 CONTENT_KEY = QdrantVectorStore.CONTENT_KEY
 METADATA_KEY = QdrantVectorStore.METADATA_KEY
-
-
-class RetrievalMode(StrEnum):
-    DENSE = "dense"
-    SPARSE = "sparse"
-    HYBRID = "hybrid"
 
 
 class SparseEncoder(Protocol):
@@ -440,7 +434,7 @@ class KnowledgeStore:
             vectors = point.vector if isinstance(point.vector, dict) else {}
             stored = vectors.get(DENSE)
             if isinstance(stored, list) and all(isinstance(x, float) for x in stored[:1]):
-                score = _cosine(query, [float(x) for x in stored])  # type: ignore[arg-type]
+                score = cosine(query, [float(x) for x in stored])  # type: ignore[arg-type]
         return ScoredChunk(
             doc_id=str(meta.get("doc_id")),
             title=str(meta.get("title")),
@@ -450,12 +444,6 @@ class KnowledgeStore:
             score=score,
             metadata=meta,
         )
-
-
-def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
-    dot = sum(x * y for x, y in zip(a, b, strict=False))
-    norms = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
-    return dot / norms if norms else 0.0
 
 
 def _chunk_metadata(chunk: Chunk) -> dict[str, Any]:

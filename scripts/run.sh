@@ -34,13 +34,13 @@ echo "Sandbox ABS on http://127.0.0.1:$SANDBOX_PORT — demo phone (SMS codes): 
 echo "Demo customers: +79031112233 (Смирнова), +79164445566 (Петров), +79265557788 (Иванова)"
 
 # Demo console accounts (README «Operators»); a real installation creates its own with
-# `perimeter operators add NAME --role …` and never runs this script.
+# `perimeter staff add NAME --role …` and never runs this script.
 DEMO_PASSWORD=${PERIMETER_DEMO_OPERATOR_PASSWORD:-perimeter-demo}
-printf '%s\n' "$DEMO_PASSWORD" | "$VENV/bin/perimeter" operators add operator --role operator \
+printf '%s\n' "$DEMO_PASSWORD" | "$VENV/bin/perimeter" staff add operator --role operator \
   --display-name "Анна" --password-stdin --exist-ok
-printf '%s\n' "$DEMO_PASSWORD" | "$VENV/bin/perimeter" operators add supervisor --role supervisor \
+printf '%s\n' "$DEMO_PASSWORD" | "$VENV/bin/perimeter" staff add supervisor --role supervisor \
   --display-name "Светлана" --password-stdin --exist-ok
-printf '%s\n' "$DEMO_PASSWORD" | "$VENV/bin/perimeter" operators add editor --role editor \
+printf '%s\n' "$DEMO_PASSWORD" | "$VENV/bin/perimeter" staff add editor --role editor \
   --display-name "Редактор" --password-stdin --exist-ok
 echo "Operator console: http://127.0.0.1:${PERIMETER_HTTP__PORT:-8080}/operator — demo logins operator / supervisor, password $DEMO_PASSWORD"
 echo "Knowledge base admin: http://127.0.0.1:${PERIMETER_HTTP__PORT:-8080}/admin — demo login editor, password $DEMO_PASSWORD"

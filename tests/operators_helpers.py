@@ -16,13 +16,13 @@ PASSWORD = "correct horse battery"
 
 
 def add_operator(data_dir: Path, name: str, role: str, display: str, **settings: str) -> None:
-    """``perimeter operators add`` against the server's database, password on stdin."""
+    """``perimeter staff add`` against the server's database, password on stdin."""
     result = subprocess.run(
         [
             sys.executable,
             "-m",
             "bot.cli",
-            "operators",
+            "staff",
             "add",
             name,
             "--role",

@@ -143,7 +143,8 @@ async def bot(
 ) -> AsyncIterator[Bot]:
     url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
     await upgrade_database(url)
-    store = SqlConversationStore(create_engine(url))
+    database = create_engine(url)
+    store = SqlConversationStore(database)
     config = CoreBankingConfig(
         base_url=sandbox,
         token=SANDBOX_TOKEN,
@@ -168,7 +169,7 @@ async def bot(
         bot = Bot(engine, store, client, sandbox, clock, kb)
         yield bot
         bot.faults("none")
-    await store.close()
+    await database.dispose()
 
 
 async def test_phone_login_then_the_question_asked_before_is_answered(bot: Bot) -> None:
@@ -398,7 +399,8 @@ async def test_expired_code_and_rate_limited_resend(
 ) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
     await upgrade_database(url)
-    store = SqlConversationStore(create_engine(url))
+    database = create_engine(url)
+    store = SqlConversationStore(database)
     config = CoreBankingConfig(base_url=strict_sandbox, token=SANDBOX_TOKEN, retry_backoff_s=())
     async with CoreBankingClient(config) as client:
         engine = DialogueEngine(
@@ -426,4 +428,4 @@ async def test_expired_code_and_rate_limited_resend(
             ("verify_code", "code_expired"),
             ("send_code", "rate_limited"),
         ]
-    await store.close()
+    await database.dispose()

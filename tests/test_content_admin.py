@@ -1,5 +1,5 @@
 """The content workflow against the running product: `perimeter serve` as a process, an
-editor made with `perimeter operators add --role editor`, the admin API over HTTP, and the
+editor made with `perimeter staff add --role editor`, the admin API over HTTP, and the
 web chat answering from what was published. The language model is unreachable: the new
 content is an FAQ, whose curated answers need no model.
 

@@ -61,7 +61,7 @@ async def test_customer_message_is_stored_before_processing() -> None:
     conversation = await engine.start_conversation()
 
     def check(_: KnowledgeQuestion) -> None:
-        store_seen.append(len(store._messages[conversation.id]))
+        store_seen.append(len(store.db.messages_of(conversation.id)))
 
     kb.on_answer = check
     sink = await say(engine, conversation.id, "Сколько стоит карта?")

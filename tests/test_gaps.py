@@ -41,7 +41,8 @@ def test_cli_lists_what_the_bot_could_not_answer_with_personal_data_hidden(
         url = f"sqlite+aiosqlite:///{(data / 'perimeter.db').resolve()}"
         data.mkdir(parents=True)
         await upgrade_database(url)
-        store = SqlConversationStore(create_engine(url))
+        database = create_engine(url)
+        store = SqlConversationStore(database)
         asked = [(text, HandoffReason.LOW_CONFIDENCE) for text in SAFE_DEPOSIT] + [
             (
                 "а ячейку в банке можно арендовать? мой телефон +7 903 111-22-33",
@@ -55,7 +56,7 @@ def test_cli_lists_what_the_bot_could_not_answer_with_personal_data_hidden(
             await store.add_handoff(
                 HandoffRequest(conversation.id, reason, f"- {text}", trigger.id)
             )
-        await store.close()
+        await database.dispose()
 
     asyncio.run(record())
     result = CliRunner().invoke(

@@ -13,9 +13,7 @@ import httpx
 import pytest
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from integrations.llm import LLMConfig, build_chat_model
-from integrations.llm.factory import LLMConfigError
-from integrations.llm.lifecycle import close_chat_model
+from integrations.llm import LLMConfig, LLMConfigError, build_chat_backend
 from integrations.llm.llamacpp import LlamaCppChatModel
 from tests.doubles.ollama_server import OllamaDoubleConfig, run_ollama_double
 from tests.servers import background_process, free_port
@@ -32,12 +30,12 @@ async def stream_text(model: object, **kwargs: object) -> list[str]:
 
 @pytest.fixture(scope="module")
 def embedded(test_gguf: Path) -> LlamaCppChatModel:
-    model = build_chat_model(
+    backend = build_chat_backend(
         LLMConfig(backend="llamacpp", gguf_path=test_gguf, max_tokens=48, temperature=0)
     )
-    assert isinstance(model, LlamaCppChatModel)
-    model.load()
-    return model
+    assert isinstance(backend.model, LlamaCppChatModel)
+    backend.warm_up()
+    return backend.model
 
 
 @pytest.mark.llm
@@ -76,7 +74,7 @@ def test_missing_gguf_says_how_to_fetch(tmp_path: Path) -> None:
 )
 def test_incomplete_config_names_the_setting(config: LLMConfig, setting: str) -> None:
     with pytest.raises(LLMConfigError, match=setting):
-        build_chat_model(config)
+        build_chat_backend(config)
 
 
 @pytest.fixture(scope="module")
@@ -105,11 +103,11 @@ def llama_server(test_gguf: Path, tmp_path_factory: pytest.TempPathFactory) -> I
 
 @pytest.fixture
 async def openai_model(llama_server: str) -> AsyncIterator[object]:
-    model = build_chat_model(
+    backend = build_chat_backend(
         LLMConfig(backend="openai", model="qwen-test", openai_base_url=llama_server, max_tokens=6)
     )
-    yield model
-    await close_chat_model(model)
+    yield backend.model
+    await backend.aclose()
 
 
 @pytest.mark.llm
@@ -121,7 +119,7 @@ async def test_openai_compatible_streams_and_honours_max_tokens(openai_model: ob
 
 
 async def test_openai_compatible_server_down_raises() -> None:
-    model = build_chat_model(
+    backend = build_chat_backend(
         LLMConfig(
             backend="openai",
             model="x",
@@ -131,15 +129,15 @@ async def test_openai_compatible_server_down_raises() -> None:
     )
     try:
         with pytest.raises(Exception, match="Connection"):
-            await stream_text(model)
+            await stream_text(backend.model)
     finally:
-        await close_chat_model(model)
+        await backend.aclose()
 
 
 async def test_ollama_adapter_streams_with_options() -> None:
     config = OllamaDoubleConfig(models=["qwen2.5:7b-instruct"], reply="Карта стоит 99 ₽ в месяц.")
     async with run_ollama_double(config) as url:
-        model = build_chat_model(
+        backend = build_chat_backend(
             LLMConfig(
                 backend="ollama",
                 model="qwen2.5:7b-instruct",
@@ -149,9 +147,9 @@ async def test_ollama_adapter_streams_with_options() -> None:
             )
         )
         try:
-            pieces = await stream_text(model)
+            pieces = await stream_text(backend.model)
         finally:
-            await close_chat_model(model)
+            await backend.aclose()
     assert "".join(pieces).strip() == "Карта стоит 99 ₽ в месяц."
     assert len(pieces) > 3
     request = config.requests[0]
@@ -162,11 +160,11 @@ async def test_ollama_adapter_streams_with_options() -> None:
 async def test_ollama_adapter_times_out_on_a_hanging_server() -> None:
     config = OllamaDoubleConfig(models=["m"], hang=True)
     async with run_ollama_double(config) as url:
-        model = build_chat_model(
+        backend = build_chat_backend(
             LLMConfig(backend="ollama", model="m", ollama_host=url, timeout_s=0.5)
         )
         try:
             with pytest.raises(httpx.TimeoutException):
-                await stream_text(model)
+                await stream_text(backend.model)
         finally:
-            await close_chat_model(model)
+            await backend.aclose()

@@ -46,7 +46,8 @@ def test_kb_why_shows_versions_against_the_index(tmp_path: Path, clean_env: None
     async def answer_with_sources() -> tuple[str, str]:
         url = f"sqlite+aiosqlite:///{(data / 'perimeter.db').resolve()}"
         await upgrade_database(url)
-        store = SqlConversationStore(create_engine(url))
+        database = create_engine(url)
+        store = SqlConversationStore(database)
         conversation = await store.create_conversation(Channel.WEBCHAT)
         asked = await store.add_message(conversation.id, Role.CUSTOMER, "сколько стоит карта")
         sources = [
@@ -59,7 +60,7 @@ def test_kb_why_shows_versions_against_the_index(tmp_path: Path, clean_env: None
         )
         stored = await store.get_message(answer.id)
         assert stored is not None and stored.sources == tuple(sources)
-        await store.close()
+        await database.dispose()
         return asked.id, answer.id
 
     asked, answer = asyncio.run(answer_with_sources())

@@ -80,9 +80,9 @@ def test_http_client_logs_are_kept_above_info(monkeypatch: pytest.MonkeyPatch) -
     """httpx logs whole URLs at INFO (phones, account ids): the CLI keeps it at WARNING."""
     import logging
 
-    from bot.cli import _settings
+    from bot.cli.runtime import settings
 
     monkeypatch.setenv("PERIMETER_LOG_LEVEL", "DEBUG")
-    _settings()
+    settings()
     assert logging.getLogger("httpx").level >= logging.WARNING
     assert logging.getLogger("httpcore").level >= logging.WARNING

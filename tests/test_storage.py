@@ -27,10 +27,10 @@ from bot.dialogue.models import (
 )
 from bot.storage import MemoryConversationStore, SqlConversationStore, create_engine
 from bot.storage.migrate import alembic_config, upgrade_database
-from bot.storage.operators import SqlOperatorStore
+from bot.storage.queue import SqlHandoffQueue
 
 
-async def _fresh_sql_store(url: str) -> SqlConversationStore:
+async def _fresh_sql_store(url: str) -> tuple[SqlConversationStore, Any]:
     """An empty, fully migrated database. The shared PostgreSQL keeps whatever an earlier
     run (maybe of an older branch) left, so its tables are dropped as found, not downgraded."""
     engine = create_engine(url)
@@ -44,7 +44,8 @@ async def _fresh_sql_store(url: str) -> SqlConversationStore:
         await connection.run_sync(drop_everything)
     await engine.dispose()
     await upgrade_database(url)
-    return SqlConversationStore(create_engine(url))
+    database = create_engine(url)
+    return SqlConversationStore(database), database
 
 
 @pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -56,9 +57,9 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
         url = f"sqlite+aiosqlite:///{tmp_path / 'perimeter.db'}"
     else:
         url = request.getfixturevalue("postgres_url")
-    sql = await _fresh_sql_store(url)
+    sql, database = await _fresh_sql_store(url)
     yield sql
-    await sql.close()
+    await database.dispose()
 
 
 async def test_conversation_round_trip(store: Any) -> None:
@@ -105,7 +106,7 @@ async def _resolve(store: Any, handoff_id: str, resolution: Resolution) -> None:
             resolved_at=datetime.now(UTC),
         )
         return
-    operators = SqlOperatorStore(store.engine)
+    operators = SqlHandoffQueue(store._sessions.kw["bind"])
     assert await operators.take(handoff_id, "anna")
     assert await operators.resolve(handoff_id, resolution, "anna", owner="anna")
 
@@ -163,10 +164,11 @@ async def test_every_migration_downgrades_and_upgrades_again(tmp_path: Path) -> 
     await upgrade_database(url)
     await asyncio.to_thread(command.downgrade, alembic_config(url), "base")
     await upgrade_database(url)
-    store = SqlConversationStore(create_engine(url))
+    database = create_engine(url)
+    store = SqlConversationStore(database)
     conversation = await store.create_conversation(Channel.WEBCHAT)
     assert await store.get_conversation(conversation.id) == conversation
-    await store.close()
+    await database.dispose()
 
 
 async def test_migrations_create_the_schema(tmp_path: Path) -> None:

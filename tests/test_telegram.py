@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.channels.telegram.app import build_bot, build_dispatcher, resume_unfinished
 from bot.channels.telegram.render import piece, split_message
 from bot.dialogue.engine import DialogueEngine
 from bot.dialogue.models import CodeSent
-from bot.storage import SqlConversationStore, create_engine, upgrade_database
-from bot.storage.telegram import SqlTelegramStore
+from bot.storage import create_engine, sql_stores, upgrade_database
 from prompts import default_library
 from tests.doubles.telegram_api import (
     SentMessage,
@@ -52,9 +52,9 @@ class Running:
         double: TelegramDouble,
         kb: FakeKnowledgeBase,
         codes: PhoneCodes,
-        store: SqlConversationStore,
+        database: AsyncEngine,
     ) -> None:
-        self.double, self.kb, self.codes, self.store = double, kb, codes, store
+        self.double, self.kb, self.codes, self.database = double, kb, codes, database
 
     async def sent_until(self, count: int, within_s: float = 15) -> list[SentMessage]:
         deadline = asyncio.get_running_loop().time() + within_s
@@ -84,22 +84,21 @@ async def _polling(
 ) -> AsyncIterator[Callable[..., Running]]:
     url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
     await upgrade_database(url)
-    store = SqlConversationStore(create_engine(url))
+    database = create_engine(url)
+    stores = sql_stores(database)
     kb, codes = FakeKnowledgeBase(), PhoneCodes()
-    engine = DialogueEngine(store, kb, default_library(), authenticator=codes)
+    engine = DialogueEngine(stores.conversations, kb, default_library(), authenticator=codes)
     bot = build_bot(TOKEN, api_base)
-    dispatcher = build_dispatcher(
-        engine, SqlTelegramStore(store.engine), default_library(), stream_replies=stream
-    )
+    dispatcher = build_dispatcher(engine, stores.chats, default_library(), stream_replies=stream)
     polling = asyncio.create_task(
         dispatcher.start_polling(bot, polling_timeout=1, handle_signals=False)
     )
-    yield lambda: Running(double, kb, codes, store)
+    yield lambda: Running(double, kb, codes, database)
     await dispatcher.stop_polling()
     with contextlib.suppress(asyncio.CancelledError, RuntimeError):
         await asyncio.wait_for(polling, 10)
     await bot.session.close()
-    await store.close()
+    await database.dispose()
 
 
 async def test_a_question_gets_one_answer_with_its_sources(
@@ -220,12 +219,13 @@ async def test_a_reply_written_before_a_restart_is_sent_not_asked_again(tmp_path
 async def _resume_stored_reply(double: TelegramDouble, api_base: str, tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
     await upgrade_database(url)
-    store = SqlConversationStore(create_engine(url))
+    database = create_engine(url)
+    stores = sql_stores(database)
     kb = FakeKnowledgeBase()
-    chats = SqlTelegramStore(store.engine)
+    chats = stores.chats
     bot = build_bot(TOKEN, api_base)
     dispatcher = build_dispatcher(
-        DialogueEngine(store, kb, default_library()), chats, default_library()
+        DialogueEngine(stores.conversations, kb, default_library()), chats, default_library()
     )
     update = message_update(55, chat_id=5501, text="сколько стоит карта?")
     assert await chats.claim_update(55, update)
@@ -237,7 +237,7 @@ async def _resume_stored_reply(double: TelegramDouble, api_base: str, tmp_path: 
         assert await chats.unfinished_updates() == []
     finally:
         await bot.session.close()
-        await store.close()
+        await database.dispose()
 
 
 async def test_answers_carry_feedback_and_operator_buttons_and_a_rating_is_stored(
@@ -252,7 +252,7 @@ async def test_answers_carry_feedback_and_operator_buttons_and_a_rating_is_store
     down = rows[0][1]["callback_data"]
     run.double.push(callback_update(62, down, chat_id=6101, message_id=answer.message_id))
     await run.settle()
-    async with run.store.engine.connect() as db:
+    async with run.database.connect() as db:
         ratings = (
             await db.execute(text("SELECT role, feedback FROM messages WHERE feedback IS NOT NULL"))
         ).all()

@@ -14,8 +14,7 @@ import pytest
 from bot.banking import BankAuthenticator, RasaAccountActions
 from bot.channels.telegram.app import build_bot, build_dispatcher
 from bot.dialogue.engine import DialogueEngine
-from bot.storage import SqlConversationStore, create_engine, upgrade_database
-from bot.storage.telegram import SqlTelegramStore
+from bot.storage import create_engine, sql_stores, upgrade_database
 from integrations.core_banking import CoreBankingClient, CoreBankingConfig
 from prompts import default_library
 from tests.doubles.telegram_api import (
@@ -55,11 +54,12 @@ async def test_contact_code_then_balance_and_a_confirmed_block(
 async def _login_flow(double: TelegramDouble, api_base: str, sandbox: str, tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
     await upgrade_database(url)
-    store = SqlConversationStore(create_engine(url))
+    database = create_engine(url)
+    stores = sql_stores(database)
     config = CoreBankingConfig(base_url=sandbox, token=SANDBOX_TOKEN, retry_backoff_s=())
     async with CoreBankingClient(config) as client:
         engine = DialogueEngine(
-            store,
+            stores.conversations,
             FakeKnowledgeBase(),
             default_library(),
             actions=RasaAccountActions(client),
@@ -68,7 +68,7 @@ async def _login_flow(double: TelegramDouble, api_base: str, sandbox: str, tmp_p
         bot = build_bot(TOKEN, api_base, per_chat_per_s=50)
         dispatcher = build_dispatcher(
             engine,
-            SqlTelegramStore(store.engine),
+            stores.chats,
             default_library(),
             stream_replies=False,
             flood_messages=50,
@@ -120,4 +120,4 @@ async def _login_flow(double: TelegramDouble, api_base: str, sandbox: str, tmp_p
             await dispatcher.stop_polling()
             await polling
             await bot.session.close()
-            await store.close()
+            await database.dispose()

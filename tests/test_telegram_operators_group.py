@@ -22,10 +22,8 @@ from bot.dialogue.models import HandoffStatus
 from bot.observability.metrics import Metrics
 from bot.operators.delivery import ChannelDelivery
 from bot.operators.desk import OperatorDesk
-from bot.operators.live import EventFeed
-from bot.storage import SqlConversationStore, create_engine, upgrade_database
-from bot.storage.operators import SqlOperatorStore
-from bot.storage.telegram import SqlTelegramStore
+from bot.operators.feed import EventFeed
+from bot.storage import Stores, create_engine, sql_stores, upgrade_database
 from prompts import default_library
 from tests.doubles.telegram_api import (
     SentMessage,
@@ -42,8 +40,8 @@ CUSTOMER = 501
 
 
 class Setup:
-    def __init__(self, double: TelegramDouble, store: SqlConversationStore) -> None:
-        self.double, self.store = double, store
+    def __init__(self, double: TelegramDouble, stores: Stores) -> None:
+        self.double, self.stores = double, stores
 
     async def sent(self, where: int, count: int, within_s: float = 15) -> list[SentMessage]:
         deadline = asyncio.get_running_loop().time() + within_s
@@ -60,33 +58,45 @@ class Setup:
 async def setup(tmp_path: Path) -> AsyncIterator[Setup]:
     url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
     await upgrade_database(url)
-    store = SqlConversationStore(create_engine(url))
+    database = create_engine(url)
+    stores = sql_stores(database)
     texts = default_library()
-    engine = DialogueEngine(store, FakeKnowledgeBase(), texts)
-    operators = SqlOperatorStore(store.engine)
-    chats = SqlTelegramStore(store.engine)
+    engine = DialogueEngine(stores.conversations, FakeKnowledgeBase(), texts)
+    chats = stores.chats
     async with running_double(TOKEN) as (double, api_base):
         double.chat_interval_s = 0.0  # the group and the chat are paced by the bot's throttle
         bot = build_bot(TOKEN, api_base)
         delivery = ChannelDelivery()
         delivery.register("telegram", TelegramDelivery(bot, chats))
-        desk = OperatorDesk(operators, store, texts, delivery, Metrics())
-        feed = EventFeed(operators, poll_s=0.1)
-        group = OperatorsGroup(bot, operators, desk, feed, texts, GROUP)
+        desk = OperatorDesk(
+            stores.queue, stores.conversations, stores.staff_accounts, texts, delivery, Metrics()
+        )
+        feed = EventFeed(stores.events, poll_s=0.1)
+        group = OperatorsGroup(
+            bot,
+            events=stores.events,
+            queue=stores.queue,
+            topics=stores.topics,
+            messages=stores.conversations,
+            desk=desk,
+            feed=feed,
+            texts=texts,
+            group_id=GROUP,
+        )
         dispatcher = build_dispatcher(engine, chats, texts, operators_group=group)
         await feed.start()
         await group.start()
         polling = asyncio.create_task(
             dispatcher.start_polling(bot, polling_timeout=1, handle_signals=False)
         )
-        yield Setup(double, store)
+        yield Setup(double, stores)
         await dispatcher.stop_polling()
         with contextlib.suppress(asyncio.CancelledError, RuntimeError):
             await asyncio.wait_for(polling, 10)
         await group.close()
         await feed.close()
         await bot.session.close()
-    await store.close()
+    await database.dispose()
 
 
 async def test_a_handoff_becomes_a_topic_and_the_operator_answers_from_it(setup: Setup) -> None:
@@ -107,9 +117,9 @@ async def test_a_handoff_becomes_a_topic_and_the_operator_answers_from_it(setup:
     to_customer = await setup.sent(CUSTOMER, 4)  # handoff, holding reply, joined, the reply
     assert "Ольга" in to_customer[-2].text, "the customer is told who joined"
     assert to_customer[-1].text == "<b>Ольга</b>\nЗдравствуйте, проверю перевод"
-    conversation = await SqlTelegramStore(setup.store.engine).conversation_of(CUSTOMER)
+    conversation = await setup.stores.chats.conversation_of(CUSTOMER)
     assert conversation is not None
-    handoff = await setup.store.current_handoff(conversation)
+    handoff = await setup.stores.conversations.current_handoff(conversation)
     assert handoff is not None and handoff.status is HandoffStatus.ACTIVE
     assert handoff.operator == "tg-900"
 

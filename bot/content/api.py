@@ -1,74 +1,47 @@
 """The content team's admin over HTTP, at /admin: the page and a JSON API.
 
-Only accounts with the ``editor`` role get in (``perimeter operators add NAME --role
-editor``). Every API call needs the admin session cookie (401 without one); writes also need
-the ``X-Requested-With: perimeter-admin`` header (403 without it).
+Logins, sessions, roles and the CSRF header are the staff gate's (``bot.staff.web``): only
+accounts with the ``editor`` role get in (``perimeter staff add NAME --role editor``).
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` here: FastAPI must see the dependency aliases
+# defined inside the route factories as objects, not as names it cannot resolve.
 
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, FastAPI, Request, Response, UploadFile
-from fastapi.responses import FileResponse, JSONResponse
-from fastapi.staticfiles import StaticFiles
+from fastapi import APIRouter, Depends, Request, UploadFile
+from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.content.gaps import GapFinder
 from bot.content.models import KbDocument, KbVersion
-from bot.content.service import ContentService, TooLarge
-from bot.operators import web_login
-from bot.operators.auth import ConsoleAuth
-from bot.operators.errors import DeskError, Forbidden
-from bot.operators.models import Operator, OperatorRole
+from bot.content.service import ContentService
+from bot.http.errors import TooLarge, error_responses
+from bot.staff.models import StaffMember, StaffRole
+from bot.staff.web import StaffGate, StaffPage, require_staff
 from rag.documents import MAX_BINARY_FILE_BYTES
 
 STATIC = Path(__file__).parent / "static"
-COOKIE = "perimeter_admin"
-CSRF_HEADER = "x-requested-with"
-CSRF_VALUE = "perimeter-admin"
+PAGE = StaffPage(
+    path="/admin",
+    cookie="perimeter_admin",
+    csrf_value="perimeter-admin",
+    roles=frozenset({StaffRole.EDITOR}),
+    label="the knowledge base admin",
+    refusal="This account is not an editor of the knowledge base.",
+)
 
 
 @dataclass
 class Admin:
+    """What the admin's endpoints need; built by the container."""
+
     content: ContentService
-    auth: ConsoleAuth
     gaps: GapFinder
-    secure_cookie: bool = False
-
-
-class NotLoggedIn(Exception):
-    pass
-
-
-def get_admin(request: Request) -> Admin:
-    admin: Admin = request.app.state.admin
-    return admin
-
-
-AdminDep = Annotated[Admin, Depends(get_admin)]
-
-
-async def current_editor(request: Request, admin: AdminDep) -> Operator:
-    operator = await admin.auth.operator(request.cookies.get(COOKIE))
-    if operator is None:
-        raise NotLoggedIn()
-    if operator.role is not OperatorRole.EDITOR:
-        raise Forbidden("the knowledge base admin is for editors")
-    if request.method not in ("GET", "HEAD") and request.headers.get(CSRF_HEADER) != CSRF_VALUE:
-        raise Forbidden("missing the admin's X-Requested-With header")
-    return operator
-
-
-EditorDep = Annotated[Operator, Depends(current_editor)]
-
-
-class LoginIn(BaseModel):
-    name: str = Field(min_length=1, max_length=64)
-    password: str = Field(min_length=1, max_length=1024)
+    gate: StaffGate
 
 
 class DraftIn(BaseModel):
@@ -112,7 +85,9 @@ class VersionOut(BaseModel):
     published_by: str | None
 
 
-class ActionOut(BaseModel):
+class KbActionOut(BaseModel):
+    """One entry of who did what to the knowledge base."""
+
     model_config = ConfigDict(from_attributes=True)
 
     at: datetime
@@ -123,158 +98,189 @@ class ActionOut(BaseModel):
     detail: str | None
 
 
-def _drafted(document: KbDocument, version: KbVersion) -> dict[str, object]:
-    return {
-        "document": DocumentOut.model_validate(document),
-        "version": VersionOut.model_validate(version),
-    }
+class DraftOut(BaseModel):
+    """A document and the version just added to it."""
+
+    document: DocumentOut
+    version: VersionOut
 
 
-api = APIRouter(prefix="/admin/api")
+class DocumentDetailOut(BaseModel):
+    document: DocumentOut
+    versions: list[VersionOut]
+    text: str | None = Field(description="The newest version's text, for editable formats.")
+    editable: bool
 
 
-@api.post("/login")
-async def login(body: LoginIn, request: Request, admin: AdminDep) -> Response:
-    if request.headers.get(CSRF_HEADER) != CSRF_VALUE:
-        return web_login.error(403, "forbidden", "missing the admin's X-Requested-With header")
-    return await web_login.login(
-        admin.auth,
-        body.name,
-        body.password,
-        roles={OperatorRole.EDITOR},
-        cookie=COOKIE,
-        path="/admin",
-        secure=admin.secure_cookie,
-        refusal="This account is not an editor of the knowledge base.",
+class ChunkOut(BaseModel):
+    index: int
+    section: str | None
+    text: str
+
+
+class PreviewAnswerOut(BaseModel):
+    case_id: str
+    question: str
+    section: str | None
+    score: float
+
+
+class PreviewOut(BaseModel):
+    chunks: list[ChunkOut]
+    answers: list[PreviewAnswerOut] = Field(
+        description="Test questions this version would be the best passage for."
     )
+    warnings: list[str]
 
 
-@api.post("/logout", status_code=204)
-async def logout(request: Request, editor: EditorDep, admin: AdminDep) -> Response:
-    token = request.cookies.get(COOKIE)
-    if token:
-        await admin.auth.logout(token)
-    response = Response(status_code=204)
-    response.delete_cookie(COOKIE, path="/admin")
-    return response
+class DocumentResultOut(BaseModel):
+    document: DocumentOut
 
 
-@api.get("/me")
-async def me(editor: EditorDep) -> dict[str, str]:
-    return {"name": editor.name, "display_name": editor.display_name, "role": editor.role}
+class DocumentsOut(BaseModel):
+    documents: list[DocumentOut]
 
 
-@api.get("/documents")
-async def documents(editor: EditorDep, admin: AdminDep) -> dict[str, list[DocumentOut]]:
-    return {"documents": [DocumentOut.model_validate(d) for d in await admin.content.documents()]}
+class KbActionsOut(BaseModel):
+    actions: list[KbActionOut]
 
 
-@api.post("/documents", status_code=201)
-async def upload(
-    request: Request, file: UploadFile, editor: EditorDep, admin: AdminDep
-) -> dict[str, object]:
-    declared = int(request.headers.get("content-length") or 0)
-    if declared > MAX_BINARY_FILE_BYTES + 64 * 1024:
-        raise TooLarge(f"the file is over {MAX_BINARY_FILE_BYTES // (1024 * 1024)} MB")
-    data = await file.read(MAX_BINARY_FILE_BYTES + 1)
-    if len(data) > MAX_BINARY_FILE_BYTES:
-        raise TooLarge(f"the file is over {MAX_BINARY_FILE_BYTES // (1024 * 1024)} MB")
-    document, version = await admin.content.upload(editor.name, file.filename or "", data)
-    return {
-        "document": DocumentOut.model_validate(document),
-        "version": VersionOut.model_validate(version),
-    }
+class GapOut(BaseModel):
+    size: int
+    example: str
+    questions: list[str]
 
 
-@api.get("/documents/{doc_id}")
-async def document(doc_id: str, editor: EditorDep, admin: AdminDep) -> dict[str, object]:
-    detail = await admin.content.detail(doc_id)
-    return {
-        "document": DocumentOut.model_validate(detail.document),
-        "versions": [VersionOut.model_validate(v) for v in detail.versions],
-        "text": detail.text,
-        "editable": detail.editable,
-    }
+class GapsOut(BaseModel):
+    gaps: list[GapOut]
 
 
-@api.put("/documents/{doc_id}/draft", status_code=201)
-async def save_draft(
-    doc_id: str, body: DraftIn, editor: EditorDep, admin: AdminDep
-) -> dict[str, object]:
-    document, version = await admin.content.save_draft(editor.name, doc_id, body.text)
-    return {
-        "document": DocumentOut.model_validate(document),
-        "version": VersionOut.model_validate(version),
-    }
+def routes(admin: Admin) -> APIRouter:
+    """The admin's page and its API under /admin/api."""
+    content = admin.content
+    Editor = Annotated[StaffMember, Depends(require_staff(admin.gate))]  # noqa: N806 - a type alias
+    api = APIRouter(prefix="/admin/api", tags=["knowledge base admin"])
+    read = error_responses(401, 403)
+    one = error_responses(401, 403, 404)
 
+    @api.get("/documents", responses=read, summary="Every document and its versions' state")
+    async def documents(editor: Editor) -> DocumentsOut:
+        return DocumentsOut(
+            documents=[DocumentOut.model_validate(d) for d in await content.documents()]
+        )
 
-@api.get("/documents/{doc_id}/versions/{version}/preview")
-async def preview(
-    doc_id: str, version: int, editor: EditorDep, admin: AdminDep
-) -> dict[str, object]:
-    result = await admin.content.preview(doc_id, version)
-    return {
-        "chunks": [{"index": c.index, "section": c.section, "text": c.text} for c in result.chunks],
-        "answers": [
-            {"case_id": a.case_id, "question": a.question, "section": a.section, "score": a.score}
-            for a in result.answers
-        ],
-        "warnings": result.warnings,
-    }
-
-
-@api.post("/documents/{doc_id}/versions/{version}/publish")
-async def publish(
-    doc_id: str, version: int, body: PublishIn, editor: EditorDep, admin: AdminDep
-) -> dict[str, DocumentOut]:
-    published = await admin.content.publish(editor.name, doc_id, version, body.expected_published)
-    return {"document": DocumentOut.model_validate(published)}
-
-
-@api.post("/documents/{doc_id}/rollback")
-async def rollback(
-    doc_id: str, body: RollbackIn, editor: EditorDep, admin: AdminDep
-) -> dict[str, DocumentOut]:
-    document = await admin.content.rollback(
-        editor.name, doc_id, body.version, body.expected_published
+    @api.post(
+        "/documents",
+        status_code=201,
+        responses=error_responses(401, 403, 413, 422),
+        summary="Upload a file as a new draft of its document",
     )
-    return {"document": DocumentOut.model_validate(document)}
+    async def upload(request: Request, file: UploadFile, editor: Editor) -> DraftOut:
+        declared = int(request.headers.get("content-length") or 0)
+        limit = f"the file is over {MAX_BINARY_FILE_BYTES // (1024 * 1024)} MB"
+        if declared > MAX_BINARY_FILE_BYTES + 64 * 1024:
+            raise TooLarge(limit)
+        data = await file.read(MAX_BINARY_FILE_BYTES + 1)
+        if len(data) > MAX_BINARY_FILE_BYTES:
+            raise TooLarge(limit)
+        document, version = await content.upload(editor.name, file.filename or "", data)
+        return _drafted(document, version)
 
+    @api.get("/documents/{doc_id}", responses=one, summary="A document, its versions, its text")
+    async def document(doc_id: str, editor: Editor) -> DocumentDetailOut:
+        detail = await content.detail(doc_id)
+        return DocumentDetailOut(
+            document=DocumentOut.model_validate(detail.document),
+            versions=[VersionOut.model_validate(v) for v in detail.versions],
+            text=detail.text,
+            editable=detail.editable,
+        )
 
-@api.delete("/documents/{doc_id}")
-async def delete(doc_id: str, editor: EditorDep, admin: AdminDep) -> dict[str, DocumentOut]:
-    return {"document": DocumentOut.model_validate(await admin.content.delete(editor.name, doc_id))}
+    @api.put(
+        "/documents/{doc_id}/draft",
+        status_code=201,
+        responses=error_responses(401, 403, 404, 422),
+        summary="Save edited text as a new draft",
+    )
+    async def save_draft(doc_id: str, body: DraftIn, editor: Editor) -> DraftOut:
+        document, version = await content.save_draft(editor.name, doc_id, body.text)
+        return _drafted(document, version)
 
+    @api.get(
+        "/documents/{doc_id}/versions/{version}/preview",
+        responses=error_responses(401, 403, 404, 422),
+        summary="How a version would be chunked and which test questions it would answer",
+    )
+    async def preview(doc_id: str, version: int, editor: Editor) -> PreviewOut:
+        result = await content.preview(doc_id, version)
+        return PreviewOut(
+            chunks=[ChunkOut(index=c.index, section=c.section, text=c.text) for c in result.chunks],
+            answers=[
+                PreviewAnswerOut(
+                    case_id=a.case_id, question=a.question, section=a.section, score=a.score
+                )
+                for a in result.answers
+            ],
+            warnings=result.warnings,
+        )
 
-@api.get("/actions")
-async def actions(
-    editor: EditorDep, admin: AdminDep, limit: int = 100
-) -> dict[str, list[ActionOut]]:
-    limit = max(1, min(limit, 1000))
-    return {"actions": [ActionOut.model_validate(a) for a in await admin.content.actions(limit)]}
+    @api.post(
+        "/documents/{doc_id}/versions/{version}/publish",
+        responses=error_responses(401, 403, 404, 409, 422, 503),
+        summary="Make a version the one the bot answers from",
+    )
+    async def publish(
+        doc_id: str, version: int, body: PublishIn, editor: Editor
+    ) -> DocumentResultOut:
+        published = await content.publish(editor.name, doc_id, version, body.expected_published)
+        return DocumentResultOut(document=DocumentOut.model_validate(published))
 
+    @api.post(
+        "/documents/{doc_id}/rollback",
+        responses=error_responses(401, 403, 404, 409, 422, 503),
+        summary="Publish an earlier version again",
+    )
+    async def rollback(doc_id: str, body: RollbackIn, editor: Editor) -> DocumentResultOut:
+        document = await content.rollback(
+            editor.name, doc_id, body.version, body.expected_published
+        )
+        return DocumentResultOut(document=DocumentOut.model_validate(document))
 
-@api.get("/gaps")
-async def gaps(editor: EditorDep, admin: AdminDep, days: float = 30.0) -> dict[str, object]:
-    found = await admin.gaps.find(days)
-    return {
-        "gaps": [{"size": g.size, "example": g.example, "questions": g.questions} for g in found]
-    }
+    @api.delete(
+        "/documents/{doc_id}",
+        responses=error_responses(401, 403, 404, 503),
+        summary="Take a document out of the bot's knowledge (versions are kept)",
+    )
+    async def delete(doc_id: str, editor: Editor) -> DocumentResultOut:
+        deleted = await content.delete(editor.name, doc_id)
+        return DocumentResultOut(document=DocumentOut.model_validate(deleted))
 
+    @api.get("/actions", responses=read, summary="Who did what, newest first")
+    async def actions(editor: Editor, limit: int = 100) -> KbActionsOut:
+        limit = max(1, min(limit, 1000))
+        return KbActionsOut(
+            actions=[KbActionOut.model_validate(a) for a in await content.actions(limit)]
+        )
 
-async def _not_logged_in(request: Request, exc: Exception) -> JSONResponse:
-    return web_login.error(401, "not_logged_in", "Please log in to the knowledge base admin.")
+    @api.get("/gaps", responses=read, summary="Unanswered questions grouped by topic")
+    async def gaps(editor: Editor, days: float = 30.0) -> GapsOut:
+        found = await admin.gaps.find(days)
+        return GapsOut(
+            gaps=[GapOut(size=g.size, example=g.example, questions=g.questions) for g in found]
+        )
 
+    router = APIRouter()
+    router.include_router(admin.gate.router())
+    router.include_router(api)
 
-def mount_admin(app: FastAPI, admin: Admin) -> None:
-    app.state.admin = admin
-    app.add_exception_handler(DeskError, web_login.refusal)
-    app.add_exception_handler(NotLoggedIn, _not_logged_in)
-    app.include_router(api)
-
-    @app.get("/admin", include_in_schema=False)
+    @router.get("/admin", include_in_schema=False)
     async def admin_page() -> FileResponse:
         return FileResponse(STATIC / "admin.html", media_type="text/html")
 
-    if STATIC.is_dir():
-        app.mount("/admin/static", StaticFiles(directory=STATIC), name="admin-static")
+    return router
+
+
+def _drafted(document: KbDocument, version: KbVersion) -> DraftOut:
+    return DraftOut(
+        document=DocumentOut.model_validate(document), version=VersionOut.model_validate(version)
+    )

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 from langchain_core.embeddings import Embeddings
 
+from bot.content.ports import UnansweredQuestions
 from bot.dialogue.masking import mask_personal
 from bot.dialogue.models import HandoffReason
-from bot.storage.store import SqlConversationStore
 from rag.gaps import Gap, group_questions
 
 # A handoff for want of an answer; a customer asking for a person is not a knowledge gap.
@@ -23,7 +23,7 @@ GAP_REASONS = (
 
 class GapFinder:
     def __init__(
-        self, store: SqlConversationStore, embeddings: Embeddings, *, min_similarity: float = 0.5
+        self, store: UnansweredQuestions, embeddings: Embeddings, *, min_similarity: float = 0.5
     ) -> None:
         self._store = store
         self._embeddings = embeddings

@@ -49,3 +49,18 @@ class KbAction:
     doc_id: str
     version: int | None
     detail: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedVersion:
+    """A document's published version with its bytes (what an index rebuild reads)."""
+
+    doc_id: str
+    version: int
+    filename: str
+    content: bytes
+
+
+class PublishConflict(Exception):
+    """Someone else published (or rolled back) this document since the editor looked, or is
+    publishing it right now."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
 import re
 import tempfile
 from dataclasses import dataclass
@@ -18,13 +17,15 @@ from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
-from bot.content.models import KbAction, KbDocument, KbVersion
-from bot.operators.errors import Conflict, DeskError, InvalidInput, NotFound
-from bot.storage.content import PublishConflict, SqlContentStore
+from bot.content.models import KbAction, KbDocument, KbVersion, PublishConflict, PublishedVersion
+from bot.content.ports import ContentStore
+from bot.http.errors import Conflict, InvalidInput, NotFound, TooLarge, Unavailable
 from rag.chunking import Chunk, Chunker
 from rag.documents import MAX_BINARY_FILE_BYTES, SourceDocument, load_document, supported_suffix
 from rag.errors import DocumentError, RagError
-from rag.store import KnowledgeStore, RetrievalMode
+from rag.modes import RetrievalMode
+from rag.store import KnowledgeStore
+from rag.vectors import cosine
 
 log = logging.getLogger(__name__)
 _EDITABLE = (".md", ".markdown", ".txt", ".faq.yaml", ".faq.yml", ".faq.csv")
@@ -35,12 +36,8 @@ class InvalidDocument(InvalidInput):
     code = "invalid_document"
 
 
-class TooLarge(DeskError):
-    status, code = 413, "too_large"
-
-
-class IndexUnavailable(DeskError):
-    status, code = 503, "index_unavailable"
+class IndexUnavailable(Unavailable):
+    code = "index_unavailable"
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,16 +82,10 @@ def parse(filename: str, data: bytes) -> SourceDocument:
             raise InvalidDocument(exc.reason) from None
 
 
-def _cosine(a: list[float], b: list[float]) -> float:
-    dot = sum(x * y for x, y in zip(a, b, strict=False))
-    norm = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
-    return dot / norm if norm else 0.0
-
-
 class ContentService:
     def __init__(
         self,
-        store: SqlContentStore,
+        store: ContentStore,
         knowledge: KnowledgeStore | None,
         embeddings: Embeddings,
         *,
@@ -115,7 +106,7 @@ class ContentService:
     async def documents(self) -> list[KbDocument]:
         return await self._store.documents()
 
-    async def published(self) -> list[tuple[str, int, str, bytes]]:
+    async def published(self) -> list[PublishedVersion]:
         return await self._store.published()
 
     async def actions(self, limit: int = 100) -> list[KbAction]:
@@ -158,7 +149,7 @@ class ContentService:
         found: list[PreviewAnswer] = []
         for (case_id, question), qv in zip(self._questions, self._question_vectors, strict=True):
             score, best = max(
-                (_cosine(qv, v), chunk) for v, chunk in zip(vectors, chunks, strict=True)
+                (cosine(qv, v), chunk) for v, chunk in zip(vectors, chunks, strict=True)
             )
             if score < self._min_score:
                 continue
@@ -288,21 +279,19 @@ class ContentService:
         assert document is not None
         return document
 
-    def reindex_published(
-        self, staging: KnowledgeStore, published: list[tuple[str, int, str, bytes]]
-    ) -> int:
+    def reindex_published(self, staging: KnowledgeStore, published: list[PublishedVersion]) -> int:
         """Write the published documents into a rebuild's new collection; returns chunks."""
         total = 0
-        for doc_id, version, filename, data in published:
-            document = parse(filename, data)
+        for found in published:
+            document = parse(found.filename, found.content)
             chunks = self._chunker.split(document)
             staging.replace_document(
-                doc_id,
+                found.doc_id,
                 chunks,
                 content_hash=document.content_hash,
-                source=f"admin:{filename}",
+                source=f"admin:{found.filename}",
                 is_new=True,
-                extra={"version": version},
+                extra={"version": found.version},
             )
             total += len(chunks)
         return total

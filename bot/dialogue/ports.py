@@ -90,6 +90,8 @@ class ConversationStore(HandoffLog, Protocol):
         author: str | None = None,
     ) -> StoredMessage: ...
 
+    async def get_message(self, message_id: str) -> StoredMessage | None: ...
+
     async def list_messages(
         self, conversation_id: str, *, limit: int | None = None
     ) -> list[StoredMessage]: ...
@@ -107,6 +109,16 @@ class ConversationStore(HandoffLog, Protocol):
         """Replace the conversation's pending dialogue state."""
 
     async def add_audit(self, entry: AuditEntry) -> None: ...
+
+    async def list_audit(
+        self,
+        *,
+        conversation_id: str | None = None,
+        customer_id: str | None = None,
+        since: datetime | None = None,
+        limit: int = 100,
+    ) -> list[AuditEntry]:
+        """The newest ``limit`` entries that match, oldest first."""
 
     async def set_feedback(self, conversation_id: str, message_id: str, positive: bool) -> bool:
         """👍/👎 on a bot message of this conversation; False when there is no such message."""

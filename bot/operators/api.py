@@ -1,252 +1,220 @@
 """The operator console over HTTP: the page, a JSON API and a live WebSocket, at /operator.
 
-Every API call needs a session cookie (401 without one); state-changing calls also need
-the ``X-Requested-With: perimeter-console`` header (403 without it: a page on another site
-cannot add it), and supervisor calls need the supervisor role (403).
+Logins, sessions, roles and the CSRF header are the staff gate's (``bot.staff.web``): the
+console admits operators and supervisors; supervisor calls are refused to operators (403)
+by the desk.
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` here: FastAPI must see the dependency aliases
+# defined inside the route factories as objects, not as names it cannot resolve.
 
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
-from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Depends, FastAPI, Request, Response, WebSocket
-from fastapi.responses import FileResponse, JSONResponse
-from fastapi.staticfiles import StaticFiles
+from fastapi import APIRouter, Depends, WebSocket
+from fastapi.responses import FileResponse
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 
 from bot.dialogue.models import HandoffEvent, HandoffEventKind
-from bot.operators import web_login
-from bot.operators.auth import SESSION_COOKIE, ConsoleAuth
+from bot.http.errors import Forbidden, NotFound, error_responses
 from bot.operators.desk import OperatorDesk
-from bot.operators.errors import DeskError, Forbidden, NotFound
-from bot.operators.live import EventFeed
-from bot.operators.models import Operator, OperatorRole
+from bot.operators.feed import EventFeed
+from bot.operators.ports import EventLog, HandoffQueue
 from bot.operators.schemas import (
     AssignIn,
+    ConsoleMessageOut,
     HandoffDetailOut,
     HandoffOut,
-    LoginIn,
-    MeOut,
-    MessageCreated,
-    MessageOut,
     OperatorOut,
     OperatorsOut,
     PassageOut,
     PassagesOut,
     QueueOut,
     ReplyIn,
+    ReplyOut,
 )
-from bot.storage.operators import SqlOperatorStore
+from bot.staff.models import StaffMember, StaffRole
+from bot.staff.web import StaffGate, StaffPage, require_staff
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
-CSRF_HEADER = "x-requested-with"
-CSRF_VALUE = "perimeter-console"
 SESSION_ENDED = 4401
-CONSOLE_ROLES = frozenset({OperatorRole.OPERATOR, OperatorRole.SUPERVISOR})
+PAGE = StaffPage(
+    path="/operator",
+    cookie="perimeter_operator",
+    csrf_value="perimeter-console",
+    roles=frozenset({StaffRole.OPERATOR, StaffRole.SUPERVISOR}),
+    label="the operator console",
+    refusal="This account is not an operator's: the console is for operators.",
+)
 
 
 @dataclass
 class Console:
     """What the console's endpoints need; built by the container."""
 
-    store: SqlOperatorStore
-    auth: ConsoleAuth
     desk: OperatorDesk
     feed: EventFeed
-    secure_cookie: bool = False
+    events: EventLog
+    queue: HandoffQueue
+    gate: StaffGate
 
 
-class NotLoggedIn(Exception):
-    pass
+def routes(console: Console) -> APIRouter:
+    """The console's page, its API under /operator/api and its WebSocket at /operator/ws."""
+    desk, feed = console.desk, console.feed
+    Member = Annotated[StaffMember, Depends(require_staff(console.gate))]  # noqa: N806 - a type alias
+    api = APIRouter(prefix="/operator/api", tags=["operator console"])
+    member_errors = error_responses(401, 403)
+    handoff_errors = error_responses(401, 403, 404)
 
+    @api.get("/queue", responses=member_errors, summary="The queue this member may see")
+    async def queue(operator: Member) -> QueueOut:
+        views = await desk.queue(operator)
+        return QueueOut(handoffs=[HandoffOut.of(v) for v in views])
 
-def get_console(request: Request) -> Console:
-    console: Console = request.app.state.console
-    return console
+    @api.get("/handoffs/{handoff_id}", responses=handoff_errors, summary="One handoff in full")
+    async def handoff(handoff_id: str, operator: Member) -> HandoffDetailOut:
+        return HandoffDetailOut.of_detail(await desk.detail(operator, handoff_id))
 
-
-ConsoleDep = Annotated[Console, Depends(get_console)]
-
-
-async def current_operator(request: Request, console: ConsoleDep) -> Operator:
-    operator = await console.auth.operator(request.cookies.get(SESSION_COOKIE))
-    if operator is None:
-        raise NotLoggedIn()
-    if operator.role not in CONSOLE_ROLES:
-        raise Forbidden("the console is for operators and supervisors")
-    if request.method not in ("GET", "HEAD") and request.headers.get(CSRF_HEADER) != CSRF_VALUE:
-        raise Forbidden("missing the console's X-Requested-With header")
-    return operator
-
-
-OperatorDep = Annotated[Operator, Depends(current_operator)]
-
-api = APIRouter(prefix="/operator/api")
-
-
-@api.post("/login")
-async def login(body: LoginIn, request: Request, console: ConsoleDep) -> Response:
-    if request.headers.get(CSRF_HEADER) != CSRF_VALUE:
-        raise Forbidden("missing the console's X-Requested-With header")
-    return await web_login.login(
-        console.auth,
-        body.name,
-        body.password,
-        roles=CONSOLE_ROLES,
-        cookie=SESSION_COOKIE,
-        path="/operator",
-        secure=console.secure_cookie,
-        refusal="This account is not an operator's: the console is for operators.",
+    @api.post(
+        "/handoffs/{handoff_id}/take",
+        responses=error_responses(401, 403, 404, 409),
+        summary="Take a queued handoff (one operator wins)",
     )
+    async def take(handoff_id: str, operator: Member) -> HandoffOut:
+        view = await desk.take(operator, handoff_id)
+        await feed.poke()
+        return HandoffOut.of(view)
 
-
-@api.post("/logout", status_code=204)
-async def logout(request: Request, operator: OperatorDep, console: ConsoleDep) -> Response:
-    token = request.cookies.get(SESSION_COOKIE)
-    if token:
-        await console.auth.logout(token)
-    response = Response(status_code=204)
-    response.delete_cookie(SESSION_COOKIE, path="/operator")
-    await console.feed.poke()  # its sockets close
-    return response
-
-
-@api.get("/me")
-async def me(operator: OperatorDep) -> MeOut:
-    return MeOut.of(operator)
-
-
-@api.get("/queue")
-async def queue(operator: OperatorDep, console: ConsoleDep) -> QueueOut:
-    views = await console.desk.queue(operator)
-    return QueueOut(handoffs=[HandoffOut.of(v) for v in views])
-
-
-@api.get("/handoffs/{handoff_id}")
-async def handoff(handoff_id: str, operator: OperatorDep, console: ConsoleDep) -> HandoffDetailOut:
-    return HandoffDetailOut.of_detail(await console.desk.detail(operator, handoff_id))
-
-
-@api.post("/handoffs/{handoff_id}/take")
-async def take(handoff_id: str, operator: OperatorDep, console: ConsoleDep) -> HandoffOut:
-    view = await console.desk.take(operator, handoff_id)
-    await console.feed.poke()
-    return HandoffOut.of(view)
-
-
-@api.post("/handoffs/{handoff_id}/messages", status_code=201)
-async def reply(
-    handoff_id: str, body: ReplyIn, operator: OperatorDep, console: ConsoleDep
-) -> MessageCreated:
-    message = await console.desk.reply(operator, handoff_id, body.text)
-    await console.feed.poke()
-    return MessageCreated(message=MessageOut.of(message))
-
-
-@api.post("/handoffs/{handoff_id}/handback")
-async def hand_back(handoff_id: str, operator: OperatorDep, console: ConsoleDep) -> HandoffOut:
-    view = await console.desk.hand_back(operator, handoff_id)
-    await console.feed.poke()
-    return HandoffOut.of(view)
-
-
-@api.post("/handoffs/{handoff_id}/resolve")
-async def resolve(handoff_id: str, operator: OperatorDep, console: ConsoleDep) -> HandoffOut:
-    view = await console.desk.resolve(operator, handoff_id)
-    await console.feed.poke()
-    return HandoffOut.of(view)
-
-
-@api.post("/handoffs/{handoff_id}/assign")
-async def assign(
-    handoff_id: str, body: AssignIn, operator: OperatorDep, console: ConsoleDep
-) -> HandoffOut:
-    view = await console.desk.assign(operator, handoff_id, body.operator)
-    await console.feed.poke()
-    return HandoffOut.of(view)
-
-
-@api.get("/operators")
-async def operators(operator: OperatorDep, console: ConsoleDep) -> OperatorsOut:
-    rows = await console.desk.operators(operator)
-    return OperatorsOut(
-        operators=[
-            OperatorOut(
-                name=o.name,
-                display_name=o.display_name,
-                role=o.role.value,
-                open_handoffs=count,
-                online=console.feed.online[o.name] > 0,
-            )
-            for o, count in rows
-        ]
+    @api.post(
+        "/handoffs/{handoff_id}/messages",
+        status_code=201,
+        responses=error_responses(401, 403, 404, 409, 422),
+        summary="Reply to the customer",
     )
+    async def reply(handoff_id: str, body: ReplyIn, operator: Member) -> ReplyOut:
+        message = await desk.reply(operator, handoff_id, body.text)
+        await feed.poke()
+        return ReplyOut(message=ConsoleMessageOut.of(message))
 
+    @api.post(
+        "/handoffs/{handoff_id}/handback",
+        responses=error_responses(401, 403, 404, 409),
+        summary="Give the conversation back to the bot",
+    )
+    async def hand_back(handoff_id: str, operator: Member) -> HandoffOut:
+        view = await desk.hand_back(operator, handoff_id)
+        await feed.poke()
+        return HandoffOut.of(view)
 
-@api.get("/kb/search")
-async def kb_search(q: str, operator: OperatorDep, console: ConsoleDep) -> PassagesOut:
-    passages = await console.desk.search(operator, q)
-    return PassagesOut(passages=[PassageOut.of(p) for p in passages])
+    @api.post(
+        "/handoffs/{handoff_id}/resolve",
+        responses=error_responses(401, 403, 404, 409),
+        summary="Close the customer's question",
+    )
+    async def resolve(handoff_id: str, operator: Member) -> HandoffOut:
+        view = await desk.resolve(operator, handoff_id)
+        await feed.poke()
+        return HandoffOut.of(view)
 
+    @api.post(
+        "/handoffs/{handoff_id}/assign",
+        responses=error_responses(401, 403, 404, 409, 422),
+        summary="Give a handoff to an operator (supervisors)",
+    )
+    async def assign(handoff_id: str, body: AssignIn, operator: Member) -> HandoffOut:
+        view = await desk.assign(operator, handoff_id, body.operator)
+        await feed.poke()
+        return HandoffOut.of(view)
 
-async def _not_logged_in(request: Request, exc: Exception) -> JSONResponse:
-    return web_login.error(401, "not_logged_in", "Please log in to the operator console.")
+    @api.get(
+        "/operators", responses=member_errors, summary="Operators and their load (supervisors)"
+    )
+    async def operators(operator: Member) -> OperatorsOut:
+        rows = await desk.operators(operator)
+        return OperatorsOut(
+            operators=[
+                OperatorOut(
+                    name=o.name,
+                    display_name=o.display_name,
+                    role=o.role.value,
+                    open_handoffs=count,
+                    online=feed.online[o.name] > 0,
+                )
+                for o, count in rows
+            ]
+        )
+
+    @api.get(
+        "/kb/search",
+        responses=error_responses(401, 403, 422),
+        summary="Search the knowledge base for a passage to quote",
+    )
+    async def kb_search(q: str, operator: Member) -> PassagesOut:
+        passages = await desk.search(operator, q)
+        return PassagesOut(passages=[PassageOut.of(p) for p in passages])
+
+    router = APIRouter()
+    router.include_router(console.gate.router(on_logout=feed.poke))  # its sockets close
+    router.include_router(api)
+    router.add_api_websocket_route("/operator/ws", _socket(console))
+
+    @router.get("/operator", include_in_schema=False)
+    async def console_page() -> FileResponse:
+        return FileResponse(STATIC / "console.html", media_type="text/html")
+
+    return router
 
 
 # --- live updates ---------------------------------------------------------------------------
 
 
-def _same_origin(websocket: WebSocket) -> bool:
-    """Browsers send Origin with WebSockets; a page on another site must not ride the cookie."""
-    origin = websocket.headers.get("origin")
-    if origin is None:
-        return True  # not a browser (no cookie-riding possible)
-    return urlsplit(origin).netloc == websocket.headers.get("host")
+def _socket(console: Console) -> Callable[[WebSocket], Awaitable[None]]:
+    async def console_socket(websocket: WebSocket) -> None:
+        """Events as this member may see them (``docs/websockets.md``)."""
+        gate = console.gate
+        token = gate.token(websocket)
+        operator = await gate.member(token)
+        if operator is None or not gate.same_origin(websocket):
+            await websocket.close(code=SESSION_ENDED if operator is None else 4403)
+            return
+        await websocket.accept()
+        after_raw = websocket.query_params.get("after")
+        cursor = (
+            int(after_raw)
+            if after_raw and after_raw.isdigit()
+            else await console.events.last_event_id()
+        )
+        await websocket.send_json({"type": "hello", "last_event_id": cursor})
+        console.feed.online[operator.name] += 1
+        try:
+            while websocket.client_state is WebSocketState.CONNECTED:
+                if await gate.member(token) is None:
+                    await websocket.close(code=SESSION_ENDED)
+                    return
+                events = await console.events.events_after(cursor)
+                for event in events:
+                    frame = await _frame(console, operator, event)
+                    if frame is not None:
+                        await websocket.send_text(json.dumps(frame, default=str))
+                    cursor = event.id
+                if not events:
+                    await console.feed.wait(cursor, patience_s=5.0)
+        except (WebSocketDisconnect, RuntimeError, OSError):
+            return
+        finally:
+            console.feed.online[operator.name] -= 1
 
-
-async def console_socket(websocket: WebSocket) -> None:
-    console: Console = websocket.app.state.console
-    token = websocket.cookies.get(SESSION_COOKIE)
-    operator = await console.auth.operator(token)
-    if operator is not None and operator.role not in CONSOLE_ROLES:
-        operator = None
-    if operator is None or not _same_origin(websocket):
-        await websocket.close(code=SESSION_ENDED if operator is None else 4403)
-        return
-    await websocket.accept()
-    after_raw = websocket.query_params.get("after")
-    cursor = (
-        int(after_raw) if after_raw and after_raw.isdigit() else await console.store.last_event_id()
-    )
-    await websocket.send_json({"type": "hello", "last_event_id": cursor})
-    console.feed.online[operator.name] += 1
-    try:
-        while websocket.client_state is WebSocketState.CONNECTED:
-            if await console.auth.operator(token) is None:
-                await websocket.close(code=SESSION_ENDED)
-                return
-            events = await console.store.events_after(cursor)
-            for event in events:
-                frame = await _frame(console, operator, event)
-                if frame is not None:
-                    await websocket.send_text(json.dumps(frame, default=str))
-                cursor = event.id
-            if not events:
-                await console.feed.wait(cursor, patience_s=5.0)
-    except (WebSocketDisconnect, RuntimeError, OSError):
-        return
-    finally:
-        console.feed.online[operator.name] -= 1
+    return console_socket
 
 
 async def _frame(
-    console: Console, operator: Operator, event: HandoffEvent
+    console: Console, operator: StaffMember, event: HandoffEvent
 ) -> dict[str, object] | None:
     """The event as this operator may see it; None when it is not theirs to see."""
     try:
@@ -254,12 +222,12 @@ async def _frame(
         message = None
         if event.kind is HandoffEventKind.MESSAGE and event.message_id:
             found = await console.desk.message(operator, event.handoff_id, event.message_id)
-            message = MessageOut.of(found).model_dump(mode="json")
+            message = ConsoleMessageOut.of(found).model_dump(mode="json")
     except (Forbidden, NotFound):
         if event.kind is HandoffEventKind.MESSAGE:
             return None
         # A handoff now someone else's: tell the console to drop it from its queue.
-        handoff = await console.store.handoff(event.handoff_id)
+        handoff = await console.queue.handoff(event.handoff_id)
         if handoff is None:
             return None
         return {
@@ -284,17 +252,3 @@ async def _frame(
         "handoff": HandoffOut.of(view).model_dump(mode="json"),
         "message": message,
     }
-
-
-def mount_console(app: FastAPI, console: Console) -> None:
-    app.state.console = console
-    app.add_exception_handler(DeskError, web_login.refusal)
-    app.add_exception_handler(NotLoggedIn, _not_logged_in)
-    app.include_router(api)
-    app.add_api_websocket_route("/operator/ws", console_socket)
-
-    @app.get("/operator", include_in_schema=False)
-    async def console_page() -> FileResponse:
-        return FileResponse(STATIC / "console.html", media_type="text/html")
-
-    app.mount("/operator/static", StaticFiles(directory=STATIC), name="operator-static")

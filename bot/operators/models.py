@@ -1,46 +1,34 @@
-"""The operators' vocabulary."""
+"""The operators' vocabulary: what the console shows about a conversation, the day's report."""
 
 from __future__ import annotations
 
+import statistics
+from collections import Counter
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from enum import StrEnum
+from datetime import UTC, datetime, timedelta
+
+from bot.dialogue.models import Handoff, Resolution
 
 
-class OperatorRole(StrEnum):
-    OPERATOR = "operator"
-    SUPERVISOR = "supervisor"
-    EDITOR = "editor"  # the content team: the knowledge base's /admin, not the console
+def day_bounds(day: datetime) -> tuple[datetime, datetime]:
+    """The UTC day ``day`` falls in, as [start, end)."""
+    aware = day if day.tzinfo else day.replace(tzinfo=UTC)
+    start = aware.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    return start, start + timedelta(days=1)
 
 
-@dataclass(frozen=True, slots=True)
-class Operator:
-    id: int
-    name: str  # the login
-    display_name: str  # what the customer sees («Анна»)
-    role: OperatorRole
-    active: bool = True
-
-    @property
-    def supervisor(self) -> bool:
-        return self.role is OperatorRole.SUPERVISOR
+def _median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
 
 
 @dataclass(frozen=True, slots=True)
-class Credentials:
-    operator: Operator
-    password_hash: str
-    failed_logins: int
-    locked_until: datetime | None
+class CustomerProfile:
+    """Who an authenticated customer is, for the operator: card numbers already masked."""
 
-
-@dataclass(frozen=True, slots=True)
-class ConversationInfo:
-    """What the console shows about the conversation of a handoff."""
-
-    channel: str
-    customer_id: str | None
-    authenticated: bool
+    name: str
+    phone: str
+    cards: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +43,31 @@ class DayReport:
     csat_count: int
     csat_average: float | None
     callbacks: int
+
+    @classmethod
+    def of(
+        cls, start: datetime, engaged: Collection[str], handoffs: Sequence[Handoff]
+    ) -> DayReport:
+        """The report of the day starting at ``start``: ``engaged`` are the conversations in
+        which the customer wrote that day, ``handoffs`` those opened that day."""
+        waits = [(h.assigned_at - h.created_at).total_seconds() for h in handoffs if h.assigned_at]
+        replies = [
+            (h.first_reply_at - h.created_at).total_seconds() for h in handoffs if h.first_reply_at
+        ]
+        ratings = [h.csat for h in handoffs if h.csat is not None]
+        handed_off = {h.conversation_id for h in handoffs}
+        return cls(
+            day=start.date().isoformat(),
+            conversations=len(set(engaged) | handed_off),
+            handed_off=len(handed_off),
+            handoffs_by_reason=dict(Counter(h.reason.value for h in handoffs)),
+            resolutions=dict(Counter(h.resolution.value for h in handoffs if h.resolution)),
+            median_wait_s=_median(waits),
+            median_first_reply_s=_median(replies),
+            csat_count=len(ratings),
+            csat_average=sum(ratings) / len(ratings) if ratings else None,
+            callbacks=sum(1 for h in handoffs if h.resolution is Resolution.CALLBACK),
+        )
 
     @property
     def containment(self) -> float | None:

@@ -8,12 +8,6 @@ from pydantic import BaseModel, Field
 
 from bot.dialogue.models import AuditEntry, Passage, StoredMessage
 from bot.operators.desk import HandoffDetail, HandoffView
-from bot.operators.models import Operator
-
-
-class LoginIn(BaseModel):
-    name: str = Field(min_length=1, max_length=64)
-    password: str = Field(min_length=1, max_length=1024)
 
 
 class ReplyIn(BaseModel):
@@ -22,16 +16,6 @@ class ReplyIn(BaseModel):
 
 class AssignIn(BaseModel):
     operator: str = Field(min_length=1, max_length=64)
-
-
-class MeOut(BaseModel):
-    name: str
-    display_name: str
-    role: str
-
-    @classmethod
-    def of(cls, operator: Operator) -> MeOut:
-        return cls(name=operator.name, display_name=operator.display_name, role=operator.role)
 
 
 class CustomerOut(BaseModel):
@@ -82,7 +66,9 @@ class HandoffOut(BaseModel):
         )
 
 
-class MessageOut(BaseModel):
+class ConsoleMessageOut(BaseModel):
+    """A stored message of the conversation, as the console shows it (numbers masked)."""
+
     id: str
     role: str
     text: str
@@ -90,7 +76,7 @@ class MessageOut(BaseModel):
     created_at: datetime
 
     @classmethod
-    def of(cls, message: StoredMessage) -> MessageOut:
+    def of(cls, message: StoredMessage) -> ConsoleMessageOut:
         return cls(
             id=message.id,
             role=message.role.value,
@@ -113,20 +99,22 @@ class PassageOut(BaseModel):
         )
 
 
-class ActionOut(BaseModel):
+class CoreCallOut(BaseModel):
+    """A call the bot made to the core systems in this conversation (the audit log)."""
+
     action: str
     outcome: str
     at: datetime | None
 
     @classmethod
-    def of(cls, entry: AuditEntry) -> ActionOut:
+    def of(cls, entry: AuditEntry) -> CoreCallOut:
         return cls(action=entry.action, outcome=entry.outcome, at=entry.at)
 
 
 class HandoffDetailOut(HandoffOut):
-    messages: list[MessageOut]
+    messages: list[ConsoleMessageOut]
     passages: list[PassageOut]
-    actions: list[ActionOut]
+    actions: list[CoreCallOut]
 
     @classmethod
     def of_detail(cls, detail: HandoffDetail) -> HandoffDetailOut:
@@ -141,9 +129,9 @@ class HandoffDetailOut(HandoffOut):
         )
         return cls(
             **base,
-            messages=[MessageOut.of(m) for m in detail.messages],
+            messages=[ConsoleMessageOut.of(m) for m in detail.messages],
             passages=[PassageOut.of(p) for p in detail.view.handoff.passages],
-            actions=[ActionOut.of(a) for a in detail.actions],
+            actions=[CoreCallOut.of(a) for a in detail.actions],
         )
 
 
@@ -167,5 +155,5 @@ class PassagesOut(BaseModel):
     passages: list[PassageOut]
 
 
-class MessageCreated(BaseModel):
-    message: MessageOut
+class ReplyOut(BaseModel):
+    message: ConsoleMessageOut

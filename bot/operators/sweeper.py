@@ -7,11 +7,12 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from bot.background import Background
 from bot.dialogue.models import Priority
+from bot.dialogue.ports import HandoffLog
 from bot.observability.metrics import Metrics
 from bot.operators.desk import OperatorDesk
-from bot.operators.live import Background
-from bot.storage.operators import SqlOperatorStore
+from bot.operators.ports import HandoffQueue, Reports
 
 log = logging.getLogger(__name__)
 _CONTAINMENT_EVERY = timedelta(seconds=60)
@@ -23,7 +24,9 @@ class QueueSweeper:
 
     def __init__(
         self,
-        store: SqlOperatorStore,
+        store: HandoffQueue,
+        handoffs: HandoffLog,
+        reports: Reports,
         desk: OperatorDesk,
         metrics: Metrics,
         *,
@@ -33,6 +36,8 @@ class QueueSweeper:
     ) -> None:
         self._online = online
         self._store = store
+        self._handoffs = handoffs
+        self._reports = reports
         self._desk = desk
         self._metrics = metrics
         self._timeout = timedelta(seconds=timeout_s)
@@ -59,7 +64,7 @@ class QueueSweeper:
         now = datetime.now(UTC)
         offered = 0
         for handoff in await self._store.waiting_since(now - self._timeout):
-            marked = await self._store.offer_callback(handoff.id)
+            marked = await self._handoffs.offer_callback(handoff.id)
             if marked is None:
                 continue  # taken (or offered) meanwhile
             offered += 1
@@ -83,6 +88,6 @@ class QueueSweeper:
         if self._containment_at and now - self._containment_at < _CONTAINMENT_EVERY:
             return
         self._containment_at = now
-        report = await self._store.day_report(now)
+        report = await self._reports.day_report(now)
         if report.containment is not None:
             self._metrics.containment.set(report.containment)

@@ -1,7 +1,107 @@
-"""Conversation storage: SQLAlchemy 2 async (SQLite or PostgreSQL), Alembic migrations."""
+"""Storage: every feature's ports implemented in SQL (SQLAlchemy 2 async; a SQLite file
+embedded, PostgreSQL in production; Alembic migrations), each with an in-memory twin.
 
-from bot.storage.memory import MemoryConversationStore
+Only the composition root (``bot.container``) and storage itself import this package; the
+features speak to their own Protocols. By concern:
+
+- ``conversations`` + ``handoffs``: the dialogue's ``ConversationStore`` (and its handoff log);
+- ``queue``, ``feed``, ``reports``: the operators' ``HandoffQueue``, ``EventLog``, ``Reports``
+  (``reports`` is also the content team's ``UnansweredQuestions``);
+- ``staff``: ``StaffAccounts`` and ``StaffSessions``;
+- ``content``: the content workflow's ``ContentStore``;
+- ``telegram``: the Telegram channel's ``ChatLedger`` and ``TopicMap``;
+- ``memory/``: the same, in memory; ``tables``, ``mapping``, ``migrations``: the schema.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.channels.telegram.ports import ChatLedger, TopicMap
+from bot.content.ports import ContentStore, UnansweredQuestions
+from bot.dialogue.ports import ConversationStore
+from bot.operators.ports import EventLog, HandoffQueue, Reports
+from bot.staff.ports import StaffAccounts, StaffSessions
+from bot.storage.content import SqlContentStore
+from bot.storage.conversations import SqlConversationStore
+from bot.storage.database import create_engine
+from bot.storage.feed import SqlEventLog
+from bot.storage.memory import (
+    MemoryChatLedger,
+    MemoryContentStore,
+    MemoryConversationStore,
+    MemoryDatabase,
+    MemoryEventLog,
+    MemoryHandoffQueue,
+    MemoryReports,
+    MemoryStaffStore,
+    MemoryTopicMap,
+)
 from bot.storage.migrate import upgrade_database
-from bot.storage.store import SqlConversationStore, create_engine
+from bot.storage.queue import SqlHandoffQueue
+from bot.storage.reports import SqlReports
+from bot.storage.staff import SqlStaffStore
+from bot.storage.telegram import SqlChatLedger, SqlTopicMap
 
-__all__ = ["MemoryConversationStore", "SqlConversationStore", "create_engine", "upgrade_database"]
+
+@dataclass(frozen=True, slots=True)
+class Stores:
+    """One of each port, over one database."""
+
+    conversations: ConversationStore
+    queue: HandoffQueue
+    events: EventLog
+    reports: Reports
+    unanswered: UnansweredQuestions
+    staff_accounts: StaffAccounts
+    staff_sessions: StaffSessions
+    content: ContentStore
+    chats: ChatLedger
+    topics: TopicMap
+
+
+def sql_stores(engine: AsyncEngine) -> Stores:
+    reports, staff = SqlReports(engine), SqlStaffStore(engine)
+    return Stores(
+        conversations=SqlConversationStore(engine),
+        queue=SqlHandoffQueue(engine),
+        events=SqlEventLog(engine),
+        reports=reports,
+        unanswered=reports,
+        staff_accounts=staff,
+        staff_sessions=staff,
+        content=SqlContentStore(engine),
+        chats=SqlChatLedger(engine),
+        topics=SqlTopicMap(engine),
+    )
+
+
+def memory_stores(db: MemoryDatabase | None = None) -> Stores:
+    db = db or MemoryDatabase()
+    reports, staff = MemoryReports(db), MemoryStaffStore()
+    return Stores(
+        conversations=MemoryConversationStore(db),
+        queue=MemoryHandoffQueue(db),
+        events=MemoryEventLog(db),
+        reports=reports,
+        unanswered=reports,
+        staff_accounts=staff,
+        staff_sessions=staff,
+        content=MemoryContentStore(),
+        chats=MemoryChatLedger(),
+        topics=MemoryTopicMap(db),
+    )
+
+
+__all__ = [
+    "MemoryConversationStore",
+    "MemoryDatabase",
+    "SqlConversationStore",
+    "Stores",
+    "create_engine",
+    "memory_stores",
+    "sql_stores",
+    "upgrade_database",
+]

@@ -1,23 +1,26 @@
-"""The content workflow in SQL: documents, versions, and the record of who did what."""
+"""The content workflow's ``ContentStore`` in SQL: documents, versions, who did what."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.content.models import KbAction, KbDocument, KbVersion, VersionStatus
-from bot.storage.handoffs import aware
+from bot.content.models import (
+    KbAction,
+    KbDocument,
+    KbVersion,
+    PublishConflict,
+    PublishedVersion,
+    VersionStatus,
+)
+from bot.content.ports import Describe
 from bot.storage.tables import KbActionRow, KbDocumentRow, KbVersionRow
 
 _CLAIM_TIMEOUT = timedelta(minutes=10)  # a publish that died half way frees the document
-
-
-class PublishConflict(Exception):
-    """Someone else published (or rolled back) this document since the editor looked."""
 
 
 def _version(row: KbVersionRow) -> KbVersion:
@@ -29,8 +32,8 @@ def _version(row: KbVersionRow) -> KbVersion:
         size=len(row.content),
         content_hash=row.content_hash,
         author=row.author,
-        created_at=aware(row.created_at),
-        published_at=aware(row.published_at) if row.published_at else None,
+        created_at=row.created_at,
+        published_at=row.published_at,
         published_by=row.published_by,
     )
 
@@ -58,7 +61,7 @@ class SqlContentStore:
             int(latest or 0),
             int(draft) if draft else None,
             row.deleted,
-            aware(row.updated_at),
+            row.updated_at,
         )
 
     async def documents(self) -> list[KbDocument]:
@@ -134,15 +137,10 @@ class SqlContentStore:
     @asynccontextmanager
     async def publishing(
         self, doc_id: str, version: int, expected: int | None, actor: str, action: str
-    ) -> AsyncIterator[Callable[[str, str, str], Awaitable[None]]]:
-        """Publish ``version`` if ``expected`` is still the published version (else
-        PublishConflict; KeyError for an unknown document or version).
-
-        The document is claimed in one short transaction (two editors at once: one claim
-        wins), the caller writes the index inside the block, outside any transaction, and the
-        claim becomes the publish in a second one. If the block fails, the claim is released
-        and nothing else changes. The yielded function records the document's title/kind/lang.
-        """
+    ) -> AsyncIterator[Describe]:
+        """The claim is one short transaction (two editors at once: one claim wins); the
+        publish a second one after the caller's block; a claim older than ten minutes (a
+        publish that died half way) no longer holds the document."""
         now = datetime.now(UTC)
         stale = now - _CLAIM_TIMEOUT
         published = (
@@ -228,12 +226,9 @@ class SqlContentStore:
         query = select(KbActionRow).order_by(KbActionRow.id.desc()).limit(limit)
         async with self._sessions() as session:
             rows = (await session.scalars(query)).all()
-        return [
-            KbAction(aware(r.at), r.actor, r.action, r.doc_id, r.version, r.detail) for r in rows
-        ]
+        return [KbAction(r.at, r.actor, r.action, r.doc_id, r.version, r.detail) for r in rows]
 
-    async def published(self) -> list[tuple[str, int, str, bytes]]:
-        """(doc id, version, file name, content) of every published document (rebuilds)."""
+    async def published(self) -> list[PublishedVersion]:
         query = (
             select(KbVersionRow)
             .join(KbDocumentRow, KbDocumentRow.doc_id == KbVersionRow.doc_id)
@@ -244,7 +239,7 @@ class SqlContentStore:
         )
         async with self._sessions() as session:
             rows = (await session.scalars(query)).all()
-        return [(r.doc_id, r.version, r.filename, r.content) for r in rows]
+        return [PublishedVersion(r.doc_id, r.version, r.filename, r.content) for r in rows]
 
 
 def _action(

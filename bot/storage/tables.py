@@ -1,4 +1,8 @@
-"""ORM tables (SQLAlchemy 2). Rows never leave ``bot.storage``: the store maps them."""
+"""ORM tables (SQLAlchemy 2). Rows never leave ``bot.storage``: the stores map them.
+
+Times are stored with their zone and always read back as aware UTC (``UtcDateTime``): SQLite
+keeps no zone, PostgreSQL does.
+"""
 
 from __future__ import annotations
 
@@ -18,11 +22,25 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """``DateTime(timezone=True)`` that never hands back a naive datetime."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
 
 
 class Base(DeclarativeBase):
@@ -35,9 +53,9 @@ class ConversationRow(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))
     lang: Mapped[str | None] = mapped_column(String(8))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     customer_id: Mapped[str | None] = mapped_column(String(64), index=True)
-    authenticated_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    authenticated_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
     auth_method: Mapped[str | None] = mapped_column(String(16))
     state: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
 
@@ -53,7 +71,7 @@ class MessageRow(Base):
     text: Mapped[str] = mapped_column(Text)
     route: Mapped[str | None] = mapped_column(String(32))
     sources: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     feedback: Mapped[int | None] = mapped_column(Integer)  # +1 / -1 from the customer
     author: Mapped[str | None] = mapped_column(String(128))  # operator messages: who wrote it
     # Quick replies under a notice sent outside a turn (rate the operator, request a callback)
@@ -76,13 +94,13 @@ class HandoffRow(Base):
     summary_source: Mapped[str] = mapped_column(String(16), default="extractive")
     trigger_message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"))
     passages: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     operator: Mapped[str | None] = mapped_column(String(64), index=True)
-    assigned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    first_reply_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    assigned_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    first_reply_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     resolution: Mapped[str | None] = mapped_column(String(16))
-    callback_offered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    callback_offered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     ticket_id: Mapped[str | None] = mapped_column(String(64))
     csat: Mapped[int | None] = mapped_column(Integer)
     telegram_topic_id: Mapped[int | None] = mapped_column(BigInteger)
@@ -94,7 +112,7 @@ class HandoffEventRow(Base):
     __tablename__ = "handoff_events"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     kind: Mapped[str] = mapped_column(String(24))
     handoff_id: Mapped[int] = mapped_column(
         ForeignKey("handoff_requests.id", ondelete="CASCADE"), index=True
@@ -104,22 +122,24 @@ class HandoffEventRow(Base):
     actor: Mapped[str] = mapped_column(String(64))  # bot | customer | system | operator login
 
 
-class OperatorRow(Base):
+class StaffMemberRow(Base):
+    """A staff account (operator, supervisor, editor); the table kept its first name."""
+
     __tablename__ = "operators"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     name: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(128))
-    role: Mapped[str] = mapped_column(String(16))  # operator | supervisor
+    role: Mapped[str] = mapped_column(String(16))  # operator | supervisor | editor
     password_hash: Mapped[str] = mapped_column(String(256))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
-class OperatorSessionRow(Base):
-    """A console login; only the SHA-256 of the cookie's token is stored."""
+class StaffSessionRow(Base):
+    """A staff page login; only the SHA-256 of the cookie's token is stored."""
 
     __tablename__ = "operator_sessions"
 
@@ -127,9 +147,9 @@ class OperatorSessionRow(Base):
     operator_id: Mapped[int] = mapped_column(
         ForeignKey("operators.id", ondelete="CASCADE"), index=True
     )
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class AuditRow(Base):
@@ -138,7 +158,7 @@ class AuditRow(Base):
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
     conversation_id: Mapped[str] = mapped_column(String(64), index=True)
     customer_id: Mapped[str | None] = mapped_column(String(64), index=True)
     action: Mapped[str] = mapped_column(String(32))
@@ -152,7 +172,7 @@ class UsedTokenRow(Base):
     __tablename__ = "used_web_tokens"
 
     token_id: Mapped[str] = mapped_column(String(128), primary_key=True)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
 
 
 class TelegramChatRow(Base):
@@ -164,7 +184,7 @@ class TelegramChatRow(Base):
     conversation_id: Mapped[str] = mapped_column(
         ForeignKey("conversations.id", ondelete="CASCADE"), index=True
     )
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class TelegramUpdateRow(Base):
@@ -178,8 +198,8 @@ class TelegramUpdateRow(Base):
     # The reply as rendered for Telegram, stored before it is sent: after a restart it is
     # sent from here instead of asking the engine (and the model) again.
     reply: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class KbDocumentRow(Base):
@@ -193,10 +213,10 @@ class KbDocumentRow(Base):
     lang: Mapped[str] = mapped_column(String(8))
     published_version: Mapped[int | None] = mapped_column(Integer)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     # A publish in progress (claimed in one short transaction, the index written outside it)
     publishing_by: Mapped[str | None] = mapped_column(String(64))
-    publishing_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    publishing_since: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class KbVersionRow(Base):
@@ -215,8 +235,8 @@ class KbVersionRow(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16))  # draft | published | superseded | discarded
     author: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     published_by: Mapped[str | None] = mapped_column(String(64))
 
 
@@ -226,7 +246,7 @@ class KbActionRow(Base):
     __tablename__ = "kb_actions"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
     actor: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(16))  # upload | edit | publish | rollback | delete
     doc_id: Mapped[str] = mapped_column(String(128), index=True)

@@ -1,4 +1,5 @@
-"""What the Telegram channel keeps: chat → conversation, and the ledger of updates."""
+"""What the Telegram channel keeps in SQL: chat → conversation and the ledger of updates
+(``ChatLedger``), and the operators' group topics (``TopicMap``)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
-from bot.storage.tables import TelegramChatRow, TelegramUpdateRow
+from bot.dialogue.models import Handoff
+from bot.storage.mapping import handoff_of
+from bot.storage.tables import HandoffRow, TelegramChatRow, TelegramUpdateRow
 
 
-class SqlTelegramStore:
+class SqlChatLedger:
     def __init__(self, engine: AsyncEngine) -> None:
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
 
@@ -22,7 +25,6 @@ class SqlTelegramStore:
         return row.conversation_id if row else None
 
     async def chat_of(self, conversation_id: str) -> int | None:
-        """The chat a conversation is in (the newest, if the chat was linked again)."""
         query = (
             select(TelegramChatRow.chat_id)
             .where(TelegramChatRow.conversation_id == conversation_id)
@@ -45,7 +47,6 @@ class SqlTelegramStore:
                 row.conversation_id = conversation_id
 
     async def claim_update(self, update_id: int, payload: dict[str, Any]) -> bool:
-        """Store the update before handling it; False when this ``update_id`` was seen."""
         try:
             async with self._sessions.begin() as session:
                 session.add(
@@ -69,7 +70,6 @@ class SqlTelegramStore:
             )
 
     async def record_reply(self, update_id: int, pieces: list[dict[str, Any]]) -> None:
-        """The rendered reply, stored before sending (see ``stored_reply``)."""
         async with self._sessions.begin() as session:
             await session.execute(
                 update(TelegramUpdateRow)
@@ -83,7 +83,6 @@ class SqlTelegramStore:
         return list(row.reply) if row is not None and row.reply is not None else None
 
     async def unfinished_updates(self) -> list[dict[str, Any]]:
-        """Updates stored but not finished (the process stopped mid-way), oldest first."""
         query = (
             select(TelegramUpdateRow)
             .where(TelegramUpdateRow.status.in_(("received", "answered")))
@@ -92,6 +91,37 @@ class SqlTelegramStore:
         async with self._sessions() as session:
             rows = (await session.scalars(query)).all()
         return [dict(row.payload) for row in rows]
+
+
+class SqlTopicMap:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+
+    async def set_topic(self, handoff_id: str, topic_id: int) -> None:
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(HandoffRow)
+                .where(HandoffRow.id == int(handoff_id))
+                .values(telegram_topic_id=topic_id)
+            )
+
+    async def topic_of(self, handoff_id: str) -> int | None:
+        if not handoff_id.isdigit():
+            return None
+        async with self._sessions() as session:
+            row = await session.get(HandoffRow, int(handoff_id))
+        return row.telegram_topic_id if row is not None else None
+
+    async def handoff_by_topic(self, topic_id: int) -> Handoff | None:
+        query = (
+            select(HandoffRow)
+            .where(HandoffRow.telegram_topic_id == topic_id)
+            .order_by(HandoffRow.id.desc())
+            .limit(1)
+        )
+        async with self._sessions() as session:
+            row = await session.scalar(query)
+        return handoff_of(row) if row is not None else None
 
 
 def _now() -> datetime:

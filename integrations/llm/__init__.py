@@ -5,6 +5,6 @@
 - embedded llama.cpp (llama-cpp-python) with a GGUF from the cache — the default.
 """
 
-from integrations.llm.factory import LLMConfig, build_chat_model
+from integrations.llm.factory import ChatBackend, LLMConfig, LLMConfigError, build_chat_backend
 
-__all__ = ["LLMConfig", "build_chat_model"]
+__all__ = ["ChatBackend", "LLMConfig", "LLMConfigError", "build_chat_backend"]

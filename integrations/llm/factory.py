@@ -1,10 +1,17 @@
-"""Settings-shaped config in, a streaming LangChain chat model out."""
+"""Settings-shaped config in, a streaming LangChain chat model out, with what it owns.
+
+The HTTP clients of the server backends are made here and closed by :meth:`ChatBackend.aclose`
+(LangChain's integrations never close theirs); the embedded model loads in
+:meth:`ChatBackend.warm_up`, never at import or construction.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
 from langchain_core.language_models import BaseChatModel
 
 
@@ -27,20 +34,44 @@ class LLMConfigError(ValueError):
     pass
 
 
-def build_chat_model(config: LLMConfig) -> BaseChatModel:
+@dataclass
+class ChatBackend:
+    model: BaseChatModel
+    _warm_up: Callable[[], None] | None = None
+    _sync_transports: list[httpx.BaseTransport] = field(default_factory=list)
+    _async_transports: list[httpx.AsyncBaseTransport] = field(default_factory=list)
+
+    def warm_up(self) -> None:
+        """Load the embedded model's weights (blocking: call it from a worker thread)."""
+        if self._warm_up is not None:
+            self._warm_up()
+
+    async def aclose(self) -> None:
+        """Release the connections the backend opened."""
+        for transport in self._async_transports:
+            await transport.aclose()
+        for sync in self._sync_transports:
+            sync.close()
+
+
+def build_chat_backend(config: LLMConfig) -> ChatBackend:
     if config.backend == "ollama":
         if not config.ollama_host:
             raise LLMConfigError("PERIMETER_LLM__OLLAMA_HOST is required for the ollama backend")
         from langchain_ollama import ChatOllama
 
-        return ChatOllama(
+        sync, asynchronous = httpx.HTTPTransport(), httpx.AsyncHTTPTransport()
+        ollama = ChatOllama(
             model=config.model,
             base_url=config.ollama_host,
             temperature=config.temperature,
             num_predict=config.max_tokens,
             num_ctx=config.context_tokens,
             client_kwargs={"timeout": config.timeout_s},
+            sync_client_kwargs={"transport": sync},
+            async_client_kwargs={"transport": asynchronous},
         )
+        return ChatBackend(ollama, _sync_transports=[sync], _async_transports=[asynchronous])
     if config.backend == "openai":
         if not config.openai_base_url:
             raise LLMConfigError(
@@ -49,7 +80,8 @@ def build_chat_model(config: LLMConfig) -> BaseChatModel:
         from langchain_openai import ChatOpenAI
         from pydantic import SecretStr
 
-        return ChatOpenAI(
+        sync, asynchronous = httpx.HTTPTransport(), httpx.AsyncHTTPTransport()
+        openai = ChatOpenAI(
             model=config.model,
             base_url=config.openai_base_url,
             api_key=SecretStr(config.openai_api_key),
@@ -59,17 +91,21 @@ def build_chat_model(config: LLMConfig) -> BaseChatModel:
             streaming=True,
             # llama.cpp's server ignores max_completion_tokens; vLLM accepts both.
             extra_body={"max_tokens": config.max_tokens},
+            http_client=httpx.Client(transport=sync, timeout=config.timeout_s),
+            http_async_client=httpx.AsyncClient(transport=asynchronous, timeout=config.timeout_s),
         )
+        return ChatBackend(openai, _sync_transports=[sync], _async_transports=[asynchronous])
     if config.backend == "llamacpp":
         if config.gguf_path is None:
             raise LLMConfigError("no GGUF path for the embedded llama.cpp backend")
         from integrations.llm.llamacpp import LlamaCppChatModel
 
-        return LlamaCppChatModel(
+        embedded = LlamaCppChatModel(
             model_path=config.gguf_path,
             n_ctx=config.context_tokens,
             n_threads=config.threads or None,
             max_tokens=config.max_tokens,
             temperature=config.temperature,
         )
+        return ChatBackend(embedded, _warm_up=embedded.load)
     raise LLMConfigError(f"unknown LLM backend {config.backend!r}")

@@ -15,10 +15,10 @@ from aiogram.types import Message, Update
 from bot.channels.telegram.handlers import build_router, language
 from bot.channels.telegram.ledger import UpdateLedger
 from bot.channels.telegram.operators_group import OperatorsGroup
+from bot.channels.telegram.ports import ChatLedger
 from bot.channels.telegram.throttle import FloodGuard, OutboundThrottle
 from bot.dialogue.engine import DialogueEngine
 from bot.dialogue.ports import TextCatalog
-from bot.storage.telegram import SqlTelegramStore
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ def build_bot(
 
 def build_dispatcher(
     engine: DialogueEngine,
-    chats: SqlTelegramStore,
+    chats: ChatLedger,
     texts: TextCatalog,
     *,
     flood_messages: int = 5,
@@ -58,7 +58,7 @@ def build_dispatcher(
     return dispatcher
 
 
-async def resume_unfinished(dispatcher: Dispatcher, bot: Bot, chats: SqlTelegramStore) -> int:
+async def resume_unfinished(dispatcher: Dispatcher, bot: Bot, chats: ChatLedger) -> int:
     """Handle updates stored before a restart but never finished."""
     pending: list[dict[str, Any]] = await chats.unfinished_updates()
     for payload in pending:

@@ -1,17 +1,19 @@
-"""The Telegram channel put together from settings, the same for long polling
-(`perimeter telegram`) and the webhook in `perimeter serve`."""
+"""The Telegram channel put together, the same for long polling (``perimeter telegram``) and
+the webhook in ``perimeter serve``; the container calls it with the built services."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from aiogram import Bot, Dispatcher
 
 from bot.channels.telegram.app import build_bot, build_dispatcher
 from bot.channels.telegram.operators_group import OperatorsGroup
-from bot.container import Container
+from bot.channels.telegram.ports import ChatLedger
+from bot.dialogue.engine import DialogueEngine
+from bot.dialogue.ports import TextCatalog
 from bot.settings import TelegramSettings
-from bot.storage.telegram import SqlTelegramStore
 
 
 def bot_for(section: TelegramSettings, token: str) -> Bot:
@@ -27,25 +29,25 @@ def bot_for(section: TelegramSettings, token: str) -> Bot:
 class TelegramChannel:
     bot: Bot
     dispatcher: Dispatcher
-    chats: SqlTelegramStore
+    chats: ChatLedger
     group: OperatorsGroup | None  # the operators' supergroup, when one is configured
 
 
-def assemble(container: Container, token: str) -> TelegramChannel:
-    settings = container.settings
-    section = settings.telegram
-    chats = SqlTelegramStore(container.store.engine)
+def assemble(
+    section: TelegramSettings,
+    token: str,
+    *,
+    engine: DialogueEngine,
+    chats: ChatLedger,
+    texts: TextCatalog,
+    operators_group: Callable[[Bot], OperatorsGroup] | None = None,
+) -> TelegramChannel:
     bot = bot_for(section, token)
-    console, group_id = container.console, settings.operators.telegram_group_id
-    group = (
-        OperatorsGroup(bot, console.store, console.desk, console.feed, container.texts, group_id)
-        if group_id is not None
-        else None
-    )
+    group = operators_group(bot) if operators_group is not None else None
     dispatcher = build_dispatcher(
-        container.engine,
+        engine,
         chats,
-        container.texts,
+        texts,
         flood_messages=section.flood_messages,
         flood_window_s=section.flood_window_s,
         stream_replies=section.stream_replies,

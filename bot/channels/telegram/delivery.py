@@ -7,10 +7,10 @@ import logging
 
 from aiogram import Bot
 
+from bot.channels.telegram.ports import ChatLedger
 from bot.channels.telegram.render import inline_keyboard, split_message
 from bot.dialogue.models import Role, StoredMessage
 from bot.operators.delivery import ButtonRows
-from bot.storage.telegram import SqlTelegramStore
 
 log = logging.getLogger(__name__)
 
@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 class TelegramDelivery:
     """Implements ``CustomerChannel`` for Telegram: any process with the bot token can send."""
 
-    def __init__(self, bot: Bot, chats: SqlTelegramStore) -> None:
+    def __init__(self, bot: Bot, chats: ChatLedger) -> None:
         self._bot = bot
         self._chats = chats
 

@@ -10,6 +10,7 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandStart
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove, Update, User
 
+from bot.channels.telegram.ports import ChatLedger
 from bot.channels.telegram.render import (
     Markup,
     feedback_buttons,
@@ -27,7 +28,6 @@ from bot.dialogue.errors import InvalidMessage
 from bot.dialogue.models import Button, Channel, IncomingMessage, Lang, Reply, Route
 from bot.dialogue.ports import DiscardingSink, TextCatalog
 from bot.dialogue.serial import KeyedLock
-from bot.storage.telegram import SqlTelegramStore
 
 log = logging.getLogger(__name__)
 _chat_locks = KeyedLock()
@@ -38,7 +38,7 @@ def language(user: User | None) -> Lang:
     return "en" if code.startswith("en") else "ru"
 
 
-async def conversation_for(chat_id: int, engine: DialogueEngine, chats: SqlTelegramStore) -> str:
+async def conversation_for(chat_id: int, engine: DialogueEngine, chats: ChatLedger) -> str:
     async with _chat_locks.hold(str(chat_id)):
         conversation_id = await chats.conversation_of(chat_id)
         if conversation_id is None:
@@ -78,7 +78,7 @@ async def ask_engine(
     message: Message,
     text: str,
     engine: DialogueEngine,
-    chats: SqlTelegramStore,
+    chats: ChatLedger,
     texts: TextCatalog,
     lang: Lang,
     update_id: int,
@@ -112,7 +112,7 @@ async def help_command(message: Message, texts: TextCatalog) -> None:
 async def operator(
     message: Message,
     engine: DialogueEngine,
-    chats: SqlTelegramStore,
+    chats: ChatLedger,
     texts: TextCatalog,
     event_update: Update,
 ) -> None:
@@ -122,7 +122,7 @@ async def operator(
 
 
 async def logout(
-    message: Message, engine: DialogueEngine, chats: SqlTelegramStore, texts: TextCatalog
+    message: Message, engine: DialogueEngine, chats: ChatLedger, texts: TextCatalog
 ) -> None:
     conversation_id = await conversation_for(message.chat.id, engine, chats)
     await engine.logout(conversation_id)
@@ -135,7 +135,7 @@ async def logout(
 async def contact(
     message: Message,
     engine: DialogueEngine,
-    chats: SqlTelegramStore,
+    chats: ChatLedger,
     texts: TextCatalog,
     event_update: Update,
 ) -> None:
@@ -152,7 +152,7 @@ async def contact(
 async def text_message(
     message: Message,
     engine: DialogueEngine,
-    chats: SqlTelegramStore,
+    chats: ChatLedger,
     texts: TextCatalog,
     event_update: Update,
     stream_replies: bool,
@@ -167,7 +167,7 @@ async def text_message(
 async def button(
     callback: CallbackQuery,
     engine: DialogueEngine,
-    chats: SqlTelegramStore,
+    chats: ChatLedger,
     texts: TextCatalog,
     event_update: Update,
 ) -> None:

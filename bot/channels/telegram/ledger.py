@@ -8,26 +8,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, Protocol
+from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
 
 from bot.channels.telegram.handlers import send_pieces
+from bot.channels.telegram.ports import ChatLedger
 
 log = logging.getLogger(__name__)
 
 
-class UpdateLedgerStore(Protocol):
-    async def claim_update(self, update_id: int, payload: dict[str, Any]) -> bool: ...
-
-    async def finish_update(self, update_id: int) -> None: ...
-
-    async def stored_reply(self, update_id: int) -> list[dict[str, Any]] | None: ...
-
-
 class UpdateLedger(BaseMiddleware):
-    def __init__(self, store: UpdateLedgerStore) -> None:
+    def __init__(self, store: ChatLedger) -> None:
         self._store = store
 
     async def __call__(

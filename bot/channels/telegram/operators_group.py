@@ -16,37 +16,46 @@ import logging
 from aiogram import Bot, F, Router
 from aiogram.types import Message
 
+from bot.background import Background
+from bot.channels.telegram.ports import TopicMap
 from bot.dialogue.models import HandoffEvent, HandoffEventKind, HandoffStatus, Role
-from bot.dialogue.ports import TextCatalog
+from bot.dialogue.ports import ConversationStore, TextCatalog
+from bot.http.errors import ApiError
 from bot.operators.desk import OperatorDesk
-from bot.operators.errors import DeskError
-from bot.operators.live import Background, EventFeed, follow
-from bot.operators.models import Operator, OperatorRole
-from bot.storage.operators import SqlOperatorStore
+from bot.operators.feed import EventFeed, follow
+from bot.operators.ports import EventLog, HandoffQueue
+from bot.staff.models import StaffMember, StaffRole
 
 log = logging.getLogger(__name__)
 _TOPIC_NAME_LIMIT = 128
 
 
-def group_operator(message: Message) -> Operator | None:
+def group_operator(message: Message) -> StaffMember | None:
     user = message.from_user
     if user is None or user.is_bot:
         return None
-    return Operator(0, f"tg-{user.id}", user.full_name or f"tg-{user.id}", OperatorRole.OPERATOR)
+    return StaffMember(0, f"tg-{user.id}", user.full_name or f"tg-{user.id}", StaffRole.OPERATOR)
 
 
 class OperatorsGroup:
     def __init__(
         self,
         bot: Bot,
-        store: SqlOperatorStore,
+        *,
+        events: EventLog,
+        queue: HandoffQueue,
+        topics: TopicMap,
+        messages: ConversationStore,
         desk: OperatorDesk,
         feed: EventFeed,
         texts: TextCatalog,
         group_id: int,
     ) -> None:
         self._bot = bot
-        self._store = store
+        self._events = events
+        self._queue = queue
+        self._topics = topics
+        self._messages = messages
         self._desk = desk
         self._feed = feed
         self._texts = texts
@@ -58,12 +67,12 @@ class OperatorsGroup:
     async def start(self) -> None:
         if self._follower.running:
             return
-        cursor = await self._store.last_event_id()
-        for handoff in await self._store.open_handoffs():  # opened while nobody mirrored
-            if await self._store.topic_of(handoff.id) is None:
+        cursor = await self._events.last_event_id()
+        for handoff in await self._queue.open_handoffs():  # opened while nobody mirrored
+            if await self._topics.topic_of(handoff.id) is None:
                 await self._open_topic(handoff.id)
         self._follower.start(
-            follow(self._store, self._feed, cursor, self._mirror, "operators' group")
+            follow(self._events, self._feed, cursor, self._mirror, "operators' group")
         )
 
     async def close(self) -> None:
@@ -73,11 +82,11 @@ class OperatorsGroup:
         if event.kind is HandoffEventKind.OPENED:
             await self._open_topic(event.handoff_id)
             return
-        topic = await self._store.topic_of(event.handoff_id)
+        topic = await self._topics.topic_of(event.handoff_id)
         if topic is None:
             return
         if event.kind is HandoffEventKind.MESSAGE and event.message_id:
-            message = await self._store.message(event.message_id)
+            message = await self._messages.get_message(event.message_id)
             if message is None or event.actor.startswith("tg-"):
                 return  # written in this topic: the group already shows it
             who = {
@@ -88,20 +97,20 @@ class OperatorsGroup:
             text = f"<b>{html.escape(who)}:</b> {html.escape(message.text, quote=False)}"
             await self._post(topic, text)
             return
-        handoff = await self._store.handoff(event.handoff_id)
+        handoff = await self._queue.handoff(event.handoff_id)
         if handoff is not None and handoff.status is HandoffStatus.RESOLVED:
             await self._post(topic, f"Закрыто: {handoff.resolution or '-'}")
             with contextlib.suppress(Exception):
                 await self._bot.close_forum_topic(self.group_id, topic)
 
     async def _open_topic(self, handoff_id: str) -> None:
-        handoff = await self._store.handoff(handoff_id)
+        handoff = await self._queue.handoff(handoff_id)
         if handoff is None or not handoff.status.open:
             return
         priority = "‼️ " if handoff.priority == "high" else ""
         name = f"{priority}№{handoff.id} · {handoff.reason.value}"[:_TOPIC_NAME_LIMIT]
         topic = await self._bot.create_forum_topic(self.group_id, name)
-        await self._store.set_topic(handoff.id, topic.message_thread_id)
+        await self._topics.set_topic(handoff.id, topic.message_thread_id)
         card = (
             f"<b>Причина:</b> {html.escape(handoff.reason.value)} "
             f"(приоритет {html.escape(handoff.priority.value)})\n"
@@ -130,7 +139,7 @@ class OperatorsGroup:
         topic = message.message_thread_id
         if operator is None or topic is None or not message.text:
             return
-        handoff = await self._store.handoff_by_topic(topic)
+        handoff = await self._topics.handoff_by_topic(topic)
         if handoff is None:
             return
         command = message.text.strip().split("@")[0]
@@ -143,7 +152,7 @@ class OperatorsGroup:
                 if handoff.status is HandoffStatus.QUEUED:
                     await self._desk.take(operator, handoff.id)
                 await self._desk.reply(operator, handoff.id, message.text)
-        except DeskError as exc:
+        except ApiError as exc:
             await self._post(topic, html.escape(exc.message))
             return
         await self._feed.poke()

@@ -18,16 +18,14 @@ from aiogram.types import Update
 from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import ValidationError
 
-from bot.storage.telegram import SqlTelegramStore
+from bot.channels.telegram.ports import ChatLedger
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 
 
 class TelegramWebhook:
-    def __init__(
-        self, bot: Bot, dispatcher: Dispatcher, chats: SqlTelegramStore, secret: str
-    ) -> None:
+    def __init__(self, bot: Bot, dispatcher: Dispatcher, chats: ChatLedger, secret: str) -> None:
         self.bot, self.dispatcher, self.chats = bot, dispatcher, chats
         self._secret = secret
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -59,9 +57,9 @@ class TelegramWebhook:
             log.exception("telegram update=%s failed", update.update_id)
 
     async def close(self) -> None:
+        """Let the updates being handled finish (the bot's session is closed by its owner)."""
         if self._tasks:
             await asyncio.wait(self._tasks, timeout=30)
-        await self.bot.session.close()
 
 
 def webhook_router(hook: TelegramWebhook) -> APIRouter:

@@ -12,11 +12,13 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 
+from bot.background import Background
 from bot.channels.webchat.schemas import MessagePublic
 from bot.channels.webchat.sinks import SocketSender
 from bot.dialogue.models import HandoffEvent, HandoffEventKind, Role, StoredMessage
-from bot.operators.live import Background, EventFeed, follow
-from bot.storage.operators import SqlOperatorStore
+from bot.dialogue.ports import ConversationStore
+from bot.operators.feed import EventFeed, follow
+from bot.operators.ports import EventLog
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +32,9 @@ def message_frame(message: StoredMessage) -> dict[str, object]:
 
 
 class ConversationHub:
-    def __init__(self, store: SqlOperatorStore, feed: EventFeed) -> None:
-        self._store = store
+    def __init__(self, events: EventLog, messages: ConversationStore, feed: EventFeed) -> None:
+        self._events = events
+        self._messages = messages
         self._feed = feed
         self._sockets: dict[str, set[SocketSender]] = defaultdict(set)
         self._follower = Background()
@@ -48,8 +51,8 @@ class ConversationHub:
 
     async def start(self) -> None:
         if not self._follower.running:
-            cursor = await self._store.last_event_id()
-            self._follower.start(follow(self._store, self._feed, cursor, self._event, "web chat"))
+            cursor = await self._events.last_event_id()
+            self._follower.start(follow(self._events, self._feed, cursor, self._event, "web chat"))
 
     async def close(self) -> None:
         await self._follower.stop()
@@ -63,7 +66,7 @@ class ConversationHub:
             await self._push(event.message_id)
 
     async def _push(self, message_id: str) -> None:
-        message = await self._store.message(message_id)
+        message = await self._messages.get_message(message_id)
         if message is None or message.role is Role.CUSTOMER:
             return  # the customer's own words are already on their screen
         frame = message_frame(message)

@@ -41,7 +41,7 @@ class MessagePublic(BaseModel):
         )
 
 
-class ConversationPublic(BaseModel):
+class ConversationOut(BaseModel):
     conversation_id: str
     authenticated: bool = False
     messages: list[MessagePublic] = []
@@ -65,7 +65,9 @@ class MessageIn(BaseModel):
     text: str = Field(description="The customer's message.")
 
 
-class MessageOut(BaseModel):
+class TurnOut(BaseModel):
+    """The outcome of one customer message: its id and the bot's reply."""
+
     message_id: str = Field(description="Id of the stored customer message.")
     reply_id: str | None
     text: str
@@ -77,7 +79,7 @@ class MessageOut(BaseModel):
     buttons: list[ButtonPublic] = []
 
     @classmethod
-    def of(cls, message_id: str, reply: Reply) -> MessageOut:
+    def of(cls, message_id: str, reply: Reply) -> TurnOut:
         return cls(
             message_id=message_id,
             reply_id=reply.message_id,
@@ -89,8 +91,3 @@ class MessageOut(BaseModel):
             sources=[SourcePublic.of(s) for s in reply.sources],
             buttons=[ButtonPublic(title=b.title, payload=b.payload) for b in reply.buttons],
         )
-
-
-class ErrorOut(BaseModel):
-    code: str
-    message: str

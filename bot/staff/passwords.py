@@ -1,18 +1,16 @@
-"""Operator passwords: argon2id hashes (argon2-cffi's defaults, RFC 9106 low-memory)."""
+"""Staff passwords: argon2id hashes (argon2-cffi's defaults, RFC 9106 low-memory)."""
 
 from __future__ import annotations
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from bot.staff.errors import WeakPassword
+
 MIN_LENGTH = 12
 _HASHER = PasswordHasher()
 # Verified when the name is unknown, so a wrong name costs as long as a wrong password.
-_DUMMY = _HASHER.hash("perimeter-no-such-operator")
-
-
-class WeakPassword(ValueError):
-    pass
+_DUMMY = _HASHER.hash("perimeter-no-such-member")
 
 
 def check_strength(password: str, name: str) -> None:

@@ -12,41 +12,17 @@ import asyncio
 import contextlib
 import logging
 from collections import Counter
-from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any
+from collections.abc import Awaitable, Callable
 
+from bot.background import Background
 from bot.dialogue.models import HandoffEvent
-from bot.storage.operators import SqlOperatorStore
+from bot.operators.ports import EventLog
 
 log = logging.getLogger(__name__)
 
 
-class Background:
-    """One long-running task of a component, started once and stopped on shutdown."""
-
-    def __init__(self) -> None:
-        self._task: asyncio.Task[None] | None = None
-
-    @property
-    def running(self) -> bool:
-        return self._task is not None
-
-    def start(self, work: Coroutine[Any, Any, None]) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(work)
-        else:
-            work.close()
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-
 class EventFeed:
-    def __init__(self, store: SqlOperatorStore, poll_s: float = 0.5) -> None:
+    def __init__(self, store: EventLog, poll_s: float = 0.5) -> None:
         self._store = store
         self._poll_s = poll_s
         self._changed = asyncio.Condition()
@@ -89,7 +65,7 @@ class EventFeed:
 
 
 async def follow(
-    store: SqlOperatorStore,
+    store: EventLog,
     feed: EventFeed,
     cursor: int,
     handle: Callable[[HandoffEvent], Awaitable[None]],

@@ -1,4 +1,4 @@
-"""ConversationStore on SQLAlchemy 2 async: SQLite file by default, PostgreSQL by URL."""
+"""The dialogue's ``ConversationStore`` in SQL: conversations, messages, audit, web tokens."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.dialogue.models import (
     AuditEntry,
@@ -21,7 +21,8 @@ from bot.dialogue.models import (
     SourceRef,
     StoredMessage,
 )
-from bot.storage.handoffs import SqlHandoffLog, aware, buttons_of
+from bot.storage.handoffs import SqlHandoffLog
+from bot.storage.mapping import message_of, source_dicts
 from bot.storage.tables import AuditRow, ConversationRow, MessageRow, UsedTokenRow
 
 
@@ -30,44 +31,9 @@ def new_conversation_id() -> str:
     return secrets.token_urlsafe(18)
 
 
-def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
-    if url.startswith("sqlite"):
-        return create_async_engine(url, echo=echo, connect_args={"timeout": 30})
-    return create_async_engine(url, echo=echo, pool_pre_ping=True)
-
-
-def _sources(raw: Sequence[dict[str, object]]) -> tuple[SourceRef, ...]:
-    return tuple(
-        SourceRef(
-            str(s["doc_id"]),
-            str(s["title"]),
-            str(s["section"]) if s.get("section") else None,
-            str(s["version"]) if s.get("version") else None,
-        )
-        for s in raw
-    )
-
-
-def _source_dicts(sources: Sequence[SourceRef]) -> list[dict[str, object]]:
-    """Each source with the version of the document the answer drew on (provenance)."""
-    return [
-        {"doc_id": s.doc_id, "title": s.title, "section": s.section, "version": s.version}
-        for s in sources
-    ]
-
-
 class SqlConversationStore(SqlHandoffLog):
     def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
-
-    @property
-    def engine(self) -> AsyncEngine:
-        """The database engine, for stores of other tables in the same database."""
-        return self._engine
-
-    async def close(self) -> None:
-        await self._engine.dispose()
 
     async def create_conversation(self, channel: Channel, lang: Lang | None = None) -> Conversation:
         row = ConversationRow(
@@ -79,7 +45,7 @@ class SqlConversationStore(SqlHandoffLog):
         )
         async with self._sessions.begin() as session:
             session.add(row)
-        return Conversation(row.id, channel, aware(row.created_at), lang)
+        return Conversation(row.id, channel, row.created_at, lang)
 
     async def get_conversation(self, conversation_id: str) -> Conversation | None:
         async with self._sessions() as session:
@@ -87,14 +53,13 @@ class SqlConversationStore(SqlHandoffLog):
         if row is None:
             return None
         lang: Lang | None = row.lang if row.lang in ("ru", "en") else None  # type: ignore[assignment]
-        until = row.authenticated_until
         return Conversation(
             row.id,
             Channel(row.channel),
-            aware(row.created_at),
+            row.created_at,
             lang,
             customer_id=row.customer_id,
-            authenticated_until=aware(until) if until else None,
+            authenticated_until=row.authenticated_until,
             state={str(k): str(v) for k, v in (row.state or {}).items()},
         )
 
@@ -168,9 +133,7 @@ class SqlConversationStore(SqlHandoffLog):
         async with self._sessions() as session:
             rows = (await session.scalars(query)).all()
         return [
-            AuditEntry(
-                r.conversation_id, r.customer_id, r.action, r.outcome, r.latency_ms, aware(r.at)
-            )
+            AuditEntry(r.conversation_id, r.customer_id, r.action, r.outcome, r.latency_ms, r.at)
             for r in reversed(rows)
         ]
 
@@ -199,20 +162,20 @@ class SqlConversationStore(SqlHandoffLog):
             role=role.value,
             text=text,
             route=route.value if route else None,
-            sources=_source_dicts(sources),
+            sources=source_dicts(sources),
             created_at=datetime.now(UTC),
             author=author,
         )
         async with self._sessions.begin() as session:
             session.add(row)
-        return self._message(row)
+        return message_of(row)
 
     async def get_message(self, message_id: str) -> StoredMessage | None:
         if not message_id.isdigit():
             return None
         async with self._sessions() as session:
             row = await session.get(MessageRow, int(message_id))
-        return self._message(row) if row is not None else None
+        return message_of(row) if row is not None else None
 
     async def list_messages(
         self, conversation_id: str, *, limit: int | None = None
@@ -226,18 +189,4 @@ class SqlConversationStore(SqlHandoffLog):
             query = query.limit(limit)
         async with self._sessions() as session:
             rows = (await session.scalars(query)).all()
-        return [self._message(row) for row in reversed(rows)]
-
-    @staticmethod
-    def _message(row: MessageRow) -> StoredMessage:
-        return StoredMessage(
-            id=str(row.id),
-            conversation_id=row.conversation_id,
-            role=Role(row.role),
-            text=row.text,
-            created_at=aware(row.created_at),
-            route=Route(row.route) if row.route else None,
-            sources=_sources(row.sources),
-            author=row.author,
-            buttons=buttons_of(row.buttons),
-        )
+        return [message_of(row) for row in reversed(rows)]

@@ -1,0 +1,131 @@
+"""The web application: one ASGI app assembled from the routes each surface exposes.
+
+- the web chat (``bot.channels.webchat``): the widget at /, its API under /api, /ws/chat;
+- the operator console (``bot.operators``): /operator, /operator/api, /operator/ws;
+- the knowledge-base admin (``bot.content``): /admin, /admin/api;
+- Telegram's webhook (``bot.channels.telegram``), when configured: /telegram/webhook;
+- health and metrics: /healthz, /metrics.
+
+Every refusal has the body ``bot.http.errors.ErrorOut``; every response carries the
+security headers below. The container starts and stops what the app uses.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.staticfiles import StaticFiles
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from bot.channels.telegram.webhook import webhook_router
+from bot.channels.webchat import api as webchat_api
+from bot.container import Container
+from bot.content import api as admin_api
+from bot.http.errors import (
+    ApiError,
+    api_error_handler,
+    http_error_handler,
+    validation_error_handler,
+)
+from bot.observability.metrics import Metrics
+from bot.operators import api as console_api
+
+STAFF_STATIC = Path(__file__).parent / "staff" / "static"
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; "
+        "frame-ancestors 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+class HealthOut(BaseModel):
+    status: str
+    llm: str
+
+
+def create_app(container: Container, *, ingest_dir: Path | None = None) -> FastAPI:
+    """The whole web app over ``container``; at startup the container migrates the database,
+    loads the models and starts the background services, and ``ingest_dir`` fills an empty
+    index (or rebuilds one built with another embedding model)."""
+    web_chat = container.web_chat
+    console = container.console
+    admin = container.admin
+    webhook = container.telegram_webhook
+    container.telegram_sender  # noqa: B018 - built now: operators reach Telegram customers
+    container.sweeper  # noqa: B018 - built now: it runs while the app does
+    backend = type(container.chat_backend.model).__name__
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with container.running():
+            await container.prepare_index(ingest_dir)
+            yield
+
+    app = FastAPI(
+        title="Perimeter",
+        version="0.1.0",
+        summary="Self-hosted customer support for banks: web chat, operator console, KB admin.",
+        lifespan=lifespan,
+    )
+    app.add_exception_handler(ApiError, api_error_handler)
+    app.add_exception_handler(RequestValidationError, validation_error_handler)
+    app.add_exception_handler(StarletteHTTPException, http_error_handler)
+    app.middleware("http")(_observed(container.metrics))
+    app.include_router(webchat_api.routes(web_chat))
+    app.include_router(console_api.routes(console))
+    app.include_router(admin_api.routes(admin))
+    if webhook is not None:
+        app.include_router(webhook_router(webhook))
+    app.include_router(_service_routes(container.metrics, backend))
+    app.mount("/static", StaticFiles(directory=webchat_api.STATIC), name="static")
+    app.mount("/operator/static", StaticFiles(directory=console_api.STATIC), name="operator-static")
+    app.mount("/admin/static", StaticFiles(directory=admin_api.STATIC), name="admin-static")
+    app.mount("/staff/static", StaticFiles(directory=STAFF_STATIC), name="staff-static")
+    return app
+
+
+def _service_routes(metrics: Metrics, backend: str) -> APIRouter:
+    router = APIRouter(tags=["service"])
+
+    @router.get("/healthz", summary="The process is up")
+    async def healthz() -> HealthOut:
+        return HealthOut(status="ok", llm=backend)
+
+    @router.get("/metrics", include_in_schema=False)
+    async def prometheus() -> Response:
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    return router
+
+
+Middleware = Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]
+
+
+def _observed(metrics: Metrics) -> Middleware:
+    """Counts every request by route template (never the path: it may carry an id) and sets
+    the security headers."""
+
+    async def middleware(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        path = getattr(route, "path", "unmatched")
+        metrics.requests.labels(request.method, path, str(response.status_code)).inc()
+        metrics.stage_seconds.labels("http").observe(time.perf_counter() - started)
+        for header, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(header, value)
+        return response
+
+    return middleware

@@ -1,0 +1,78 @@
+"""What the operators' desk needs from storage; ``bot.storage`` implements each, in SQL and
+in memory, and ``tests/contract`` runs both through one suite.
+
+The conversations themselves (transcripts, audit, the dialogue's handoff log) come through
+the dialogue core's ``ConversationStore``, the staff through ``bot.staff.ports``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+
+from bot.dialogue.models import Button, Handoff, HandoffEvent, Passage, Resolution, StoredMessage
+from bot.operators.models import CustomerProfile, DayReport
+
+
+class HandoffQueue(Protocol):
+    """The handoffs people work on; every change is a compare-and-set plus a feed event."""
+
+    async def open_handoffs(self) -> list[Handoff]:
+        """Queued, assigned and active handoffs, oldest first."""
+
+    async def handoff(self, handoff_id: str) -> Handoff | None: ...
+
+    async def take(self, handoff_id: str, operator: str) -> Handoff | None:
+        """Exactly one operator wins a queued handoff; None for the others."""
+
+    async def assign(self, handoff_id: str, operator: str, by: str) -> Handoff | None:
+        """A supervisor gives an open handoff to ``operator``; None when it is closed."""
+
+    async def resolve(
+        self, handoff_id: str, resolution: Resolution, by: str, *, owner: str | None
+    ) -> Handoff | None:
+        """Close an owned handoff (``owner`` None: anyone's); None when the condition fails."""
+
+    async def add_operator_message(
+        self, handoff_id: str, operator: str, author: str, text: str
+    ) -> tuple[Handoff, StoredMessage] | None:
+        """Store the operator's reply; None unless the handoff is open and theirs."""
+
+    async def add_bot_notice(
+        self, handoff: Handoff, text: str, actor: str, buttons: Sequence[Button] = ()
+    ) -> StoredMessage:
+        """A bot message to the customer outside a turn (joined, resolved, queue timeout)."""
+
+    async def waiting_since(self, before: datetime) -> list[Handoff]:
+        """Queued handoffs created before ``before`` that were not offered a callback."""
+
+    async def queue_counts(self) -> dict[str, int]:
+        """Open handoffs by ``status:<status>`` and queued ones by ``queued:<priority>``."""
+
+
+class EventLog(Protocol):
+    """The operators' ordered feed: every handoff change and message, by increasing id."""
+
+    async def events_after(self, after: int, limit: int = 200) -> list[HandoffEvent]: ...
+
+    async def last_event_id(self) -> int:
+        """0 when there is none."""
+
+
+class Reports(Protocol):
+    async def day_report(self, day: datetime) -> DayReport:
+        """Conversations, handoffs, waits, CSAT and callbacks of ``day`` (UTC)."""
+
+
+class CustomerProfiles(Protocol):
+    """Who an authenticated customer is, for the operator (the bank's ABS)."""
+
+    async def profile(self, customer_id: str) -> CustomerProfile | None:
+        """None when the bank's systems cannot say."""
+
+
+class KnowledgeSearch(Protocol):
+    """The knowledge base's passages for an operator's search."""
+
+    async def search(self, query: str, k: int) -> list[Passage]: ...
