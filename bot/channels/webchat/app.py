@@ -44,6 +44,7 @@ from bot.storage.telegram import SqlTelegramStore
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
+STAFF_STATIC = Path(__file__).parents[2] / "staff" / "static"  # shared by /operator and /admin
 MAX_FRAME_BYTES = 256 * 1024
 
 _SECURITY_HEADERS = {
@@ -400,4 +401,5 @@ def create_app(
         return Response(generate_latest(container.metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount("/staff/static", StaticFiles(directory=STAFF_STATIC), name="staff-static")
     return app
