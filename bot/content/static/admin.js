@@ -1,10 +1,9 @@
 // Perimeter knowledge-base admin (content team): vanilla JS, no build step, no external resources.
-// All server-provided text is inserted with textContent only, never as HTML.
+// The login, session, API call, notices and strings both staff pages share come from
+// /staff/static/staff.js. All server-provided text is inserted with textContent only, never as HTML.
 "use strict";
 
 (() => {
-  const API = "/admin/api";
-  const CLIENT_HEADER = { "X-Requested-With": "perimeter-admin" };
   const ACCEPTED = [".md", ".txt", ".html", ".htm", ".pdf", ".docx", ".faq.yaml", ".faq.yml", ".faq.csv"];
   const ACTIONS_LIMIT = 100;
   const VERSION_STATUSES = ["draft", "published", "superseded", "discarded"];
@@ -12,16 +11,8 @@
   const STRINGS = {
     ru: {
       title: "Периметр — база знаний",
-      checkingSession: "Проверяем сеанс…",
       loginTitle: "Вход для редакторов базы знаний",
-      loginName: "Логин",
-      loginPassword: "Пароль",
-      loginSubmit: "Войти",
-      loginMissing: "Введите логин и пароль.",
       sessionEnded: "Сеанс завершён. Войдите снова — несохранённый текст и выбранный файл остались на странице.",
-      logout: "Выйти",
-      logoutFailed: "Не удалось выйти: сервер недоступен.",
-      roles: { editor: "редактор", admin: "администратор", supervisor: "супервизор" },
       uploadTitle: "Загрузить документ",
       uploadLabel: "Файл",
       uploadHint: "Markdown, текст, HTML, PDF, DOCX или FAQ (.faq.yaml, .faq.yml, .faq.csv). Файл с id существующего документа станет его новым черновиком.",
@@ -37,7 +28,6 @@
       filterPlaceholder: "Найти по названию или id",
       documentsEmpty: "Документов пока нет.",
       documentsNoMatch: "Ничего не найдено.",
-      loading: "Загрузка…",
       detailLabel: "Документ",
       selectPrompt: "Выберите документ в списке слева или загрузите новый.",
       delete: "Удалить документ",
@@ -142,16 +132,8 @@
     },
     en: {
       title: "Perimeter — knowledge base",
-      checkingSession: "Checking session…",
       loginTitle: "Knowledge base editor sign-in",
-      loginName: "Login",
-      loginPassword: "Password",
-      loginSubmit: "Sign in",
-      loginMissing: "Enter your login and password.",
       sessionEnded: "Your session has ended. Sign in again — your unsaved text and chosen file are kept.",
-      logout: "Sign out",
-      logoutFailed: "Could not sign out: the server is unreachable.",
-      roles: { editor: "editor", admin: "administrator", supervisor: "supervisor" },
       uploadTitle: "Upload a document",
       uploadLabel: "File",
       uploadHint: "Markdown, text, HTML, PDF, DOCX or FAQ (.faq.yaml, .faq.yml, .faq.csv). A file with the id of an existing document becomes its new draft.",
@@ -167,7 +149,6 @@
       filterPlaceholder: "Find by title or id",
       documentsEmpty: "No documents yet.",
       documentsNoMatch: "Nothing found.",
-      loading: "Loading…",
       detailLabel: "Document",
       selectPrompt: "Select a document on the left or upload a new one.",
       delete: "Delete document",
@@ -269,18 +250,29 @@
       httpError: (s) => `Server error (${s}). Try again later — nothing you entered is lost.`,
     },
   };
-  const lang = (navigator.language || "").toLowerCase().startsWith("en") ? "en" : "ru";
-  const t = STRINGS[lang];
+
+  // Login, session, the API call, notices and the strings both staff pages use: staff.js.
+  const staff = PerimeterStaff.create({
+    api: "/admin/api",
+    client: "perimeter-admin",
+    root: "admin",
+    strings: STRINGS,
+    errorMessage,
+    onLogin: startAdmin,
+    onSessionEnded: closeConfirm,
+    onLogout: resetWorkspace,
+  });
+  const {
+    lang, t, el, button, hasKey, label, formatTime, timeNode, api, setNotice, setStatus, showApiError,
+    showDetailPlaceholder, showDetailBody,
+  } = staff;
 
   const $ = (id) => document.getElementById(id);
   const els = {
-    boot: $("boot"), login: $("login"), loginForm: $("login-form"), loginName: $("login-name"),
-    loginPassword: $("login-password"), loginSubmit: $("login-submit"), loginError: $("login-error"),
-    admin: $("admin"), me: $("me"), logout: $("logout"),
     uploadForm: $("upload-form"), uploadFile: $("upload-file"), uploadSubmit: $("upload-submit"), uploadStatus: $("upload-status"),
     documents: $("documents"), documentsEmpty: $("documents-empty"), documentsCount: $("documents-count"),
     documentsStatus: $("documents-status"), documentsFilter: $("documents-filter"), refresh: $("refresh"),
-    detail: $("detail"), detailError: $("detail-error"), detailEmpty: $("detail-empty"), detailBody: $("detail-body"),
+    detail: $("detail"), detailError: $("detail-error"),
     detailTitle: $("detail-title"), detailBadges: $("detail-badges"), detailMeta: $("detail-meta"), delete: $("delete"),
     versions: $("versions"),
     editorSection: $("editor-section"), editorLabel: $("editor-label"), editorState: $("editor-state"),
@@ -298,8 +290,6 @@
 
   // The one piece of mutable state.
   const state = {
-    me: null,               // {name, display_name, role} while logged in
-    lastUser: null,         // login of the last session: a different user on re-login gets a clean workspace
     documents: [],          // the last GET /documents answer
     documentsLoaded: false,
     documentsToken: 0,      // ignores stale list answers
@@ -317,31 +307,8 @@
     gapsToken: 0,
   };
 
-  class ApiError extends Error {
-    constructor(status, code, message) {
-      super(message);
-      this.status = status;   // 0 = network failure
-      this.code = code;
-    }
-  }
-
   // ---------- small helpers ----------
 
-  function el(tag, className, text) {
-    const node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text != null) node.textContent = text;
-    return node;
-  }
-
-  function button(className, text, ariaLabel) {
-    const node = el("button", className, text);
-    node.type = "button";
-    if (ariaLabel) node.setAttribute("aria-label", ariaLabel);
-    return node;
-  }
-
-  const label = (table, key) => (key != null && Object.prototype.hasOwnProperty.call(table, key) ? table[key] : key || "");
   const isInt = (v) => typeof v === "number" && Number.isInteger(v);
   const attr = (v) => (v == null ? "" : String(v));
 
@@ -372,30 +339,6 @@
       : "";
   }
 
-  function parseDate(iso) {
-    if (!iso) return null;
-    const d = new Date(iso);
-    return Number.isNaN(d.getTime()) ? null : d;
-  }
-
-  function formatTime(iso) {
-    const d = parseDate(iso);
-    if (!d) return iso ? String(iso) : "";
-    const sameDay = d.toDateString() === new Date().toDateString();
-    const time = d.toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit" });
-    return sameDay ? time : `${d.toLocaleDateString(lang)} ${time}`;
-  }
-
-  function timeNode(iso) {
-    const node = el("time", "time", formatTime(iso));
-    const d = parseDate(iso);
-    if (d) {
-      node.dateTime = d.toISOString();
-      node.title = d.toLocaleString(lang);
-    }
-    return node;
-  }
-
   const docTitle = (d) => (d && (d.title || d.doc_id)) || "";
 
   // «опубликован v2 · черновик v3», «удалён», …
@@ -415,14 +358,10 @@
 
   // ---------- API ----------
 
-  function hasKey(table, key) {
-    return key != null && Object.prototype.hasOwnProperty.call(table, key);
-  }
-
   // The server's message is shown as written (it names the reason: an encrypted PDF, a broken
   // front matter…), after a lead in the page's language when the code is known.
-  function errorMessage(status, code, data, isLogin) {
-    if (isLogin && hasKey(t.loginCodes, code)) return t.loginCodes[code];
+  function errorMessage(status, code, data, path) {
+    if ((path === "/login" || path === "/me") && hasKey(t.loginCodes, code)) return t.loginCodes[code];
     const message = data && typeof data.message === "string" ? data.message.trim() : "";
     const lead = hasKey(t.codes, code) ? t.codes[code] : null;
     if (message) return lead ? `${lead}: ${message}` : message;
@@ -430,101 +369,12 @@
     return t.httpStatus[status] || t.httpError(status);
   }
 
-  // body: undefined (none), FormData (multipart, the browser sets the boundary) or a JSON value.
-  async function api(method, path, body) {
-    const options = { method, credentials: "same-origin", headers: { ...CLIENT_HEADER, Accept: "application/json" } };
-    if (body instanceof FormData) {
-      options.body = body;
-    } else if (body !== undefined) {
-      options.headers["Content-Type"] = "application/json";
-      options.body = JSON.stringify(body);
-    }
-    let response;
-    try {
-      response = await fetch(API + path, options);
-    } catch {
-      throw new ApiError(0, "network", t.networkError);
-    }
-    let data = null;
-    if (response.status !== 204) {
-      try { data = await response.json(); } catch { data = null; }
-    }
-    if (response.ok) return data;
-    const code = data && typeof data.code === "string" ? data.code : `http_${response.status}`;
-    const isLogin = path === "/login" || path === "/me";
-    // 401 anywhere but the login form itself means the session is gone.
-    if (response.status === 401 && path !== "/login") sessionEnded();
-    throw new ApiError(response.status, code, errorMessage(response.status, code, data, isLogin));
-  }
-
   const docPath = (id) => `/documents/${encodeURIComponent(id)}`;
 
-  // ---------- notices ----------
+  // ---------- session ----------
 
-  function setNotice(text, kind = "error") {
-    els.detailError.textContent = text || "";
-    els.detailError.dataset.kind = kind;
-  }
-
-  function setStatus(node, text, kind = "error") {
-    node.textContent = text || "";
-    node.dataset.kind = kind;
-  }
-
-  // A 401 already brought up the login form: nothing more to say here.
-  function showApiError(err, node) {
-    if (err.status === 401) return;
-    if (node) setStatus(node, err.message, "error");
-    else setNotice(err.message, "error");
-  }
-
-  // ---------- login / session ----------
-
-  function showLogin(message) {
-    els.boot.hidden = true;
-    els.admin.hidden = true;
-    els.login.hidden = false;
-    els.loginError.textContent = message || "";
-    els.loginSubmit.disabled = false;
-    els.loginPassword.value = "";
-    if (state.lastUser && !els.loginName.value) els.loginName.value = state.lastUser;
-    (els.loginName.value ? els.loginPassword : els.loginName).focus();
-  }
-
-  async function submitLogin(event) {
-    event.preventDefault();
-    const name = els.loginName.value.trim();
-    const password = els.loginPassword.value;
-    if (!name || !password) {
-      els.loginError.textContent = t.loginMissing;
-      (name ? els.loginPassword : els.loginName).focus();
-      return;
-    }
-    els.loginSubmit.disabled = true;
-    els.loginError.textContent = "";
-    try {
-      startAdmin(await api("POST", "/login", { name, password }));
-    } catch (err) {
-      els.loginError.textContent = err.message;
-      els.loginPassword.value = "";
-      els.loginPassword.focus();
-    } finally {
-      els.loginSubmit.disabled = false;
-    }
-  }
-
-  function startAdmin(me) {
-    if (!me || typeof me !== "object") me = {};
-    if (state.lastUser && state.lastUser !== me.name) resetWorkspace();
-    state.me = me;
-    state.lastUser = me.name || null;
-    els.boot.hidden = true;
-    els.login.hidden = true;
-    els.admin.hidden = false;
-    els.loginPassword.value = "";
-    els.loginError.textContent = "";
-    const role = me.role ? ` · ${label(t.roles, me.role)}` : "";
-    els.me.textContent = `${me.display_name || me.name || ""}${role}`;
+  // Signed in (staff.js has shown the page and the user's name).
+  function startAdmin() {
     loadDocuments();
     loadActions();
     if (state.detailId !== null) {
@@ -533,34 +383,6 @@
       if (shown && shown.docId === state.detailId) loadPreview(shown.docId, shown.version);
     }
     updateControls();
-  }
-
-  // Any 401: keep everything (editor text, chosen file) in memory and ask for the password again.
-  function sessionEnded() {
-    if (state.me === null) return;
-    state.me = null;
-    closeConfirm();
-    showLogin(t.sessionEnded);
-  }
-
-  async function logout() {
-    els.logout.disabled = true;
-    try {
-      await api("POST", "/logout");
-    } catch (err) {
-      // 401: the session is gone anyway. Anything else: the session may still be alive, so stay.
-      if (err.status !== 401) {
-        setNotice(err.status === 0 ? t.logoutFailed : err.message, "error");
-        return;
-      }
-    } finally {
-      els.logout.disabled = false;
-    }
-    state.me = null;
-    state.lastUser = null;
-    resetWorkspace();
-    els.loginName.value = "";
-    showLogin("");
   }
 
   // Forget everything that belongs to a session (logout, or another user signing in).
@@ -642,8 +464,7 @@
       const selected = d.doc_id === state.detailId;
       li.classList.toggle("selected", selected);
 
-      const open = el("button", "document-open");
-      open.type = "button";
+      const open = button("document-open item-open");
       open.setAttribute("aria-current", selected ? "true" : "false");
       const meta = el("span", "document-meta");
       meta.append(
@@ -767,9 +588,7 @@
     els.editor.value = "";
     clearPreview();
     els.versions.replaceChildren();
-    els.detailBody.hidden = true;
-    els.detailEmpty.hidden = false;
-    els.detailEmpty.textContent = t.selectPrompt;
+    showDetailPlaceholder(t.selectPrompt);
     setDetailAttributes();
     markSelected();
     updateControls();
@@ -787,9 +606,7 @@
       els.editor.value = "";
       clearPreview();
       els.versions.replaceChildren();
-      els.detailBody.hidden = true;
-      els.detailEmpty.hidden = false;
-      els.detailEmpty.textContent = t.loading;
+      showDetailPlaceholder(t.loading);
     }
     const token = ++state.detailToken;
     state.detailId = id;
@@ -803,7 +620,7 @@
       data = await api("GET", docPath(id));
     } catch (err) {
       if (token !== state.detailToken) return;
-      if (!state.detail) els.detailEmpty.hidden = true;
+      if (!state.detail) showDetailPlaceholder("");
       showApiError(err);
       return;
     }
@@ -818,7 +635,7 @@
 
   // Reload after an action: list, history and the open document together.
   function refreshAll(docId) {
-    if (!state.me) return Promise.resolve(); // logged out meanwhile: the login brings everything back
+    if (!staff.me) return Promise.resolve(); // logged out meanwhile: the login brings everything back
     loadDocuments();
     loadActions();
     if (docId != null && state.detailId === docId) return openDetail(docId, { keepNotice: true });
@@ -828,8 +645,7 @@
   function renderDetail({ switching, previousBase, hadDirty }) {
     const data = state.detail;
     const d = data.document;
-    els.detailEmpty.hidden = true;
-    els.detailBody.hidden = false;
+    showDetailBody();
     els.detailTitle.textContent = docTitle(d);
 
     const badges = [el("span", `badge badge-state state-${documentState(d)}`, documentStatus(d))];
@@ -1087,7 +903,7 @@
       }
     });
     if (!data) {
-      if (state.detailId === id && !els.editor.hidden && state.me) els.editor.focus();
+      if (state.detailId === id && !els.editor.hidden && staff.me) els.editor.focus();
       return;
     }
     const v = data.version;
@@ -1139,7 +955,7 @@
     if (id === null || !d || state.busy) return;
     const title = docTitle(d);
     const ok = await confirmAction(t.confirmDeleteTitle, t.confirmDeleteText(title), t.confirmDeleteOk);
-    if (!ok || state.detailId !== id || !state.me) {
+    if (!ok || state.detailId !== id || !staff.me) {
       els.delete.focus();
       return;
     }
@@ -1289,20 +1105,7 @@
 
   // ---------- wiring ----------
 
-  function applyStaticStrings() {
-    document.documentElement.lang = lang;
-    document.title = t.title;
-    document.querySelectorAll("[data-i18n]").forEach((n) => {
-      const value = t[n.dataset.i18n];
-      if (typeof value === "string") n.textContent = value;
-    });
-    document.querySelectorAll("[data-i18n-placeholder]").forEach((n) => { n.placeholder = t[n.dataset.i18nPlaceholder]; });
-    document.querySelectorAll("[data-i18n-aria-label]").forEach((n) => { n.setAttribute("aria-label", t[n.dataset.i18nAriaLabel]); });
-  }
-
   function wire() {
-    els.loginForm.addEventListener("submit", submitLogin);
-    els.logout.addEventListener("click", logout);
     els.uploadForm.addEventListener("submit", upload);
     els.uploadFile.addEventListener("change", () => setStatus(els.uploadStatus, ""));
     els.documents.addEventListener("click", onDocumentsClick);
@@ -1324,16 +1127,7 @@
     });
   }
 
-  async function boot() {
-    applyStaticStrings();
-    wire();
-    updateControls();
-    try {
-      startAdmin(await api("GET", "/me"));
-    } catch (err) {
-      showLogin(err.status === 401 ? "" : err.message);
-    }
-  }
-
-  boot();
+  wire();
+  updateControls();
+  staff.start();
 })();

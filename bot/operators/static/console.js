@@ -1,11 +1,10 @@
-// Perimeter operator console: vanilla JS, no build step, no external resources.
+// Perimeter operator console: vanilla JS, no build step, no external resources. The login,
+// session, API call, notices and strings both staff pages share come from /staff/static/staff.js.
 // All server-provided text is inserted with textContent only, never as HTML.
 "use strict";
 
 (() => {
-  const API = "/operator/api";
   const WS_PATH = "/operator/ws";
-  const CLIENT_HEADER = { "X-Requested-With": "perimeter-console" };
   const MAX_LEN = 4000;                                 // reply limit, in code points like the server
   const SUMMARY_PREVIEW = 140;                          // queue item summary, in code points
   const BACKOFF_MS = [1000, 2000, 4000, 8000, 10000];   // reconnect delays, capped at 10 s
@@ -19,14 +18,8 @@
   const STRINGS = {
     ru: {
       title: "Периметр — консоль оператора",
-      checkingSession: "Проверяем сеанс…",
       loginTitle: "Вход для операторов",
-      loginName: "Логин",
-      loginPassword: "Пароль",
-      loginSubmit: "Войти",
-      loginMissing: "Введите логин и пароль.",
       sessionEnded: "Сеанс завершён. Войдите снова — набранный ответ сохранён.",
-      logout: "Выйти",
       online: "В сети",
       offline: "Нет связи — переподключаемся…",
       queueTitle: "Очередь",
@@ -34,7 +27,6 @@
       operatorsTitle: "Операторы",
       detailLabel: "Обращение",
       selectPrompt: "Выберите обращение в очереди слева.",
-      loading: "Загрузка…",
       actionsGroup: "Действия с обращением",
       take: "Взять в работу",
       handback: "Вернуть боту",
@@ -61,7 +53,6 @@
       insert: "Вставить в ответ",
       actionsTitle: "Действия бота",
       actionsEmpty: "Действий не было.",
-      roles: { operator: "оператор", supervisor: "супервизор" },
       statuses: { queued: "В очереди", assigned: "Назначено", active: "В работе", resolved: "Закрыто" },
       channels: { webchat: "Веб-чат", telegram: "Telegram" },
       authors: { customer: "Клиент", bot: "Бот", operator: "Оператор" },
@@ -111,7 +102,6 @@
       tooLong: (n) => `Ответ слишком длинный: ${n} из ${MAX_LEN} символов.`,
       sendFailed: "Сообщение не отправлено — нет связи с сервером. Текст остался в поле ввода.",
       networkError: "Сервер недоступен. Проверьте связь и повторите.",
-      logoutFailed: "Не удалось выйти: сервер недоступен.",
       newHandoff: "● Новое обращение",
       newHighHandoff: "● Срочное обращение",
       codes: {
@@ -129,14 +119,8 @@
     },
     en: {
       title: "Perimeter — operator console",
-      checkingSession: "Checking session…",
       loginTitle: "Operator sign-in",
-      loginName: "Login",
-      loginPassword: "Password",
-      loginSubmit: "Sign in",
-      loginMissing: "Enter your login and password.",
       sessionEnded: "Your session has ended. Sign in again — your draft reply is kept.",
-      logout: "Sign out",
       online: "Online",
       offline: "No connection — reconnecting…",
       queueTitle: "Queue",
@@ -144,7 +128,6 @@
       operatorsTitle: "Operators",
       detailLabel: "Conversation",
       selectPrompt: "Select a conversation in the queue on the left.",
-      loading: "Loading…",
       actionsGroup: "Conversation actions",
       take: "Take",
       handback: "Hand back to bot",
@@ -171,7 +154,6 @@
       insert: "Insert into reply",
       actionsTitle: "Bot actions",
       actionsEmpty: "No actions.",
-      roles: { operator: "operator", supervisor: "supervisor" },
       statuses: { queued: "Queued", assigned: "Assigned", active: "Active", resolved: "Closed" },
       channels: { webchat: "Web chat", telegram: "Telegram" },
       authors: { customer: "Customer", bot: "Bot", operator: "Operator" },
@@ -221,7 +203,6 @@
       tooLong: (n) => `The reply is too long: ${n} of ${MAX_LEN} characters.`,
       sendFailed: "The message was not sent — no connection to the server. The text is still in the box.",
       networkError: "The server is unreachable. Check the connection and try again.",
-      logoutFailed: "Could not sign out: the server is unreachable.",
       newHandoff: "● New conversation",
       newHighHandoff: "● Urgent conversation",
       codes: {
@@ -238,17 +219,36 @@
       httpError: (s) => `Server error (${s}).`,
     },
   };
-  const lang = (navigator.language || "").toLowerCase().startsWith("en") ? "en" : "ru";
-  const t = STRINGS[lang];
+
+  // Login, session, the API call, notices and the strings both staff pages use: staff.js.
+  const staff = PerimeterStaff.create({
+    api: "/operator/api",
+    client: "perimeter-console",
+    root: "console",
+    strings: STRINGS,
+    onLogin: startConsole,
+    onSessionEnded: () => {
+      saveDraft();
+      stopSocket();
+      stopTimers();
+    },
+    onLogout: () => {
+      stopSocket();
+      stopTimers();
+      resetWorkspace();
+    },
+  });
+  const {
+    t, el, button, label, parseDate, formatTime, timeNode, api, setNotice, showApiError,
+    showDetailPlaceholder, showDetailBody,
+  } = staff;
 
   const $ = (id) => document.getElementById(id);
   const els = {
-    boot: $("boot"), login: $("login"), loginForm: $("login-form"), loginName: $("login-name"),
-    loginPassword: $("login-password"), loginSubmit: $("login-submit"), loginError: $("login-error"),
-    console: $("console"), connection: $("connection"), me: $("me"), logout: $("logout"),
+    connection: $("connection"),
     queue: $("queue"), queueEmpty: $("queue-empty"), queueCount: $("queue-count"),
     operators: $("operators"), operatorsList: $("operators-list"),
-    detail: $("detail"), detailError: $("detail-error"), detailEmpty: $("detail-empty"), detailBody: $("detail-body"),
+    detail: $("detail"), detailBody: $("detail-body"),
     detailTitle: $("detail-title"), detailBadges: $("detail-badges"), reason: $("reason"), detailMeta: $("detail-meta"),
     take: $("take"), handback: $("handback"), resolve: $("resolve"), assignSelect: $("assign-select"), assign: $("assign"),
     transcript: $("transcript"), transcriptEmpty: $("transcript-empty"),
@@ -261,8 +261,6 @@
 
   // The one piece of mutable state.
   const state = {
-    me: null,               // {name, display_name, role} while logged in
-    lastUser: null,         // login of the last session: a different user on re-login gets a clean workspace
     queue: new Map(),       // handoff id -> {h, createdClient (ms, client clock), node, waitingEl}
     queueLoaded: false,
     queueToken: 0,          // ignores stale GET /queue answers
@@ -287,28 +285,12 @@
     timers: { tick: null, operators: null, operatorsDebounce: null, flash: null },
   };
 
-  class ApiError extends Error {
-    constructor(status, code, message) {
-      super(message);
-      this.status = status;   // 0 = network failure
-      this.code = code;
-    }
-  }
-
   // ---------- small helpers ----------
-
-  function el(tag, className, text) {
-    const node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text != null) node.textContent = text;
-    return node;
-  }
 
   // Count like the server: len(text.strip()) in Python counts code points, not UTF-16 units.
   const charCount = (s) => [...s.trim()].length;
-  const isSupervisor = () => state.me !== null && state.me.role === "supervisor";
+  const isSupervisor = () => staff.me !== null && staff.me.role === "supervisor";
   const pad = (n) => String(n).padStart(2, "0");
-  const label = (table, key) => (key != null && Object.prototype.hasOwnProperty.call(table, key) ? table[key] : key || "");
 
   function preview(text, limit) {
     const chars = [...(text || "")];
@@ -322,121 +304,14 @@
     return h ? `${h}:${pad(m)}:${pad(s % 60)}` : `${m}:${pad(s % 60)}`;
   }
 
-  function parseDate(iso) {
-    const d = new Date(iso);
-    return Number.isNaN(d.getTime()) ? null : d;
-  }
-
-  function formatTime(iso) {
-    const d = parseDate(iso);
-    if (!d) return iso ? String(iso) : "";
-    const sameDay = d.toDateString() === new Date().toDateString();
-    const time = d.toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit" });
-    return sameDay ? time : `${d.toLocaleDateString(lang)} ${time}`;
-  }
-
-  function timeNode(iso) {
-    const node = el("time", "time", formatTime(iso));
-    const d = parseDate(iso);
-    if (d) {
-      node.dateTime = d.toISOString();
-      node.title = d.toLocaleString(lang);
-    }
-    return node;
-  }
-
   function operatorName(h) {
     return h.operator_display || h.operator || "";
   }
 
-  // ---------- API ----------
+  // ---------- session ----------
 
-  function errorMessage(status, code, data) {
-    if (data && typeof data.message === "string" && data.message) return data.message;
-    if (code && t.codes[code]) return t.codes[code];
-    return t.httpStatus[status] || t.httpError(status);
-  }
-
-  async function api(method, path, body) {
-    const options = { method, credentials: "same-origin", headers: { ...CLIENT_HEADER, Accept: "application/json" } };
-    if (body !== undefined) {
-      options.headers["Content-Type"] = "application/json";
-      options.body = JSON.stringify(body);
-    }
-    let response;
-    try {
-      response = await fetch(API + path, options);
-    } catch {
-      throw new ApiError(0, "network", t.networkError);
-    }
-    let data = null;
-    if (response.status !== 204) {
-      try { data = await response.json(); } catch { data = null; }
-    }
-    if (response.ok) return data;
-    const code = data && typeof data.code === "string" ? data.code : `http_${response.status}`;
-    // 401 anywhere but the login form itself means the session is gone.
-    if (response.status === 401 && path !== "/login") sessionEnded();
-    throw new ApiError(response.status, code, errorMessage(response.status, code, data));
-  }
-
-  // ---------- notices ----------
-
-  function setNotice(text, kind = "error") {
-    els.detailError.textContent = text || "";
-    els.detailError.dataset.kind = kind;
-  }
-
-  // A 401 already brought up the login form: nothing more to say here.
-  function showApiError(err) {
-    if (err.status !== 401) setNotice(err.message, "error");
-  }
-
-  // ---------- login / session ----------
-
-  function showLogin(message) {
-    els.boot.hidden = true;
-    els.console.hidden = true;
-    els.login.hidden = false;
-    els.loginError.textContent = message || "";
-    els.loginSubmit.disabled = false;
-    els.loginPassword.value = "";
-    if (state.lastUser && !els.loginName.value) els.loginName.value = state.lastUser;
-    (els.loginName.value ? els.loginPassword : els.loginName).focus();
-  }
-
-  async function submitLogin(event) {
-    event.preventDefault();
-    const name = els.loginName.value.trim();
-    const password = els.loginPassword.value;
-    if (!name || !password) {
-      els.loginError.textContent = t.loginMissing;
-      return;
-    }
-    els.loginSubmit.disabled = true;
-    els.loginError.textContent = "";
-    try {
-      const me = await api("POST", "/login", { name, password });
-      startConsole(me);
-    } catch (err) {
-      els.loginError.textContent = err.message;
-      els.loginPassword.value = "";
-      els.loginPassword.focus();
-    } finally {
-      els.loginSubmit.disabled = false;
-    }
-  }
-
-  function startConsole(me) {
-    if (state.lastUser && state.lastUser !== me.name) resetWorkspace();
-    state.me = me;
-    state.lastUser = me.name;
-    els.boot.hidden = true;
-    els.login.hidden = true;
-    els.console.hidden = false;
-    els.loginPassword.value = "";
-    els.loginError.textContent = "";
-    els.me.textContent = `${me.display_name || me.name} · ${label(t.roles, me.role)}`;
+  // Signed in (staff.js has shown the console and the user's name).
+  function startConsole() {
     document.querySelectorAll(".supervisor-only").forEach((n) => { n.hidden = !isSupervisor(); });
     startTimers();
     loadQueue();
@@ -444,38 +319,6 @@
     if (isSupervisor()) loadOperators();
     if (state.detailId !== null) openDetail(state.detailId, { keepNotice: false });
     updateControls();
-  }
-
-  // Any 401 (or WebSocket close 4401): keep everything in memory, ask for the password again.
-  function sessionEnded() {
-    if (state.me === null) return;
-    saveDraft();
-    state.me = null;
-    stopSocket();
-    stopTimers();
-    showLogin(t.sessionEnded);
-  }
-
-  async function logout() {
-    els.logout.disabled = true;
-    try {
-      await api("POST", "/logout");
-    } catch (err) {
-      // 401: the session is gone anyway. Anything else: the session may still be alive, so stay.
-      if (err.status !== 401) {
-        setNotice(err.status === 0 ? t.logoutFailed : err.message, "error");
-        return;
-      }
-    } finally {
-      els.logout.disabled = false;
-    }
-    state.me = null;
-    state.lastUser = null;
-    stopSocket();
-    stopTimers();
-    resetWorkspace();
-    els.loginName.value = "";
-    showLogin("");
   }
 
   // Forget everything that belongs to a session (logout, or another user signing in).
@@ -514,7 +357,7 @@
 
   function keepInQueue(h) {
     if (h.status === "resolved") return false;
-    const someoneElse = h.operator && state.me && h.operator !== state.me.name;
+    const someoneElse = h.operator && staff.me && h.operator !== staff.me.name;
     return !(someoneElse && h.status !== "queued" && !isSupervisor());
   }
 
@@ -586,15 +429,13 @@
   function createQueueNode(id) {
     const li = el("li", "queue-item");
     li.dataset.handoffId = String(id);
-    const button = el("button", "queue-open");
-    button.type = "button";
-    li.appendChild(button);
+    li.appendChild(button("queue-open item-open"));
     return li;
   }
 
   function renderQueueItem(entry) {
     const { h, node } = entry;
-    const mine = Boolean(state.me && h.operator === state.me.name);
+    const mine = Boolean(staff.me && h.operator === staff.me.name);
     node.dataset.status = h.status || "";
     node.dataset.priority = h.priority || "normal";
     node.classList.toggle("mine", mine);
@@ -615,9 +456,9 @@
     const customer = h.customer || {};
     const customerText = customer.name || (customer.authenticated ? t.customerVerified : t.customerAnonymous);
 
-    const button = node.querySelector(".queue-open");
-    button.setAttribute("aria-current", h.id === state.detailId ? "true" : "false");
-    button.replaceChildren(
+    const open = node.querySelector(".queue-open");
+    open.setAttribute("aria-current", h.id === state.detailId ? "true" : "false");
+    open.replaceChildren(
       badges,
       el("span", "reason", label(t.reasons, h.reason)),
       el("span", "summary", preview(h.summary, SUMMARY_PREVIEW)),
@@ -750,9 +591,7 @@
     state.messageIds = new Set();
     els.transcript.replaceChildren();
     resetKb();
-    els.detailBody.hidden = true;
-    els.detailEmpty.hidden = false;
-    els.detailEmpty.textContent = t.selectPrompt;
+    showDetailPlaceholder(t.selectPrompt);
     setDetailAttributes();
     markSelected();
     updateControls();
@@ -769,9 +608,7 @@
       els.transcript.replaceChildren();
       els.replyInput.value = state.drafts.get(id) || "";
       resetKb();
-      els.detailBody.hidden = true;
-      els.detailEmpty.hidden = false;
-      els.detailEmpty.textContent = t.loading;
+      showDetailPlaceholder(t.loading);
     }
     const token = ++state.detailToken;
     state.detailId = id;
@@ -789,7 +626,7 @@
     } catch (err) {
       if (token !== state.detailToken) return;
       state.detailBuffer = null;
-      if (!state.detail) els.detailEmpty.hidden = true;
+      if (!state.detail) showDetailPlaceholder("");
       showApiError(err);
       return;
     }
@@ -803,8 +640,7 @@
   }
 
   function renderDetail() {
-    els.detailEmpty.hidden = true;
-    els.detailBody.hidden = false;
+    showDetailBody();
     renderHandoffFields();
     renderActions(state.detail.actions);
     renderPassages(els.passages, els.passagesEmpty, state.detail.passages);
@@ -878,11 +714,9 @@
     const li = el("li", "passage");
     const heading = el("div", "passage-title", p.title || p.doc_id || "");
     if (p.section) heading.appendChild(el("span", "passage-section", ` — ${p.section}`));
-    const button = el("button", "insert secondary", t.insert);
-    button.type = "button";
-    button.setAttribute("aria-label", `${t.insert}: ${p.title || p.doc_id || ""}`);
-    button.addEventListener("click", () => insertIntoReply(p.text || ""));
-    li.append(heading, el("div", "passage-text", p.text || ""), button);
+    const insert = button("insert secondary", t.insert, `${t.insert}: ${p.title || p.doc_id || ""}`);
+    insert.addEventListener("click", () => insertIntoReply(p.text || ""));
+    li.append(heading, el("div", "passage-text", p.text || ""), insert);
     return li;
   }
 
@@ -953,7 +787,7 @@
   }
 
   function noticeChange(before, d) {
-    const me = state.me ? state.me.name : null;
+    const me = staff.me ? staff.me.name : null;
     if (d.status === "resolved" && before.status !== "resolved") setNotice(t.closedNotice, "info");
     else if (d.operator && d.operator !== before.operator) {
       setNotice(d.operator === me ? t.assignedToMe : t.takenByOther(operatorName(d)), "info");
@@ -964,7 +798,7 @@
 
   function canWork() {
     const d = state.detail;
-    return Boolean(d && state.me && d.operator === state.me.name && WORKING_STATUSES.includes(d.status));
+    return Boolean(d && staff.me && d.operator === staff.me.name && WORKING_STATUSES.includes(d.status));
   }
 
   function updateControls() {
@@ -1191,7 +1025,7 @@
   function connectSocket() {
     clearTimeout(state.wsTimer);
     state.wsTimer = null;
-    if (!state.me) return;
+    if (!staff.me) return;
     const proto = location.protocol === "https:" ? "wss" : "ws";
     const after = state.lastEventId;
     const url = `${proto}://${location.host}${WS_PATH}` + (after === null ? "" : `?after=${encodeURIComponent(after)}`);
@@ -1215,10 +1049,10 @@
     state.ws = null;
     setConnection(false);
     if (ev.code === 4401) {
-      sessionEnded();
+      staff.sessionEnded();
       return;
     }
-    if (!state.me) return;
+    if (!staff.me) return;
     // A handshake refused with HTTP 401 looks like a plain 1006 close: ask /me (a 401 there ends the session).
     if (!state.helloSeen) api("GET", "/me").catch(() => {});
     scheduleReconnect();
@@ -1297,19 +1131,7 @@
 
   // ---------- wiring ----------
 
-  function applyStaticStrings() {
-    document.documentElement.lang = lang;
-    document.title = t.title;
-    document.querySelectorAll("[data-i18n]").forEach((n) => { n.textContent = t[n.dataset.i18n]; });
-    document.querySelectorAll("[data-i18n-placeholder]").forEach((n) => { n.placeholder = t[n.dataset.i18nPlaceholder]; });
-    document.querySelectorAll("[data-i18n-aria-label]").forEach((n) => { n.setAttribute("aria-label", t[n.dataset.i18nAriaLabel]); });
-    els.replyCounter.textContent = `0 / ${MAX_LEN}`;
-    setConnection(false);
-  }
-
   function wire() {
-    els.loginForm.addEventListener("submit", submitLogin);
-    els.logout.addEventListener("click", logout);
     els.queue.addEventListener("click", onQueueClick);
     els.take.addEventListener("click", take);
     els.handback.addEventListener("click", () => finish("handback", t.handedBack));
@@ -1324,16 +1146,8 @@
     document.addEventListener("visibilitychange", () => { if (!document.hidden) stopFlash(); });
   }
 
-  async function boot() {
-    applyStaticStrings();
-    wire();
-    updateControls();
-    try {
-      startConsole(await api("GET", "/me"));
-    } catch (err) {
-      showLogin(err.status === 401 ? "" : err.message);
-    }
-  }
-
-  boot();
+  setConnection(false);
+  wire();
+  updateControls();
+  staff.start();
 })();
