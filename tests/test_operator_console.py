@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 import pytest
 import websockets
+import websockets.exceptions
 
 from bot.web_token import sign_token
 from tests.operators_helpers import PASSWORD, ConsoleClient, add_operator

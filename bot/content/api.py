@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, UploadFile
-from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.content.gaps import GapFinder
@@ -224,36 +223,26 @@ def routes(admin: Admin) -> APIRouter:
             warnings=result.warnings,
         )
 
-    @api.post(
-        "/documents/{doc_id}/versions/{version}/publish",
-        responses=error_responses(401, 403, 404, 409, 422, 503),
-        summary="Make a version the one the bot answers from",
-    )
+    doc = "/documents/{doc_id}"
+    publishing = error_responses(401, 403, 404, 409, 422, 503)
+
+    @api.post(f"{doc}/versions/{{version}}/publish", responses=publishing, summary="Publish")
     async def publish(
         doc_id: str, version: int, body: PublishIn, editor: Editor
     ) -> DocumentResultOut:
+        """Make a version the one the bot answers from (re-indexes this document only)."""
         published = await content.publish(editor.name, doc_id, version, body.expected_published)
-        return DocumentResultOut(document=DocumentOut.model_validate(published))
+        return _result(published)
 
-    @api.post(
-        "/documents/{doc_id}/rollback",
-        responses=error_responses(401, 403, 404, 409, 422, 503),
-        summary="Publish an earlier version again",
-    )
+    @api.post(f"{doc}/rollback", responses=publishing, summary="Publish an earlier version")
     async def rollback(doc_id: str, body: RollbackIn, editor: Editor) -> DocumentResultOut:
-        document = await content.rollback(
-            editor.name, doc_id, body.version, body.expected_published
-        )
-        return DocumentResultOut(document=DocumentOut.model_validate(document))
+        expected = body.expected_published
+        return _result(await content.rollback(editor.name, doc_id, body.version, expected))
 
-    @api.delete(
-        "/documents/{doc_id}",
-        responses=error_responses(401, 403, 404, 503),
-        summary="Take a document out of the bot's knowledge (versions are kept)",
-    )
+    @api.delete(doc, responses=error_responses(401, 403, 404, 503), summary="Delete")
     async def delete(doc_id: str, editor: Editor) -> DocumentResultOut:
-        deleted = await content.delete(editor.name, doc_id)
-        return DocumentResultOut(document=DocumentOut.model_validate(deleted))
+        """Take a document out of the bot's knowledge (its versions are kept)."""
+        return _result(await content.delete(editor.name, doc_id))
 
     @api.get("/actions", responses=read, summary="Who did what, newest first")
     async def actions(editor: Editor, limit: int = 100) -> KbActionsOut:
@@ -269,15 +258,11 @@ def routes(admin: Admin) -> APIRouter:
             gaps=[GapOut(size=g.size, example=g.example, questions=g.questions) for g in found]
         )
 
-    router = APIRouter()
-    router.include_router(admin.gate.router())
-    router.include_router(api)
+    return admin.gate.page_routes(api, STATIC / "admin.html")
 
-    @router.get("/admin", include_in_schema=False)
-    async def admin_page() -> FileResponse:
-        return FileResponse(STATIC / "admin.html", media_type="text/html")
 
-    return router
+def _result(document: KbDocument) -> DocumentResultOut:
+    return DocumentResultOut(document=DocumentOut.model_validate(document))
 
 
 def _drafted(document: KbDocument, version: KbVersion) -> DraftOut:

@@ -16,12 +16,11 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, WebSocket
-from fastapi.responses import FileResponse
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 
 from bot.dialogue.models import HandoffEvent, HandoffEventKind
 from bot.http.errors import Forbidden, NotFound, error_responses
-from bot.operators.desk import OperatorDesk
+from bot.operators.desk import HandoffView, OperatorDesk
 from bot.operators.feed import EventFeed
 from bot.operators.ports import EventLog, HandoffQueue
 from bot.operators.schemas import (
@@ -69,72 +68,47 @@ def routes(console: Console) -> APIRouter:
     desk, feed = console.desk, console.feed
     Member = Annotated[StaffMember, Depends(require_staff(console.gate))]  # noqa: N806 - a type alias
     api = APIRouter(prefix="/operator/api", tags=["operator console"])
-    member_errors = error_responses(401, 403)
-    handoff_errors = error_responses(401, 403, 404)
+    seen = error_responses(401, 403)
+    one = "/handoffs/{handoff_id}"
+    change = error_responses(401, 403, 404, 409)
+    change_with_input = error_responses(401, 403, 404, 409, 422)
 
-    @api.get("/queue", responses=member_errors, summary="The queue this member may see")
+    async def changed(view: HandoffView) -> HandoffOut:
+        await feed.poke()  # every console sees the change at once
+        return HandoffOut.of(view)
+
+    @api.get("/queue", responses=seen, summary="The queue this member may see")
     async def queue(operator: Member) -> QueueOut:
         views = await desk.queue(operator)
         return QueueOut(handoffs=[HandoffOut.of(v) for v in views])
 
-    @api.get("/handoffs/{handoff_id}", responses=handoff_errors, summary="One handoff in full")
+    @api.get(one, responses=error_responses(401, 403, 404), summary="One handoff in full")
     async def handoff(handoff_id: str, operator: Member) -> HandoffDetailOut:
         return HandoffDetailOut.of_detail(await desk.detail(operator, handoff_id))
 
-    @api.post(
-        "/handoffs/{handoff_id}/take",
-        responses=error_responses(401, 403, 404, 409),
-        summary="Take a queued handoff (one operator wins)",
-    )
+    @api.post(f"{one}/take", responses=change, summary="Take it (one operator wins)")
     async def take(handoff_id: str, operator: Member) -> HandoffOut:
-        view = await desk.take(operator, handoff_id)
-        await feed.poke()
-        return HandoffOut.of(view)
+        return await changed(await desk.take(operator, handoff_id))
 
-    @api.post(
-        "/handoffs/{handoff_id}/messages",
-        status_code=201,
-        responses=error_responses(401, 403, 404, 409, 422),
-        summary="Reply to the customer",
-    )
+    @api.post(f"{one}/messages", status_code=201, responses=change_with_input, summary="Reply")
     async def reply(handoff_id: str, body: ReplyIn, operator: Member) -> ReplyOut:
         message = await desk.reply(operator, handoff_id, body.text)
         await feed.poke()
         return ReplyOut(message=ConsoleMessageOut.of(message))
 
-    @api.post(
-        "/handoffs/{handoff_id}/handback",
-        responses=error_responses(401, 403, 404, 409),
-        summary="Give the conversation back to the bot",
-    )
+    @api.post(f"{one}/handback", responses=change, summary="Give it back to the bot")
     async def hand_back(handoff_id: str, operator: Member) -> HandoffOut:
-        view = await desk.hand_back(operator, handoff_id)
-        await feed.poke()
-        return HandoffOut.of(view)
+        return await changed(await desk.hand_back(operator, handoff_id))
 
-    @api.post(
-        "/handoffs/{handoff_id}/resolve",
-        responses=error_responses(401, 403, 404, 409),
-        summary="Close the customer's question",
-    )
+    @api.post(f"{one}/resolve", responses=change, summary="Close the customer's question")
     async def resolve(handoff_id: str, operator: Member) -> HandoffOut:
-        view = await desk.resolve(operator, handoff_id)
-        await feed.poke()
-        return HandoffOut.of(view)
+        return await changed(await desk.resolve(operator, handoff_id))
 
-    @api.post(
-        "/handoffs/{handoff_id}/assign",
-        responses=error_responses(401, 403, 404, 409, 422),
-        summary="Give a handoff to an operator (supervisors)",
-    )
+    @api.post(f"{one}/assign", responses=change_with_input, summary="Reassign (supervisors)")
     async def assign(handoff_id: str, body: AssignIn, operator: Member) -> HandoffOut:
-        view = await desk.assign(operator, handoff_id, body.operator)
-        await feed.poke()
-        return HandoffOut.of(view)
+        return await changed(await desk.assign(operator, handoff_id, body.operator))
 
-    @api.get(
-        "/operators", responses=member_errors, summary="Operators and their load (supervisors)"
-    )
+    @api.get("/operators", responses=seen, summary="Operators and their load (supervisors)")
     async def operators(operator: Member) -> OperatorsOut:
         rows = await desk.operators(operator)
         return OperatorsOut(
@@ -159,15 +133,9 @@ def routes(console: Console) -> APIRouter:
         passages = await desk.search(operator, q)
         return PassagesOut(passages=[PassageOut.of(p) for p in passages])
 
-    router = APIRouter()
-    router.include_router(console.gate.router(on_logout=feed.poke))  # its sockets close
-    router.include_router(api)
+    # A logout wakes the console's sockets: they see the session is gone and close.
+    router = console.gate.page_routes(api, STATIC / "console.html", on_logout=feed.poke)
     router.add_api_websocket_route("/operator/ws", _socket(console))
-
-    @router.get("/operator", include_in_schema=False)
-    async def console_page() -> FileResponse:
-        return FileResponse(STATIC / "console.html", media_type="text/html")
-
     return router
 
 

@@ -14,11 +14,12 @@ that header to a request that rides the cookie.
 
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Request, Response, WebSocket
-from fastapi.responses import JSONResponse
+from fastapi.responses import FileResponse, JSONResponse
 
 from bot.http.errors import Forbidden, NotLoggedIn, error_responses
 from bot.staff.auth import StaffAuth
@@ -73,7 +74,26 @@ class StaffGate:
             self.check_csrf(request)
         return member
 
-    def router(self, on_logout: Callable[[], Awaitable[None]] | None = None) -> APIRouter:
+    def page_routes(
+        self,
+        api: APIRouter,
+        page_file: Path,
+        *,
+        on_logout: Callable[[], Awaitable[None]] | None = None,
+    ) -> APIRouter:
+        """The whole staff page: its HTML at the page's path, the login endpoints, and
+        ``api`` (the page's own routes, each guarded by :func:`require_staff`)."""
+        router = APIRouter()
+        router.include_router(self._session_routes(on_logout))
+        router.include_router(api)
+
+        @router.get(self.page.path, include_in_schema=False)
+        async def page() -> FileResponse:
+            return FileResponse(page_file, media_type="text/html")
+
+        return router
+
+    def _session_routes(self, on_logout: Callable[[], Awaitable[None]] | None) -> APIRouter:
         """``POST /login``, ``POST /logout`` and ``GET /me`` under the page's ``/api``."""
         page = self.page
         Member = Annotated[StaffMember, Depends(require_staff(self))]  # noqa: N806 - a type alias
