@@ -4,7 +4,8 @@
 - the operator console (``bot.operators``): /operator, /operator/api, /operator/ws;
 - the knowledge-base admin (``bot.content``): /admin, /admin/api;
 - Telegram's webhook (``bot.channels.telegram``), when configured: /telegram/webhook;
-- health and metrics: /healthz, /metrics.
+- health and metrics: /healthz, /metrics;
+- with ``PERIMETER_HTTP__API_DOCS=true``, the API's description: /openapi.json, /docs.
 
 Every refusal has the body ``bot.http.errors.ErrorOut``; every response carries the
 security headers below. The container starts and stops what the app uses.
@@ -28,6 +29,7 @@ from bot.channels.telegram.webhook import webhook_router
 from bot.channels.webchat import api as webchat_api
 from bot.container import Container
 from bot.content import api as admin_api
+from bot.http.docs import describe
 from bot.http.errors import (
     ApiError,
     api_error_handler,
@@ -76,6 +78,9 @@ def create_app(container: Container, *, ingest_dir: Path | None = None) -> FastA
         version="0.1.0",
         summary="Self-hosted customer support for banks: web chat, operator console, KB admin.",
         lifespan=lifespan,
+        openapi_url=None,  # bot.http.docs serves it, when the settings ask for it
+        docs_url=None,
+        redoc_url=None,
     )
     app.add_exception_handler(ApiError, api_error_handler)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
@@ -91,6 +96,8 @@ def create_app(container: Container, *, ingest_dir: Path | None = None) -> FastA
     app.mount("/operator/static", StaticFiles(directory=console_api.STATIC), name="operator-static")
     app.mount("/admin/static", StaticFiles(directory=admin_api.STATIC), name="admin-static")
     app.mount("/staff/static", StaticFiles(directory=STAFF_STATIC), name="staff-static")
+    if container.settings.http.api_docs:
+        describe(app)
     return app
 
 

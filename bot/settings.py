@@ -50,6 +50,11 @@ class EmbeddingsBackend(StrEnum):
 class HttpSettings(BaseModel):
     host: str = "127.0.0.1"
     port: Annotated[int, Field(ge=1, le=65535)] = 8080
+    api_docs: bool = Field(
+        default=False,
+        description="Serve the API's description at /openapi.json and /docs (assets served"
+        " locally). Off: the customers' port does not publish the API's shape.",
+    )
 
 
 class DatabaseSettings(BaseModel):

@@ -47,6 +47,7 @@ def settings_for(sandbox: str, **extra: str) -> dict[str, str]:
         "core_banking__timeout_s": "2",
         "auth__web_token_secret": SECRET,
         "operators__working_hours": "00:00-24:00",
+        "http__api_docs": "true",  # the console test reads the routes from /openapi.json
         **extra,
     }
 
