@@ -14,7 +14,6 @@ from typing import Any
 
 from rasa_sdk.executor import ActionExecutor
 
-from bot.dialogue.account_rules import mask_phone
 from bot.dialogue.errors import (
     CodeExpired,
     CodeLocked,
@@ -24,6 +23,7 @@ from bot.dialogue.errors import (
     UnknownPhone,
     WrongCode,
 )
+from bot.dialogue.masking import mask_card, mask_phone
 from bot.dialogue.models import ActionResponse, ActionResult, CodeSent
 from integrations.core_banking.actions import bind_actions
 from integrations.core_banking.client import CoreBankingClient, new_idempotency_key
@@ -192,5 +192,5 @@ class CustomerDirectory:
         return CustomerProfile(
             name=customer.full_name,
             phone=mask_phone(customer.phone),
-            cards=tuple(f"••{card.last4} ({card.status})" for card in cards),
+            cards=tuple(f"{mask_card(card.last4)} ({card.status})" for card in cards),
         )

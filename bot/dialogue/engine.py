@@ -61,7 +61,7 @@ from bot.dialogue.ports import (
 )
 from bot.dialogue.routing import Intent, is_follow_up, route_message
 from bot.dialogue.serial import KeyedLock
-from bot.dialogue.turn import AuditTrail, EngineObserver, NullObserver, Turn
+from bot.dialogue.turn import AuditRecorder, EngineObserver, NullObserver, Turn
 
 __all__ = ["DialogueEngine", "EngineObserver", "EnginePolicy", "HandoffPolicy"]
 
@@ -106,7 +106,7 @@ class DialogueEngine:
         self._serial = KeyedLock()
         policy = policy or EnginePolicy()
         self._observer: EngineObserver = observer or NullObserver()
-        audit = AuditTrail(store, self._observer)
+        audit = AuditRecorder(store, self._observer)
         self.handoffs = HandoffFlow(
             store,
             texts,
@@ -166,7 +166,7 @@ class DialogueEngine:
         if not stripped:
             raise InvalidMessage("empty")
         if len(stripped) > self._policy.max_message_chars:
-            raise InvalidMessage("too_long")
+            raise InvalidMessage("too_long", limit=self._policy.max_message_chars)
         return stripped
 
     async def authenticate(
@@ -272,7 +272,7 @@ class DialogueEngine:
         if turn.customer is None and self._login is not None:
             phone = account_rules.extract_phone(text)
             if phone and account_rules.is_mostly_phone(text):
-                return await self._login.send_code(turn.id, phone, state, lang)
+                return await self._login.send_code(turn.conversation_id, phone, state, lang)
 
         if account_rules.extract_code(text) and len(text.strip()) <= 12:
             if turn.customer is None:  # a code with no login in progress
@@ -289,7 +289,7 @@ class DialogueEngine:
             account = IntentMatch(chosen, 1.0)
         log.info(
             "message conversation=%s message=%s intent=%s rule=%s action=%s certain=%s lang=%s",
-            turn.id,
+            turn.conversation_id,
             turn.stored.id,
             routing.intent,
             routing.rule,
@@ -359,7 +359,7 @@ class DialogueEngine:
         if self._login is not None and Login.pending(state):
             code = account_rules.extract_code(text)
             if code is not None:
-                reply, customer = await self._login.verify(turn.id, code, state, lang)
+                reply, customer = await self._login.verify(turn.conversation_id, code, state, lang)
                 turn.customer = customer or turn.customer
                 if customer is None or PENDING_ACTION not in state:
                     return reply
@@ -388,7 +388,7 @@ class DialogueEngine:
             card_last4 = account_rules.card_digits(turn.text)
         reply = await self._accounts.run(
             action,
-            conversation_id=turn.id,
+            conversation_id=turn.conversation_id,
             customer_id=turn.customer,
             state=turn.state,
             lang=turn.lang,

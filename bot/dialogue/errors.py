@@ -28,9 +28,12 @@ class ConversationNotFound(DialogueError):
 
 
 class InvalidMessage(DialogueError):
-    def __init__(self, reason: str) -> None:
+    """``reason`` is ``empty`` or ``too_long``; ``limit`` is the longest message accepted."""
+
+    def __init__(self, reason: str, limit: int | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.limit = limit
 
 
 class KnowledgeUnavailable(DialogueError):

@@ -40,8 +40,8 @@ from bot.dialogue.models import (
     StoredMessage,
     SummarySource,
 )
-from bot.dialogue.ports import CallbackDesk, ConversationStore, Summarizer, TextCatalog
-from bot.dialogue.turn import AuditTrail, EngineObserver, Turn
+from bot.dialogue.ports import AuditLog, CallbackDesk, ConversationStore, Summarizer, TextCatalog
+from bot.dialogue.turn import EngineObserver, Turn
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +130,7 @@ class HandoffFlow:
         texts: TextCatalog,
         policy: HandoffPolicy,
         observer: EngineObserver,
-        audit: AuditTrail,
+        audit: AuditLog,
         *,
         summarizer: Summarizer | None,
         callbacks: CallbackDesk | None,
@@ -170,7 +170,7 @@ class HandoffFlow:
         else:
             handoff = await self._store.add_handoff(
                 HandoffRequest(
-                    conversation_id=turn.id,
+                    conversation_id=turn.conversation_id,
                     reason=reason,
                     summary=extractive_summary(messages, self._policy.summary_chars),
                     trigger_message_id=turn.stored.id,
@@ -185,7 +185,7 @@ class HandoffFlow:
                 self.summaries.schedule(handoff.id, turns, turn.lang)
         log.info(
             "handoff conversation=%s handoff=%s reason=%s priority=%s staffed=%s",
-            turn.id,
+            turn.conversation_id,
             handoff.id,
             reason,
             handoff.priority,
@@ -260,13 +260,15 @@ class HandoffFlow:
             reopened = await self._store.reopen_handoff(handoff.id)
             if reopened is not None:
                 await self._store.note_message(reopened, turn.stored.id, "customer")
-                log.info("handoff reopened conversation=%s handoff=%s", turn.id, handoff.id)
+                log.info(
+                    "handoff reopened conversation=%s handoff=%s", turn.conversation_id, handoff.id
+                )
                 return Reply("", Route.OPERATOR)
         return None  # a fresh bot turn
 
     async def callback(self, turn: Turn) -> Reply:
         """The customer asks to be called back: a CRM ticket, and the handoff is closed."""
-        handoff = await self._store.current_handoff(turn.id)
+        handoff = await self._store.current_handoff(turn.conversation_id)
         if self._callbacks is None or handoff is None or handoff.status is not HandoffStatus.QUEUED:
             return Reply(self._texts.render("utter_callback_not_needed", turn.lang), Route.CLARIFY)
         assert turn.customer is not None
@@ -285,7 +287,7 @@ class HandoffFlow:
         finally:
             await self._audit.add_audit(
                 AuditEntry(
-                    turn.id,
+                    turn.conversation_id,
                     turn.customer,
                     "open_ticket",
                     outcome,

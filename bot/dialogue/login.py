@@ -25,8 +25,9 @@ from bot.dialogue.errors import (
     UnknownPhone,
     WrongCode,
 )
+from bot.dialogue.masking import mask_phone
 from bot.dialogue.models import AuditEntry, AuthMethod, Lang, Reply, Route
-from bot.dialogue.ports import AuditTrail, Authenticator, ConversationStore, TextCatalog
+from bot.dialogue.ports import AuditLog, Authenticator, ConversationStore, TextCatalog
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ class Login:
         self,
         authenticator: Authenticator,
         store: ConversationStore,
-        audit: AuditTrail,
+        audit: AuditLog,
         texts: TextCatalog,
         *,
         session_ttl: timedelta,
@@ -49,7 +50,7 @@ class Login:
     ) -> None:
         self._auth = authenticator
         self._store = store
-        self._audit_trail = audit
+        self._audit_log = audit
         self._texts = texts
         self._ttl = session_ttl
         self._max_failures = max_failures
@@ -93,7 +94,7 @@ class Login:
             await self._audit(conversation_id, None, "send_code", "core_unavailable", started)
             raise
         await self._audit(conversation_id, None, "send_code", outcome, started)
-        return self._say("utter_code_sent", lang, phone=account_rules.mask_phone(phone))
+        return self._say("utter_code_sent", lang, phone=mask_phone(phone))
 
     async def verify(
         self, conversation_id: str, code: str, state: MutableMapping[str, str], lang: Lang
@@ -152,7 +153,7 @@ class Login:
         outcome: str,
         started: float,
     ) -> None:
-        await self._audit_trail.add_audit(
+        await self._audit_log.add_audit(
             AuditEntry(
                 conversation_id,
                 customer_id,

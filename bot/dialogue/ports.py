@@ -154,7 +154,9 @@ class TextCatalog(Protocol):
     def render(self, name: str, lang: Lang, /, **values: object) -> str: ...
 
 
-class AuditTrail(Protocol):
+class AuditLog(Protocol):
+    """Where every call to the bank's core systems is recorded (no secrets, no full numbers)."""
+
     async def add_audit(self, entry: AuditEntry) -> None: ...
 
 

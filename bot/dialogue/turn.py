@@ -1,4 +1,4 @@
-"""What every handling step shares: the turn being handled, the audit trail, the observer."""
+"""What every handling step shares: the turn being handled, the audit recorder, the observer."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from bot.dialogue.ports import ConversationStore, ReplySink
 class Turn:
     """One customer message being handled, with what the handling steps need."""
 
-    id: str
+    conversation_id: str
     stored: StoredMessage
     history: list[StoredMessage]
     text: str
@@ -61,8 +61,9 @@ class NullObserver:
         pass
 
 
-class AuditTrail:
-    """Every call to the core systems: a row in the audit log, and the metrics."""
+class AuditRecorder:
+    """The engine's ``AuditLog``: each call to the core systems becomes a row in the store's
+    audit log and a count in the metrics."""
 
     def __init__(self, store: ConversationStore, observer: EngineObserver) -> None:
         self._store = store

@@ -91,7 +91,7 @@ async def ask_engine(
         reply = await engine.handle(IncomingMessage(conversation_id, text, Channel.TELEGRAM), sink)
     except InvalidMessage as exc:
         name = "error_too_long" if exc.reason == "too_long" else "error_empty"
-        values = {"limit": 4000} if exc.reason == "too_long" else {}
+        values = {"limit": exc.limit} if exc.reason == "too_long" else {}
         await message.answer(texts.render(name, lang, **values))
         return
     pieces = outgoing(reply, texts, lang)
