@@ -12,13 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from bot.dialogue import account_rules, escalation, spelling
-from bot.dialogue.accounts import (
-    ACCOUNT_ACTIONS,
-    CHOOSE_CARD,
-    PENDING_ACTION,
-    PENDING_BLOCK,
-    AccountDesk,
-)
+from bot.dialogue.accounts import ACCOUNT_ACTIONS, REQUEST_CALLBACK, AccountDesk
 from bot.dialogue.errors import (
     ConversationNotFound,
     CoreUnavailable,
@@ -27,7 +21,7 @@ from bot.dialogue.errors import (
     KnowledgeUnavailable,
     ModelUnavailable,
 )
-from bot.dialogue.handoff import REQUEST_CALLBACK, HandoffFlow, HandoffPolicy
+from bot.dialogue.handoff import HandoffFlow, HandoffPolicy
 from bot.dialogue.language import detect_language
 from bot.dialogue.login import Login
 from bot.dialogue.models import (
@@ -61,6 +55,7 @@ from bot.dialogue.ports import (
 )
 from bot.dialogue.routing import Intent, is_follow_up, route_message
 from bot.dialogue.serial import KeyedLock
+from bot.dialogue.state import ChooseCard, ConfirmBlock
 from bot.dialogue.turn import AuditRecorder, EngineObserver, NullObserver, Turn
 
 __all__ = ["DialogueEngine", "EngineObserver", "EnginePolicy", "HandoffPolicy"]
@@ -77,13 +72,6 @@ class EnginePolicy:
     session_ttl_s: float = 900.0
     max_code_failures: int = 5
     handoff: HandoffPolicy = field(default_factory=HandoffPolicy)
-
-
-FAILED_TURNS = "failed_turns"  # state: bot answers in a row that did not help
-
-
-def _without_account_steps(state: dict[str, str]) -> dict[str, str]:
-    return {k: v for k, v in state.items() if k not in (PENDING_ACTION, PENDING_BLOCK, CHOOSE_CARD)}
 
 
 class DialogueEngine:
@@ -183,10 +171,9 @@ class DialogueEngine:
     async def logout(self, conversation_id: str) -> None:
         conversation = await self.conversation(conversation_id)
         async with self._serial.hold(conversation_id):
-            state = dict(conversation.state)
             if self._login is not None:
-                await self._login.logout(conversation_id, state)
-            await self._store.set_state(conversation_id, _without_account_steps(state))
+                await self._login.logout(conversation_id)
+            await self._store.set_state(conversation_id, conversation.state.logged_out())
 
     async def feedback(self, conversation_id: str, message_id: str, positive: bool) -> bool:
         """The customer rates a bot reply of this conversation (👍/👎)."""
@@ -208,7 +195,7 @@ class DialogueEngine:
         expired = conversation.customer_id is not None and customer is None
         if expired:
             await self._store.set_customer(conversation.id, None, None, None)
-        state = dict(conversation.state)
+        state = conversation.state
         history = await self._store.list_messages(
             message.conversation_id, limit=self._policy.history_turns * 2
         )
@@ -230,8 +217,8 @@ class DialogueEngine:
                 reply = await self._count_failures(turn, await self._respond(turn))
         except CoreUnavailable:
             reply = await self._handoff(turn, HandoffReason.CORE_UNAVAILABLE)
-        if state != conversation.state:
-            await self._store.set_state(conversation.id, state)
+        if turn.state != conversation.state:
+            await self._store.set_state(conversation.id, turn.state)
 
         if reply.text:  # silent while an operator owns the conversation
             bot_message = await self._store.add_message(
@@ -250,29 +237,31 @@ class DialogueEngine:
 
     async def _count_failures(self, turn: Turn, reply: Reply) -> Reply:
         """Two failed answers in a row (a clarifying question, «не помогло») go to a person."""
-        state = turn.state
         failed = reply.route is Route.CLARIFY or (
             reply.route is not Route.HANDOFF and escalation.says_not_helped(turn.text)
         )
         if not failed:
-            state.pop(FAILED_TURNS, None)
+            turn.state = turn.state.with_failed_turns(0)
             return reply
-        count = int(state.get(FAILED_TURNS, "0")) + 1
+        count = turn.state.failed_turns + 1
         if count < self._policy.handoff.failed_turns_limit:
-            state[FAILED_TURNS] = str(count)
+            turn.state = turn.state.with_failed_turns(count)
             return reply
-        state.pop(FAILED_TURNS, None)
+        turn.state = turn.state.with_failed_turns(0)
         return await self._handoff(turn, HandoffReason.REPEATED_FAILURE)
 
     async def _respond(self, turn: Turn) -> Reply:
-        text, state, lang = turn.text, turn.state, turn.lang
+        text, lang = turn.text, turn.lang
         pending = await self._pending_step(turn)
         if pending is not None:
             return pending
         if turn.customer is None and self._login is not None:
             phone = account_rules.extract_phone(text)
             if phone and account_rules.is_mostly_phone(text):
-                return await self._login.send_code(turn.conversation_id, phone, state, lang)
+                reply, turn.state = await self._login.send_code(
+                    turn.conversation_id, phone, turn.state, lang
+                )
+                return reply
 
         if account_rules.extract_code(text) and len(text.strip()) <= 12:
             if turn.customer is None:  # a code with no login in progress
@@ -339,32 +328,41 @@ class DialogueEngine:
 
     async def _pending_step(self, turn: Turn) -> Reply | None:
         """A step the conversation is waiting for: a block confirmation, a card, a code."""
-        state, text, lang = turn.state, turn.text, turn.lang
-        if PENDING_BLOCK in state:
+        text, lang = turn.text, turn.lang
+        step = turn.state.step
+        if isinstance(step, ConfirmBlock):
             answer = account_rules.yes_no(text)
-            if answer is None:
-                state.pop(PENDING_BLOCK)  # the customer moved on; never block later by surprise
+            if answer is None:  # the customer moved on; never block later by surprise
+                turn.state = turn.state.step_ended()
             elif turn.customer is None or self._accounts is None:
-                state.pop(PENDING_BLOCK)
+                turn.state = turn.state.step_ended()
                 return self._auth_required(turn)
             elif not answer:
-                return self._accounts.cancel_block(state, lang)
+                turn.state = turn.state.step_ended()
+                return Reply(
+                    self._texts.render("utter_block_cancelled", lang),
+                    Route.ACTION,
+                    action="block_card",
+                )
             else:
                 return await self._account(turn, "block_card", confirmed=True)
-        if CHOOSE_CARD in state:
+        if isinstance(step, ChooseCard):
             digits = account_rules.card_digits(text)
-            action = state.pop(CHOOSE_CARD)
+            turn.state = turn.state.step_ended()
             if digits and turn.customer is not None and len(text) <= 40:
-                return await self._account(turn, action, card_last4=digits)
-        if self._login is not None and Login.pending(state):
+                return await self._account(turn, step.action, card_last4=digits)
+        if self._login is not None and turn.state.awaiting_code is not None:
             code = account_rules.extract_code(text)
             if code is not None:
-                reply, customer = await self._login.verify(turn.conversation_id, code, state, lang)
-                turn.customer = customer or turn.customer
-                if customer is None or PENDING_ACTION not in state:
-                    return reply
-                then = await self._account(turn, state.pop(PENDING_ACTION))
-                return dataclasses.replace(then, text=f"{reply.text}\n\n{then.text}")
+                attempt = await self._login.verify(turn.conversation_id, code, turn.state, lang)
+                turn.state = attempt.state
+                turn.customer = attempt.customer_id or turn.customer
+                action, after = turn.state.take_action()
+                if attempt.customer_id is None or action is None:
+                    return attempt.reply
+                turn.state = after
+                then = await self._account(turn, action)
+                return dataclasses.replace(then, text=f"{attempt.reply.text}\n\n{then.text}")
         return None
 
     async def _account(
@@ -376,7 +374,7 @@ class DialogueEngine:
         confirmed: bool = False,
     ) -> Reply:
         if turn.customer is None or (self._accounts is None and action in ACCOUNT_ACTIONS):
-            turn.state[PENDING_ACTION] = action
+            turn.state = turn.state.remembering(action)
             if action == REQUEST_CALLBACK and not turn.expired:
                 text = self._texts.render("utter_callback_login", turn.lang)
                 return Reply(text, Route.AUTH_REQUIRED)
@@ -386,18 +384,20 @@ class DialogueEngine:
         assert self._accounts is not None
         if card_last4 is None and action in ("block_card", "card_status"):
             card_last4 = account_rules.card_digits(turn.text)
-        reply = await self._accounts.run(
+        step = turn.state.step
+        outcome = await self._accounts.run(
             action,
             conversation_id=turn.conversation_id,
             customer_id=turn.customer,
-            state=turn.state,
             lang=turn.lang,
             card_last4=card_last4,
+            confirming=step.card_id if isinstance(step, ConfirmBlock) else None,
             confirmed=confirmed,
         )
-        if reply is None:
+        if outcome is None:
             return await self._handoff(turn, HandoffReason.CORE_UNAVAILABLE, action=action)
-        return reply
+        turn.state = turn.state.with_step(outcome.step)
+        return outcome.reply
 
     def _auth_required(self, turn: Turn) -> Reply:
         name = "utter_session_expired" if turn.expired else "utter_auth_required"

@@ -17,10 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.dialogue import account_rules
-from bot.dialogue.accounts import CHOOSE_CARD, PENDING_BLOCK
+from bot.dialogue.accounts import REQUEST_CALLBACK
 from bot.dialogue.errors import CoreUnavailable
 from bot.dialogue.hours import WorkingHours
-from bot.dialogue.login import Login
 from bot.dialogue.masking import mask_numbers
 from bot.dialogue.models import (
     AuditEntry,
@@ -45,7 +44,6 @@ from bot.dialogue.turn import EngineObserver, Turn
 
 log = logging.getLogger(__name__)
 
-REQUEST_CALLBACK = "request_callback"  # the callback button's command, and a pending action
 _CSAT = re.compile(r"^\s*(?:/csat_)?([1-5])\s*(?:[⭐★*]\s*)?$")
 _TEXTS = {
     HandoffReason.MODEL_UNAVAILABLE: "model_unavailable",
@@ -231,7 +229,7 @@ class HandoffFlow:
     @staticmethod
     def _mid_step(turn: Turn) -> bool:
         state, text = turn.state, turn.text
-        if PENDING_BLOCK in state or CHOOSE_CARD in state or Login.pending(state):
+        if state.mid_step:
             return True
         phone = account_rules.extract_phone(text)
         return bool(phone and account_rules.is_mostly_phone(text))

@@ -31,6 +31,7 @@ from bot.dialogue.models import (
     StoredMessage,
     SummarySource,
 )
+from bot.dialogue.state import DialogueState
 
 
 class KnowledgeBase(Protocol):
@@ -103,8 +104,8 @@ class ConversationStore(HandoffLog, Protocol):
     ) -> None:
         """Bind the conversation to an authenticated customer (None: anonymous again)."""
 
-    async def set_state(self, conversation_id: str, state: Mapping[str, str]) -> None:
-        """Replace the conversation's pending dialogue state."""
+    async def set_state(self, conversation_id: str, state: DialogueState) -> None:
+        """Replace what the conversation remembers between messages."""
 
     async def add_audit(self, entry: AuditEntry) -> None: ...
 

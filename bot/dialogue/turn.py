@@ -7,6 +7,7 @@ from typing import Protocol
 
 from bot.dialogue.models import AuditEntry, Handoff, HandoffReason, Lang, Route, StoredMessage
 from bot.dialogue.ports import ConversationStore, ReplySink
+from bot.dialogue.state import DialogueState
 
 
 @dataclass(slots=True)
@@ -20,7 +21,7 @@ class Turn:
     lang: Lang
     customer: str | None  # from the authenticated session only
     expired: bool
-    state: dict[str, str]
+    state: DialogueState  # replaced as the turn's steps change it; stored at the end
     sink: ReplySink
     handoff: Handoff | None = None  # the conversation's latest handoff when the turn began
 
