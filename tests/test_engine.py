@@ -60,8 +60,8 @@ async def test_customer_message_is_stored_before_processing() -> None:
     engine, store, kb = make_engine()
     conversation = await engine.start_conversation()
 
-    def check(_: KnowledgeQuestion) -> None:
-        store_seen.append(len(store._messages[conversation.id]))
+    async def check(_: KnowledgeQuestion) -> None:
+        store_seen.append(len(await store.list_messages(conversation.id)))
 
     kb.on_answer = check
     sink = await say(engine, conversation.id, "Сколько стоит карта?")
