@@ -18,7 +18,7 @@ from bot.banking import (
 from bot.content.api import Admin
 from bot.content.gaps import GapFinder
 from bot.content.service import ContentService
-from bot.dialogue.engine import DialogueEngine, EnginePolicy, HandoffPolicy
+from bot.dialogue.engine import ChannelRates, DialogueEngine, EnginePolicy, HandoffPolicy, Rate
 from bot.dialogue.models import Passage
 from bot.evaluation.cases import CaseFileError, load_cases
 from bot.intents import EmbeddingIntentClassifier, load_intent_examples
@@ -208,6 +208,10 @@ def build_container(settings: Settings) -> Container:
             session_ttl_s=settings.auth.session_ttl_s,
             max_code_failures=settings.auth.max_code_failures,
             handoff=handoff_policy(settings),
+            rates=ChannelRates(
+                webchat=Rate(settings.chat.rate_messages, settings.chat.rate_window_s),
+                telegram=Rate(settings.telegram.flood_messages, settings.telegram.flood_window_s),
+            ),
         ),
         observer=metrics,
         intents=intents,

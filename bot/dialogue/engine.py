@@ -1,7 +1,8 @@
 """DialogueEngine: one customer message in, one reply out (streamed through a sink).
 
-A message goes through the steps of ARCHITECTURE's flow: the guard (``validate``, one message
-of a conversation at a time), the conversation's state from storage, the route step
+A message goes through the steps of ARCHITECTURE's flow: the guard (size, then the channel's
+rate through the ``RateLimiter`` port, then the conversation's lock through the
+``ConversationLocks`` port), the conversation's state from storage, the route step
 (:func:`bot.dialogue.decision.decide`, pure), and the act step (``_act``), the only place with
 side effects, which then stores what changed and the reply.
 """
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -47,12 +47,13 @@ from bot.dialogue.errors import (
     ConversationNotFound,
     CoreUnavailable,
     DialogueError,
-    InvalidMessage,
     KnowledgeUnavailable,
     ModelUnavailable,
 )
+from bot.dialogue.guard import ChannelRates, Guard
 from bot.dialogue.handoff import HandoffFlow, HandoffPolicy
 from bot.dialogue.language import detect_language
+from bot.dialogue.locks import MemoryConversationLocks
 from bot.dialogue.login import Login
 from bot.dialogue.models import (
     AnswerDelta,
@@ -67,6 +68,7 @@ from bot.dialogue.models import (
     KnowledgeQuestion,
     Lang,
     PassagesFound,
+    Rate,
     Reply,
     Role,
     Route,
@@ -76,22 +78,30 @@ from bot.dialogue.ports import (
     AccountActions,
     Authenticator,
     CallbackDesk,
+    ConversationLocks,
     ConversationStore,
     IntentClassifier,
     KnowledgeBase,
+    RateLimiter,
     ReplySink,
     Summarizer,
     TextCatalog,
 )
+from bot.dialogue.rate_limits import MemoryRateLimiter
 from bot.dialogue.routing import is_follow_up
-from bot.dialogue.serial import KeyedLock
 from bot.dialogue.state import ConfirmBlock
 from bot.dialogue.turn import AuditRecorder, EngineObserver, NullObserver, Turn
 
-__all__ = ["DialogueEngine", "EngineObserver", "EnginePolicy", "HandoffPolicy"]
+__all__ = [
+    "ChannelRates",
+    "DialogueEngine",
+    "EngineObserver",
+    "EnginePolicy",
+    "HandoffPolicy",
+    "Rate",
+]
 
 log = logging.getLogger(__name__)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +112,7 @@ class EnginePolicy:
     session_ttl_s: float = 900.0
     max_code_failures: int = 5
     handoff: HandoffPolicy = field(default_factory=HandoffPolicy)
+    rates: ChannelRates = field(default_factory=ChannelRates)
 
 
 class DialogueEngine:
@@ -118,11 +129,14 @@ class DialogueEngine:
         clock: Callable[[], datetime] | None = None,
         summarizer: Summarizer | None = None,
         callbacks: CallbackDesk | None = None,
+        locks: ConversationLocks | None = None,
+        limiter: RateLimiter | None = None,
     ) -> None:
         self._intents = intents
         self._clock = clock or (lambda: datetime.now(UTC))
-        self._serial = KeyedLock()
         policy = policy or EnginePolicy()
+        self.locks: ConversationLocks = locks or MemoryConversationLocks()
+        self._guard = Guard(policy.max_message_chars, policy.rates, limiter or MemoryRateLimiter())
         self._observer: EngineObserver = observer or NullObserver()
         audit = AuditRecorder(store, self._observer)
         self.handoffs = HandoffFlow(
@@ -183,17 +197,14 @@ class DialogueEngine:
         return await self._store.list_messages(conversation_id)
 
     def validate(self, text: str) -> str:
-        """The message as it will be processed, or InvalidMessage with a reason code.
+        """The message as it will be processed, or InvalidMessage (``Guard.validate``)."""
+        return self._guard.validate(text)
 
-        Control characters (NUL and the like, never typed by a person) are dropped: databases
-        reject some of them, and the rest of the message must still be stored.
-        """
-        stripped = _CONTROL.sub("", text).strip()
-        if not stripped:
-            raise InvalidMessage("empty")
-        if len(stripped) > self._policy.max_message_chars:
-            raise InvalidMessage("too_long", limit=self._policy.max_message_chars)
-        return stripped
+    async def admit(self, conversation_id: str, channel: Channel) -> None:
+        """Count one message of the conversation against its channel's rate, or raise
+        RateLimited. ``handle`` does this itself; channels call it for what they answer
+        without the engine (a photo, a command)."""
+        await self._guard.admit(conversation_id, channel)
 
     async def authenticate(
         self, conversation_id: str, customer_id: str, method: AuthMethod
@@ -201,14 +212,14 @@ class DialogueEngine:
         """Bind the conversation to a customer the channel has verified (the bank's web token,
         an evaluation case); returns when the session expires."""
         await self.conversation(conversation_id)
-        async with self._serial.hold(conversation_id):
+        async with self.locks.hold(conversation_id):
             if self._login is None:
                 raise DialogueError("authentication is not configured")
             return await self._login.authenticate(conversation_id, customer_id, method)
 
     async def logout(self, conversation_id: str) -> None:
         conversation = await self.conversation(conversation_id)
-        async with self._serial.hold(conversation_id):
+        async with self.locks.hold(conversation_id):
             if self._login is not None:
                 await self._login.logout(conversation_id)
             await self._store.set_state(conversation_id, conversation.state.logged_out())
@@ -221,9 +232,12 @@ class DialogueEngine:
         return stored
 
     async def handle(self, message: IncomingMessage, sink: ReplySink) -> Reply:
-        """Messages of one conversation are handled one at a time, in arrival order."""
+        """The guard (size, rate, then one message of a conversation at a time, in arrival
+        order), then the turn. Raises InvalidMessage or RateLimited before storing anything."""
         text = self.validate(message.text)
-        async with self._serial.hold(message.conversation_id):  # taken before any await
+        # The memory limiter never suspends, so the lock is still queued for in arrival order.
+        await self.admit(message.conversation_id, message.channel)
+        async with self.locks.hold(message.conversation_id):
             return await self._handle(message, text, sink)
 
     async def _handle(self, message: IncomingMessage, text: str, sink: ReplySink) -> Reply:

@@ -93,6 +93,14 @@ class AuthMethod(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Rate:
+    """At most ``limit`` events in any ``window_s`` seconds."""
+
+    limit: int
+    window_s: float
+
+
+@dataclass(frozen=True, slots=True)
 class IncomingMessage:
     conversation_id: str
     text: str

@@ -46,8 +46,6 @@ def assemble(container: Container, token: str) -> TelegramChannel:
         container.engine,
         chats,
         container.texts,
-        flood_messages=section.flood_messages,
-        flood_window_s=section.flood_window_s,
         stream_replies=section.stream_replies,
         operators_group=group,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
@@ -36,7 +37,7 @@ from bot.channels.webchat.sinks import CollectingSink, SocketSender, WebSocketSi
 from bot.container import Container
 from bot.content.api import mount_admin
 from bot.dialogue.engine import DialogueEngine
-from bot.dialogue.errors import ConversationNotFound, InvalidMessage, TokenRejected
+from bot.dialogue.errors import ConversationNotFound, InvalidMessage, RateLimited, TokenRejected
 from bot.dialogue.language import detect_language
 from bot.dialogue.models import AuthMethod, Channel, IncomingMessage, Lang, Reply, Route
 from bot.operators.api import mount_console
@@ -69,11 +70,13 @@ ContainerDep = Annotated[Container, Depends(get_container)]
 EngineDep = Annotated[DialogueEngine, Depends(get_engine)]
 
 
-def _error_text(container: Container, code: str, lang: Lang) -> str:
+def _error_text(container: Container, code: str, lang: Lang, *, retry_after_s: int = 0) -> str:
     if code == "too_long":
         return container.texts.render(
             "error_too_long", lang, limit=container.settings.chat.max_message_chars
         )
+    if code == "rate_limited":
+        return container.texts.render("error_rate_limited", lang, seconds=retry_after_s)
     name = {
         "empty": "error_empty",
         "bad_request": "error_bad_request",
@@ -105,14 +108,23 @@ class TokenLoginDisabled(Exception):
 class ApiError(Exception):
     """An error answered as ``ErrorOut`` JSON with a human-readable message."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, headers: Mapping[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
+        self.headers = headers
 
 
 async def _api_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
-    return JSONResponse({"code": exc.code, "message": exc.message}, status_code=exc.status)
+    body = {"code": exc.code, "message": exc.message}
+    return JSONResponse(body, status_code=exc.status, headers=exc.headers)
+
+
+def _retry_after(exc: RateLimited) -> int:
+    """Whole seconds, rounded up (the ``Retry-After`` header's unit)."""
+    return max(1, math.ceil(exc.retry_after_s))
 
 
 api = APIRouter(prefix="/api")
@@ -172,7 +184,7 @@ async def logout(conversation_id: str, engine: EngineDep) -> Response:
 
 @api.post(
     "/conversations/{conversation_id}/messages",
-    responses={404: {"model": ErrorOut}, 422: {"model": ErrorOut}},
+    responses={404: {"model": ErrorOut}, 422: {"model": ErrorOut}, 429: {"model": ErrorOut}},
 )
 async def post_message(
     conversation_id: str, body: MessageIn, container: ContainerDep
@@ -189,6 +201,11 @@ async def post_message(
     except InvalidMessage as exc:
         container.metrics.errors.labels("webchat", exc.reason).inc()
         raise ApiError(422, exc.reason, _error_text(container, exc.reason, lang)) from None
+    except RateLimited as exc:
+        container.metrics.errors.labels("webchat", "rate_limited").inc()
+        seconds = _retry_after(exc)
+        text = _error_text(container, "rate_limited", lang, retry_after_s=seconds)
+        raise ApiError(429, "rate_limited", text, {"Retry-After": str(seconds)}) from None
     assert sink.message_id is not None
     return MessageOut.of(sink.message_id, reply)
 
@@ -231,11 +248,13 @@ async def _handle_frame(
 ) -> None:
     default: Lang = "en" if container.settings.chat.default_language == "en" else "ru"
 
-    async def error(code: str, lang: Lang = default) -> None:
+    async def error(code: str, lang: Lang = default, retry_after_s: int = 0) -> None:
         container.metrics.errors.labels("webchat", code).inc()
-        await sender.send(
-            {"type": "error", "code": code, "message": _error_text(container, code, lang)}
-        )
+        message = _error_text(container, code, lang, retry_after_s=retry_after_s)
+        frame: dict[str, object] = {"type": "error", "code": code, "message": message}
+        if retry_after_s:
+            frame["retry_after_s"] = retry_after_s
+        await sender.send(frame)
 
     raw = frame.get("text")
     if raw is None or len(raw) > MAX_FRAME_BYTES:
@@ -266,6 +285,8 @@ async def _handle_frame(
         await _wake_console(container, reply)
     except InvalidMessage as exc:
         await error(exc.reason, lang)
+    except RateLimited as exc:
+        await error("rate_limited", lang, _retry_after(exc))
     except Exception:
         log.exception("message failed conversation=%s", conversation_id)
         await error("internal", lang)
