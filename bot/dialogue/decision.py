@@ -192,8 +192,10 @@ def act(
 ) -> Decision:
     """An action the customer asked for, if they may have it now. Also used by the engine for
     the action that waited for a login, once the login succeeded."""
-    accounts_needed = action in ACCOUNT_ACTIONS and not situation.features.accounts
-    if not situation.authenticated or accounts_needed:
+    # Without account actions configured an account action waits for a login it can never
+    # get (as it always has): it is remembered, and the customer is asked to log in.
+    unavailable = action in ACCOUNT_ACTIONS and not situation.features.accounts
+    if not situation.authenticated or unavailable:
         if action == REQUEST_CALLBACK and not situation.expired:
             return AskToLogIn(action, "utter_callback_login")
         return AskToLogIn(action, _login_needed(situation))

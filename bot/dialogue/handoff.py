@@ -262,7 +262,9 @@ class HandoffFlow:
         return Reply("", Route.OPERATOR)
 
     async def callback(self, turn: Turn) -> Reply:
-        """The customer asks to be called back: a CRM ticket, and the handoff is closed."""
+        """The customer asks to be called back: a CRM ticket, and the handoff is closed.
+        Routing saw the handoff queued when the turn began; an operator may have taken it
+        since, so it is read again."""
         handoff = await self._store.current_handoff(turn.conversation_id)
         if self._callbacks is None or handoff is None or handoff.status is not HandoffStatus.QUEUED:
             return Reply(self._texts.render("utter_callback_not_needed", turn.lang), Route.CLARIFY)
