@@ -27,7 +27,7 @@ from aiohttp import web  # noqa: E402
 
 from benchmarks.latency import _instant_model  # noqa: E402
 from bot.channels.telegram.app import build_bot, build_dispatcher  # noqa: E402
-from bot.dialogue.engine import DialogueEngine  # noqa: E402
+from bot.dialogue.engine import ChannelRates, DialogueEngine, EnginePolicy  # noqa: E402
 from bot.knowledge import RagKnowledgeBase  # noqa: E402
 from bot.storage import SqlConversationStore, create_engine, upgrade_database  # noqa: E402
 from bot.storage.telegram import SqlTelegramStore  # noqa: E402
@@ -65,7 +65,8 @@ async def run(updates: int) -> None:
         )
         Ingestor(knowledge).ingest_dir(ROOT / "examples" / "kb")
         answerer = GroundedAnswerer(knowledge, _instant_model(), AnswerPolicy(faq_min_score=1.01))
-        engine = DialogueEngine(store, RagKnowledgeBase(answerer), default_library())
+        unlimited = EnginePolicy(rates=ChannelRates(telegram=None))  # the bench floods
+        engine = DialogueEngine(store, RagKnowledgeBase(answerer), default_library(), unlimited)
 
         for label, overall in (("production limit 25/s", 25.0), ("limit lifted", 10_000.0)):
             double = TelegramDouble(TOKEN, chat_interval_s=0)
@@ -75,9 +76,7 @@ async def run(updates: int) -> None:
             await web.TCPSite(runner, "127.0.0.1", port).start()
             bot = build_bot(TOKEN, f"http://127.0.0.1:{port}", overall_per_s=overall)
             chats = SqlTelegramStore(store.engine)
-            dispatcher = build_dispatcher(
-                engine, chats, default_library(), flood_messages=10**6, stream_replies=False
-            )
+            dispatcher = build_dispatcher(engine, chats, default_library(), stream_replies=False)
             polling = asyncio.create_task(
                 dispatcher.start_polling(bot, polling_timeout=1, handle_signals=False)
             )

@@ -13,7 +13,6 @@ from typing import Any
 
 from rasa_sdk.executor import ActionExecutor
 
-from bot.dialogue.account_rules import mask_phone
 from bot.dialogue.errors import (
     CodeExpired,
     CodeLocked,
@@ -23,6 +22,7 @@ from bot.dialogue.errors import (
     UnknownPhone,
     WrongCode,
 )
+from bot.dialogue.masking import mask_card, mask_phone
 from bot.dialogue.models import ActionResponse, ActionResult, CodeSent
 from bot.operators.models import CustomerProfile
 from integrations.core_banking.actions import bind_actions
@@ -184,5 +184,5 @@ class CustomerDirectory:
         return CustomerProfile(
             name=customer.full_name,
             phone=mask_phone(customer.phone),
-            cards=tuple(f"••{card.last4} ({card.status})" for card in cards),
+            cards=tuple(f"{mask_card(card.last4)} ({card.status})" for card in cards),
         )

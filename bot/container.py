@@ -31,7 +31,7 @@ from bot.content.api import Admin
 from bot.content.gaps import GapFinder
 from bot.content.index import prepare_index
 from bot.content.service import ContentService
-from bot.dialogue.engine import DialogueEngine, EnginePolicy, HandoffPolicy
+from bot.dialogue.engine import ChannelRates, DialogueEngine, EnginePolicy, HandoffPolicy, Rate
 from bot.evaluation.cases import CaseFileError, load_cases
 from bot.intents import EmbeddingIntentClassifier, load_intent_examples
 from bot.knowledge import RagKnowledgeBase
@@ -279,6 +279,12 @@ class Container:
                 session_ttl_s=settings.auth.session_ttl_s,
                 max_code_failures=settings.auth.max_code_failures,
                 handoff=handoff_policy(settings),
+                rates=ChannelRates(
+                    webchat=Rate(settings.chat.rate_messages, settings.chat.rate_window_s),
+                    telegram=Rate(
+                        settings.telegram.flood_messages, settings.telegram.flood_window_s
+                    ),
+                ),
             ),
             observer=self.metrics,
             intents=self.intents,

@@ -16,11 +16,9 @@ import numpy as np
 import yaml
 from langchain_core.embeddings import Embeddings
 
+from bot.dialogue.accounts import ACCOUNT_ACTIONS
 from bot.dialogue.models import IntentMatch
 
-ACCOUNT_ACTIONS = frozenset(
-    {"check_balance", "next_payment", "card_status", "block_card", "recent_transactions"}
-)
 KNOWLEDGE = "knowledge"
 
 
@@ -72,7 +70,7 @@ def load_intent_examples(path: Path) -> dict[str, list[str]]:
         raise IntentFileError(f"{path}: {exc}") from exc
     if not isinstance(raw, dict):
         raise IntentFileError(f"{path}: expected a mapping of intent -> example phrases")
-    unknown = set(raw) - ACCOUNT_ACTIONS - {KNOWLEDGE}
+    unknown = set(raw) - {*ACCOUNT_ACTIONS, KNOWLEDGE}
     if unknown:
         raise IntentFileError(f"{path}: unknown intents {sorted(unknown)}")
     examples: dict[str, list[str]] = {}

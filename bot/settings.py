@@ -153,6 +153,12 @@ class CoreBankingSettings(BaseModel):
 
 class ChatSettings(BaseModel):
     max_message_chars: Annotated[int, Field(ge=1, le=100_000)] = 4000
+    rate_messages: Annotated[int, Field(ge=1, le=10_000)] = Field(
+        default=20,
+        description="Messages one web-chat conversation may send within rate_window_s; more"
+        " are refused (HTTP 429 with Retry-After, or a WebSocket error frame).",
+    )
+    rate_window_s: Annotated[float, Field(gt=0, le=86_400)] = 60.0
     history_turns: Annotated[int, Field(ge=0, le=50)] = 6
     default_language: Lang = "ru"
     intent_threshold: Annotated[float, Field(ge=0, le=1)] = Field(
@@ -180,7 +186,9 @@ class TelegramSettings(BaseModel):
     per_chat_per_s: Annotated[float, Field(gt=0, le=30)] = 1.0
     overall_per_s: Annotated[float, Field(gt=0, le=1000)] = 25.0
     flood_messages: Annotated[int, Field(ge=1, le=1000)] = Field(
-        default=5, description="Messages from one chat within flood_window_s answered one by one."
+        default=5,
+        description="Messages from one chat within flood_window_s answered one by one (the"
+        " engine's Telegram rate); past them one notice per window, the rest unanswered.",
     )
     flood_window_s: Annotated[float, Field(gt=0, le=3600)] = 10.0
     stream_replies: bool = Field(

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+import inspect
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 
 from bot.dialogue.errors import KnowledgeUnavailable, ModelUnavailable
@@ -34,13 +35,15 @@ class FakeKnowledgeBase:
     grounded: bool = True
     fail: type[Exception] | None = None
     token_delay_s: float = 0.0
-    on_answer: Callable[[KnowledgeQuestion], None] | None = None
+    on_answer: Callable[[KnowledgeQuestion], Awaitable[None] | None] | None = None
     questions: list[KnowledgeQuestion] = field(default_factory=list)
 
     async def answer(self, question: KnowledgeQuestion) -> AsyncIterator[AnswerEvent]:
         self.questions.append(question)
         if self.on_answer:
-            self.on_answer(question)
+            called = self.on_answer(question)
+            if inspect.isawaitable(called):
+                await called
         if self.fail is KnowledgeUnavailable:
             raise KnowledgeUnavailable("store down")
         yield PassagesFound(self.passages, self.confident)

@@ -14,8 +14,9 @@ import httpx
 import pytest
 from rasa_sdk.executor import ActionExecutor
 
+from bot.dialogue.accounts import ACCOUNT_ACTIONS
 from integrations.core_banking import CoreBankingClient, CoreBankingConfig
-from integrations.core_banking.actions import bind_actions
+from integrations.core_banking.actions import ACTIONS, bind_actions
 from tests.servers import SANDBOX_TOKEN, background_process, free_port, sandbox_server
 
 BANK = Path(__file__).resolve().parents[1] / "examples" / "bank.json"
@@ -186,3 +187,9 @@ def test_standalone_rasa_action_server_over_http(sandbox: str, tmp_path: Path) -
         assert reply["responses"][0]["custom"]["loans"][0]["amount"] == "14870.00"
         anonymous = httpx.post(f"{base}/webhook", json=action_call("check_balance")).json()
         assert anonymous["responses"][0]["template"] == "utter_auth_required"
+
+
+def test_the_integration_runs_exactly_the_dialogues_account_actions() -> None:
+    """``integrations`` may not import ``bot``, so the dialogue core holds the one list of
+    account actions and this keeps the rasa-sdk actions in step with it."""
+    assert sorted(action.action_name for action in ACTIONS) == sorted(ACCOUNT_ACTIONS)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.dialogue import account_rules as rules
+from bot.dialogue.masking import mask_phone
 
 
 @pytest.mark.parametrize(
@@ -31,7 +32,7 @@ def test_a_login_needs_a_message_that_is_mostly_a_phone() -> None:
 
 
 def test_a_masked_phone_keeps_only_the_last_four_digits() -> None:
-    assert rules.mask_phone("+79031112233") == "+7 ••• •••-22-33"
+    assert mask_phone("+79031112233") == "+7 ••• •••-22-33"
 
 
 @pytest.mark.parametrize(

@@ -1,15 +1,20 @@
-"""DialogueEngine over fakes: routing, handoffs, storage order, history, bad input."""
+"""DialogueEngine over fakes: routing, handoffs, storage order, history, bad input, and the
+guard (rates per channel, the injected lock and limiter)."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 import pytest
 
-from bot.dialogue.engine import DialogueEngine, EnginePolicy
+from bot.dialogue.engine import ChannelRates, DialogueEngine, EnginePolicy
 from bot.dialogue.errors import (
     ConversationNotFound,
     InvalidMessage,
     KnowledgeUnavailable,
     ModelUnavailable,
+    RateLimited,
 )
 from bot.dialogue.models import (
     Channel,
@@ -17,6 +22,7 @@ from bot.dialogue.models import (
     IncomingMessage,
     IntentMatch,
     KnowledgeQuestion,
+    Rate,
     Role,
     Route,
 )
@@ -60,8 +66,8 @@ async def test_customer_message_is_stored_before_processing() -> None:
     engine, store, kb = make_engine()
     conversation = await engine.start_conversation()
 
-    def check(_: KnowledgeQuestion) -> None:
-        store_seen.append(len(store.db.messages_of(conversation.id)))
+    async def check(_: KnowledgeQuestion) -> None:
+        store_seen.append(len(await store.list_messages(conversation.id)))
 
     kb.on_answer = check
     sink = await say(engine, conversation.id, "Сколько стоит карта?")
@@ -258,3 +264,89 @@ async def test_an_unsure_account_intent_asks_when_the_kb_cannot_answer() -> None
     assert reply.route is Route.CLARIFY and "Правильно ли я понял" in reply.text
     assert [b.payload for b in reply.buttons] == ["/next_payment"]
     assert await store.list_handoffs(conversation.id) == [], "asking is not a handoff"
+
+
+def rate_limited_engine(
+    rates: ChannelRates, **ports: object
+) -> tuple[DialogueEngine, MemoryConversationStore]:
+    store = MemoryConversationStore()
+    policy = EnginePolicy(rates=rates)
+    engine = DialogueEngine(
+        store,
+        FakeKnowledgeBase(),
+        default_library(),
+        policy,
+        **ports,  # type: ignore[arg-type]
+    )
+    return engine, store
+
+
+async def test_a_flooding_conversation_is_refused_before_anything_is_stored() -> None:
+    engine, store = rate_limited_engine(ChannelRates(webchat=Rate(2, 60)))
+    conversation = await engine.start_conversation()
+    for _ in range(2):
+        await say(engine, conversation.id, "Привет")
+    with pytest.raises(RateLimited) as first:
+        await say(engine, conversation.id, "Привет")
+    assert first.value.first_refusal and 0 < first.value.retry_after_s <= 60
+    with pytest.raises(RateLimited) as second:
+        await say(engine, conversation.id, "Привет")
+    assert not second.value.first_refusal, "the channel's notice is shown once per window"
+    assert len(await store.list_messages(conversation.id)) == 4
+    other = await engine.start_conversation()
+    assert (await say(engine, other.id, "Привет")).replies, "each conversation has its own"
+
+
+async def test_an_invalid_message_is_refused_before_it_counts() -> None:
+    engine, _ = rate_limited_engine(ChannelRates(webchat=Rate(1, 60)))
+    conversation = await engine.start_conversation()
+    with pytest.raises(InvalidMessage):
+        await say(engine, conversation.id, "   ")
+    assert (await say(engine, conversation.id, "Привет")).replies
+
+
+async def test_evaluation_is_never_rate_limited() -> None:
+    engine, _ = rate_limited_engine(ChannelRates(webchat=Rate(1, 60), telegram=Rate(1, 60)))
+    conversation = await engine.start_conversation(Channel.EVAL)
+    for _ in range(3):
+        await engine.handle(
+            IncomingMessage(conversation.id, "Привет", Channel.EVAL), RecordingSink()
+        )
+    telegram = await engine.start_conversation(Channel.TELEGRAM)
+    await engine.admit(telegram.id, Channel.TELEGRAM)
+    with pytest.raises(RateLimited):
+        await engine.admit(telegram.id, Channel.TELEGRAM)
+
+
+class RefusingLimiter:
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+
+    async def hit(self, key: str, rate: Rate) -> float:
+        self.keys.append(key)
+        return 7.5
+
+
+class RecordingLocks:
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+
+    @asynccontextmanager
+    async def hold(self, key: str) -> AsyncIterator[None]:
+        self.keys.append(key)
+        yield
+
+
+async def test_the_guard_goes_through_the_injected_ports() -> None:
+    locks, limiter = RecordingLocks(), RefusingLimiter()
+    engine, _ = rate_limited_engine(ChannelRates(), locks=locks)
+    conversation = await engine.start_conversation()
+    await say(engine, conversation.id, "Привет")
+    assert locks.keys == [conversation.id]
+
+    engine, _ = rate_limited_engine(ChannelRates(), locks=locks, limiter=limiter)
+    with pytest.raises(RateLimited) as refused:
+        await say(engine, conversation.id, "Привет")
+    assert refused.value.retry_after_s == 7.5
+    assert limiter.keys == [f"messages:{conversation.id}", f"refusals:{conversation.id}"]
+    assert locks.keys == [conversation.id], "a refused message never takes the lock"

@@ -32,6 +32,7 @@ from bot.dialogue.models import (
     StoredMessage,
     SummarySource,
 )
+from bot.dialogue.turn import NullObserver
 from bot.storage import MemoryConversationStore
 from prompts import default_library
 from tests.fakes import FakeKnowledgeBase, RecordingSink
@@ -190,10 +191,19 @@ async def test_within_the_reopen_window_the_operator_gets_the_conversation_back(
     assert kb.questions == []
 
 
+class RatingsSeen(NullObserver):
+    """The engine's observer port, recording the operators' ratings (the CSAT metric)."""
+
+    def __init__(self) -> None:
+        self.scores: list[int] = []
+
+    def csat(self, score: int) -> None:
+        self.scores.append(score)
+
+
 async def test_csat_after_resolution_is_stored_once() -> None:
-    engine, store, _ = engine_with()
-    observed: list[int] = []
-    engine.handoffs._observer.csat = observed.append  # type: ignore[method-assign]
+    ratings = RatingsSeen()
+    engine, store, _ = engine_with(observer=ratings)
     conversation, handoff = await handed_over(engine, store)
     store.update(
         handoff,
@@ -207,7 +217,7 @@ async def test_csat_after_resolution_is_stored_once() -> None:
     assert (await store.current_handoff(conversation)).csat == 4  # type: ignore[union-attr]
     again = (await say(engine, conversation, "5")).replies[0]
     assert "Спасибо за оценку" not in again.text, "a second rating is a normal message"
-    assert observed == [4]
+    assert ratings.scores == [4]
 
 
 @pytest.mark.parametrize(

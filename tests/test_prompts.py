@@ -40,6 +40,7 @@ VALUES: dict[str, dict[str, object]] = {
         "question": "а для пенсионеров?",
     },
     "error_too_long": {"limit": 4000},
+    "error_rate_limited": {"seconds": 42},
     "utter_balance": {
         "accounts": [
             {"type": "current", "currency": "RUB", "balance": "48210.75", "last4": "2345"},

@@ -200,6 +200,19 @@ async def test_a_flood_gets_one_notice_and_no_429(telegram: Callable[..., Runnin
     assert len(run.kb.questions) == 5
 
 
+async def test_a_flood_of_photos_meets_the_same_limit(telegram: Callable[..., Running]) -> None:
+    """Media never reach the engine's turn, but they count against the chat's rate too."""
+    run = telegram()
+    photo = [{"file_id": "f1", "file_unique_id": "u1", "width": 10, "height": 10}]
+    run.double.push(*(message_update(3000 + i, chat_id=43, photo=photo) for i in range(20)))
+    await run.sent_until(6, within_s=30)
+    await run.settle(2.0)
+    texts = [m.text for m in run.double.sent]
+    assert len(texts) == 6, texts
+    assert sum("только текст" in t for t in texts) == 5
+    assert sum("пишете очень быстро" in t for t in texts) == 1
+
+
 async def test_a_429_is_retried_after_retry_after(telegram: Callable[..., Running]) -> None:
     run = telegram()
     run.double.fail_next.append(1)

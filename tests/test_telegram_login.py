@@ -13,7 +13,7 @@ import pytest
 
 from bot.banking import BankAuthenticator, RasaAccountActions
 from bot.channels.telegram.app import build_bot, build_dispatcher
-from bot.dialogue.engine import DialogueEngine
+from bot.dialogue.engine import ChannelRates, DialogueEngine, EnginePolicy, Rate
 from bot.storage import create_engine, sql_stores, upgrade_database
 from integrations.core_banking import CoreBankingClient, CoreBankingConfig
 from prompts import default_library
@@ -62,6 +62,7 @@ async def _login_flow(double: TelegramDouble, api_base: str, sandbox: str, tmp_p
             stores.conversations,
             FakeKnowledgeBase(),
             default_library(),
+            EnginePolicy(rates=ChannelRates(telegram=Rate(50, 10.0))),
             actions=RasaAccountActions(client),
             authenticator=BankAuthenticator(client),
         )
@@ -71,7 +72,6 @@ async def _login_flow(double: TelegramDouble, api_base: str, sandbox: str, tmp_p
             stores.chats,
             default_library(),
             stream_replies=False,
-            flood_messages=50,
         )
         double.chat_interval_s = 0
         polling = asyncio.create_task(

@@ -235,6 +235,38 @@ async def test_llm_server_down_means_a_clear_message_and_a_handoff(tmp_path: Pat
     assert 'perimeter_handoffs_total{reason="model_unavailable"} 1.0' in metrics
 
 
+async def test_a_flooding_conversation_gets_429_and_an_error_frame(tmp_path: Path) -> None:
+    """Two messages per conversation and window here; smalltalk never asks the model."""
+    dead = f"http://127.0.0.1:{free_port()}/v1"
+    with perimeter_server(
+        tmp_path,
+        llm__backend="openai",
+        llm__openai_base_url=dead,
+        llm__model="x",
+        chat__rate_messages="2",
+        chat__rate_window_s="600",
+    ) as running:
+        async with httpx.AsyncClient(base_url=running.base_url) as client:
+            conversation_id = (await client.post("/api/conversations")).json()["conversation_id"]
+            url = f"/api/conversations/{conversation_id}/messages"
+            answered = [await client.post(url, json={"text": "Привет"}) for _ in range(2)]
+            refused = await client.post(url, json={"text": "Привет"})
+            history = (await client.get(url)).json()["messages"]
+        ws, _ = await open_chat(running.ws_url)
+        async with ws:
+            replies = [(await send(ws, "Привет"))[1] for _ in range(2)]
+            _, frame = await send(ws, "Привет")
+    assert [r.status_code for r in answered] == [200, 200]
+    assert refused.status_code == 429
+    assert 0 < int(refused.headers["Retry-After"]) <= 600
+    body = refused.json()
+    assert body["code"] == "rate_limited" and "Подождите" in body["message"]
+    assert len(history) == 4, "a refused message is not stored"
+    assert [r["route"] for r in replies] == ["smalltalk", "smalltalk"]
+    assert frame["type"] == "error" and frame["code"] == "rate_limited"
+    assert "Подождите" in frame["message"] and 0 < frame["retry_after_s"] <= 600
+
+
 async def test_hanging_llm_server_times_out_into_a_handoff(tmp_path: Path) -> None:
     config = OllamaDoubleConfig(models=["qwen2.5:7b-instruct"], hang=True)
     async with run_ollama_double(config) as ollama_url:

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import re
 
-# A Russian mobile number (codes are sent by SMS): +7 / 8 / 7, then 9xx.
-_PHONE = re.compile(
-    r"(?<![\d+])(?:\+7|8|7)[\s\-()]*(9\d{2})[\s\-()]*(\d{3})[\s\-]*(\d{2})[\s\-]*(\d{2})(?!\d)"
-)
+from bot.dialogue.phones import MOBILE_PHONE
+
 _CODE = re.compile(r"^\D{0,20}?(\d{4,8})\D{0,3}$")
 _YES = re.compile(
     r"^(да|ага|угу|конечно|подтверждаю|да,? \w+|yes|yep|confirm\w*|yes,? \w+)[\s!.)]*$",
@@ -54,19 +52,15 @@ _OPERATION = re.compile(
 
 
 def extract_phone(text: str) -> str | None:
-    """A Russian phone number in E.164 (``+79031112233``), when the message carries one."""
-    match = _PHONE.search(text)
+    """A Russian mobile number in E.164 (``+79031112233``), when the message carries one."""
+    match = MOBILE_PHONE.search(text)
     return "+7" + "".join(match.groups()) if match else None
 
 
 def is_mostly_phone(text: str) -> bool:
     """The message is a phone number with at most a few words around it («мой номер …»)."""
-    rest = re.sub(r"\W", "", _PHONE.sub("", text))
-    return _PHONE.search(text) is not None and len(rest) <= 16
-
-
-def mask_phone(phone: str) -> str:
-    return f"{phone[:2]} ••• •••-{phone[-4:-2]}-{phone[-2:]}" if len(phone) >= 6 else "•••"
+    rest = re.sub(r"\W", "", MOBILE_PHONE.sub("", text))
+    return MOBILE_PHONE.search(text) is not None and len(rest) <= 16
 
 
 def extract_code(text: str) -> str | None:
@@ -97,8 +91,9 @@ def command(text: str) -> str | None:
 
 
 def names_third_party(text: str, *, account_question: bool = False) -> bool:
-    """The message asks about someone else's money or data (a name, a phone, «клиента …»)."""
-    named = _THIRD_PARTY.search(text) or _PHONE.search(text)
+    """The message asks about someone else's money or data (a name, a mobile number,
+    «клиента …»)."""
+    named = _THIRD_PARTY.search(text) or MOBILE_PHONE.search(text)
     relative = account_question and _RELATIVE.search(text)
     return bool(named or relative) and bool(_ACCOUNT_WORDS.search(text))
 

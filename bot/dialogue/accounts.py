@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import MutableMapping
+from dataclasses import dataclass
 
 from bot.dialogue.errors import CoreUnavailable
+from bot.dialogue.masking import mask_card
 from bot.dialogue.models import (
     ActionResult,
     AuditEntry,
@@ -20,15 +21,13 @@ from bot.dialogue.models import (
     Reply,
     Route,
 )
-from bot.dialogue.ports import AccountActions, AuditTrail, TextCatalog
+from bot.dialogue.ports import AccountActions, AuditLog, TextCatalog
+from bot.dialogue.state import AccountStep, ChooseCard, ConfirmBlock
 
 log = logging.getLogger(__name__)
 
-# Dialogue state keys (values are strings; the store keeps them between messages).
-PENDING_ACTION = "pending_action"  # asked while anonymous: run right after login
-PENDING_BLOCK = "pending_block_card"  # card id awaiting «да»
-CHOOSE_CARD = "choose_card"  # the action waiting for the customer to name a card
-
+# The account actions, listed once: the intents file, the engine and (by a test) the rasa-sdk
+# actions in ``integrations.core_banking.actions`` all keep to this list.
 ACCOUNT_ACTIONS = (
     "check_balance",
     "next_payment",
@@ -36,13 +35,22 @@ ACCOUNT_ACTIONS = (
     "recent_transactions",
     "block_card",
 )
+REQUEST_CALLBACK = "request_callback"  # the callback button's command, and a pending action
+
+
+@dataclass(frozen=True, slots=True)
+class ActionOutcome:
+    """An action's reply, and the step it leaves the conversation waiting for (if any)."""
+
+    reply: Reply
+    step: AccountStep | None = None
 
 
 class AccountDesk:
     def __init__(
         self,
         actions: AccountActions,
-        audit: AuditTrail,
+        audit: AuditLog,
         texts: TextCatalog,
     ) -> None:
         self._actions = actions
@@ -55,16 +63,16 @@ class AccountDesk:
         *,
         conversation_id: str,
         customer_id: str,
-        state: MutableMapping[str, str],
         lang: Lang,
         card_last4: str | None = None,
+        confirming: str | None = None,
         confirmed: bool = False,
-    ) -> Reply | None:
-        """The action's reply, or None when the core systems are unavailable (the engine
-        hands the conversation over)."""
+    ) -> ActionOutcome | None:
+        """What the action did, or None when the core systems are unavailable (the engine
+        hands the conversation over). ``confirming`` is the card id a block waits for."""
         slots: dict[str, str | None] = {
             "card_last4": card_last4,
-            "pending_block_card": state.get(PENDING_BLOCK),
+            "pending_block_card": confirming,
             "block_confirmed": "true" if confirmed else None,
         }
         started = time.perf_counter()
@@ -89,37 +97,28 @@ class AccountDesk:
         log.info("action conversation=%s action=%s outcome=%s", conversation_id, action, outcome)
         if outcome == "core_unavailable":
             return None
-        return self._reply(action, result, state, lang)
+        return self._outcome(action, result, lang)
 
-    def _reply(
-        self, action: str, result: ActionResult, state: MutableMapping[str, str], lang: Lang
-    ) -> Reply:
-        state.pop(PENDING_BLOCK, None)
-        state.pop(CHOOSE_CARD, None)
+    def _outcome(self, action: str, result: ActionResult, lang: Lang) -> ActionOutcome:
         pending = result.slots.get("pending_block_card")
+        step: AccountStep | None = None
         buttons: tuple[Button, ...] = ()
-        if pending:
-            state[PENDING_BLOCK] = pending
+        if result.outcome == "choose_card":  # asks which card; never blocks in the same step
+            step = ChooseCard(action)
+            cards = result.responses[0].values.get("cards")
+            listed = cards if isinstance(cards, list) else []
+            buttons = tuple(Button(mask_card(c), c) for c in listed if isinstance(c, str))
+        elif pending:
+            step = ConfirmBlock(pending)
             yes, no = ("да", "нет") if lang == "ru" else ("yes", "no")
             buttons = (
                 Button(self._texts.render("button_confirm_block", lang), yes),
                 Button(self._texts.render("button_cancel", lang), no),
             )
-        if result.outcome == "choose_card":
-            state[CHOOSE_CARD] = action
-            cards = result.responses[0].values.get("cards")
-            listed = cards if isinstance(cards, list) else []
-            buttons = tuple(Button(f"••{c}", c) for c in listed if isinstance(c, str))
         text = "\n\n".join(
             self._texts.render(r.template, lang, **r.values).strip() for r in result.responses
         )
-        return Reply(text, Route.ACTION, action=action, buttons=buttons)
-
-    def cancel_block(self, state: MutableMapping[str, str], lang: Lang) -> Reply:
-        state.pop(PENDING_BLOCK, None)
-        return Reply(
-            self._texts.render("utter_block_cancelled", lang), Route.ACTION, action="block_card"
-        )
+        return ActionOutcome(Reply(text, Route.ACTION, action=action, buttons=buttons), step)
 
     def clarify_buttons(self, actions: tuple[str, ...], lang: Lang) -> tuple[Button, ...]:
         return tuple(

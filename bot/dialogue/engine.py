@@ -1,34 +1,59 @@
-"""DialogueEngine: one customer message in, one reply out (streamed through a sink)."""
+"""DialogueEngine: one customer message in, one reply out (streamed through a sink).
+
+A message goes through the steps of ARCHITECTURE's flow: the guard (size, then the channel's
+rate through the ``RateLimiter`` port, then the conversation's lock through the
+``ConversationLocks`` port), the conversation's state from storage, the route step
+(:func:`bot.dialogue.decision.decide`, pure), and the act step (``_act``), the only place with
+side effects, which then stores what changed and the reply.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import logging
-import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from bot.dialogue import account_rules, escalation, spelling
-from bot.dialogue.accounts import (
-    ACCOUNT_ACTIONS,
-    CHOOSE_CARD,
-    PENDING_ACTION,
-    PENDING_BLOCK,
-    AccountDesk,
+from bot.dialogue import spelling
+from bot.dialogue.accounts import AccountDesk
+from bot.dialogue.decision import (
+    HANDOFF_SIDE,
+    Answer,
+    AskToLogIn,
+    Decision,
+    EndStep,
+    Escalation,
+    Features,
+    HandOff,
+    HoldForOperator,
+    RateOperator,
+    ReopenHandoff,
+    RequestCallback,
+    RunAction,
+    Say,
+    SendCode,
+    Situation,
+    StaySilent,
+    VerifyCode,
+    act,
+    count_failure,
+    decide,
+    label,
 )
 from bot.dialogue.errors import (
     ConversationNotFound,
     CoreUnavailable,
     DialogueError,
-    InvalidMessage,
     KnowledgeUnavailable,
     ModelUnavailable,
 )
-from bot.dialogue.handoff import REQUEST_CALLBACK, HandoffFlow, HandoffPolicy
+from bot.dialogue.guard import ChannelRates, Guard
+from bot.dialogue.handoff import HandoffFlow, HandoffPolicy
 from bot.dialogue.language import detect_language
+from bot.dialogue.locks import MemoryConversationLocks
 from bot.dialogue.login import Login
 from bot.dialogue.models import (
     AnswerDelta,
@@ -43,6 +68,7 @@ from bot.dialogue.models import (
     KnowledgeQuestion,
     Lang,
     PassagesFound,
+    Rate,
     Reply,
     Role,
     Route,
@@ -52,21 +78,30 @@ from bot.dialogue.ports import (
     AccountActions,
     Authenticator,
     CallbackDesk,
+    ConversationLocks,
     ConversationStore,
     IntentClassifier,
     KnowledgeBase,
+    RateLimiter,
     ReplySink,
     Summarizer,
     TextCatalog,
 )
-from bot.dialogue.routing import Intent, is_follow_up, route_message
-from bot.dialogue.serial import KeyedLock
-from bot.dialogue.turn import AuditTrail, EngineObserver, NullObserver, Turn
+from bot.dialogue.rate_limits import MemoryRateLimiter
+from bot.dialogue.routing import is_follow_up
+from bot.dialogue.state import ConfirmBlock
+from bot.dialogue.turn import AuditRecorder, EngineObserver, NullObserver, Turn
 
-__all__ = ["DialogueEngine", "EngineObserver", "EnginePolicy", "HandoffPolicy"]
+__all__ = [
+    "ChannelRates",
+    "DialogueEngine",
+    "EngineObserver",
+    "EnginePolicy",
+    "HandoffPolicy",
+    "Rate",
+]
 
 log = logging.getLogger(__name__)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,13 +112,7 @@ class EnginePolicy:
     session_ttl_s: float = 900.0
     max_code_failures: int = 5
     handoff: HandoffPolicy = field(default_factory=HandoffPolicy)
-
-
-FAILED_TURNS = "failed_turns"  # state: bot answers in a row that did not help
-
-
-def _without_account_steps(state: dict[str, str]) -> dict[str, str]:
-    return {k: v for k, v in state.items() if k not in (PENDING_ACTION, PENDING_BLOCK, CHOOSE_CARD)}
+    rates: ChannelRates = field(default_factory=ChannelRates)
 
 
 class DialogueEngine:
@@ -100,13 +129,16 @@ class DialogueEngine:
         clock: Callable[[], datetime] | None = None,
         summarizer: Summarizer | None = None,
         callbacks: CallbackDesk | None = None,
+        locks: ConversationLocks | None = None,
+        limiter: RateLimiter | None = None,
     ) -> None:
         self._intents = intents
         self._clock = clock or (lambda: datetime.now(UTC))
-        self._serial = KeyedLock()
         policy = policy or EnginePolicy()
+        self.locks: ConversationLocks = locks or MemoryConversationLocks()
+        self._guard = Guard(policy.max_message_chars, policy.rates, limiter or MemoryRateLimiter())
         self._observer: EngineObserver = observer or NullObserver()
-        audit = AuditTrail(store, self._observer)
+        audit = AuditRecorder(store, self._observer)
         self.handoffs = HandoffFlow(
             store,
             texts,
@@ -136,6 +168,14 @@ class DialogueEngine:
         self._knowledge = knowledge
         self._texts = texts
         self._policy = policy
+        self._features = Features(
+            login=authenticator is not None,
+            accounts=actions is not None,
+            callbacks=callbacks is not None,
+        )
+        self._escalation = Escalation(
+            fraud=policy.handoff.escalate_fraud, complaints=policy.handoff.escalate_complaints
+        )
 
     async def aclose(self) -> None:
         """Stop background work (summaries being written)."""
@@ -157,17 +197,14 @@ class DialogueEngine:
         return await self._store.list_messages(conversation_id)
 
     def validate(self, text: str) -> str:
-        """The message as it will be processed, or InvalidMessage with a reason code.
+        """The message as it will be processed, or InvalidMessage (``Guard.validate``)."""
+        return self._guard.validate(text)
 
-        Control characters (NUL and the like, never typed by a person) are dropped: databases
-        reject some of them, and the rest of the message must still be stored.
-        """
-        stripped = _CONTROL.sub("", text).strip()
-        if not stripped:
-            raise InvalidMessage("empty")
-        if len(stripped) > self._policy.max_message_chars:
-            raise InvalidMessage("too_long")
-        return stripped
+    async def admit(self, conversation_id: str, channel: Channel) -> None:
+        """Count one message of the conversation against its channel's rate, or raise
+        RateLimited. ``handle`` does this itself; channels call it for what they answer
+        without the engine (a photo, a command)."""
+        await self._guard.admit(conversation_id, channel)
 
     async def authenticate(
         self, conversation_id: str, customer_id: str, method: AuthMethod
@@ -175,18 +212,17 @@ class DialogueEngine:
         """Bind the conversation to a customer the channel has verified (the bank's web token,
         an evaluation case); returns when the session expires."""
         await self.conversation(conversation_id)
-        async with self._serial.hold(conversation_id):
+        async with self.locks.hold(conversation_id):
             if self._login is None:
                 raise DialogueError("authentication is not configured")
             return await self._login.authenticate(conversation_id, customer_id, method)
 
     async def logout(self, conversation_id: str) -> None:
         conversation = await self.conversation(conversation_id)
-        async with self._serial.hold(conversation_id):
-            state = dict(conversation.state)
+        async with self.locks.hold(conversation_id):
             if self._login is not None:
-                await self._login.logout(conversation_id, state)
-            await self._store.set_state(conversation_id, _without_account_steps(state))
+                await self._login.logout(conversation_id)
+            await self._store.set_state(conversation_id, conversation.state.logged_out())
 
     async def feedback(self, conversation_id: str, message_id: str, positive: bool) -> bool:
         """The customer rates a bot reply of this conversation (👍/👎)."""
@@ -196,9 +232,12 @@ class DialogueEngine:
         return stored
 
     async def handle(self, message: IncomingMessage, sink: ReplySink) -> Reply:
-        """Messages of one conversation are handled one at a time, in arrival order."""
+        """The guard (size, rate, then one message of a conversation at a time, in arrival
+        order), then the turn. Raises InvalidMessage or RateLimited before storing anything."""
         text = self.validate(message.text)
-        async with self._serial.hold(message.conversation_id):  # taken before any await
+        # The memory limiter never suspends, so the lock is still queued for in arrival order.
+        await self.admit(message.conversation_id, message.channel)
+        async with self.locks.hold(message.conversation_id):
             return await self._handle(message, text, sink)
 
     async def _handle(self, message: IncomingMessage, text: str, sink: ReplySink) -> Reply:
@@ -208,30 +247,48 @@ class DialogueEngine:
         expired = conversation.customer_id is not None and customer is None
         if expired:
             await self._store.set_customer(conversation.id, None, None, None)
-        state = dict(conversation.state)
         history = await self._store.list_messages(
             message.conversation_id, limit=self._policy.history_turns * 2
         )
         handoff = await self._store.current_handoff(conversation.id)
         with self._timed("store"):
             stored = await self._store.add_message(
-                message.conversation_id, Role.CUSTOMER, Login.masked(text, state)
+                message.conversation_id, Role.CUSTOMER, Login.masked(text, conversation.state)
             )
         await sink.accepted(stored.id)
         previous = next((m.text for m in reversed(history) if m.role is Role.CUSTOMER), "")
         fallback = detect_language(previous, self._policy.default_language)
         lang = message.lang or conversation.lang or detect_language(text, fallback)
         turn = Turn(
-            conversation.id, stored, history, text, lang, customer, expired, state, sink, handoff
+            conversation.id,
+            stored,
+            history,
+            text,
+            lang,
+            customer,
+            expired,
+            conversation.state,
+            sink,
+            handoff,
+        )
+        if handoff is not None and handoff.status.open:
+            await self.handoffs.note(turn, handoff)  # operators see it live
+        situation = Situation(
+            text=text,
+            state=conversation.state,
+            authenticated=customer is not None,
+            expired=expired,
+            features=self._features,
+            intent=self._classify(text),
+            escalation=self._escalation,
+            handoff=self.handoffs.snapshot(handoff) if handoff is not None else None,
         )
         try:
-            reply = await self.handoffs.intercept(turn, handoff) if handoff else None
-            if reply is None:
-                reply = await self._count_failures(turn, await self._respond(turn))
+            reply = await self._turn(turn, situation)
         except CoreUnavailable:
             reply = await self._handoff(turn, HandoffReason.CORE_UNAVAILABLE)
-        if state != conversation.state:
-            await self._store.set_state(conversation.id, state)
+        if turn.state != conversation.state:
+            await self._store.set_state(conversation.id, turn.state)
 
         if reply.text:  # silent while an operator owns the conversation
             bot_message = await self._store.add_message(
@@ -248,162 +305,114 @@ class DialogueEngine:
         await sink.reply(reply)
         return reply
 
-    async def _count_failures(self, turn: Turn, reply: Reply) -> Reply:
-        """Two failed answers in a row (a clarifying question, «не помогло») go to a person."""
-        state = turn.state
-        failed = reply.route is Route.CLARIFY or (
-            reply.route is not Route.HANDOFF and escalation.says_not_helped(turn.text)
-        )
-        if not failed:
-            state.pop(FAILED_TURNS, None)
-            return reply
-        count = int(state.get(FAILED_TURNS, "0")) + 1
-        if count < self._policy.handoff.failed_turns_limit:
-            state[FAILED_TURNS] = str(count)
-            return reply
-        state.pop(FAILED_TURNS, None)
-        return await self._handoff(turn, HandoffReason.REPEATED_FAILURE)
+    def _classify(self, text: str) -> IntentMatch | None:
+        return self._intents.classify(spelling.normalize(text)) if self._intents else None
 
-    async def _respond(self, turn: Turn) -> Reply:
-        text, state, lang = turn.text, turn.state, turn.lang
-        pending = await self._pending_step(turn)
-        if pending is not None:
-            return pending
-        if turn.customer is None and self._login is not None:
-            phone = account_rules.extract_phone(text)
-            if phone and account_rules.is_mostly_phone(text):
-                return await self._login.send_code(turn.id, phone, state, lang)
-
-        if account_rules.extract_code(text) and len(text.strip()) <= 12:
-            if turn.customer is None:  # a code with no login in progress
-                return Reply(
-                    self._texts.render("utter_code_without_login", lang), Route.AUTH_REQUIRED
-                )
-            return Reply(self._texts.render("utter_clarify_nothing_pending", lang), Route.CLARIFY)
-
-        routing = route_message(text)
-        chosen = account_rules.command(text)
-        searchable = spelling.normalize(text)
-        account = self._intents.classify(searchable) if self._intents is not None else None
-        if chosen in ACCOUNT_ACTIONS:
-            account = IntentMatch(chosen, 1.0)
+    async def _turn(self, turn: Turn, situation: Situation) -> Reply:
+        """Route, act, and count a failed bot answer."""
+        decision = decide(situation)
         log.info(
-            "message conversation=%s message=%s intent=%s rule=%s action=%s certain=%s lang=%s",
-            turn.id,
+            "message conversation=%s message=%s decision=%s intent=%s certain=%s lang=%s",
+            turn.conversation_id,
             turn.stored.id,
-            routing.intent,
-            routing.rule,
-            account.action if account else None,
-            account.certain if account else None,
-            lang,
+            label(decision),
+            situation.intent.action if situation.intent else None,
+            situation.intent.certain if situation.intent else None,
+            turn.lang,
         )
-        if routing.intent is Intent.HUMAN_REQUEST:
-            return await self._handoff(turn, HandoffReason.CUSTOMER_REQUEST)
-        concern = self._concern(text)
-        if concern is not None:
-            return await self._handoff(turn, concern)
-        if chosen == REQUEST_CALLBACK:
-            return await self._account(turn, REQUEST_CALLBACK)
-        if routing.intent is Intent.GREETING:
-            return Reply(self._texts.render("greeting", lang), Route.SMALLTALK)
-        if routing.intent is Intent.THANKS:
-            return Reply(self._texts.render("thanks", lang), Route.SMALLTALK)
-        if routing.intent is Intent.OUT_OF_SCOPE:
-            return Reply(self._texts.render("out_of_scope", lang), Route.OUT_OF_SCOPE)
-        if account_rules.asks_operation(text):
-            return Reply(self._texts.render("utter_cannot_do_operations", lang), Route.OUT_OF_SCOPE)
-        if account_rules.names_third_party(text, account_question=account is not None):
-            return Reply(self._texts.render("utter_only_own_data", lang), Route.OUT_OF_SCOPE)
-        if account is not None and account.certain:
-            return await self._account(turn, account.action)
-        if account_rules.yes_no(text) is not None:
-            return Reply(self._texts.render("utter_clarify_nothing_pending", lang), Route.CLARIFY)
-        if account is not None and self._accounts is not None:
-            # Maybe their own account, maybe the bank's rules: answer from the knowledge base
-            # when it can, and offer the account action as a button; ask when it cannot.
-            buttons = self._accounts.clarify_buttons((account.action,), lang)
-            text_out = self._texts.render("utter_clarify_intent", lang, action=account.action)
-            unsure = Reply(text_out, Route.CLARIFY, buttons=buttons)
-            answer = await self._answer(turn, unsure=unsure)
-            return dataclasses.replace(answer, buttons=buttons)
-        return await self._answer(turn)
+        reply = await self._act(turn, situation, decision)
+        if isinstance(decision, HANDOFF_SIDE):
+            return reply  # about the handoff, not a bot answer
+        turn.state, handoff = count_failure(
+            turn.state, reply.route, turn.text, self._policy.handoff.failed_turns_limit
+        )
+        return reply if handoff is None else await self._handoff(turn, handoff.reason)
 
-    def _concern(self, text: str) -> HandoffReason | None:
-        policy = self._policy.handoff
-        concern = escalation.detect_concern(text)
-        if concern is escalation.Concern.FRAUD and policy.escalate_fraud:
-            return HandoffReason.FRAUD
-        if concern is escalation.Concern.COMPLAINT and policy.escalate_complaints:
-            return HandoffReason.COMPLAINT
-        return None
+    async def _act(self, turn: Turn, situation: Situation, decision: Decision) -> Reply:
+        """Carry out the decision: the one place where a turn has side effects."""
+        match decision:
+            case EndStep(then):
+                turn.state = turn.state.step_ended()
+                return await self._act(turn, situation, then)
+            case StaySilent():
+                return Reply("", Route.OPERATOR)
+            case HoldForOperator():
+                return self.handoffs.waiting(turn)
+            case Say(template, route, action):
+                return Reply(self._texts.render(template, turn.lang), route, action=action)
+            case HandOff(reason):
+                return await self._handoff(turn, reason)
+            case SendCode(phone):
+                assert self._login is not None
+                reply, turn.state = await self._login.send_code(
+                    turn.conversation_id, phone, turn.state, turn.lang
+                )
+                return reply
+            case VerifyCode(code):
+                return await self._verify(turn, situation, code)
+            case RunAction(action, card_last4, confirmed):
+                return await self._run(turn, action, card_last4, confirmed)
+            case RequestCallback():
+                return await self.handoffs.callback(turn)
+            case AskToLogIn(action, template):
+                turn.state = turn.state.remembering(action)
+                return Reply(self._texts.render(template, turn.lang), Route.AUTH_REQUIRED)
+            case Answer(offer):
+                return await self._answer(turn, offer)
+            case RateOperator(score):
+                rated = await self.handoffs.rate(turn, score)
+                return rated or await self._turn(turn, _without(situation, rating=True))
+            case ReopenHandoff():
+                reopened = await self.handoffs.reopen(turn)
+                return reopened or await self._turn(turn, _without(situation, reopening=True))
 
-    async def _pending_step(self, turn: Turn) -> Reply | None:
-        """A step the conversation is waiting for: a block confirmation, a card, a code."""
-        state, text, lang = turn.state, turn.text, turn.lang
-        if PENDING_BLOCK in state:
-            answer = account_rules.yes_no(text)
-            if answer is None:
-                state.pop(PENDING_BLOCK)  # the customer moved on; never block later by surprise
-            elif turn.customer is None or self._accounts is None:
-                state.pop(PENDING_BLOCK)
-                return self._auth_required(turn)
-            elif not answer:
-                return self._accounts.cancel_block(state, lang)
-            else:
-                return await self._account(turn, "block_card", confirmed=True)
-        if CHOOSE_CARD in state:
-            digits = account_rules.card_digits(text)
-            action = state.pop(CHOOSE_CARD)
-            if digits and turn.customer is not None and len(text) <= 40:
-                return await self._account(turn, action, card_last4=digits)
-        if self._login is not None and Login.pending(state):
-            code = account_rules.extract_code(text)
-            if code is not None:
-                reply, customer = await self._login.verify(turn.id, code, state, lang)
-                turn.customer = customer or turn.customer
-                if customer is None or PENDING_ACTION not in state:
-                    return reply
-                then = await self._account(turn, state.pop(PENDING_ACTION))
-                return dataclasses.replace(then, text=f"{reply.text}\n\n{then.text}")
-        return None
+    async def _verify(self, turn: Turn, situation: Situation, code: str) -> Reply:
+        """Check the code; once it proves who the customer is, run what they asked before."""
+        assert self._login is not None
+        attempt = await self._login.verify(turn.conversation_id, code, turn.state, turn.lang)
+        turn.state = attempt.state
+        if attempt.customer_id is None:
+            return attempt.reply
+        turn.customer = attempt.customer_id
+        action, after = turn.state.take_action()
+        if action is None:
+            return attempt.reply
+        turn.state = after
+        logged_in = dataclasses.replace(situation, state=after, authenticated=True)
+        then = await self._act(turn, logged_in, act(action, logged_in))
+        return dataclasses.replace(then, text=f"{attempt.reply.text}\n\n{then.text}")
 
-    async def _account(
-        self,
-        turn: Turn,
-        action: str,
-        *,
-        card_last4: str | None = None,
-        confirmed: bool = False,
-    ) -> Reply:
-        if turn.customer is None or (self._accounts is None and action in ACCOUNT_ACTIONS):
-            turn.state[PENDING_ACTION] = action
-            if action == REQUEST_CALLBACK and not turn.expired:
-                text = self._texts.render("utter_callback_login", turn.lang)
-                return Reply(text, Route.AUTH_REQUIRED)
-            return self._auth_required(turn)
-        if action == REQUEST_CALLBACK:
-            return await self.handoffs.callback(turn)
-        assert self._accounts is not None
-        if card_last4 is None and action in ("block_card", "card_status"):
-            card_last4 = account_rules.card_digits(turn.text)
-        reply = await self._accounts.run(
+    async def _run(self, turn: Turn, action: str, card_last4: str | None, confirmed: bool) -> Reply:
+        assert self._accounts is not None and turn.customer is not None
+        step = turn.state.step
+        outcome = await self._accounts.run(
             action,
-            conversation_id=turn.id,
+            conversation_id=turn.conversation_id,
             customer_id=turn.customer,
-            state=turn.state,
             lang=turn.lang,
             card_last4=card_last4,
+            confirming=step.card_id if isinstance(step, ConfirmBlock) else None,
             confirmed=confirmed,
         )
-        if reply is None:
+        if outcome is None:
             return await self._handoff(turn, HandoffReason.CORE_UNAVAILABLE, action=action)
-        return reply
+        turn.state = turn.state.with_step(outcome.step)
+        return outcome.reply
 
-    def _auth_required(self, turn: Turn) -> Reply:
-        name = "utter_session_expired" if turn.expired else "utter_auth_required"
-        return Reply(self._texts.render(name, turn.lang), Route.AUTH_REQUIRED)
+    async def _answer(self, turn: Turn, offer: str | None) -> Reply:
+        """The knowledge base's answer. With an account action to ``offer``, the action's
+        button goes with the answer, and the bot asks instead of handing over when the
+        knowledge base is unsure."""
+        if offer is None:
+            return await self._knowledge_answer(turn)
+        assert self._accounts is not None
+        buttons = self._accounts.clarify_buttons((offer,), turn.lang)
+        asked = self._texts.render("utter_clarify_intent", turn.lang, action=offer)
+        unsure = Reply(asked, Route.CLARIFY, buttons=buttons)
+        answer = await self._knowledge_answer(turn, unsure=unsure)
+        return dataclasses.replace(answer, buttons=buttons)
 
-    async def _answer(self, turn: Turn, unsure: Reply | None = None) -> Reply:
+    async def _knowledge_answer(self, turn: Turn, unsure: Reply | None = None) -> Reply:
         """The knowledge base's answer; a handoff when it is unsure, or ``unsure`` if given."""
         stored, history, lang, sink = turn.stored, turn.history, turn.lang, turn.sink
         question = KnowledgeQuestion(
@@ -469,3 +478,14 @@ class DialogueEngine:
             yield
         finally:
             self._observer.stage(stage, time.perf_counter() - started)
+
+
+def _without(situation: Situation, *, rating: bool = False, reopening: bool = False) -> Situation:
+    """The situation once the store refused a rating or a reopening (someone was faster)."""
+    assert situation.handoff is not None
+    handoff = dataclasses.replace(
+        situation.handoff,
+        rating_open=situation.handoff.rating_open and not rating,
+        reopenable=situation.handoff.reopenable and not reopening,
+    )
+    return dataclasses.replace(situation, handoff=handoff)

@@ -2,7 +2,9 @@
 
 DialogueError
 ├── ConversationNotFound      unknown conversation id
-├── InvalidMessage            empty or over-long message
+├── InvalidMessage            empty or over-long message (``limit``)
+├── RateLimited               too many messages in the conversation's window
+│                             (``retry_after_s``, ``first_refusal``)
 ├── KnowledgeUnavailable      vector store / embeddings failed
 ├── ModelUnavailable          the language model failed, timed out or is not loaded
 ├── CoreUnavailable           the bank's core systems are down, slow or answered nonsense
@@ -28,9 +30,23 @@ class ConversationNotFound(DialogueError):
 
 
 class InvalidMessage(DialogueError):
-    def __init__(self, reason: str) -> None:
+    """``reason`` is ``empty`` or ``too_long``; ``limit`` is the longest message accepted."""
+
+    def __init__(self, reason: str, limit: int | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.limit = limit
+
+
+class RateLimited(DialogueError):
+    """The conversation sent more messages than its channel's rate allows. The message is
+    not stored. ``first_refusal`` is true once per window, so a channel shows its notice once
+    and leaves the rest of a burst unanswered."""
+
+    def __init__(self, retry_after_s: float, *, first_refusal: bool) -> None:
+        super().__init__(f"rate limited for {retry_after_s:.1f} s")
+        self.retry_after_s = retry_after_s
+        self.first_refusal = first_refusal
 
 
 class KnowledgeUnavailable(DialogueError):

@@ -1,9 +1,10 @@
-"""Handing a conversation to people, and everything the bot does while they have it.
+"""Handing a conversation to people, and what the bot does around it.
 
-The escalation decision itself is made by the engine (``escalation`` rules, the knowledge
-base's confidence, failures); this module opens the handoff with its reason, priority and
-summary, keeps the bot quiet while an operator owns the conversation, and handles what the
-customer can still do meanwhile: block a card, ask for a callback, rate the operator.
+When to escalate, and what a message gets while a handoff is open, is decided in
+:mod:`bot.dialogue.decision`; this module opens the handoff with its reason, priority and
+summary, tells routing what state the handoff is in (:class:`HandoffSnapshot`), and carries out
+what the customer can do around it: wait, ask for a callback, rate the operator, or get the
+operator back.
 """
 
 from __future__ import annotations
@@ -16,11 +17,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.dialogue import account_rules
-from bot.dialogue.accounts import CHOOSE_CARD, PENDING_BLOCK
+from bot.dialogue.accounts import REQUEST_CALLBACK
 from bot.dialogue.errors import CoreUnavailable
 from bot.dialogue.hours import WorkingHours
-from bot.dialogue.login import Login
 from bot.dialogue.masking import mask_numbers
 from bot.dialogue.models import (
     AuditEntry,
@@ -40,12 +39,11 @@ from bot.dialogue.models import (
     StoredMessage,
     SummarySource,
 )
-from bot.dialogue.ports import CallbackDesk, ConversationStore, Summarizer, TextCatalog
-from bot.dialogue.turn import AuditTrail, EngineObserver, Turn
+from bot.dialogue.ports import AuditLog, CallbackDesk, ConversationStore, Summarizer, TextCatalog
+from bot.dialogue.turn import EngineObserver, Turn
 
 log = logging.getLogger(__name__)
 
-REQUEST_CALLBACK = "request_callback"  # the callback button's command, and a pending action
 _CSAT = re.compile(r"^\s*(?:/csat_)?([1-5])\s*(?:[⭐★*]\s*)?$")
 _TEXTS = {
     HandoffReason.MODEL_UNAVAILABLE: "model_unavailable",
@@ -54,8 +52,6 @@ _TEXTS = {
     HandoffReason.COMPLAINT: "handoff_complaint",
 }
 _HIGH_PRIORITY = frozenset({HandoffReason.FRAUD})
-# While the handoff waits in the queue the customer may still do these with the bot.
-_ALLOWED_WHILE_QUEUED = frozenset({"block_card", REQUEST_CALLBACK})
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +64,15 @@ class HandoffPolicy:
     escalate_fraud: bool = True
     summary_timeout_s: float = 90.0
     summary_chars: int = 600
+
+
+@dataclass(frozen=True, slots=True)
+class HandoffSnapshot:
+    """The conversation's latest handoff as routing sees it (``HandoffFlow.snapshot``)."""
+
+    status: HandoffStatus
+    rating_open: bool = False  # resolved or handed back, not rated, within the CSAT window
+    reopenable: bool = False  # resolved by an operator, within the reopen window
 
 
 def extractive_summary(messages: Sequence[StoredMessage], limit: int) -> str:
@@ -130,7 +135,7 @@ class HandoffFlow:
         texts: TextCatalog,
         policy: HandoffPolicy,
         observer: EngineObserver,
-        audit: AuditTrail,
+        audit: AuditLog,
         *,
         summarizer: Summarizer | None,
         callbacks: CallbackDesk | None,
@@ -170,7 +175,7 @@ class HandoffFlow:
         else:
             handoff = await self._store.add_handoff(
                 HandoffRequest(
-                    conversation_id=turn.id,
+                    conversation_id=turn.conversation_id,
                     reason=reason,
                     summary=extractive_summary(messages, self._policy.summary_chars),
                     trigger_message_id=turn.stored.id,
@@ -185,7 +190,7 @@ class HandoffFlow:
                 self.summaries.schedule(handoff.id, turns, turn.lang)
         log.info(
             "handoff conversation=%s handoff=%s reason=%s priority=%s staffed=%s",
-            turn.id,
+            turn.conversation_id,
             handoff.id,
             reason,
             handoff.priority,
@@ -209,64 +214,58 @@ class HandoffFlow:
     def _button(self, command: str, lang: Lang) -> Button:
         return Button(self._texts.render(f"button_{command}", lang), f"/{command}")
 
-    async def intercept(self, turn: Turn, handoff: Handoff) -> Reply | None:
-        """The reply while people have the conversation; None: the bot handles this message.
+    def snapshot(self, handoff: Handoff) -> HandoffSnapshot:
+        """What routing needs of the handoff: its status and, once it is resolved, whether
+        the customer may still rate the operator or get the conversation back to them."""
+        if handoff.status is not HandoffStatus.RESOLVED:
+            return HandoffSnapshot(handoff.status)
+        now = self._clock()
+        since = now - (handoff.resolved_at or now)
+        rateable = handoff.resolution in (Resolution.RESOLVED, Resolution.HANDED_BACK)
+        csat_window = timedelta(seconds=self._policy.csat_window_s)
+        reopen_window = timedelta(seconds=self._policy.reopen_window_s)
+        return HandoffSnapshot(
+            handoff.status,
+            rating_open=rateable and handoff.csat is None and since <= csat_window,
+            reopenable=(
+                handoff.resolution is Resolution.RESOLVED
+                and bool(reopen_window)
+                and since <= reopen_window
+            ),
+        )
 
-        A message the customer writes while an operator owns the conversation goes to the
-        operator only: the reply is silent (empty text, route ``operator``).
-        """
-        status = handoff.status
-        if status is HandoffStatus.RESOLVED:
-            return await self._after_resolution(turn, handoff)
+    async def note(self, turn: Turn, handoff: Handoff) -> None:
+        """A message written while the handoff is open: operators see it live."""
         await self._store.note_message(handoff, turn.stored.id, "customer")
-        if status.owned:
-            return Reply("", Route.OPERATOR)
-        # Queued: nobody has it yet. The customer may still secure a card or ask for a
-        # callback (and log in for either); anything else is kept for the operator.
-        command = account_rules.command(turn.text)
-        if command in _ALLOWED_WHILE_QUEUED or self._mid_step(turn):
-            return None
+
+    def waiting(self, turn: Turn) -> Reply:
+        """Queued: the message is kept for the operator, and the customer is told so."""
         return Reply(self._texts.render("handoff_waiting", turn.lang), Route.OPERATOR)
 
-    @staticmethod
-    def _mid_step(turn: Turn) -> bool:
-        state, text = turn.state, turn.text
-        if PENDING_BLOCK in state or CHOOSE_CARD in state or Login.pending(state):
-            return True
-        phone = account_rules.extract_phone(text)
-        return bool(phone and account_rules.is_mostly_phone(text))
+    async def rate(self, turn: Turn, score: int) -> Reply | None:
+        """The customer rates the operator; None when the store refused (already rated)."""
+        assert turn.handoff is not None
+        if not await self._store.rate_handoff(turn.handoff.id, score):
+            return None
+        self._observer.csat(score)
+        return Reply(self._texts.render("csat_thanks", turn.lang), Route.SMALLTALK)
 
-    async def _after_resolution(self, turn: Turn, handoff: Handoff) -> Reply | None:
-        now = self._clock()
-        resolved_at = handoff.resolved_at or now
-        score = csat_score(turn.text)
-        rateable = handoff.resolution in (Resolution.RESOLVED, Resolution.HANDED_BACK)
-        if (
-            score is not None
-            and rateable
-            and handoff.csat is None
-            and now - resolved_at <= timedelta(seconds=self._policy.csat_window_s)
-            and await self._store.rate_handoff(handoff.id, score)
-        ):
-            self._observer.csat(score)
-            return Reply(self._texts.render("csat_thanks", turn.lang), Route.SMALLTALK)
-        window = timedelta(seconds=self._policy.reopen_window_s)
-        if (
-            handoff.resolution is Resolution.RESOLVED
-            and window
-            and now - resolved_at <= window
-            and score is None
-        ):
-            reopened = await self._store.reopen_handoff(handoff.id)
-            if reopened is not None:
-                await self._store.note_message(reopened, turn.stored.id, "customer")
-                log.info("handoff reopened conversation=%s handoff=%s", turn.id, handoff.id)
-                return Reply("", Route.OPERATOR)
-        return None  # a fresh bot turn
+    async def reopen(self, turn: Turn) -> Reply | None:
+        """The operator who resolved it gets the conversation back; None when it was not
+        resolved any more. The bot stays silent."""
+        assert turn.handoff is not None
+        reopened = await self._store.reopen_handoff(turn.handoff.id)
+        if reopened is None:
+            return None
+        await self.note(turn, reopened)
+        log.info("handoff reopened conversation=%s handoff=%s", turn.conversation_id, reopened.id)
+        return Reply("", Route.OPERATOR)
 
     async def callback(self, turn: Turn) -> Reply:
-        """The customer asks to be called back: a CRM ticket, and the handoff is closed."""
-        handoff = await self._store.current_handoff(turn.id)
+        """The customer asks to be called back: a CRM ticket, and the handoff is closed.
+        Routing saw the handoff queued when the turn began; an operator may have taken it
+        since, so it is read again."""
+        handoff = await self._store.current_handoff(turn.conversation_id)
         if self._callbacks is None or handoff is None or handoff.status is not HandoffStatus.QUEUED:
             return Reply(self._texts.render("utter_callback_not_needed", turn.lang), Route.CLARIFY)
         assert turn.customer is not None
@@ -285,7 +284,7 @@ class HandoffFlow:
         finally:
             await self._audit.add_audit(
                 AuditEntry(
-                    turn.id,
+                    turn.conversation_id,
                     turn.customer,
                     "open_ticket",
                     outcome,

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.dialogue import account_rules
@@ -25,14 +26,21 @@ from bot.dialogue.errors import (
     UnknownPhone,
     WrongCode,
 )
+from bot.dialogue.masking import mask_phone
 from bot.dialogue.models import AuditEntry, AuthMethod, Lang, Reply, Route
-from bot.dialogue.ports import AuditTrail, Authenticator, ConversationStore, TextCatalog
+from bot.dialogue.ports import AuditLog, Authenticator, ConversationStore, TextCatalog
+from bot.dialogue.state import DialogueState
 
 log = logging.getLogger(__name__)
 
-CHALLENGE = "login_challenge"
-FAILURES = "login_failures"
-NO_CHALLENGE = "-"  # the phone is unknown: codes are refused without asking the bank
+
+@dataclass(frozen=True, slots=True)
+class LoginAttempt:
+    """A code checked: the reply, the state after it, and who the customer is if it proved it."""
+
+    reply: Reply
+    state: DialogueState
+    customer_id: str | None = None
 
 
 class Login:
@@ -40,7 +48,7 @@ class Login:
         self,
         authenticator: Authenticator,
         store: ConversationStore,
-        audit: AuditTrail,
+        audit: AuditLog,
         texts: TextCatalog,
         *,
         session_ttl: timedelta,
@@ -49,20 +57,16 @@ class Login:
     ) -> None:
         self._auth = authenticator
         self._store = store
-        self._audit_trail = audit
+        self._audit_log = audit
         self._texts = texts
         self._ttl = session_ttl
         self._max_failures = max_failures
         self._clock = clock
 
     @staticmethod
-    def pending(state: MutableMapping[str, str]) -> bool:
-        return CHALLENGE in state
-
-    @staticmethod
-    def masked(text: str, state: MutableMapping[str, str]) -> str:
+    def masked(text: str, state: DialogueState) -> str:
         """What the transcript keeps: a code typed during a login is never stored."""
-        code = account_rules.extract_code(text) if CHALLENGE in state else None
+        code = account_rules.extract_code(text) if state.awaiting_code else None
         return text.replace(code, "•" * len(code)) if code else text
 
     async def authenticate(
@@ -74,75 +78,68 @@ class Login:
         return until
 
     async def send_code(
-        self, conversation_id: str, phone: str, state: MutableMapping[str, str], lang: Lang
-    ) -> Reply:
+        self, conversation_id: str, phone: str, state: DialogueState, lang: Lang
+    ) -> tuple[Reply, DialogueState]:
+        """The reply, and the state awaiting the code."""
         started = time.perf_counter()
         outcome = "sent"
         try:
             sent = await self._auth.send_code(phone)
-            state[CHALLENGE] = sent.challenge_id
+            state = state.code_sent(sent.challenge_id)
         except UnknownPhone:
             outcome = "unknown_phone"
-            state[CHALLENGE] = NO_CHALLENGE
+            state = state.code_sent(None)
         except CodeRateLimited as exc:
             await self._audit(conversation_id, None, "send_code", "rate_limited", started)
             seconds = max(1, round(exc.retry_after_s or 60))
-            waiting = state.get(CHALLENGE, NO_CHALLENGE) != NO_CHALLENGE
-            return self._say("utter_code_rate_limited", lang, seconds=seconds, waiting=waiting)
+            awaiting = state.awaiting_code
+            waiting = awaiting is not None and awaiting.challenge_id is not None
+            reply = self._say("utter_code_rate_limited", lang, seconds=seconds, waiting=waiting)
+            return reply, state
         except CoreUnavailable:
             await self._audit(conversation_id, None, "send_code", "core_unavailable", started)
             raise
         await self._audit(conversation_id, None, "send_code", outcome, started)
-        return self._say("utter_code_sent", lang, phone=account_rules.mask_phone(phone))
+        return self._say("utter_code_sent", lang, phone=mask_phone(phone)), state
 
     async def verify(
-        self, conversation_id: str, code: str, state: MutableMapping[str, str], lang: Lang
-    ) -> tuple[Reply, str | None]:
-        """The reply, and the customer id when the code proved who they are."""
+        self, conversation_id: str, code: str, state: DialogueState, lang: Lang
+    ) -> LoginAttempt:
         started = time.perf_counter()
-        challenge = state.get(CHALLENGE, NO_CHALLENGE)
+        awaiting = state.awaiting_code
         try:
-            if challenge == NO_CHALLENGE:
+            if awaiting is None or awaiting.challenge_id is None:
                 raise WrongCode(None)
-            customer_id = await self._auth.verify_code(challenge, code)
+            customer_id = await self._auth.verify_code(awaiting.challenge_id, code)
         except WrongCode as exc:
-            failures = int(state.get(FAILURES, "0")) + 1
-            state[FAILURES] = str(failures)
+            failures = (awaiting.failures if awaiting else 0) + 1
+            state = state.code_failed()
             left = self._max_failures - failures
             if exc.attempts_left is not None:
                 left = min(left, exc.attempts_left)
             await self._audit(conversation_id, None, "verify_code", "wrong_code", started)
             if left <= 0:
-                self._forget(state)
-                return self._say("utter_code_locked", lang), None
-            return self._say("utter_wrong_code", lang, attempts_left=left), None
+                return LoginAttempt(self._say("utter_code_locked", lang), state.login_ended())
+            return LoginAttempt(self._say("utter_wrong_code", lang, attempts_left=left), state)
         except (CodeExpired, CodeLocked, CodeUsed) as exc:
-            self._forget(state)
             await self._audit(conversation_id, None, "verify_code", exc.code, started)
-            return self._say(f"utter_{exc.code}", lang), None
+            return LoginAttempt(self._say(f"utter_{exc.code}", lang), state.login_ended())
         except AuthError as exc:
-            self._forget(state)
             await self._audit(conversation_id, None, "verify_code", exc.code, started)
-            return self._say("utter_code_expired", lang), None
+            return LoginAttempt(self._say("utter_code_expired", lang), state.login_ended())
         except CoreUnavailable:
             await self._audit(conversation_id, None, "verify_code", "core_unavailable", started)
             raise
-        self._forget(state)
         await self._audit(conversation_id, customer_id, "verify_code", "verified", started)
         await self.authenticate(conversation_id, customer_id, AuthMethod.PHONE_CODE)
-        return self._say("utter_logged_in", lang), customer_id
+        reply = self._say("utter_logged_in", lang)
+        return LoginAttempt(reply, state.login_ended(), customer_id)
 
-    async def logout(self, conversation_id: str, state: MutableMapping[str, str]) -> None:
-        self._forget(state)
+    async def logout(self, conversation_id: str) -> None:
         await self._store.set_customer(conversation_id, None, None, None)
 
     def _say(self, template: str, lang: Lang, **values: object) -> Reply:
         return Reply(self._texts.render(template, lang, **values), Route.AUTH_REQUIRED)
-
-    @staticmethod
-    def _forget(state: MutableMapping[str, str]) -> None:
-        state.pop(CHALLENGE, None)
-        state.pop(FAILURES, None)
 
     async def _audit(
         self,
@@ -152,7 +149,7 @@ class Login:
         outcome: str,
         started: float,
     ) -> None:
-        await self._audit_trail.add_audit(
+        await self._audit_log.add_audit(
             AuditEntry(
                 conversation_id,
                 customer_id,

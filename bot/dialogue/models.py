@@ -8,6 +8,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
+from bot.dialogue.state import DialogueState
+
 Lang = Literal["ru", "en"]
 
 
@@ -91,6 +93,14 @@ class AuthMethod(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Rate:
+    """At most ``limit`` events in any ``window_s`` seconds."""
+
+    limit: int
+    window_s: float
+
+
+@dataclass(frozen=True, slots=True)
 class IncomingMessage:
     conversation_id: str
     text: str
@@ -160,7 +170,7 @@ class Conversation:
     lang: Lang | None = None
     customer_id: str | None = None
     authenticated_until: datetime | None = None
-    state: Mapping[str, str] = field(default_factory=dict)
+    state: DialogueState = field(default_factory=DialogueState)
 
     def customer_at(self, moment: datetime) -> str | None:
         """The authenticated customer, or None when anonymous or the session has expired."""

@@ -1,12 +1,16 @@
 """Ports: what the dialogue core needs from the outside world, as Protocols.
 
 Adapters live elsewhere (``rag`` for the knowledge base, ``bot.storage`` for the store,
-``prompts`` for texts, channels for reply sinks); each has an in-memory fake beside it.
+``prompts`` for texts, channels for reply sinks); each has an in-memory fake beside it. The
+guard's two ports have their in-memory implementations here in the core
+(:mod:`bot.dialogue.locks`, :mod:`bot.dialogue.rate_limits`); Redis ones serve several
+replicas.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Protocol
 
@@ -24,6 +28,7 @@ from bot.dialogue.models import (
     IntentMatch,
     KnowledgeQuestion,
     Lang,
+    Rate,
     Reply,
     Role,
     Route,
@@ -31,6 +36,7 @@ from bot.dialogue.models import (
     StoredMessage,
     SummarySource,
 )
+from bot.dialogue.state import DialogueState
 
 
 class KnowledgeBase(Protocol):
@@ -105,8 +111,8 @@ class ConversationStore(HandoffLog, Protocol):
     ) -> None:
         """Bind the conversation to an authenticated customer (None: anonymous again)."""
 
-    async def set_state(self, conversation_id: str, state: Mapping[str, str]) -> None:
-        """Replace the conversation's pending dialogue state."""
+    async def set_state(self, conversation_id: str, state: DialogueState) -> None:
+        """Replace what the conversation remembers between messages."""
 
     async def add_audit(self, entry: AuditEntry) -> None: ...
 
@@ -166,7 +172,9 @@ class TextCatalog(Protocol):
     def render(self, name: str, lang: Lang, /, **values: object) -> str: ...
 
 
-class AuditTrail(Protocol):
+class AuditLog(Protocol):
+    """Where every call to the bank's core systems is recorded (no secrets, no full numbers)."""
+
     async def add_audit(self, entry: AuditEntry) -> None: ...
 
 
@@ -215,3 +223,18 @@ class CallbackDesk(Protocol):
         self, *, customer_id: str, handoff_id: str, summary: str, urgent: bool
     ) -> str:
         """The CRM ticket id."""
+
+
+class ConversationLocks(Protocol):
+    """One holder at a time per key (a conversation id): a conversation's messages are
+    handled one by one, in arrival order, and a lock is released however its holder ends."""
+
+    def hold(self, key: str) -> AbstractAsyncContextManager[None]: ...
+
+
+class RateLimiter(Protocol):
+    """Counts events per key in a sliding window."""
+
+    async def hit(self, key: str, rate: Rate) -> float:
+        """Count one event for ``key``: 0 when ``rate`` allows it, else the seconds until it
+        would (a refused event is not counted)."""

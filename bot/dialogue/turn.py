@@ -1,4 +1,4 @@
-"""What every handling step shares: the turn being handled, the audit trail, the observer."""
+"""What every handling step shares: the turn being handled, the audit recorder, the observer."""
 
 from __future__ import annotations
 
@@ -7,20 +7,21 @@ from typing import Protocol
 
 from bot.dialogue.models import AuditEntry, Handoff, HandoffReason, Lang, Route, StoredMessage
 from bot.dialogue.ports import ConversationStore, ReplySink
+from bot.dialogue.state import DialogueState
 
 
 @dataclass(slots=True)
 class Turn:
     """One customer message being handled, with what the handling steps need."""
 
-    id: str
+    conversation_id: str
     stored: StoredMessage
     history: list[StoredMessage]
     text: str
     lang: Lang
     customer: str | None  # from the authenticated session only
     expired: bool
-    state: dict[str, str]
+    state: DialogueState  # replaced as the turn's steps change it; stored at the end
     sink: ReplySink
     handoff: Handoff | None = None  # the conversation's latest handoff when the turn began
 
@@ -61,8 +62,9 @@ class NullObserver:
         pass
 
 
-class AuditTrail:
-    """Every call to the core systems: a row in the audit log, and the metrics."""
+class AuditRecorder:
+    """The engine's ``AuditLog``: each call to the core systems becomes a row in the store's
+    audit log and a count in the metrics."""
 
     def __init__(self, store: ConversationStore, observer: EngineObserver) -> None:
         self._store = store

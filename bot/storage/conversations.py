@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, select, update
@@ -21,6 +21,7 @@ from bot.dialogue.models import (
     SourceRef,
     StoredMessage,
 )
+from bot.dialogue.state import DialogueState
 from bot.storage.handoffs import SqlHandoffLog
 from bot.storage.mapping import message_of, source_dicts
 from bot.storage.tables import AuditRow, ConversationRow, MessageRow, UsedTokenRow
@@ -41,7 +42,7 @@ class SqlConversationStore(SqlHandoffLog):
             channel=channel.value,
             lang=lang,
             created_at=datetime.now(UTC),
-            state={},
+            state=DialogueState().to_json(),
         )
         async with self._sessions.begin() as session:
             session.add(row)
@@ -60,7 +61,7 @@ class SqlConversationStore(SqlHandoffLog):
             lang,
             customer_id=row.customer_id,
             authenticated_until=row.authenticated_until,
-            state={str(k): str(v) for k, v in (row.state or {}).items()},
+            state=DialogueState.from_json(row.state),
         )
 
     async def set_feedback(self, conversation_id: str, message_id: str, positive: bool) -> bool:
@@ -95,12 +96,12 @@ class SqlConversationStore(SqlHandoffLog):
                 update(ConversationRow).where(ConversationRow.id == conversation_id).values(values)
             )
 
-    async def set_state(self, conversation_id: str, state: Mapping[str, str]) -> None:
+    async def set_state(self, conversation_id: str, state: DialogueState) -> None:
         async with self._sessions.begin() as session:
             await session.execute(
                 update(ConversationRow)
                 .where(ConversationRow.id == conversation_id)
-                .values(state=dict(state))
+                .values(state=state.to_json())
             )
 
     async def add_audit(self, entry: AuditEntry) -> None:

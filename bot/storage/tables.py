@@ -57,7 +57,7 @@ class ConversationRow(Base):
     customer_id: Mapped[str | None] = mapped_column(String(64), index=True)
     authenticated_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
     auth_method: Mapped[str | None] = mapped_column(String(16))
-    state: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    state: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # DialogueState.to_json()
 
 
 class MessageRow(Base):

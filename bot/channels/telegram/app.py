@@ -10,13 +10,13 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.types import Message, Update
+from aiogram.types import Update
 
-from bot.channels.telegram.handlers import build_router, language
+from bot.channels.telegram.handlers import build_router
 from bot.channels.telegram.ledger import UpdateLedger
 from bot.channels.telegram.operators_group import OperatorsGroup
 from bot.channels.telegram.ports import ChatLedger
-from bot.channels.telegram.throttle import FloodGuard, OutboundThrottle
+from bot.channels.telegram.throttle import OutboundThrottle
 from bot.dialogue.engine import DialogueEngine
 from bot.dialogue.ports import TextCatalog
 
@@ -36,22 +36,14 @@ def build_dispatcher(
     chats: ChatLedger,
     texts: TextCatalog,
     *,
-    flood_messages: int = 5,
-    flood_window_s: float = 10.0,
     stream_replies: bool = True,
     operators_group: OperatorsGroup | None = None,
 ) -> Dispatcher:
     """Customers' private chats; with ``operators_group``, also the operators' supergroup
-    (its messages never reach the customers' handlers)."""
+    (its messages never reach the customers' handlers). A customer's flood is limited by
+    the engine's guard (its Telegram rate), which the handlers obey."""
     dispatcher = Dispatcher(engine=engine, chats=chats, texts=texts, stream_replies=stream_replies)
     dispatcher.update.outer_middleware(UpdateLedger(chats))
-
-    async def notice(message: Message) -> None:
-        await message.answer(texts.render("tg_flood", language(message.from_user)))
-
-    dispatcher.message.outer_middleware(
-        FloodGuard(notice, limit=flood_messages, window_s=flood_window_s)
-    )
     if operators_group is not None:
         dispatcher.include_router(operators_group.router())
     dispatcher.include_router(build_router())

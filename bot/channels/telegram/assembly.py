@@ -48,8 +48,6 @@ def assemble(
         engine,
         chats,
         texts,
-        flood_messages=section.flood_messages,
-        flood_window_s=section.flood_window_s,
         stream_replies=section.stream_replies,
         operators_group=group,
     )

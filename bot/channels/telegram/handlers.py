@@ -24,13 +24,11 @@ from bot.channels.telegram.render import (
 )
 from bot.channels.telegram.streaming import EditingSink
 from bot.dialogue.engine import DialogueEngine
-from bot.dialogue.errors import InvalidMessage
+from bot.dialogue.errors import InvalidMessage, RateLimited
 from bot.dialogue.models import Button, Channel, IncomingMessage, Lang, Reply, Route
 from bot.dialogue.ports import DiscardingSink, TextCatalog
-from bot.dialogue.serial import KeyedLock
 
 log = logging.getLogger(__name__)
-_chat_locks = KeyedLock()
 
 
 def language(user: User | None) -> Lang:
@@ -39,7 +37,9 @@ def language(user: User | None) -> Lang:
 
 
 async def conversation_for(chat_id: int, engine: DialogueEngine, chats: ChatLedger) -> str:
-    async with _chat_locks.hold(str(chat_id)):
+    """The chat's conversation, started by its first message. The engine's locks keep two
+    first messages arriving together from starting two."""
+    async with engine.locks.hold(f"telegram-chat:{chat_id}"):
         conversation_id = await chats.conversation_of(chat_id)
         if conversation_id is None:
             conversation = await engine.start_conversation(Channel.TELEGRAM)
@@ -69,6 +69,28 @@ def outgoing(reply: Reply, texts: TextCatalog, lang: Lang) -> list[dict[str, Any
     return [piece(text, markup if i == last else None) for i, text in enumerate(texts_out)]
 
 
+async def refused(exc: RateLimited, message: Message, texts: TextCatalog, lang: Lang) -> None:
+    """A flood: one polite notice per window, the rest of the burst unanswered (the ledger
+    still has every update)."""
+    if exc.first_refusal:
+        await message.answer(texts.render("tg_flood", lang))
+    log.info("telegram chat flood: message not answered")
+
+
+async def admitted(
+    message: Message, engine: DialogueEngine, chats: ChatLedger, texts: TextCatalog
+) -> str | None:
+    """The chat's conversation, when the engine's rate admits one more message that the
+    bot answers without it (a command, a photo); None after a flood notice."""
+    conversation_id = await conversation_for(message.chat.id, engine, chats)
+    try:
+        await engine.admit(conversation_id, Channel.TELEGRAM)
+    except RateLimited as exc:
+        await refused(exc, message, texts, language(message.from_user))
+        return None
+    return conversation_id
+
+
 async def send_pieces(bot: Bot, chat_id: int, pieces: list[dict[str, Any]]) -> None:
     for stored in pieces:
         await bot.send_message(chat_id, stored["text"], reply_markup=markup_of(stored))
@@ -91,8 +113,11 @@ async def ask_engine(
         reply = await engine.handle(IncomingMessage(conversation_id, text, Channel.TELEGRAM), sink)
     except InvalidMessage as exc:
         name = "error_too_long" if exc.reason == "too_long" else "error_empty"
-        values = {"limit": 4000} if exc.reason == "too_long" else {}
+        values = {"limit": exc.limit} if exc.reason == "too_long" else {}
         await message.answer(texts.render(name, lang, **values))
+        return
+    except RateLimited as exc:
+        await refused(exc, message, texts, lang)
         return
     pieces = outgoing(reply, texts, lang)
     await chats.record_reply(update_id, pieces)  # a restart from here on resends, not re-asks
@@ -101,12 +126,18 @@ async def ask_engine(
     await send_pieces(message.bot, message.chat.id, pieces)
 
 
-async def start(message: Message, texts: TextCatalog) -> None:
-    await message.answer(texts.render("tg_start", language(message.from_user)))
+async def start(
+    message: Message, engine: DialogueEngine, chats: ChatLedger, texts: TextCatalog
+) -> None:
+    if await admitted(message, engine, chats, texts) is not None:
+        await message.answer(texts.render("tg_start", language(message.from_user)))
 
 
-async def help_command(message: Message, texts: TextCatalog) -> None:
-    await message.answer(texts.render("tg_help", language(message.from_user)))
+async def help_command(
+    message: Message, engine: DialogueEngine, chats: ChatLedger, texts: TextCatalog
+) -> None:
+    if await admitted(message, engine, chats, texts) is not None:
+        await message.answer(texts.render("tg_help", language(message.from_user)))
 
 
 async def operator(
@@ -124,7 +155,9 @@ async def operator(
 async def logout(
     message: Message, engine: DialogueEngine, chats: ChatLedger, texts: TextCatalog
 ) -> None:
-    conversation_id = await conversation_for(message.chat.id, engine, chats)
+    conversation_id = await admitted(message, engine, chats, texts)
+    if conversation_id is None:
+        return
     await engine.logout(conversation_id)
     await message.answer(
         texts.render("tg_logged_out", language(message.from_user)),
@@ -143,7 +176,8 @@ async def contact(
     lang = language(message.from_user)
     shared = message.contact
     if shared is None or message.from_user is None or shared.user_id != message.from_user.id:
-        await message.answer(texts.render("tg_contact_not_own", lang))
+        if await admitted(message, engine, chats, texts) is not None:
+            await message.answer(texts.render("tg_contact_not_own", lang))
         return
     digits = "".join(ch for ch in shared.phone_number if ch.isdigit())
     await ask_engine(message, f"+{digits}", engine, chats, texts, lang, event_update.update_id)
@@ -192,8 +226,12 @@ async def button(
     await ask_engine(callback.message, data, engine, chats, texts, lang, event_update.update_id)
 
 
-async def not_text(message: Message, texts: TextCatalog) -> None:
+async def not_text(
+    message: Message, engine: DialogueEngine, chats: ChatLedger, texts: TextCatalog
+) -> None:
     """Photos, voice notes, stickers, documents, locations: the bot reads text only."""
+    if await admitted(message, engine, chats, texts) is None:
+        return
     lang = language(message.from_user)
     call = Button(texts.render("button_operator", lang), texts.render("tg_operator_request", lang))
     await message.answer(texts.render("tg_text_only", lang), reply_markup=inline_keyboard((call,)))

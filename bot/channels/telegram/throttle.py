@@ -1,9 +1,8 @@
-"""Staying inside Telegram's limits.
+"""Staying inside Telegram's limits on what the bot sends.
 
-Outbound (a session middleware): at most about one message per second per chat and 25 per
-second overall (token buckets), and a 429 answer is retried after its ``retry_after``.
-Inbound (a message middleware): a customer who floods the chat gets one polite notice and the
-rest of the burst is not answered message by message.
+A session middleware: at most about one message per second per chat and 25 per second overall
+(token buckets), and a 429 answer is retried after its ``retry_after``. (What customers send
+is limited by the engine's guard: its Telegram rate.)
 """
 
 from __future__ import annotations
@@ -11,11 +10,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import deque
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from aiogram import BaseMiddleware
 from aiogram.client.session.middlewares.base import (
     BaseRequestMiddleware,
     NextRequestMiddlewareType,
@@ -23,7 +19,6 @@ from aiogram.client.session.middlewares.base import (
 from aiogram.exceptions import TelegramRetryAfter
 from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
-from aiogram.types import Message, TelegramObject
 
 if TYPE_CHECKING:
     from aiogram import Bot
@@ -92,37 +87,3 @@ class OutboundThrottle(BaseRequestMiddleware):
                 self._chats = {k: b for k, b in self._chats.items() if b.last_used > cutoff}
             bucket = self._chats[chat_id] = TokenBucket(self._per_chat_rate, 1)
         return bucket
-
-
-class FloodGuard(BaseMiddleware):
-    """More than ``limit`` messages from one chat within ``window_s``: one notice, the rest of
-    the burst unanswered (the ledger still has every update)."""
-
-    def __init__(
-        self, notice: Callable[[Message], Awaitable[Any]], *, limit: int = 5, window_s: float = 10
-    ) -> None:
-        self._notice = notice
-        self._limit, self._window = limit, window_s
-        self._seen: dict[int, deque[float]] = {}
-        self._noticed: dict[int, float] = {}
-
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
-        if not isinstance(event, Message) or event.chat.type != "private":
-            return await handler(event, data)  # a flood is a customer's; groups are staff
-        chat, now = event.chat.id, time.monotonic()
-        recent = self._seen.setdefault(chat, deque())
-        while recent and now - recent[0] > self._window:
-            recent.popleft()
-        recent.append(now)
-        if len(recent) <= self._limit:
-            return await handler(event, data)
-        if now - self._noticed.get(chat, -self._window) > self._window:
-            self._noticed[chat] = now
-            await self._notice(event)
-        log.info("telegram chat flood: message not answered")
-        return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,11 +27,18 @@ from bot.channels.webchat.schemas import (
 )
 from bot.channels.webchat.sinks import CollectingSink, SocketSender, WebSocketSink
 from bot.dialogue.engine import DialogueEngine
-from bot.dialogue.errors import ConversationNotFound, InvalidMessage, TokenRejected
+from bot.dialogue.errors import ConversationNotFound, InvalidMessage, RateLimited, TokenRejected
 from bot.dialogue.language import detect_language
 from bot.dialogue.models import AuthMethod, Channel, IncomingMessage, Lang, Reply, Route
 from bot.dialogue.ports import TextCatalog
-from bot.http.errors import ApiError, Forbidden, InvalidInput, NotFound, NotLoggedIn
+from bot.http.errors import (
+    ApiError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    NotLoggedIn,
+    TooManyRequests,
+)
 from bot.http.errors import error_responses as errors
 from bot.observability.metrics import Metrics
 from bot.web_token import WebTokenVerifier
@@ -54,9 +62,11 @@ class WebChat:
     default_language: Lang
     wake_operators: Callable[[], Awaitable[None]]  # open consoles see a handoff at once
 
-    def error_text(self, code: str, lang: Lang) -> str:
+    def error_text(self, code: str, lang: Lang, *, retry_after_s: int = 0) -> str:
         if code == "too_long":
             return self.texts.render("error_too_long", lang, limit=self.max_message_chars)
+        if code == "rate_limited":
+            return self.texts.render("error_rate_limited", lang, seconds=retry_after_s)
         name = {
             "empty": "error_empty",
             "bad_request": "error_bad_request",
@@ -140,7 +150,7 @@ def routes(chat: WebChat) -> APIRouter:
 
     @api.post(
         "/conversations/{conversation_id}/messages",
-        responses=errors(404, 422),
+        responses=errors(404, 422, 429),
         summary="Send a message and wait for the whole reply (no streaming)",
     )
     async def post_message(conversation_id: str, body: MessageIn) -> TurnOut:
@@ -156,6 +166,13 @@ def routes(chat: WebChat) -> APIRouter:
         except InvalidMessage as exc:
             chat.metrics.errors.labels("webchat", exc.reason).inc()
             raise InvalidInput(chat.error_text(exc.reason, lang), code=exc.reason) from None
+        except RateLimited as exc:
+            chat.metrics.errors.labels("webchat", "rate_limited").inc()
+            seconds = _retry_after(exc)
+            text = chat.error_text("rate_limited", lang, retry_after_s=seconds)
+            raise TooManyRequests(
+                text, code="rate_limited", headers={"Retry-After": str(seconds)}
+            ) from None
         assert sink.message_id is not None
         return TurnOut.of(sink.message_id, reply)
 
@@ -168,6 +185,11 @@ def routes(chat: WebChat) -> APIRouter:
         return FileResponse(STATIC / "index.html", media_type="text/html")
 
     return router
+
+
+def _retry_after(exc: RateLimited) -> int:
+    """Whole seconds, rounded up (the ``Retry-After`` header's unit)."""
+    return max(1, math.ceil(exc.retry_after_s))
 
 
 def _socket(chat: WebChat) -> Callable[[WebSocket], Awaitable[None]]:
@@ -207,9 +229,13 @@ def _socket(chat: WebChat) -> Callable[[WebSocket], Awaitable[None]]:
 async def _handle_frame(
     sender: SocketSender, chat: WebChat, conversation_id: str, frame: Mapping[str, Any]
 ) -> None:
-    async def error(code: str, lang: Lang = chat.default_language) -> None:
+    async def error(code: str, lang: Lang = chat.default_language, retry_after_s: int = 0) -> None:
         chat.metrics.errors.labels("webchat", code).inc()
-        await sender.send({"type": "error", "code": code, "message": chat.error_text(code, lang)})
+        message = chat.error_text(code, lang, retry_after_s=retry_after_s)
+        frame: dict[str, object] = {"type": "error", "code": code, "message": message}
+        if retry_after_s:
+            frame["retry_after_s"] = retry_after_s
+        await sender.send(frame)
 
     raw = frame.get("text")
     if raw is None or len(raw) > MAX_FRAME_BYTES:
@@ -240,6 +266,8 @@ async def _handle_frame(
         await chat.replied(reply)
     except InvalidMessage as exc:
         await error(exc.reason, lang)
+    except RateLimited as exc:
+        await error("rate_limited", lang, _retry_after(exc))
     except Exception:
         log.exception("message failed conversation=%s", conversation_id)
         await error("internal", lang)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+import json
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,6 +26,7 @@ from bot.dialogue.models import (
     StoredMessage,
     SummarySource,
 )
+from bot.dialogue.state import DialogueState
 from bot.storage.conversations import new_conversation_id
 from bot.storage.memory.database import MemoryDatabase
 
@@ -98,9 +100,11 @@ class MemoryConversationStore:
             current, customer_id=customer_id, authenticated_until=until
         )
 
-    async def set_state(self, conversation_id: str, state: Mapping[str, str]) -> None:
+    async def set_state(self, conversation_id: str, state: DialogueState) -> None:
+        """Through JSON, as the SQL store keeps it: what cannot be stored fails here too."""
+        stored = DialogueState.from_json(json.loads(json.dumps(state.to_json())))
         current = self.db.conversations[conversation_id]
-        self.db.conversations[conversation_id] = dataclasses.replace(current, state=dict(state))
+        self.db.conversations[conversation_id] = dataclasses.replace(current, state=stored)
 
     async def set_feedback(self, conversation_id: str, message_id: str, positive: bool) -> bool:
         message = self.db.messages.get(message_id)

@@ -1,4 +1,9 @@
-"""One lock per key, created on demand and dropped when nobody holds or awaits it."""
+"""In-memory ``ConversationLocks``: an asyncio lock per key, in this process only.
+
+A lock exists while someone holds or awaits it and is dropped afterwards, so the table stays
+as small as the conversations being handled right now. Several replicas need the Redis
+implementation instead.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 
-class KeyedLock:
+class MemoryConversationLocks:
     def __init__(self) -> None:
         self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
 
@@ -26,4 +31,5 @@ class KeyedLock:
                 self._locks[key] = (lock, users - 1)
 
     def __len__(self) -> int:
+        """Keys held or awaited right now."""
         return len(self._locks)
