@@ -10,7 +10,7 @@ LLAMA_VERSION := 0.3.36
 LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
 	-DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
 
-.PHONY: run test lint fmt bench eval venv system-deps clean
+.PHONY: run test test-fast lint fmt bench eval venv system-deps clean
 
 venv: $(VENV)/.installed
 
@@ -44,6 +44,11 @@ test: venv system-deps lint
 	@if [ -z "$$PERIMETER_TEST_POSTGRES_URL" ]; then \
 		export PERIMETER_TEST_POSTGRES_URL="$$(bash scripts/start-postgres.sh)"; fi; \
 	$(PY) -m pytest
+
+# The inner loop: unit and contract tests, no servers to start but PostgreSQL (skipped
+# without PERIMETER_TEST_POSTGRES_URL), under a minute.
+test-fast: venv
+	$(PY) -m pytest -q tests/unit tests/contract
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -16,6 +16,7 @@ from integrations.llm.fetch import fetch_model
 ROOT = Path(__file__).resolve().parents[1]
 KB_DIR = ROOT / "examples" / "kb"
 CASES = ROOT / "examples" / "eval" / "cases.yaml"
+BANK = ROOT / "examples" / "bank.json"  # the sandbox ABS's demo bank
 TEST_MODEL = "qwen2.5-coder-0.5b"
 
 
@@ -53,6 +54,23 @@ def make_settings(tmp_path: Path, gguf: Path | None = None, **env: str) -> Setti
     }
     overrides.update(env)
     return load_settings(**overrides)
+
+
+@pytest.fixture(scope="module")
+def sandbox_flags() -> tuple[str, ...]:
+    """Extra flags of the module's sandbox ABS; a module overrides this fixture to change
+    them, e.g. ``("--otp-resend-s", "0")``."""
+    return ()
+
+
+@pytest.fixture(scope="module")
+def sandbox(sandbox_flags: tuple[str, ...]) -> Iterator[str]:
+    """The sandbox ABS seeded with the demo bank, as a real process; its base URL (the token
+    is ``tests.support.servers.SANDBOX_TOKEN``). One per test module."""
+    from tests.support.servers import sandbox_server
+
+    with sandbox_server(BANK, *sandbox_flags) as url:
+        yield url
 
 
 @pytest.fixture

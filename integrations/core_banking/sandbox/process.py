@@ -8,17 +8,13 @@ from __future__ import annotations
 
 import os
 import secrets
-import signal
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
+from integrations.processes import ChildStartError, child_process, free_port
 
 
 class SandboxStartError(Exception):
@@ -29,12 +25,6 @@ class SandboxStartError(Exception):
 class RunningSandbox:
     base_url: str
     token: str
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def sandbox_command(data: Path, port: int, *flags: str) -> list[str]:
@@ -57,34 +47,17 @@ def sandbox_command(data: Path, port: int, *flags: str) -> list[str]:
 def running_sandbox(
     data: Path, *, log: Path, startup_s: float = 60, otp_resend_s: float = 0
 ) -> Iterator[RunningSandbox]:
-    port, token = _free_port(), secrets.token_urlsafe(24)
-    env = {**os.environ, "PERIMETER_CORE_BANKING__TOKEN": token}
-    argv = sandbox_command(data, port, "--otp-resend-s", str(otp_resend_s))
+    port, token = free_port(), secrets.token_urlsafe(24)
     base_url = f"http://127.0.0.1:{port}"
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with log.open("wb") as sink:
-        process = subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
-            argv, stdout=sink, stderr=subprocess.STDOUT, env=env, start_new_session=True
-        )
-        try:
-            deadline = time.monotonic() + startup_s
-            while True:
-                if process.poll() is not None:
-                    raise SandboxStartError(f"the sandbox exited early; see {log}")
-                try:
-                    if httpx.get(f"{base_url}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise SandboxStartError(f"the sandbox did not start in {startup_s:.0f} s")
-                time.sleep(0.2)
+    try:
+        with child_process(
+            sandbox_command(data, port, "--otp-resend-s", str(otp_resend_s)),
+            log=log,
+            env={**os.environ, "PERIMETER_CORE_BANKING__TOKEN": token},
+            health_url=f"{base_url}/healthz",
+            startup_s=startup_s,
+            stop_s=10,
+        ):
             yield RunningSandbox(base_url, token)
-        finally:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    os.killpg(process.pid, signal.SIGKILL)
-                    process.wait()
+    except ChildStartError as exc:
+        raise SandboxStartError(f"the sandbox did not start; see {log}") from exc

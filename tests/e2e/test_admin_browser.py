@@ -1,0 +1,77 @@
+"""The content team's demo in headless Chromium: an editor logs in to /admin, uploads a new
+document as a draft, previews it, publishes it, and the web chat answers from it a moment
+later. The new document is an FAQ: its answers need no language model, which points at a
+closed port here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from tests.e2e.test_content_admin import FAQ_V1 as FAQ
+from tests.e2e.test_content_admin import SETTINGS
+from tests.e2e.test_widget_browser import STREAMING
+from tests.support.console import PASSWORD, add_operator
+from tests.support.servers import RunningServer, perimeter_server
+
+pytestmark = [pytest.mark.browser]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    data = tmp_path_factory.mktemp("admin-browser")
+    add_operator(data, "olga", "editor", "Ольга", **SETTINGS)
+    with perimeter_server(data, **SETTINGS) as running:
+        yield running
+
+
+def test_editor_uploads_previews_publishes_and_the_chat_answers(
+    server: RunningServer, browser: Browser, tmp_path: Path
+) -> None:
+    source = tmp_path / "ячейки.faq.yaml"
+    source.write_text(FAQ, encoding="utf-8")
+    context = browser.new_context(locale="ru-RU", viewport={"width": 1280, "height": 800})
+    admin = context.new_page()
+    errors: list[str] = []
+    admin.on("pageerror", lambda exc: errors.append(str(exc)))
+    admin.goto(f"{server.base_url}/admin")
+    admin.fill("#login-name", "olga")
+    admin.fill("#login-password", PASSWORD)
+    admin.click("#login-submit")
+    expect(admin.locator("#admin")).to_be_visible(timeout=15_000)
+
+    admin.set_input_files("#upload-file", str(source))
+    admin.click("#upload-submit")
+    document = admin.locator("li.document[data-doc-id='faq-safe-deposit']")
+    expect(document).to_be_visible(timeout=15_000)
+    expect(document).to_have_attribute("data-draft-version", "1")
+    expect(document).to_have_attribute("data-published-version", "")
+    document.click()
+    expect(admin.locator("#detail")).to_have_attribute("data-doc-id", "faq-safe-deposit")
+
+    draft = admin.locator("li.version[data-version='1']")
+    draft.locator("button.preview").click()
+    expect(admin.locator("#preview-chunks li.chunk")).to_have_count(1, timeout=30_000)
+    expect(admin.locator("#preview-chunks li.chunk .section").first).to_contain_text(
+        "Сколько стоит аренда банковской ячейки?"
+    )
+
+    chat = context.new_page()
+    chat.goto(server.base_url)
+    expect(chat.locator("#status")).to_have_text("Онлайн", timeout=30_000)
+
+    draft.locator("button.publish").click()
+    expect(document).to_have_attribute("data-published-version", "1", timeout=30_000)
+
+    chat.fill("#input", "Сколько стоит аренда банковской ячейки?")
+    chat.click("#send")
+    answer = chat.locator(".message.bot").last
+    expect(answer).not_to_have_class(STREAMING, timeout=30_000)
+    expect(answer.locator(".text")).to_contain_text("1 500 ₽")
+    expect(answer.locator(".sources .source").first).to_contain_text("Банковские ячейки")
+    expect(admin.locator("ul#actions li.action").first).to_have_attribute("data-action", "publish")
+    assert errors == []
+    context.close()

@@ -1,0 +1,203 @@
+"""Account questions through the running web chat: `perimeter serve` and the sandbox ABS as
+two processes talking real HTTP; the customer over a real WebSocket and the HTTP API.
+
+The language model is not needed for account questions, so the server points at a closed
+port: an account answer must not depend on it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import jwt
+import pytest
+import websockets
+
+from bot.web_token import sign_token
+from tests.support.servers import (
+    SANDBOX_TOKEN,
+    RunningServer,
+    perimeter_server,
+    server_env,
+)
+
+SECRET = "test-web-token-secret-0123456789abcdef"
+
+
+@pytest.fixture(scope="module")
+def sandbox_flags() -> tuple[str, ...]:
+    return ("--otp-resend-s", "0")
+
+
+@pytest.fixture(scope="module")
+def server(sandbox: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    with perimeter_server(
+        tmp_path_factory.mktemp("webchat-accounts"),
+        llm__backend="openai",
+        llm__openai_base_url="http://127.0.0.1:9/v1",
+        llm__model="unused",
+        core_banking__base_url=sandbox,
+        core_banking__token=SANDBOX_TOKEN,
+        core_banking__timeout_s="2",
+        auth__web_token_secret=SECRET,
+    ) as running:
+        yield running
+
+
+def new_conversation(server: RunningServer) -> str:
+    response = httpx.post(f"{server.base_url}/api/conversations")
+    return str(response.json()["conversation_id"])
+
+
+def say(server: RunningServer, conversation: str, text: str) -> dict[str, Any]:
+    response = httpx.post(
+        f"{server.base_url}/api/conversations/{conversation}/messages",
+        json={"text": text},
+        timeout=30,
+    )
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+def token_login(server: RunningServer, conversation: str, token: str) -> httpx.Response:
+    return httpx.post(
+        f"{server.base_url}/api/conversations/{conversation}/auth/token", json={"token": token}
+    )
+
+
+def test_a_signed_web_token_logs_the_customer_in(server: RunningServer) -> None:
+    conversation = new_conversation(server)
+    anonymous = say(server, conversation, "какой у меня баланс?")
+    assert anonymous["route"] == "auth_required" and "48" not in anonymous["text"]
+
+    response = token_login(server, conversation, sign_token(SECRET, "c-2001"))
+    assert response.status_code == 200 and response.json()["authenticated"] is True
+    reply = say(server, conversation, "какой у меня баланс?")
+    assert (reply["route"], reply["action"]) == ("action", "check_balance")
+    assert "48\u00a0210,75\u00a0₽" in reply["text"]
+    transcript = httpx.get(f"{server.base_url}/api/conversations/{conversation}/messages")
+    assert transcript.json()["authenticated"] is True
+
+    metrics = httpx.get(f"{server.base_url}/metrics").text
+    assert 'perimeter_core_calls_total{action="check_balance",outcome="balance"}' in metrics
+    assert "c-2001" not in metrics and "40817810" not in metrics, "no customer data in metrics"
+
+    assert httpx.post(f"{server.base_url}/api/conversations/{conversation}/logout").is_success
+    assert say(server, conversation, "какой у меня баланс?")["route"] == "auth_required"
+
+
+def _claims(**overrides: Any) -> dict[str, Any]:
+    now = int(time.time())
+    claims = {"sub": "c-2001", "aud": "perimeter", "iat": now, "exp": now + 60, "jti": "x"}
+    claims["jti"] = f"jti-{time.monotonic_ns()}"
+    claims.update(overrides)
+    return {k: v for k, v in claims.items() if v is not None}
+
+
+@pytest.mark.parametrize(
+    ("label", "token"),
+    [
+        ("forged", jwt.encode(_claims(), "another-key-of-sufficient-length-123456")),
+        (
+            "expired",
+            jwt.encode(_claims(iat=int(time.time()) - 600, exp=int(time.time()) - 300), SECRET),
+        ),
+        ("too long-lived", jwt.encode(_claims(exp=int(time.time()) + 86_400), SECRET)),
+        ("another audience", jwt.encode(_claims(aud="another-app"), SECRET)),
+        ("no jti", jwt.encode(_claims(jti=None), SECRET)),
+        ("alg none", jwt.encode(_claims(), None, algorithm="none")),
+        ("garbage", "not-a-token"),
+    ],
+)
+def test_bad_web_tokens_are_refused(server: RunningServer, label: str, token: str) -> None:
+    conversation = new_conversation(server)
+    response = token_login(server, conversation, token)
+    assert response.status_code == 401, label
+    assert response.json()["code"] == "token_rejected"
+    assert "сайта банка" in response.json()["message"]
+    reply = say(server, conversation, "какой у меня баланс?")
+    assert reply["route"] == "auth_required", f"{label}: no data after a refused token"
+
+
+def test_a_replayed_token_is_refused(server: RunningServer) -> None:
+    token = sign_token(SECRET, "c-2001")
+    first, second = new_conversation(server), new_conversation(server)
+    assert token_login(server, first, token).status_code == 200
+    replay = token_login(server, second, token)
+    assert (replay.status_code, replay.json()["code"]) == (401, "token_rejected")
+    assert say(server, second, "какой у меня баланс?")["route"] == "auth_required"
+
+
+def test_an_unknown_conversation_does_not_spend_the_token(server: RunningServer) -> None:
+    token = sign_token(SECRET, "c-2001")
+    assert token_login(server, "no-such-conversation", token).status_code == 404
+    assert token_login(server, new_conversation(server), token).status_code == 200
+
+
+async def test_phone_login_and_block_over_the_websocket(
+    server: RunningServer, sandbox: str
+) -> None:
+    """The demo path: log in with the phone and the code from the sandbox outbox, then block
+    the card with the confirmation button's payload."""
+    target = server.base_url.replace("http", "ws") + "/ws/chat"
+    async with websockets.connect(target) as ws:
+        hello = json.loads(await ws.recv())
+        assert hello["type"] == "conversation" and hello["authenticated"] is False
+
+        async def ask(text: str) -> dict[str, Any]:
+            await ws.send(json.dumps({"type": "message", "text": text}))
+            while True:
+                frame = json.loads(await ws.recv())
+                if frame["type"] in ("reply", "error"):
+                    return dict(frame)
+
+        assert (await ask("когда следующий платёж по кредиту?"))["route"] == "auth_required"
+        assert "•••-55-66" in (await ask("+79164445566"))["text"]
+        async with httpx.AsyncClient() as http:
+            outbox = await http.get(
+                f"{sandbox}/sandbox/outbox",
+                params={"phone": "+79164445566"},
+                headers={"Authorization": f"Bearer {SANDBOX_TOKEN}"},
+            )
+        code = outbox.json()["messages"][0]["code"]
+        logged_in = await ask(code)
+        assert logged_in["action"] == "next_payment" and "нет" in logged_in["text"]
+
+        confirm = await ask("заблокируйте мою карту")
+        assert "••0417" in confirm["text"]
+        assert [b["payload"] for b in confirm["buttons"]] == ["да", "нет"]
+        blocked = await ask(confirm["buttons"][0]["payload"])
+        assert "заблокирована" in blocked["text"]
+
+        await ws.send(json.dumps({"type": "auth", "token": "forged"}))
+        error = json.loads(await ws.recv())
+        assert (error["type"], error["code"]) == ("error", "token_rejected")
+
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "audit",
+        "--customer",
+        "c-2002",
+        env=server_env(server.data_dir),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, _ = await process.communicate()
+    assert process.returncode == 0
+    audit = out.decode()
+    rows = [line.split() for line in audit.splitlines()[1:]]
+    assert [(r[-3], r[-2]) for r in rows] == [
+        ("verify_code", "verified"),
+        ("next_payment", "no_loans"),
+        ("block_card", "confirm_block"),
+        ("block_card", "card_blocked"),
+    ]
+    assert "+7916" not in audit and "0417" not in audit, "no phone or card numbers in the audit"

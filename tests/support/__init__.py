@@ -1,0 +1,1 @@
+"""What the tests share: servers started as processes, the console client, protocol doubles."""
