@@ -1,0 +1,1 @@
+"""Every storage port, one contract suite each, run in memory, on SQLite and on PostgreSQL."""
