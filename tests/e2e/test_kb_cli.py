@@ -18,6 +18,8 @@ from rag.sparse import LexicalSparseEmbeddings
 from rag.store import KnowledgeStore, open_client
 from tests.conftest import KB_DIR
 from tests.unit.test_gaps import SAFE_DEPOSIT
+from tests.unit.test_knowledge_ingest import DOC as FEES_DOC
+from tests.unit.test_knowledge_ingest import write
 
 DOC = """---
 id: safe-deposit
@@ -173,3 +175,21 @@ def test_kb_why_shows_versions_against_the_index(tmp_path: Path, clean_env: None
     assert not_bot.exit_code == 1 and "not a bot answer" in not_bot.output
     missing = runner.invoke(app, ["kb", "why", "999999"], env=env)
     assert missing.exit_code == 1 and "no message" in missing.output
+
+
+def test_cli_ingest_reports_counts_and_broken_files(tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
+    write(kb, "fees.md", FEES_DOC)
+    write(kb, "broken.md", "---\nid: [oops\n---\ntext")
+    env = {"PERIMETER_DATA_DIR": str(tmp_path / "data")}
+    first = CliRunner().invoke(app, ["kb", "ingest", str(kb)], env=env)
+    assert first.exit_code == 1
+    assert "added 1, updated 0, unchanged 0, deleted 0, failed 1" in first.output
+    assert "broken.md: broken front matter" in first.output
+    (kb / "broken.md").unlink()
+    second = CliRunner().invoke(app, ["kb", "ingest", str(kb), "--prune"], env=env)
+    assert second.exit_code == 0
+    assert "added 0, updated 0, unchanged 1" in second.output
+    missing = CliRunner().invoke(app, ["kb", "ingest", str(tmp_path / "nope")], env=env)
+    assert missing.exit_code == 1
+    assert "not a directory" in missing.output

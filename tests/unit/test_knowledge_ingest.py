@@ -202,25 +202,3 @@ def test_locked_storage_folder_gives_a_clear_error(tmp_path: Path) -> None:
     finally:
         holder.kill()
         holder.communicate()
-
-
-def test_cli_ingest_reports_counts_and_broken_files(tmp_path: Path) -> None:
-    from typer.testing import CliRunner
-
-    from bot.cli import app
-
-    kb = tmp_path / "kb"
-    write(kb, "fees.md", DOC)
-    write(kb, "broken.md", "---\nid: [oops\n---\ntext")
-    env = {"PERIMETER_DATA_DIR": str(tmp_path / "data")}
-    first = CliRunner().invoke(app, ["kb", "ingest", str(kb)], env=env)
-    assert first.exit_code == 1
-    assert "added 1, updated 0, unchanged 0, deleted 0, failed 1" in first.output
-    assert "broken.md: broken front matter" in first.output
-    (kb / "broken.md").unlink()
-    second = CliRunner().invoke(app, ["kb", "ingest", str(kb), "--prune"], env=env)
-    assert second.exit_code == 0
-    assert "added 0, updated 0, unchanged 1" in second.output
-    missing = CliRunner().invoke(app, ["kb", "ingest", str(tmp_path / "nope")], env=env)
-    assert missing.exit_code == 1
-    assert "not a directory" in missing.output
