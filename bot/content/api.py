@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, UploadFile
+from fastapi import APIRouter, Depends, Query, Request, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.content.gaps import GapFinder
@@ -245,14 +245,15 @@ def routes(admin: Admin) -> APIRouter:
         return _result(await content.delete(editor.name, doc_id))
 
     @api.get("/actions", responses=read, summary="Who did what, newest first")
-    async def actions(editor: Editor, limit: int = 100) -> KbActionsOut:
-        limit = max(1, min(limit, 1000))
+    async def actions(
+        editor: Editor, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+    ) -> KbActionsOut:
         return KbActionsOut(
             actions=[KbActionOut.model_validate(a) for a in await content.actions(limit)]
         )
 
     @api.get("/gaps", responses=read, summary="Unanswered questions grouped by topic")
-    async def gaps(editor: Editor, days: float = 30.0) -> GapsOut:
+    async def gaps(editor: Editor, days: Annotated[float, Query(gt=0, le=3660)] = 30.0) -> GapsOut:
         found = await admin.gaps.find(days)
         return GapsOut(
             gaps=[GapOut(size=g.size, example=g.example, questions=g.questions) for g in found]

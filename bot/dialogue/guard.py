@@ -41,14 +41,15 @@ class Guard:
     def validate(self, text: str) -> str:
         """The message as it will be processed, or InvalidMessage with a reason code.
 
+        The length is checked first, on the message as it came: nothing longer is looked at.
         Control characters (NUL and the like, never typed by a person) are dropped: databases
         reject some of them, and the rest of the message must still be stored.
         """
+        if len(text) > self._max_chars:
+            raise InvalidMessage("too_long", limit=self._max_chars)
         stripped = _CONTROL.sub("", text).strip()
         if not stripped:
             raise InvalidMessage("empty")
-        if len(stripped) > self._max_chars:
-            raise InvalidMessage("too_long", limit=self._max_chars)
         return stripped
 
     async def admit(self, conversation_id: str, channel: Channel) -> None:

@@ -62,16 +62,22 @@ def openapi_schema(app: FastAPI) -> dict[str, Any]:
 
 
 def _common_refusals(schema: dict[str, Any]) -> dict[str, Any]:
-    """Every documented 422 is an ``ErrorOut``, like every other refusal."""
+    """Every documented 422 is an ``ErrorOut``, like every other refusal; every operation
+    with a body can also answer 400 (a body that cannot be parsed as its content type)."""
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     components["ErrorOut"] = ErrorOut.model_json_schema()
     error_out = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
     for operations in schema.get("paths", {}).values():
         for operation in operations.values():
-            invalid = operation.get("responses", {}).get("422")
+            responses = operation.setdefault("responses", {})
+            invalid = responses.get("422")
             if invalid is not None:
                 invalid["content"] = error_out
                 invalid["description"] = "The request is well-formed but invalid."
+            if "requestBody" in operation:
+                responses.setdefault(
+                    "400", {"description": "The body cannot be parsed.", "content": error_out}
+                )
     for name in _VALIDATION_SCHEMAS:
         components.pop(name, None)
     return schema

@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, WebSocket
+from fastapi import APIRouter, Depends, Query, WebSocket
+from pydantic import BaseModel
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 
 from bot.dialogue.models import HandoffEvent, HandoffEventKind
 from bot.http.errors import Forbidden, NotFound, error_responses
+from bot.http.fields import VISIBLE, visible_text
 from bot.operators.desk import HandoffView, OperatorDesk
 from bot.operators.feed import EventFeed
 from bot.operators.ports import EventLog, HandoffQueue
@@ -33,7 +35,6 @@ from bot.operators.schemas import (
     PassageOut,
     PassagesOut,
     QueueOut,
-    ReplyIn,
     ReplyOut,
 )
 from bot.staff.models import StaffMember, StaffRole
@@ -68,6 +69,12 @@ def routes(console: Console) -> APIRouter:
     desk, feed = console.desk, console.feed
     Member = Annotated[StaffMember, Depends(require_staff(console.gate))]  # noqa: N806 - a type alias
     api = APIRouter(prefix="/operator/api", tags=["operator console"])
+
+    class ReplyIn(BaseModel):
+        """An operator's reply to the customer."""
+
+        text: str = visible_text(desk.max_reply_chars, "The reply.")
+
     seen = error_responses(401, 403)
     one = "/handoffs/{handoff_id}"
     change = error_responses(401, 403, 404, 409)
@@ -129,7 +136,10 @@ def routes(console: Console) -> APIRouter:
         responses=error_responses(401, 403, 422),
         summary="Search the knowledge base for a passage to quote",
     )
-    async def kb_search(q: str, operator: Member) -> PassagesOut:
+    async def kb_search(
+        operator: Member,
+        q: Annotated[str, Query(min_length=1, max_length=500, pattern=VISIBLE)],
+    ) -> PassagesOut:
         passages = await desk.search(operator, q)
         return PassagesOut(passages=[PassageOut.of(p) for p in passages])
 
@@ -155,7 +165,7 @@ def _socket(console: Console) -> Callable[[WebSocket], Awaitable[None]]:
         after_raw = websocket.query_params.get("after")
         cursor = (
             int(after_raw)
-            if after_raw and after_raw.isdigit()
+            if after_raw and after_raw.isascii() and after_raw.isdigit()
             else await console.events.last_event_id()
         )
         await websocket.send_json({"type": "hello", "last_event_id": cursor})

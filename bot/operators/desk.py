@@ -87,6 +87,10 @@ class OperatorDesk:
         self._max_reply_chars = max_reply_chars
 
     @property
+    def max_reply_chars(self) -> int:
+        return self._max_reply_chars
+
+    @property
     def delivery(self) -> ChannelDelivery:
         """Where channels register how to reach their customers."""
         return self._delivery

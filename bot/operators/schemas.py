@@ -10,10 +10,6 @@ from bot.dialogue.models import AuditEntry, Passage, StoredMessage
 from bot.operators.desk import HandoffDetail, HandoffView
 
 
-class ReplyIn(BaseModel):
-    text: str = Field(max_length=20_000)
-
-
 class AssignIn(BaseModel):
     operator: str = Field(min_length=1, max_length=64)
 

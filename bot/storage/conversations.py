@@ -23,7 +23,7 @@ from bot.dialogue.models import (
 )
 from bot.dialogue.state import DialogueState
 from bot.storage.handoffs import SqlHandoffLog
-from bot.storage.mapping import message_of, source_dicts
+from bot.storage.mapping import message_of, row_id, source_dicts
 from bot.storage.tables import AuditRow, ConversationRow, MessageRow, UsedTokenRow
 
 
@@ -65,13 +65,14 @@ class SqlConversationStore(SqlHandoffLog):
         )
 
     async def set_feedback(self, conversation_id: str, message_id: str, positive: bool) -> bool:
-        if not message_id.isdigit():
+        number = row_id(message_id)
+        if number is None:
             return False
         async with self._sessions.begin() as session:
             result = await session.execute(
                 update(MessageRow)
                 .where(
-                    MessageRow.id == int(message_id),
+                    MessageRow.id == number,
                     MessageRow.conversation_id == conversation_id,
                     MessageRow.role == Role.BOT.value,
                 )
@@ -172,10 +173,11 @@ class SqlConversationStore(SqlHandoffLog):
         return message_of(row)
 
     async def get_message(self, message_id: str) -> StoredMessage | None:
-        if not message_id.isdigit():
+        number = row_id(message_id)
+        if number is None:
             return None
         async with self._sessions() as session:
-            row = await session.get(MessageRow, int(message_id))
+            row = await session.get(MessageRow, number)
         return message_of(row) if row is not None else None
 
     async def list_messages(

@@ -17,7 +17,7 @@ from bot.dialogue.models import (
     Resolution,
     SummarySource,
 )
-from bot.storage.mapping import add_event, handoff_of, passage_dicts
+from bot.storage.mapping import add_event, handoff_of, passage_dicts, row_id
 from bot.storage.tables import HandoffRow
 
 OPEN = (HandoffStatus.QUEUED.value, HandoffStatus.ASSIGNED.value, HandoffStatus.ACTIVE.value)
@@ -33,15 +33,16 @@ async def change_handoff(
 ) -> Handoff | None:
     """Update one handoff if ``conditions`` hold (compare-and-set) and write its feed event;
     None when they do not."""
-    if not handoff_id.isdigit():
+    number = row_id(handoff_id)
+    if number is None:
         return None
     async with sessions.begin() as session:
         result = await session.execute(
-            update(HandoffRow).where(HandoffRow.id == int(handoff_id), *conditions).values(**values)
+            update(HandoffRow).where(HandoffRow.id == number, *conditions).values(**values)
         )
         if not getattr(result, "rowcount", 0):
             return None
-        row = await session.get(HandoffRow, int(handoff_id), populate_existing=True)
+        row = await session.get(HandoffRow, number, populate_existing=True)
         assert row is not None
         await add_event(session, HandoffEventKind.UPDATED, row.id, row.conversation_id, actor)
         return handoff_of(row)
@@ -106,8 +107,11 @@ class SqlHandoffLog:
 
     async def reopen_handoff(self, handoff_id: str) -> Handoff | None:
         """Back to the operator who resolved it (or the queue when nobody had it)."""
+        number = row_id(handoff_id)
+        if number is None:
+            return None
         async with self._sessions() as session:
-            row = await session.get(HandoffRow, int(handoff_id))
+            row = await session.get(HandoffRow, number)
         if row is None:
             return None
         status = HandoffStatus.ACTIVE if row.operator else HandoffStatus.QUEUED

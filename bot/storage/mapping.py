@@ -33,6 +33,18 @@ from bot.storage.tables import HandoffEventRow, HandoffRow, MessageRow
 _EVENT_LOCK = 0x5045524D  # "PERM"
 
 
+_MAX_ID = 2**31 - 1  # the ids are INTEGER columns
+
+
+def row_id(text: str) -> int | None:
+    """The row id a path or an event names, or None when ``text`` cannot be one. Ids are
+    ASCII digits in the column's range (``"²".isdigit()`` is true too)."""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if 0 < number <= _MAX_ID else None
+
+
 def buttons_of(raw: Sequence[dict[str, str]] | None) -> tuple[Button, ...]:
     return tuple(Button(str(b["title"]), str(b["payload"])) for b in raw or ())
 

@@ -20,7 +20,7 @@ from bot.dialogue.models import (
     StoredMessage,
 )
 from bot.storage.handoffs import OPEN, OWNED, change_handoff
-from bot.storage.mapping import add_event, button_dicts, handoff_of
+from bot.storage.mapping import add_event, button_dicts, handoff_of, row_id
 from bot.storage.tables import HandoffRow, MessageRow
 
 
@@ -35,10 +35,11 @@ class SqlHandoffQueue:
         return [handoff_of(row) for row in rows]
 
     async def handoff(self, handoff_id: str) -> Handoff | None:
-        if not handoff_id.isdigit():
+        number = row_id(handoff_id)
+        if number is None:
             return None
         async with self._sessions() as session:
-            row = await session.get(HandoffRow, int(handoff_id))
+            row = await session.get(HandoffRow, number)
         return handoff_of(row) if row is not None else None
 
     async def take(self, handoff_id: str, operator: str) -> Handoff | None:
@@ -86,11 +87,12 @@ class SqlHandoffQueue:
     async def add_operator_message(
         self, handoff_id: str, operator: str, author: str, text: str
     ) -> tuple[Handoff, StoredMessage] | None:
-        if not handoff_id.isdigit():
+        number = row_id(handoff_id)
+        if number is None:
             return None
         now = datetime.now(UTC)
         async with self._sessions.begin() as session:
-            row = await session.get(HandoffRow, int(handoff_id), with_for_update=True)
+            row = await session.get(HandoffRow, number, with_for_update=True)
             if row is None or row.status not in OWNED or row.operator != operator:
                 return None
             message = MessageRow(

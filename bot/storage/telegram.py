@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.dialogue.models import Handoff
-from bot.storage.mapping import handoff_of
+from bot.storage.mapping import handoff_of, row_id
 from bot.storage.tables import HandoffRow, TelegramChatRow, TelegramUpdateRow
 
 
@@ -98,18 +98,20 @@ class SqlTopicMap:
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
 
     async def set_topic(self, handoff_id: str, topic_id: int) -> None:
+        number = row_id(handoff_id)
+        if number is None:
+            return
         async with self._sessions.begin() as session:
             await session.execute(
-                update(HandoffRow)
-                .where(HandoffRow.id == int(handoff_id))
-                .values(telegram_topic_id=topic_id)
+                update(HandoffRow).where(HandoffRow.id == number).values(telegram_topic_id=topic_id)
             )
 
     async def topic_of(self, handoff_id: str) -> int | None:
-        if not handoff_id.isdigit():
+        number = row_id(handoff_id)
+        if number is None:
             return None
         async with self._sessions() as session:
-            row = await session.get(HandoffRow, int(handoff_id))
+            row = await session.get(HandoffRow, number)
         return row.telegram_topic_id if row is not None else None
 
     async def handoff_by_topic(self, topic_id: int) -> Handoff | None:

@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, expect
 from tests.e2e.test_content_admin import FAQ_V1 as FAQ
 from tests.e2e.test_content_admin import SETTINGS
 from tests.e2e.test_widget_browser import STREAMING
-from tests.support.console import PASSWORD, add_operator
+from tests.support.console import PASSWORD, add_staff
 from tests.support.servers import RunningServer, perimeter_server
 
 pytestmark = [pytest.mark.browser]
@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.browser]
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     data = tmp_path_factory.mktemp("admin-browser")
-    add_operator(data, "olga", "editor", "Ольга", **SETTINGS)
+    add_staff(data, "olga", "editor", "Ольга", **SETTINGS)
     with perimeter_server(data, **SETTINGS) as running:
         yield running
 

@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support.console import PASSWORD, add_operator
+from tests.support.console import PASSWORD, add_staff
 from tests.support.servers import RunningServer, perimeter_server
 
 HEADERS = {"X-Requested-With": "perimeter-admin"}
@@ -46,9 +46,9 @@ QUESTION = "Сколько стоит аренда банковской ячей
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     data = tmp_path_factory.mktemp("admin")
-    add_operator(data, "olga", "editor", "Ольга", **SETTINGS)
-    add_operator(data, "pavel", "editor", "Павел", **SETTINGS)
-    add_operator(data, "anna", "operator", "Анна", **SETTINGS)
+    add_staff(data, "olga", "editor", "Ольга", **SETTINGS)
+    add_staff(data, "pavel", "editor", "Павел", **SETTINGS)
+    add_staff(data, "anna", "operator", "Анна", **SETTINGS)
     with perimeter_server(data, **SETTINGS) as running:
         yield running
 

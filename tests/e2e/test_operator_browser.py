@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.test_widget_browser import STREAMING
-from tests.support.console import PASSWORD, add_operator
+from tests.support.console import PASSWORD, add_staff
 from tests.support.servers import RunningServer, perimeter_server
 
 pytestmark = [pytest.mark.browser]
@@ -33,7 +33,7 @@ SETTINGS = {
 def server(test_gguf: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     data_dir = tmp_path_factory.mktemp("operator-browser")
     settings = {**SETTINGS, "llm__gguf_path": str(test_gguf)}
-    add_operator(data_dir, "anna", "operator", "Анна", **settings)
+    add_staff(data_dir, "anna", "operator", "Анна", **settings)
     with perimeter_server(data_dir, **settings) as running:
         yield running
 

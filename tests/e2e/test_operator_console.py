@@ -23,7 +23,7 @@ import websockets
 import websockets.exceptions
 
 from bot.web_token import sign_token
-from tests.support.console import PASSWORD, ConsoleClient, add_operator
+from tests.support.console import PASSWORD, ConsoleClient, add_staff
 from tests.support.servers import (
     SANDBOX_TOKEN,
     RunningServer,
@@ -53,10 +53,10 @@ def settings_for(sandbox: str, **extra: str) -> dict[str, str]:
 def server(sandbox: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     data_dir = tmp_path_factory.mktemp("console")
     settings = settings_for(sandbox)
-    add_operator(data_dir, "anna", "operator", "Анна", **settings)
-    add_operator(data_dir, "boris", "operator", "Борис", **settings)
-    add_operator(data_dir, "sveta", "supervisor", "Светлана", **settings)
-    add_operator(data_dir, "erik", "editor", "Эрик", **settings)
+    add_staff(data_dir, "anna", "operator", "Анна", **settings)
+    add_staff(data_dir, "boris", "operator", "Борис", **settings)
+    add_staff(data_dir, "sveta", "supervisor", "Светлана", **settings)
+    add_staff(data_dir, "erik", "editor", "Эрик", **settings)
     with perimeter_server(data_dir, **settings) as running:
         yield running
 

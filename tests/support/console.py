@@ -1,4 +1,4 @@
-"""Helpers for console tests: accounts made with the real CLI, an HTTP console client."""
+"""Helpers for the staff pages' tests: accounts made with the real CLI, an HTTP console client."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ HEADERS = {"X-Requested-With": "perimeter-console"}
 PASSWORD = "correct horse battery"
 
 
-def add_operator(data_dir: Path, name: str, role: str, display: str, **settings: str) -> None:
+def add_staff(data_dir: Path, name: str, role: str, display: str, **settings: str) -> None:
     """``perimeter staff add`` against the server's database, password on stdin."""
     result = subprocess.run(
         [

@@ -1,7 +1,8 @@
 """The web chat over HTTP: a streaming WebSocket at /ws/chat, an HTTP fallback under /api,
 and the widget at /. The frames of the WebSocket are documented in ``docs/websockets.md``."""
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` here: FastAPI must see the request model defined
+# inside the route factory (its limit comes from the settings) as an object.
 
 import json
 import logging
@@ -14,13 +15,13 @@ from typing import Any
 
 from fastapi import APIRouter, WebSocket
 from fastapi.responses import FileResponse, Response
+from pydantic import BaseModel
 from starlette.websockets import WebSocketDisconnect
 
 from bot.channels.webchat.hub import ConversationHub
 from bot.channels.webchat.schemas import (
     AuthOut,
     ConversationOut,
-    MessageIn,
     MessagePublic,
     TokenIn,
     TurnOut,
@@ -40,6 +41,7 @@ from bot.http.errors import (
     TooManyRequests,
 )
 from bot.http.errors import error_responses as errors
+from bot.http.fields import visible_text
 from bot.observability.metrics import Metrics
 from bot.web_token import WebTokenVerifier
 
@@ -100,6 +102,11 @@ def routes(chat: WebChat) -> APIRouter:
     """The widget page, the HTTP API and the WebSocket."""
     engine = chat.engine
     api = APIRouter(prefix="/api", tags=["web chat"])
+
+    class MessageIn(BaseModel):
+        """A customer's message, for clients that do not use the WebSocket."""
+
+        text: str = visible_text(chat.max_message_chars, "The customer's message.")
 
     @api.post("/conversations", status_code=201, summary="Start a conversation")
     async def create_conversation() -> ConversationOut:

@@ -61,10 +61,6 @@ class AuthOut(BaseModel):
     expires_at: datetime | None = None
 
 
-class MessageIn(BaseModel):
-    text: str = Field(description="The customer's message.")
-
-
 class TurnOut(BaseModel):
     """The outcome of one customer message: its id and the bot's reply."""
 

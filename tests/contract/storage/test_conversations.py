@@ -71,6 +71,8 @@ class ConversationStoreContract:
         assert all(m.created_at.tzinfo is not None for m in messages)
         assert await store.get_message(messages[1].id) == messages[1]
         assert await store.get_message("not-an-id") is None
+        assert await store.get_message("²") is None
+        assert await store.get_message("9" * 20) is None
 
     async def test_long_unicode_text_is_kept_exactly(self, store: ConversationStore) -> None:
         conversation = await store.create_conversation(Channel.WEBCHAT)

@@ -44,6 +44,9 @@ class HandoffQueueContract:
         assert await queue.handoff(second.id) == second
         assert await queue.handoff("999999") is None
         assert await queue.handoff("not-an-id") is None
+        assert await queue.handoff("²") is None, "a digit to str.isdigit, not an id"
+        assert await queue.handoff("9" * 20) is None, "beyond the id column's range"
+        assert await queue.take("²", "anna") is None
 
     async def test_one_operator_wins_a_take(self, stores: Stores, queue: HandoffQueue) -> None:
         handoff = await queued_handoff(stores)

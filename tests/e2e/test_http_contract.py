@@ -1,0 +1,96 @@
+"""The HTTP contract tells the truth: schemathesis (an OpenAPI fuzzer) drives the real
+``perimeter serve`` from its own ``/openapi.json`` — anonymously and logged in as each staff
+role — and every response must be documented: its status, its body's schema, its headers,
+valid input accepted and invalid input refused, no server error."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support.console import PASSWORD, add_staff
+from tests.support.servers import RunningServer, perimeter_server, server_env
+
+SETTINGS = {
+    "llm__backend": "openai",
+    "llm__openai_base_url": "http://127.0.0.1:9/v1",  # nothing listens: a model failure
+    "llm__model": "unused",
+    "core_banking__base_url": "http://127.0.0.1:9",  # nor here: the ABS is down
+    "core_banking__token": "contract-test-token-0123456789",
+    "core_banking__timeout_s": "1",
+    "http__api_docs": "true",
+    "operators__model_summary": "false",
+}
+CONFIG = Path(__file__).with_name("schemathesis.toml")
+# The staff page each role logs in to: its path, session cookie and X-Requested-With value.
+PAGES = {
+    "operator": ("/operator", "perimeter_operator", "perimeter-console"),
+    "supervisor": ("/operator", "perimeter_operator", "perimeter-console"),
+    "editor": ("/admin", "perimeter_admin", "perimeter-admin"),
+}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    data = tmp_path_factory.mktemp("contract")
+    for role in PAGES:
+        add_staff(data, f"{role}-1", role, role.title(), **SETTINGS)
+    with perimeter_server(data, **SETTINGS) as running:
+        # Something to work on: a conversation handed to people.
+        with httpx.Client(base_url=running.base_url, timeout=60) as api:
+            conversation = api.post("/api/conversations").json()["conversation_id"]
+            api.post(f"/api/conversations/{conversation}/messages", json={"text": "оператор"})
+        yield running
+
+
+def login(server: RunningServer, role: str) -> list[str]:
+    """The headers a logged-in browser of ``role`` sends."""
+    path, cookie, csrf = PAGES[role]
+    response = httpx.post(
+        f"{server.base_url}{path}/api/login",
+        json={"name": f"{role}-1", "password": PASSWORD},
+        headers={"X-Requested-With": csrf},
+    )
+    assert response.status_code == 200, response.text
+    return ["-H", f"Cookie: {cookie}={response.cookies[cookie]}", "-H", f"X-Requested-With: {csrf}"]
+
+
+@pytest.mark.parametrize("role", ["anonymous", "operator", "supervisor", "editor"])
+def test_every_response_is_documented(server: RunningServer, role: str, tmp_path: Path) -> None:
+    headers = [] if role == "anonymous" else login(server, role)
+    # Logged in, logging out would end the run's session: the anonymous run covers logout.
+    keep_session = [] if role == "anonymous" else ["--exclude-path-regex", "/logout$"]
+    command = [
+        sys.executable,
+        "-m",
+        "schemathesis.cli",
+        "--config-file",
+        str(CONFIG),
+        "run",
+        f"{server.base_url}/openapi.json",
+        "--checks",
+        "all",
+        "--max-examples",
+        "25",
+        "--seed",
+        "20261130",
+        "--generation-deterministic",
+        "--workers",
+        "1",
+        "--no-color",
+        *headers,
+        *keep_session,
+    ]
+    env = {**server_env(tmp_path), "SCHEMATHESIS_TELEMETRY": "false"}
+    env.pop("PERIMETER_DATA_DIR")
+    result = subprocess.run(
+        command, env=env, capture_output=True, text=True, timeout=600, check=False, cwd=tmp_path
+    )
+    summary = result.stdout[-6000:]
+    assert result.returncode == 0, f"schemathesis as {role}:\n{summary}\n{result.stderr[-2000:]}"
+    assert "Tested: " in summary, summary  # it reached the operations, not just the schema
