@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import Page
 
 from tests.support.console import PASSWORD, add_staff
 from tests.support.servers import RunningServer, perimeter_server, server_env
@@ -94,3 +95,23 @@ def test_every_response_is_documented(server: RunningServer, role: str, tmp_path
     summary = result.stdout[-6000:]
     assert result.returncode == 0, f"schemathesis as {role}:\n{summary}\n{result.stderr[-2000:]}"
     assert "Tested: " in summary, summary  # it reached the operations, not just the schema
+
+
+@pytest.mark.browser
+def test_the_api_reference_page_works_offline_under_the_csp(
+    server: RunningServer, page: Page
+) -> None:
+    """/docs renders every operation with assets the app serves itself, and the app's
+    Content-Security-Policy refuses nothing on the way."""
+    problems: list[str] = []
+    fetched: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.on("request", lambda r: fetched.append(r.url))
+    page.goto(f"{server.base_url}/docs")
+    page.wait_for_selector(".opblock", timeout=60_000)
+    assert page.locator(".opblock").count() >= 25, "every operation is listed"
+    assert page.locator(".information-container .title").inner_text().startswith("Perimeter")
+    assert problems == [], problems
+    foreign = [url for url in fetched if not url.startswith((server.base_url, "data:"))]
+    assert foreign == [], "nothing is fetched from outside the bank"

@@ -207,6 +207,16 @@ def test_health_metrics_and_widget(server: RunningServer) -> None:
     assert "дебетовой" not in metrics and "Позовите" not in metrics
 
 
+def test_the_api_description_is_off_unless_asked_for(server: RunningServer) -> None:
+    """PERIMETER_HTTP__API_DOCS is off by default: the customers' port does not publish the
+    API's shape (``tests/e2e/test_http_contract.py`` turns it on)."""
+    with httpx.Client(base_url=server.base_url) as client:
+        for path in ("/openapi.json", "/docs", "/redoc", "/docs/static/docs.js"):
+            refused = client.get(path)
+            assert refused.status_code == 404, path
+            assert refused.json()["code"] == "not_found"
+
+
 def test_logs_carry_ids_not_customer_text(server: RunningServer) -> None:
     log = server.log_text()
     assert "conversation=" in log

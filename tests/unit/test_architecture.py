@@ -1,4 +1,12 @@
-"""The layering holds: the domain core imports no framework; rag/integrations never import bot."""
+"""The layering holds, as ARCHITECTURE.md draws it:
+
+- the domain core (``bot/dialogue``) imports no framework;
+- ``rag``, ``integrations`` and ``prompts`` never import ``bot``;
+- only storage itself and the composition root import ``bot.storage``: features speak to their
+  own ports;
+- no channel imports another, and the two staff features do not lean on each other (both
+  use ``bot.staff``).
+"""
 
 from __future__ import annotations
 
@@ -41,6 +49,24 @@ def imported_roots(path: Path) -> set[str]:
     return roots
 
 
+def imported_modules(path: Path) -> set[str]:
+    """Every module ``path`` imports, dotted (``from a.b import c`` names ``a.b`` and
+    ``a.b.c``: ``c`` may be a module)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    modules: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            modules |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            modules.add(node.module)
+            modules |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return modules
+
+
+def imports_package(path: Path, package: str) -> bool:
+    return any(m == package or m.startswith(package + ".") for m in imported_modules(path))
+
+
 def python_files(package: str) -> list[Path]:
     return sorted((ROOT / package).rglob("*.py"))
 
@@ -58,6 +84,57 @@ def test_dialogue_core_imports_no_framework(path: Path) -> None:
 )
 def test_adapters_never_import_bot(path: Path) -> None:
     assert "bot" not in imported_roots(path), f"{path.relative_to(ROOT)} imports bot"
+
+
+COMPOSITION_ROOT = ROOT / "bot" / "container.py"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for p in python_files("bot") if "storage" not in p.relative_to(ROOT).parts[:2]],
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
+def test_only_storage_and_the_composition_root_import_storage(path: Path) -> None:
+    if path == COMPOSITION_ROOT:
+        return
+    assert not imports_package(path, "bot.storage"), f"{path.relative_to(ROOT)} imports bot.storage"
+
+
+CHANNELS = sorted(
+    p.name for p in (ROOT / "bot" / "channels").iterdir() if p.is_dir() and p.name != "__pycache__"
+)
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_no_channel_imports_another(channel: str) -> None:
+    others = [c for c in CHANNELS if c != channel]
+    for path in python_files(f"bot/channels/{channel}"):
+        for other in others:
+            assert not imports_package(path, f"bot.channels.{other}"), (
+                f"{path.relative_to(ROOT)} imports the {other} channel"
+            )
+
+
+@pytest.mark.parametrize(("feature", "other"), [("content", "operators"), ("operators", "content")])
+def test_staff_features_do_not_lean_on_each_other(feature: str, other: str) -> None:
+    for path in python_files(f"bot/{feature}"):
+        assert not imports_package(path, f"bot.{other}"), (
+            f"{path.relative_to(ROOT)} imports bot.{other}: shared staff code belongs in bot.staff"
+        )
+
+
+def test_checker_catches_a_feature_reaching_for_storage(tmp_path: Path) -> None:
+    sample = tmp_path / "desk.py"
+    sample.write_text(
+        "from bot.storage.queue import SqlHandoffQueue\nfrom bot import storage\n"
+        "import bot.channels.webchat.hub\n"
+    )
+    assert imports_package(sample, "bot.storage")
+    assert imports_package(sample, "bot.channels.webchat")
+    assert not imports_package(sample, "bot.stor")
+    clean = tmp_path / "clean.py"
+    clean.write_text("from bot.operators.ports import HandoffQueue\n")
+    assert not imports_package(clean, "bot.storage")
 
 
 def test_checker_catches_a_framework_import(tmp_path: Path) -> None:
