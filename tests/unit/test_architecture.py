@@ -115,6 +115,42 @@ def test_no_channel_imports_another(channel: str) -> None:
             )
 
 
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_channels_do_not_assemble_the_product(channel: str) -> None:
+    """The app host (``bot.app``) mounts each surface; a channel builds only itself."""
+    hosts = ("bot.app", "bot.container", "bot.operators.api", "bot.content.api", "bot.cli")
+    for path in python_files(f"bot/channels/{channel}"):
+        for host in hosts:
+            assert not imports_package(path, host), f"{path.relative_to(ROOT)} imports {host}"
+
+
+def module_level_locks(path: Path) -> list[str]:
+    """Names bound at module level to a new lock (``x = KeyedLock()``): process-wide state
+    that two replicas would not share. Locks are injected (``ConversationLocks``)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in tree.body:
+        if isinstance(node, ast.Assign | ast.AnnAssign) and isinstance(node.value, ast.Call):
+            called = node.value.func
+            name = called.attr if isinstance(called, ast.Attribute) else getattr(called, "id", "")
+            if "Lock" in name:
+                found.append(ast.unparse(node))
+    return found
+
+
+@pytest.mark.parametrize("path", python_files("bot"), ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_lock_is_created_at_module_level(path: Path) -> None:
+    assert module_level_locks(path) == [], f"{path.relative_to(ROOT)}"
+
+
+def test_checker_catches_a_module_level_lock(tmp_path: Path) -> None:
+    sample = tmp_path / "handlers.py"
+    sample.write_text(
+        "import asyncio\n_chat_locks = KeyedLock()\n_one: asyncio.Lock = asyncio.Lock()\n"
+    )
+    assert len(module_level_locks(sample)) == 2
+
+
 @pytest.mark.parametrize(("feature", "other"), [("content", "operators"), ("operators", "content")])
 def test_staff_features_do_not_lean_on_each_other(feature: str, other: str) -> None:
     for path in python_files(f"bot/{feature}"):
