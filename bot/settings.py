@@ -15,7 +15,14 @@ from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.dialogue.hours import WorkingHours, parse_days
@@ -246,6 +253,9 @@ class AuthSettings(BaseModel):
         return value
 
 
+_MOVED_TO_STAFF = frozenset({"session_ttl_s", "max_login_failures", "lockout_s", "secure_cookie"})
+
+
 class OperatorSettings(BaseModel):
     """People behind the bot: escalation, the handoff queue and the operator console."""
 
@@ -286,6 +296,18 @@ class OperatorSettings(BaseModel):
         description="The operators' Telegram supergroup (with topics): each handoff opens a"
         " topic there and operators' replies in it reach the customer.",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _moved_to_staff(cls, data: object) -> object:
+        """The staff login settings moved to ``PERIMETER_STAFF__*``: an old name set in an
+        installation must not be dropped silently (a Secure cookie would be lost)."""
+        if isinstance(data, dict):
+            moved = sorted(set(data) & _MOVED_TO_STAFF)
+            if moved:
+                names = ", ".join(f"PERIMETER_STAFF__{m.upper()}" for m in moved)
+                raise ValueError(f"moved: set {names} instead")
+        return data
 
     @field_validator("working_hours")
     @classmethod

@@ -79,8 +79,9 @@ def list_members() -> None:
         async with container.running():
             return [(m.name, m.display_name, m.role.value, m.active) for m in await staff.members()]
 
+    members = run(job)
     typer.echo(f"{'login':<24} {'name':<24} {'role':<12} active")
-    for login, display, role, active in run(job):
+    for login, display, role, active in members:
         typer.echo(f"{login:<24} {display:<24} {role:<12} {active}")
 
 

@@ -86,3 +86,11 @@ def test_http_client_logs_are_kept_above_info(monkeypatch: pytest.MonkeyPatch) -
     settings()
     assert logging.getLogger("httpx").level >= logging.WARNING
     assert logging.getLogger("httpcore").level >= logging.WARNING
+
+
+def test_staff_login_settings_under_their_old_names_stop_the_start(clean_env: None) -> None:
+    """They moved from PERIMETER_OPERATORS__* to PERIMETER_STAFF__*: an installation that set
+    the old name must hear of it, not lose its Secure cookie silently."""
+    with pytest.raises(SettingsError, match="PERIMETER_STAFF__SECURE_COOKIE"):
+        load_settings(operators={"secure_cookie": "true"})
+    assert load_settings(staff={"secure_cookie": "true"}).staff.secure_cookie
