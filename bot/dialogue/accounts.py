@@ -86,13 +86,7 @@ class AccountDesk:
         else:
             outcome = result.outcome
         await self._audit.add_audit(
-            AuditEntry(
-                conversation_id,
-                customer_id,
-                action,
-                outcome,
-                (time.perf_counter() - started) * 1000,
-            )
+            AuditEntry.since(started, conversation_id, customer_id, action, outcome)
         )
         log.info("action conversation=%s action=%s outcome=%s", conversation_id, action, outcome)
         if outcome == "core_unavailable":

@@ -286,7 +286,7 @@ class DialogueEngine:
         try:
             reply = await self._turn(turn, situation)
         except CoreUnavailable:
-            reply = await self._handoff(turn, HandoffReason.CORE_UNAVAILABLE)
+            reply = await self.handoffs.open(turn, HandoffReason.CORE_UNAVAILABLE)
         if turn.state != conversation.state:
             await self._store.set_state(conversation.id, turn.state)
 
@@ -326,7 +326,7 @@ class DialogueEngine:
         turn.state, handoff = count_failure(
             turn.state, reply.route, turn.text, self._policy.handoff.failed_turns_limit
         )
-        return reply if handoff is None else await self._handoff(turn, handoff.reason)
+        return reply if handoff is None else await self.handoffs.open(turn, handoff.reason)
 
     async def _act(self, turn: Turn, situation: Situation, decision: Decision) -> Reply:
         """Carry out the decision: the one place where a turn has side effects."""
@@ -341,7 +341,7 @@ class DialogueEngine:
             case Say(template, route, action):
                 return Reply(self._texts.render(template, turn.lang), route, action=action)
             case HandOff(reason):
-                return await self._handoff(turn, reason)
+                return await self.handoffs.open(turn, reason)
             case SendCode(phone):
                 assert self._login is not None
                 reply, turn.state = await self._login.send_code(
@@ -395,7 +395,7 @@ class DialogueEngine:
             confirmed=confirmed,
         )
         if outcome is None:
-            return await self._handoff(turn, HandoffReason.CORE_UNAVAILABLE, action=action)
+            return await self.handoffs.open(turn, HandoffReason.CORE_UNAVAILABLE, action=action)
         turn.state = turn.state.with_step(outcome.step)
         return outcome.reply
 
@@ -439,18 +439,18 @@ class DialogueEngine:
                     finished = event
         except KnowledgeUnavailable:
             log.exception("knowledge base unavailable conversation=%s", stored.conversation_id)
-            return await self._handoff(turn, HandoffReason.KNOWLEDGE_UNAVAILABLE)
+            return await self.handoffs.open(turn, HandoffReason.KNOWLEDGE_UNAVAILABLE)
         except ModelUnavailable as exc:
             log.warning("model unavailable conversation=%s: %s", stored.conversation_id, exc)
-            return await self._handoff(turn, HandoffReason.MODEL_UNAVAILABLE, found)
+            return await self.handoffs.open(turn, HandoffReason.MODEL_UNAVAILABLE, found)
         self._observer.stage("answer", time.perf_counter() - started)
 
         if found is None or not found.confident or finished is None:
-            return unsure or await self._handoff(turn, HandoffReason.LOW_CONFIDENCE, found)
+            return unsure or await self.handoffs.open(turn, HandoffReason.LOW_CONFIDENCE, found)
         if finished.abstained:
-            return unsure or await self._handoff(turn, HandoffReason.MODEL_ABSTAINED, found)
+            return unsure or await self.handoffs.open(turn, HandoffReason.MODEL_ABSTAINED, found)
         if not finished.grounded:
-            return await self._handoff(turn, HandoffReason.UNGROUNDED_ANSWER, found)
+            return await self.handoffs.open(turn, HandoffReason.UNGROUNDED_ANSWER, found)
         return Reply(finished.text, Route.ANSWER, finished.cited, curated=finished.curated)
 
     def _search_query(self, text: str, history: list[StoredMessage]) -> str:
@@ -460,16 +460,6 @@ class DialogueEngine:
         if previous and is_follow_up(text):
             return spelling.normalize(f"{previous} {text}")
         return spelling.normalize(text)
-
-    async def _handoff(
-        self,
-        turn: Turn,
-        reason: HandoffReason,
-        found: PassagesFound | None = None,
-        *,
-        action: str | None = None,
-    ) -> Reply:
-        return await self.handoffs.open(turn, reason, found, action=action)
 
     @contextmanager
     def _timed(self, stage: str) -> Iterator[None]:

@@ -283,12 +283,8 @@ class HandoffFlow:
             return Reply(self._texts.render("utter_callback_failed", turn.lang), Route.OPERATOR)
         finally:
             await self._audit.add_audit(
-                AuditEntry(
-                    turn.conversation_id,
-                    turn.customer,
-                    "open_ticket",
-                    outcome,
-                    (time.perf_counter() - started) * 1000,
+                AuditEntry.since(
+                    started, turn.conversation_id, turn.customer, "open_ticket", outcome
                 )
             )
         closed = await self._store.close_with_callback(handoff.id, ticket)

@@ -150,11 +150,5 @@ class Login:
         started: float,
     ) -> None:
         await self._audit_log.add_audit(
-            AuditEntry(
-                conversation_id,
-                customer_id,
-                action,
-                outcome,
-                (time.perf_counter() - started) * 1000,
-            )
+            AuditEntry.since(started, conversation_id, customer_id, action, outcome)
         )

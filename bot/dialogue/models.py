@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -337,3 +338,16 @@ class AuditEntry:
     outcome: str
     latency_ms: float
     at: datetime | None = None
+
+    @classmethod
+    def since(
+        cls,
+        started: float,
+        conversation_id: str,
+        customer_id: str | None,
+        action: str,
+        outcome: str,
+    ) -> AuditEntry:
+        """The entry of a call that began at ``started`` (``time.perf_counter()``)."""
+        latency_ms = (time.perf_counter() - started) * 1000
+        return cls(conversation_id, customer_id, action, outcome, latency_ms)
