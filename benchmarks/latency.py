@@ -113,7 +113,7 @@ def direct_first_token(llama: Any, answerer: GroundedAnswerer, question: str) ->
 def time_to_first_token(gguf: Path, rounds: int, store: KnowledgeStore) -> None:
     from llama_cpp import Llama
 
-    from tests.servers import perimeter_server
+    from tests.support.servers import perimeter_server
 
     answerer = GroundedAnswerer(store, _instant_model(), AnswerPolicy(faq_min_score=1.01))
     web: list[float] = []
@@ -161,7 +161,7 @@ async def ws_reply_time(url: str, question: str, token: str | None = None) -> fl
 
 def account_vs_knowledge(gguf: Path, rounds: int) -> None:
     from bot.web_token import sign_token
-    from tests.servers import SANDBOX_TOKEN, perimeter_server, sandbox_server
+    from tests.support.servers import SANDBOX_TOKEN, perimeter_server, sandbox_server
 
     account: list[float] = []
     knowledge: list[float] = []
@@ -215,13 +215,14 @@ async def engine_overhead(rounds: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite+aiosqlite:///{tmp}/bench.db"
         await upgrade_database(url)
-        store = SqlConversationStore(create_engine(url))
+        database = create_engine(url)
+        store = SqlConversationStore(database)
         knowledge = KnowledgeStore(
             open_client(url=None, path=Path(tmp) / "q"), "kb", UniversalSentenceEncoderEmbeddings()
         )
         Ingestor(knowledge).ingest_dir(KB)
         answerer = GroundedAnswerer(knowledge, _instant_model(), AnswerPolicy(faq_min_score=1.01))
-        engine = DialogueEngine(store, RagKnowledgeBase(answerer), default_library())
+        engine = DialogueEngine(store, RagKnowledgeBase(answerer, knowledge), default_library())
         timings: list[float] = []
         for i in range(rounds * 10):
             conversation = await engine.start_conversation()
@@ -230,7 +231,7 @@ async def engine_overhead(rounds: int) -> None:
                 IncomingMessage(conversation.id, QUESTIONS[i % len(QUESTIONS)]), DiscardingSink()
             )
             timings.append((time.perf_counter() - started) * 1000)
-        await store.close()
+        await database.dispose()
         knowledge.close()
     print(f"engine overhead per message, no generation (ms)  {fmt(timings[5:])}")
 
