@@ -207,7 +207,7 @@ def _instant_model() -> Any:
 async def engine_overhead(rounds: int) -> None:
     from bot.dialogue.engine import DialogueEngine
     from bot.dialogue.models import IncomingMessage
-    from bot.dialogue.ports import DiscardingSink
+    from bot.dialogue.sinks import DiscardingSink
     from bot.knowledge import RagKnowledgeBase
     from bot.storage import SqlConversationStore, create_engine, upgrade_database
     from prompts import default_library

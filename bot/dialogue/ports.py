@@ -146,20 +146,6 @@ class ReplySink(Protocol):
         """The final reply; its text supersedes the streamed tokens."""
 
 
-class DiscardingSink:
-    """A ReplySink for callers that only need the returned Reply (evaluation, channels that
-    send the whole reply at once)."""
-
-    async def accepted(self, message_id: str) -> None:
-        pass
-
-    async def token(self, text: str) -> None:
-        pass
-
-    async def reply(self, reply: Reply) -> None:
-        pass
-
-
 class IntentClassifier(Protocol):
     """Recognises account intents («какой у меня баланс?»); None for anything else."""
 

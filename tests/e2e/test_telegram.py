@@ -18,9 +18,9 @@ from bot.channels.telegram.app import build_bot, build_dispatcher, resume_unfini
 from bot.channels.telegram.render import piece, split_message
 from bot.dialogue.engine import DialogueEngine
 from bot.dialogue.models import CodeSent
+from bot.knowledge import FakeKnowledgeBase
 from bot.storage import create_engine, sql_stores, upgrade_database
 from prompts import default_library
-from tests.fakes import FakeKnowledgeBase
 from tests.support.doubles.telegram_api import (
     SentMessage,
     TelegramDouble,

@@ -26,9 +26,10 @@ from bot.dialogue.models import (
     Role,
     Route,
 )
+from bot.dialogue.sinks import RecordingSink
+from bot.knowledge import FakeKnowledgeBase
 from bot.storage import MemoryConversationStore
 from prompts import default_library
-from tests.fakes import FakeKnowledgeBase, RecordingSink
 
 
 def make_engine(

@@ -32,10 +32,11 @@ from bot.dialogue.models import (
     StoredMessage,
     SummarySource,
 )
+from bot.dialogue.sinks import RecordingSink
 from bot.dialogue.turn import NullObserver
+from bot.knowledge import FakeKnowledgeBase
 from bot.storage import MemoryConversationStore
 from prompts import default_library
-from tests.fakes import FakeKnowledgeBase, RecordingSink
 
 
 class FakeCallbacks:
