@@ -64,12 +64,20 @@ def sandbox_flags() -> tuple[str, ...]:
 
 
 @pytest.fixture(scope="module")
-def sandbox(sandbox_flags: tuple[str, ...]) -> Iterator[str]:
-    """The sandbox ABS seeded with the demo bank, as a real process; its base URL (the token
-    is ``tests.support.servers.SANDBOX_TOKEN``). One per test module."""
+def sandbox_bank() -> Path:
+    """The seed file of the module's sandbox ABS: the demo bank; a module overrides this
+    fixture to serve other customers as well."""
+    return BANK
+
+
+@pytest.fixture(scope="module")
+def sandbox(sandbox_bank: Path, sandbox_flags: tuple[str, ...]) -> Iterator[str]:
+    """The sandbox ABS seeded with ``sandbox_bank`` (the demo bank unless the module says
+    otherwise), as a real process; its base URL (the token is
+    ``tests.support.servers.SANDBOX_TOKEN``). One per test module."""
     from tests.support.servers import sandbox_server
 
-    with sandbox_server(BANK, *sandbox_flags) as url:
+    with sandbox_server(sandbox_bank, *sandbox_flags) as url:
         yield url
 
 

@@ -1,10 +1,12 @@
 """Ports: what the dialogue core needs from the outside world, as Protocols.
 
-Adapters live elsewhere (``rag`` for the knowledge base, ``bot.storage`` for the store,
-``prompts`` for texts, channels for reply sinks); each has an in-memory fake beside it. The
-guard's two ports have their in-memory implementations here in the core
-(:mod:`bot.dialogue.locks`, :mod:`bot.dialogue.rate_limits`); Redis ones serve several
-replicas.
+Adapters live elsewhere, each with a fake or in-memory twin beside it, and
+``tests/contract`` runs both through one suite: :mod:`bot.knowledge` for the knowledge base,
+:mod:`bot.banking` for account actions, login and callbacks, :mod:`bot.storage` for the
+store, ``prompts`` for texts, the channels for reply sinks (:mod:`bot.dialogue.sinks` for
+callers without a channel). The guard's two ports have their in-memory implementations here
+in the core (:mod:`bot.dialogue.locks`, :mod:`bot.dialogue.rate_limits`); Redis ones serve
+several replicas.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 import pytest
 
+from bot.banking import FakeAccountActions, FakeBank
 from bot.dialogue.engine import ChannelRates, DialogueEngine, EnginePolicy
 from bot.dialogue.errors import (
     ConversationNotFound,
@@ -30,6 +31,7 @@ from bot.dialogue.sinks import RecordingSink
 from bot.knowledge import FakeKnowledgeBase
 from bot.storage import MemoryConversationStore
 from prompts import default_library
+from tests.conftest import BANK
 
 
 def make_engine(
@@ -227,20 +229,16 @@ class UnsureIntents:
         return IntentMatch("next_payment", 0.65, certain=False)
 
 
-class NoActions:
-    async def run(self, action: str, **kwargs: object) -> object:
-        raise AssertionError("an unsure intent must not run an action")
-
-
 async def test_an_unsure_account_intent_answers_from_the_kb_and_offers_the_action() -> None:
     store = MemoryConversationStore()
     kb = FakeKnowledgeBase(answer_text="Если платёж выпал на выходной, его можно внести в 99 ₽.")
+    actions = FakeAccountActions(FakeBank.from_file(BANK))
     engine = DialogueEngine(
         store,
         kb,
         default_library(),
         intents=UnsureIntents(),
-        actions=NoActions(),  # type: ignore[arg-type]
+        actions=actions,
     )
     conversation = await engine.start_conversation()
     reply = (await say(engine, conversation.id, "платёж по кредиту выпал на воскресенье")).replies[
@@ -248,23 +246,26 @@ async def test_an_unsure_account_intent_answers_from_the_kb_and_offers_the_actio
     ]
     assert reply.route is Route.ANSWER and "выходной" in reply.text
     assert [(b.title, b.payload) for b in reply.buttons] == [("Платёж по кредиту", "/next_payment")]
+    assert actions.calls == [], "an unsure intent runs no action"
 
 
 async def test_an_unsure_account_intent_asks_when_the_kb_cannot_answer() -> None:
     store = MemoryConversationStore()
     kb = FakeKnowledgeBase(confident=False)
+    actions = FakeAccountActions(FakeBank.from_file(BANK))
     engine = DialogueEngine(
         store,
         kb,
         default_library(),
         intents=UnsureIntents(),
-        actions=NoActions(),  # type: ignore[arg-type]
+        actions=actions,
     )
     conversation = await engine.start_conversation()
     reply = (await say(engine, conversation.id, "что с платежом")).replies[0]
     assert reply.route is Route.CLARIFY and "Правильно ли я понял" in reply.text
     assert [b.payload for b in reply.buttons] == ["/next_payment"]
     assert await store.list_handoffs(conversation.id) == [], "asking is not a handoff"
+    assert actions.calls == [], "an unsure intent runs no action"
 
 
 def rate_limited_engine(
