@@ -1,12 +1,13 @@
 """Ports: what the dialogue core needs from the outside world, as Protocols.
 
-Adapters live elsewhere, each with a fake or in-memory twin beside it, and
-``tests/contract`` runs both through one suite: :mod:`bot.knowledge` for the knowledge base,
-:mod:`bot.banking` for account actions, login and callbacks, :mod:`bot.storage` for the
-store, ``prompts`` for texts, the channels for reply sinks (:mod:`bot.dialogue.sinks` for
-callers without a channel). The guard's two ports have their in-memory implementations here
-in the core (:mod:`bot.dialogue.locks`, :mod:`bot.dialogue.rate_limits`); Redis ones serve
-several replicas.
+Adapters live elsewhere, in packages named for what they adapt, each with a fake or an
+in-memory twin beside it: :mod:`bot.knowledge` (the knowledge base), :mod:`bot.banking`
+(account actions, login, callbacks), :mod:`bot.intents`, :mod:`bot.storage` (the store);
+``prompts`` holds the texts and each channel its reply sinks (:mod:`bot.dialogue.sinks` has
+two for callers without a channel). ``tests/contract`` runs each fake and its real adapter
+through one suite. The guard's two ports have their in-memory implementations here in the
+core (:mod:`bot.dialogue.locks`, :mod:`bot.dialogue.rate_limits`); Redis ones serve several
+replicas.
 """
 
 from __future__ import annotations

@@ -28,6 +28,7 @@ from bot.dialogue.models import (
     Route,
 )
 from bot.dialogue.sinks import RecordingSink
+from bot.intents import FakeIntentClassifier
 from bot.knowledge import FakeKnowledgeBase
 from bot.storage import MemoryConversationStore
 from prompts import default_library
@@ -203,15 +204,15 @@ async def test_control_characters_are_dropped_and_the_rest_stored() -> None:
     assert (await store.list_messages(conversation.id))[0].text == "Привет!"
 
 
-class AccountIntents:
-    def classify(self, text: str) -> IntentMatch | None:
-        return IntentMatch("check_balance", 0.95) if "баланс" in text else None
-
-
 async def test_account_question_from_an_anonymous_visitor_needs_authentication() -> None:
     store = MemoryConversationStore()
     kb = FakeKnowledgeBase()
-    engine = DialogueEngine(store, kb, default_library(), intents=AccountIntents())
+    engine = DialogueEngine(
+        store,
+        kb,
+        default_library(),
+        intents=FakeIntentClassifier({"баланс": IntentMatch("check_balance", 0.95)}),
+    )
     conversation = await engine.start_conversation()
     sink = await say(engine, conversation.id, "какой у меня баланс?")
     reply = sink.replies[0]
@@ -222,11 +223,8 @@ async def test_account_question_from_an_anonymous_visitor_needs_authentication()
     assert other.replies[0].route is Route.ANSWER
 
 
-class UnsureIntents:
-    """Every message might be about the customer's loan payment, just below the threshold."""
-
-    def classify(self, text: str) -> IntentMatch | None:
-        return IntentMatch("next_payment", 0.65, certain=False)
+# Every message might be about the customer's loan payment, just below the threshold.
+UNSURE_ABOUT_PAYMENT = IntentMatch("next_payment", 0.65, certain=False)
 
 
 async def test_an_unsure_account_intent_answers_from_the_kb_and_offers_the_action() -> None:
@@ -237,7 +235,7 @@ async def test_an_unsure_account_intent_answers_from_the_kb_and_offers_the_actio
         store,
         kb,
         default_library(),
-        intents=UnsureIntents(),
+        intents=FakeIntentClassifier(otherwise=UNSURE_ABOUT_PAYMENT),
         actions=actions,
     )
     conversation = await engine.start_conversation()
@@ -257,7 +255,7 @@ async def test_an_unsure_account_intent_asks_when_the_kb_cannot_answer() -> None
         store,
         kb,
         default_library(),
-        intents=UnsureIntents(),
+        intents=FakeIntentClassifier(otherwise=UNSURE_ABOUT_PAYMENT),
         actions=actions,
     )
     conversation = await engine.start_conversation()

@@ -31,6 +31,7 @@ from bot.dialogue.models import (
 )
 from bot.dialogue.sinks import RecordingSink
 from bot.dialogue.turn import NullObserver
+from bot.intents import FakeIntentClassifier
 from bot.knowledge import FakeKnowledgeBase
 from bot.storage import MemoryConversationStore
 from prompts import default_library
@@ -57,14 +58,9 @@ def demo_bank(*, available: bool = True) -> FakeBank:
     return bank
 
 
-class SureIntents:
-    def classify(self, text: str) -> IntentMatch | None:
-        return IntentMatch("block_card", 0.9) if "заблок" in text else None
-
-
-class UnsureIntents:
-    def classify(self, text: str) -> IntentMatch | None:
-        return IntentMatch("next_payment", 0.64, certain=False)
+# «заблокируйте карту» is surely about blocking; anything else might be the loan payment.
+SURE_ABOUT_BLOCKING = {"заблок": IntentMatch("block_card", 0.9)}
+UNSURE_ABOUT_PAYMENT = IntentMatch("next_payment", 0.64, certain=False)
 
 
 def engine_with(
@@ -212,7 +208,7 @@ async def test_fraud_and_complaints_go_to_people(
 
 async def test_fraud_offers_to_block_the_card_first_and_the_block_works_while_queued() -> None:
     actions = FakeAccountActions(demo_bank())
-    engine, _, _ = engine_with(actions=actions, intents=SureIntents())
+    engine, _, _ = engine_with(actions=actions, intents=FakeIntentClassifier(SURE_ABOUT_BLOCKING))
     conversation = await engine.start_conversation()
     await engine.authenticate(conversation.id, "c-2001", AuthMethod.EVAL)
     reply = (await say(engine, conversation.id, "списали деньги, я ничего не покупал")).replies[0]
@@ -233,7 +229,7 @@ async def test_fraud_policy_switch_turns_the_rule_off() -> None:
 async def test_two_failed_answers_in_a_row_hand_over() -> None:
     engine, _, _ = engine_with(
         FakeKnowledgeBase(confident=False),
-        intents=UnsureIntents(),
+        intents=FakeIntentClassifier(otherwise=UNSURE_ABOUT_PAYMENT),
         actions=FakeAccountActions(demo_bank()),
     )
     conversation = await engine.start_conversation()
