@@ -2,12 +2,13 @@
 
 Adapters live elsewhere, in packages named for what they adapt, each with a fake or an
 in-memory twin beside it: :mod:`bot.knowledge` (the knowledge base), :mod:`bot.banking`
-(account actions, login, callbacks), :mod:`bot.intents`, :mod:`bot.storage` (the store);
-``prompts`` holds the texts and each channel its reply sinks (:mod:`bot.dialogue.sinks` has
-two for callers without a channel). ``tests/contract`` runs each fake and its real adapter
-through one suite. The guard's two ports have their in-memory implementations here in the
-core (:mod:`bot.dialogue.locks`, :mod:`bot.dialogue.rate_limits`); Redis ones serve several
-replicas.
+(account actions, login, callbacks), :mod:`bot.intents`, :mod:`bot.operators.summary`,
+:mod:`bot.storage` (the store); ``prompts`` holds the texts and each channel its reply sinks
+(:mod:`bot.dialogue.sinks` has two for callers without a channel). ``tests/contract`` runs
+the fakes of the knowledge base, the bank, the summarizer and the store through the same
+suite as their real adapters. The guard's two ports have their in-memory implementations
+here in the core (:mod:`bot.dialogue.locks`, :mod:`bot.dialogue.rate_limits`); Redis ones
+serve several replicas.
 """
 
 from __future__ import annotations

@@ -3,8 +3,6 @@ person owns the conversation, the queue's holding reply, callback, CSAT, summari
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,13 +13,11 @@ from bot.dialogue.handoff import HandoffPolicy, extractive_summary
 from bot.dialogue.hours import WorkingHours
 from bot.dialogue.models import (
     AuthMethod,
-    ChatTurn,
     HandoffEventKind,
     HandoffReason,
     HandoffStatus,
     IncomingMessage,
     IntentMatch,
-    Lang,
     Priority,
     Resolution,
     Role,
@@ -33,22 +29,10 @@ from bot.dialogue.sinks import RecordingSink
 from bot.dialogue.turn import NullObserver
 from bot.intents import FakeIntentClassifier
 from bot.knowledge import FakeKnowledgeBase
+from bot.operators.summary import FakeSummarizer
 from bot.storage import MemoryConversationStore
 from prompts import default_library
 from tests.conftest import BANK
-
-
-class FakeSummarizer:
-    def __init__(self, text: str = "", fail: bool = False, delay_s: float = 0.0) -> None:
-        self.text, self.fail, self.delay_s = text, fail, delay_s
-        self.seen: list[tuple[ChatTurn, ...]] = []
-
-    async def summarize(self, turns: Sequence[ChatTurn], lang: Lang) -> str:
-        self.seen.append(tuple(turns))
-        await asyncio.sleep(self.delay_s)
-        if self.fail:
-            raise RuntimeError("model down")
-        return self.text
 
 
 def demo_bank(*, available: bool = True) -> FakeBank:
