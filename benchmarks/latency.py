@@ -30,9 +30,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from langchain_core.messages import AIMessage  # noqa: E402
 
 from bot.settings import Settings  # noqa: E402
+from integrations.llm import ScriptedChatModel  # noqa: E402
 from integrations.llm.catalog import MODELS  # noqa: E402
 from integrations.llm.fetch import model_path  # noqa: E402
 from rag.answering import AnswerPolicy, GroundedAnswerer  # noqa: E402
@@ -191,17 +191,9 @@ def account_vs_knowledge(gguf: Path, rounds: int) -> None:
     )
 
 
-def _instant_model() -> Any:
-    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
-
-    class Endless:
-        def __iter__(self) -> Any:
-            return self
-
-        def __next__(self) -> AIMessage:
-            return AIMessage(content="Обслуживание карты стоит 99 ₽ в месяц.")
-
-    return GenericFakeChatModel(messages=Endless())
+def _instant_model() -> ScriptedChatModel:
+    """A chat model that answers at once, every time: generation is not what is measured."""
+    return ScriptedChatModel(reply="Обслуживание карты стоит 99 ₽ в месяц.")
 
 
 async def engine_overhead(rounds: int) -> None:

@@ -8,8 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
-from langchain_core.messages import AIMessage
 
 from integrations.llm import ScriptedChatModel
 from rag.answering import AnswerPolicy, AnswerRequest, Done, GroundedAnswerer, Retrieved, Token
@@ -119,8 +117,7 @@ async def test_model_failure_is_translated(store: KnowledgeStore) -> None:
 
 async def test_chain_is_plain_lcel(store: KnowledgeStore) -> None:
     """The chain itself is a Runnable: usable with ainvoke like any LangChain chain."""
-    model = GenericFakeChatModel(messages=iter([AIMessage(content="99 ₽ в месяц.")]))
-    result = await GroundedAnswerer(store, model).chain.ainvoke(
+    result = await GroundedAnswerer(store, ScriptedChatModel(reply="99 ₽ в месяц.")).chain.ainvoke(
         {
             "question": "Сколько стоит карта?",
             "search_query": "Сколько стоит обслуживание карты?",
