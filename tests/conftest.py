@@ -12,6 +12,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from bot.settings import Settings, load_settings
 from integrations.llm.catalog import MODELS
 from integrations.llm.fetch import fetch_model
+from rag.embeddings import UniversalSentenceEncoderEmbeddings
 
 ROOT = Path(__file__).resolve().parents[1]
 KB_DIR = ROOT / "examples" / "kb"
@@ -28,6 +29,15 @@ def cache_dir() -> Path:
 def test_gguf() -> Path:
     """The small real model the suite runs on (fetched once into the user cache)."""
     return fetch_model(MODELS[TEST_MODEL], cache_dir())
+
+
+@pytest.fixture(scope="session")
+def use_embeddings() -> UniversalSentenceEncoderEmbeddings:
+    """The multilingual Universal Sentence Encoder, loaded once for the whole session: a test
+    that only needs some real embeddings shares it (they keep no state between calls)."""
+    embeddings = UniversalSentenceEncoderEmbeddings()
+    embeddings.load()
+    return embeddings
 
 
 @pytest.fixture

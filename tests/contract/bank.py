@@ -118,10 +118,16 @@ class FakeBankControl:
 
 
 @asynccontextmanager
-async def abs_client(sandbox: str) -> AsyncIterator[CoreBankingClient]:
+async def abs_client(
+    sandbox: str, *, timeout_s: float = 1.0, read_retries: int = 2
+) -> AsyncIterator[CoreBankingClient]:
     """A client of the sandbox as production builds one, minus the waits between retries."""
     config = CoreBankingConfig(
-        base_url=sandbox, token=SANDBOX_TOKEN, timeout_s=1.0, retry_backoff_s=()
+        base_url=sandbox,
+        token=SANDBOX_TOKEN,
+        timeout_s=timeout_s,
+        read_retries=read_retries,
+        retry_backoff_s=(),
     )
     async with CoreBankingClient(config) as client:
         yield client

@@ -280,13 +280,8 @@ REPLIES = {Scenario.ABSTAINS: "NO_ANSWER", Scenario.INVENTS_A_FIGURE: INVENTED}
 
 
 @pytest.fixture(scope="module")
-def embeddings() -> UniversalSentenceEncoderEmbeddings:
-    return UniversalSentenceEncoderEmbeddings()
-
-
-@pytest.fixture(scope="module")
 def store(
-    tmp_path_factory: pytest.TempPathFactory, embeddings: UniversalSentenceEncoderEmbeddings
+    tmp_path_factory: pytest.TempPathFactory, use_embeddings: UniversalSentenceEncoderEmbeddings
 ) -> Iterator[KnowledgeStore]:
     """Three of the sample bank's documents and one curated FAQ entry, in local Qdrant."""
     documents = tmp_path_factory.mktemp("documents")
@@ -294,7 +289,7 @@ def store(
         shutil.copy(KB_DIR / name, documents / name)
     (documents / "faq-contract.faq.yaml").write_text(SBP_FAQ, encoding="utf-8")
     path: Path = tmp_path_factory.mktemp("qdrant")
-    knowledge = KnowledgeStore(open_client(url=None, path=path), "kb", embeddings)
+    knowledge = KnowledgeStore(open_client(url=None, path=path), "kb", use_embeddings)
     Ingestor(knowledge).ingest_dir(documents)
     yield knowledge
     knowledge.close()
@@ -328,9 +323,9 @@ class RagSetup:
 class TestRagKnowledgeBase(KnowledgeBaseContract, KnowledgeSearchContract):
     @pytest.fixture
     def rag(
-        self, store: KnowledgeStore, embeddings: UniversalSentenceEncoderEmbeddings
+        self, store: KnowledgeStore, use_embeddings: UniversalSentenceEncoderEmbeddings
     ) -> Iterator[RagSetup]:
-        setup = RagSetup(store, embeddings, [])
+        setup = RagSetup(store, use_embeddings, [])
         yield setup
         for client in setup.absent_servers:
             client.close()

@@ -19,15 +19,16 @@ from tests.conftest import KB_DIR
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeStore]:
+def store(
+    tmp_path_factory: pytest.TempPathFactory, use_embeddings: UniversalSentenceEncoderEmbeddings
+) -> Iterator[KnowledgeStore]:
     """The sample KB without its curated FAQ: these tests are about the generated answer."""
-    embeddings = UniversalSentenceEncoderEmbeddings()
     path: Path = tmp_path_factory.mktemp("qdrant")
     documents = tmp_path_factory.mktemp("kb")
     for source in KB_DIR.iterdir():
         if ".faq." not in source.name:
             (documents / source.name).write_bytes(source.read_bytes())
-    knowledge = KnowledgeStore(open_client(url=None, path=path), "kb", embeddings)
+    knowledge = KnowledgeStore(open_client(url=None, path=path), "kb", use_embeddings)
     Ingestor(knowledge).ingest_dir(documents)
     yield knowledge
     knowledge.close()
