@@ -30,9 +30,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from langchain_core.messages import AIMessage  # noqa: E402
 
 from bot.settings import Settings  # noqa: E402
+from integrations.llm import ScriptedChatModel  # noqa: E402
 from integrations.llm.catalog import MODELS  # noqa: E402
 from integrations.llm.fetch import model_path  # noqa: E402
 from rag.answering import AnswerPolicy, GroundedAnswerer  # noqa: E402
@@ -113,7 +113,7 @@ def direct_first_token(llama: Any, answerer: GroundedAnswerer, question: str) ->
 def time_to_first_token(gguf: Path, rounds: int, store: KnowledgeStore) -> None:
     from llama_cpp import Llama
 
-    from tests.servers import perimeter_server
+    from tests.support.servers import perimeter_server
 
     answerer = GroundedAnswerer(store, _instant_model(), AnswerPolicy(faq_min_score=1.01))
     web: list[float] = []
@@ -161,7 +161,7 @@ async def ws_reply_time(url: str, question: str, token: str | None = None) -> fl
 
 def account_vs_knowledge(gguf: Path, rounds: int) -> None:
     from bot.web_token import sign_token
-    from tests.servers import SANDBOX_TOKEN, perimeter_server, sandbox_server
+    from tests.support.servers import SANDBOX_TOKEN, perimeter_server, sandbox_server
 
     account: list[float] = []
     knowledge: list[float] = []
@@ -191,23 +191,15 @@ def account_vs_knowledge(gguf: Path, rounds: int) -> None:
     )
 
 
-def _instant_model() -> Any:
-    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
-
-    class Endless:
-        def __iter__(self) -> Any:
-            return self
-
-        def __next__(self) -> AIMessage:
-            return AIMessage(content="Обслуживание карты стоит 99 ₽ в месяц.")
-
-    return GenericFakeChatModel(messages=Endless())
+def _instant_model() -> ScriptedChatModel:
+    """A chat model that answers at once, every time: generation is not what is measured."""
+    return ScriptedChatModel(reply="Обслуживание карты стоит 99 ₽ в месяц.")
 
 
 async def engine_overhead(rounds: int) -> None:
     from bot.dialogue.engine import DialogueEngine
     from bot.dialogue.models import IncomingMessage
-    from bot.dialogue.ports import DiscardingSink
+    from bot.dialogue.sinks import DiscardingSink
     from bot.knowledge import RagKnowledgeBase
     from bot.storage import SqlConversationStore, create_engine, upgrade_database
     from prompts import default_library
@@ -215,13 +207,14 @@ async def engine_overhead(rounds: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite+aiosqlite:///{tmp}/bench.db"
         await upgrade_database(url)
-        store = SqlConversationStore(create_engine(url))
+        database = create_engine(url)
+        store = SqlConversationStore(database)
         knowledge = KnowledgeStore(
             open_client(url=None, path=Path(tmp) / "q"), "kb", UniversalSentenceEncoderEmbeddings()
         )
         Ingestor(knowledge).ingest_dir(KB)
         answerer = GroundedAnswerer(knowledge, _instant_model(), AnswerPolicy(faq_min_score=1.01))
-        engine = DialogueEngine(store, RagKnowledgeBase(answerer), default_library())
+        engine = DialogueEngine(store, RagKnowledgeBase(answerer, knowledge), default_library())
         timings: list[float] = []
         for i in range(rounds * 10):
             conversation = await engine.start_conversation()
@@ -230,7 +223,7 @@ async def engine_overhead(rounds: int) -> None:
                 IncomingMessage(conversation.id, QUESTIONS[i % len(QUESTIONS)]), DiscardingSink()
             )
             timings.append((time.perf_counter() - started) * 1000)
-        await store.close()
+        await database.dispose()
         knowledge.close()
     print(f"engine overhead per message, no generation (ms)  {fmt(timings[5:])}")
 

@@ -30,8 +30,8 @@ sys.path.insert(0, str(ROOT))
 import httpx  # noqa: E402
 import websockets  # noqa: E402
 
-from tests.operators_helpers import HEADERS, PASSWORD, add_operator  # noqa: E402
-from tests.servers import perimeter_server  # noqa: E402
+from tests.support.console import HEADERS, PASSWORD, add_operator  # noqa: E402
+from tests.support.servers import perimeter_server  # noqa: E402
 
 SETTINGS = {
     "llm__backend": "openai",

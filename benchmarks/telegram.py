@@ -30,14 +30,14 @@ from bot.channels.telegram.app import build_bot, build_dispatcher  # noqa: E402
 from bot.dialogue.engine import ChannelRates, DialogueEngine, EnginePolicy  # noqa: E402
 from bot.knowledge import RagKnowledgeBase  # noqa: E402
 from bot.storage import SqlConversationStore, create_engine, upgrade_database  # noqa: E402
-from bot.storage.telegram import SqlTelegramStore  # noqa: E402
+from bot.storage.telegram import SqlChatLedger  # noqa: E402
+from integrations.processes import free_port  # noqa: E402
 from prompts import default_library  # noqa: E402
 from rag.answering import AnswerPolicy, GroundedAnswerer  # noqa: E402
 from rag.embeddings import UniversalSentenceEncoderEmbeddings  # noqa: E402
 from rag.ingest import Ingestor  # noqa: E402
 from rag.store import KnowledgeStore, open_client  # noqa: E402
-from tests.doubles.telegram_api import TelegramDouble, message_update  # noqa: E402
-from tests.servers import free_port  # noqa: E402
+from tests.support.doubles.telegram_api import TelegramDouble, message_update  # noqa: E402
 
 TOKEN = "1:benchmark"  # noqa: S105 - the double accepts any token it is given
 QUESTION = "Сколько стоит обслуживание дебетовой карты?"
@@ -59,14 +59,17 @@ async def run(updates: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite+aiosqlite:///{tmp}/bench.db"
         await upgrade_database(url)
-        store = SqlConversationStore(create_engine(url))
+        database = create_engine(url)
+        store = SqlConversationStore(database)
         knowledge = KnowledgeStore(
             open_client(url=None, path=Path(tmp) / "q"), "kb", UniversalSentenceEncoderEmbeddings()
         )
         Ingestor(knowledge).ingest_dir(ROOT / "examples" / "kb")
         answerer = GroundedAnswerer(knowledge, _instant_model(), AnswerPolicy(faq_min_score=1.01))
         unlimited = EnginePolicy(rates=ChannelRates(telegram=None))  # the bench floods
-        engine = DialogueEngine(store, RagKnowledgeBase(answerer), default_library(), unlimited)
+        engine = DialogueEngine(
+            store, RagKnowledgeBase(answerer, knowledge), default_library(), unlimited
+        )
 
         for label, overall in (("production limit 25/s", 25.0), ("limit lifted", 10_000.0)):
             double = TelegramDouble(TOKEN, chat_interval_s=0)
@@ -75,7 +78,7 @@ async def run(updates: int) -> None:
             port = free_port()
             await web.TCPSite(runner, "127.0.0.1", port).start()
             bot = build_bot(TOKEN, f"http://127.0.0.1:{port}", overall_per_s=overall)
-            chats = SqlTelegramStore(store.engine)
+            chats = SqlChatLedger(database)
             dispatcher = build_dispatcher(engine, chats, default_library(), stream_replies=False)
             polling = asyncio.create_task(
                 dispatcher.start_polling(bot, polling_timeout=1, handle_signals=False)
@@ -112,7 +115,7 @@ async def run(updates: int) -> None:
             await polling
             await bot.session.close()
             await runner.cleanup()
-        await store.close()
+        await database.dispose()
         knowledge.close()
 
 

@@ -12,6 +12,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from bot.settings import Settings, load_settings
 from integrations.llm.catalog import MODELS
 from integrations.llm.fetch import fetch_model
+from rag.embeddings import UniversalSentenceEncoderEmbeddings
 
 ROOT = Path(__file__).resolve().parents[1]
 KB_DIR = ROOT / "examples" / "kb"
@@ -28,6 +29,15 @@ def cache_dir() -> Path:
 def test_gguf() -> Path:
     """The small real model the suite runs on (fetched once into the user cache)."""
     return fetch_model(MODELS[TEST_MODEL], cache_dir())
+
+
+@pytest.fixture(scope="session")
+def use_embeddings() -> UniversalSentenceEncoderEmbeddings:
+    """The multilingual Universal Sentence Encoder, loaded once for the whole session: a test
+    that only needs some real embeddings shares it (they keep no state between calls)."""
+    embeddings = UniversalSentenceEncoderEmbeddings()
+    embeddings.load()
+    return embeddings
 
 
 @pytest.fixture
@@ -64,12 +74,20 @@ def sandbox_flags() -> tuple[str, ...]:
 
 
 @pytest.fixture(scope="module")
-def sandbox(sandbox_flags: tuple[str, ...]) -> Iterator[str]:
-    """The sandbox ABS seeded with the demo bank, as a real process; its base URL (the token
-    is ``tests.support.servers.SANDBOX_TOKEN``). One per test module."""
+def sandbox_bank() -> Path:
+    """The seed file of the module's sandbox ABS: the demo bank; a module overrides this
+    fixture to serve other customers as well."""
+    return BANK
+
+
+@pytest.fixture(scope="module")
+def sandbox(sandbox_bank: Path, sandbox_flags: tuple[str, ...]) -> Iterator[str]:
+    """The sandbox ABS seeded with ``sandbox_bank`` (the demo bank unless the module says
+    otherwise), as a real process; its base URL (the token is
+    ``tests.support.servers.SANDBOX_TOKEN``). One per test module."""
     from tests.support.servers import sandbox_server
 
-    with sandbox_server(BANK, *sandbox_flags) as url:
+    with sandbox_server(sandbox_bank, *sandbox_flags) as url:
         yield url
 
 

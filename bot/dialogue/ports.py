@@ -1,10 +1,14 @@
 """Ports: what the dialogue core needs from the outside world, as Protocols.
 
-Adapters live elsewhere (``rag`` for the knowledge base, ``bot.storage`` for the store,
-``prompts`` for texts, channels for reply sinks); each has an in-memory fake beside it. The
-guard's two ports have their in-memory implementations here in the core
-(:mod:`bot.dialogue.locks`, :mod:`bot.dialogue.rate_limits`); Redis ones serve several
-replicas.
+Adapters live elsewhere, in packages named for what they adapt, each with a fake or an
+in-memory twin beside it: :mod:`bot.knowledge` (the knowledge base), :mod:`bot.banking`
+(account actions, login, callbacks), :mod:`bot.intents`, :mod:`bot.operators.summary`,
+:mod:`bot.storage` (the store); ``prompts`` holds the texts and each channel its reply sinks
+(:mod:`bot.dialogue.sinks` has two for callers without a channel). ``tests/contract`` runs
+the fakes of the knowledge base, the bank, the summarizer and the store through the same
+suite as their real adapters. The guard's two ports have their in-memory implementations
+here in the core (:mod:`bot.dialogue.locks`, :mod:`bot.dialogue.rate_limits`); Redis ones
+serve several replicas.
 """
 
 from __future__ import annotations
@@ -144,20 +148,6 @@ class ReplySink(Protocol):
 
     async def reply(self, reply: Reply) -> None:
         """The final reply; its text supersedes the streamed tokens."""
-
-
-class DiscardingSink:
-    """A ReplySink for callers that only need the returned Reply (evaluation, channels that
-    send the whole reply at once)."""
-
-    async def accepted(self, message_id: str) -> None:
-        pass
-
-    async def token(self, text: str) -> None:
-        pass
-
-    async def reply(self, reply: Reply) -> None:
-        pass
 
 
 class IntentClassifier(Protocol):

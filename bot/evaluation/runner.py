@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.dialogue.engine import DialogueEngine
 from bot.dialogue.models import AuthMethod, Channel, IncomingMessage, Reply
-from bot.dialogue.ports import DiscardingSink
+from bot.dialogue.sinks import DiscardingSink
 from bot.evaluation.cases import EvalCase
 
 

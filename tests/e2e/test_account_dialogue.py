@@ -20,13 +20,14 @@ from bot.banking import BankAuthenticator, RasaAccountActions
 from bot.dialogue.engine import DialogueEngine, EnginePolicy
 from bot.dialogue.errors import CodeUsed
 from bot.dialogue.models import AuthMethod, HandoffReason, IncomingMessage, Reply, Route
+from bot.dialogue.sinks import RecordingSink
 from bot.intents import EmbeddingIntentClassifier, load_intent_examples
+from bot.knowledge import FakeKnowledgeBase
 from bot.storage import SqlConversationStore, create_engine, upgrade_database
 from integrations.core_banking import CoreBankingClient, CoreBankingConfig
 from prompts import default_library
 from rag.embeddings import UniversalSentenceEncoderEmbeddings
 from tests.conftest import BANK
-from tests.fakes import FakeKnowledgeBase, RecordingSink
 from tests.support.servers import SANDBOX_TOKEN, sandbox_server
 
 ROOT = Path(__file__).resolve().parents[2]

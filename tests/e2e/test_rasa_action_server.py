@@ -10,8 +10,8 @@ from pathlib import Path
 
 import httpx
 
+from bot.banking.actions import action_call
 from integrations.processes import child_process, free_port
-from tests.contract.test_account_actions import action_call
 from tests.support.servers import SANDBOX_TOKEN
 
 
@@ -36,10 +36,14 @@ def test_standalone_rasa_action_server_over_http(sandbox: str, tmp_path: Path) -
             "recent_transactions",
         } <= listed
         reply = httpx.post(
-            f"{base}/webhook", timeout=30, json=action_call("next_payment", customer_id="c-2001")
+            f"{base}/webhook",
+            timeout=30,
+            json=action_call("next_payment", "conv-1", {"customer_id": "c-2001"}),
         ).json()
         assert "responses" in reply, reply
         assert reply["responses"][0]["template"] == "utter_next_payment"
         assert reply["responses"][0]["custom"]["loans"][0]["amount"] == "14870.00"
-        anonymous = httpx.post(f"{base}/webhook", json=action_call("check_balance")).json()
+        anonymous = httpx.post(
+            f"{base}/webhook", json=action_call("check_balance", "conv-1", {})
+        ).json()
         assert anonymous["responses"][0]["template"] == "utter_auth_required"

@@ -7,20 +7,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.banking import FakeAuthenticator, FakeBank
 from bot.channels.telegram.app import build_bot, build_dispatcher, resume_unfinished
 from bot.channels.telegram.render import piece, split_message
 from bot.dialogue.engine import DialogueEngine
-from bot.dialogue.models import CodeSent
+from bot.knowledge import FakeKnowledgeBase
 from bot.storage import create_engine, sql_stores, upgrade_database
 from prompts import default_library
-from tests.fakes import FakeKnowledgeBase
+from tests.conftest import BANK
 from tests.support.doubles.telegram_api import (
     SentMessage,
     TelegramDouble,
@@ -32,26 +32,12 @@ from tests.support.doubles.telegram_api import (
 TOKEN = "123456:TEST-token-for-the-double"
 
 
-class PhoneCodes:
-    """Records which phones asked for a code (the OTP flow itself is tested elsewhere)."""
-
-    def __init__(self) -> None:
-        self.phones: list[str] = []
-
-    async def send_code(self, phone: str) -> CodeSent:
-        self.phones.append(phone)
-        return CodeSent("challenge-1", datetime.now(UTC) + timedelta(minutes=5))
-
-    async def verify_code(self, challenge_id: str, code: str) -> str:
-        raise AssertionError("not used here")
-
-
 class Running:
     def __init__(
         self,
         double: TelegramDouble,
         kb: FakeKnowledgeBase,
-        codes: PhoneCodes,
+        codes: FakeAuthenticator,
         database: AsyncEngine,
     ) -> None:
         self.double, self.kb, self.codes, self.database = double, kb, codes, database
@@ -86,7 +72,7 @@ async def _polling(
     await upgrade_database(url)
     database = create_engine(url)
     stores = sql_stores(database)
-    kb, codes = FakeKnowledgeBase(), PhoneCodes()
+    kb, codes = FakeKnowledgeBase(), FakeAuthenticator(FakeBank.from_file(BANK))
     engine = DialogueEngine(stores.conversations, kb, default_library(), authenticator=codes)
     bot = build_bot(TOKEN, api_base)
     dispatcher = build_dispatcher(engine, stores.chats, default_library(), stream_replies=stream)

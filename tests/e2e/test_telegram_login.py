@@ -13,10 +13,10 @@ import pytest
 from bot.banking import BankAuthenticator, RasaAccountActions
 from bot.channels.telegram.app import build_bot, build_dispatcher
 from bot.dialogue.engine import ChannelRates, DialogueEngine, EnginePolicy, Rate
+from bot.knowledge import FakeKnowledgeBase
 from bot.storage import create_engine, sql_stores, upgrade_database
 from integrations.core_banking import CoreBankingClient, CoreBankingConfig
 from prompts import default_library
-from tests.fakes import FakeKnowledgeBase
 from tests.support.doubles.telegram_api import (
     TelegramDouble,
     callback_update,

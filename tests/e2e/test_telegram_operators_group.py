@@ -19,13 +19,13 @@ from bot.channels.telegram.delivery import TelegramDelivery
 from bot.channels.telegram.operators_group import OperatorsGroup
 from bot.dialogue.engine import DialogueEngine
 from bot.dialogue.models import HandoffStatus
+from bot.knowledge import FakeKnowledgeBase
 from bot.observability.metrics import Metrics
 from bot.operators.delivery import ChannelDelivery
 from bot.operators.desk import OperatorDesk
 from bot.operators.feed import EventFeed
 from bot.storage import Stores, create_engine, sql_stores, upgrade_database
 from prompts import default_library
-from tests.fakes import FakeKnowledgeBase
 from tests.support.doubles.telegram_api import (
     SentMessage,
     TelegramDouble,

@@ -1,19 +1,15 @@
-"""The LCEL answer chain over real Qdrant + real embeddings, with scripted chat models."""
+"""The LCEL answer chain over real Qdrant + real embeddings, with scripted chat models
+(``integrations.llm.ScriptedChatModel``)."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
-from langchain_core.language_models import BaseChatModel
-from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
-from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
-from langchain_core.outputs import ChatGenerationChunk, ChatResult
 
+from integrations.llm import ScriptedChatModel
 from rag.answering import AnswerPolicy, AnswerRequest, Done, GroundedAnswerer, Retrieved, Token
 from rag.embeddings import UniversalSentenceEncoderEmbeddings
 from rag.errors import GenerationError, GenerationTimeout
@@ -23,54 +19,19 @@ from tests.conftest import KB_DIR
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeStore]:
+def store(
+    tmp_path_factory: pytest.TempPathFactory, use_embeddings: UniversalSentenceEncoderEmbeddings
+) -> Iterator[KnowledgeStore]:
     """The sample KB without its curated FAQ: these tests are about the generated answer."""
-    embeddings = UniversalSentenceEncoderEmbeddings()
     path: Path = tmp_path_factory.mktemp("qdrant")
     documents = tmp_path_factory.mktemp("kb")
     for source in KB_DIR.iterdir():
         if ".faq." not in source.name:
             (documents / source.name).write_bytes(source.read_bytes())
-    knowledge = KnowledgeStore(open_client(url=None, path=path), "kb", embeddings)
+    knowledge = KnowledgeStore(open_client(url=None, path=path), "kb", use_embeddings)
     Ingestor(knowledge).ingest_dir(documents)
     yield knowledge
     knowledge.close()
-
-
-class ScriptedModel(BaseChatModel):
-    """Streams a fixed reply; can stall before the first token or fail; records prompts."""
-
-    reply: str = ""
-    stall_s: float = 0.0
-    fail: bool = False
-    prompts: list[list[BaseMessage]] = []  # noqa: RUF012 - pydantic copies field defaults
-
-    @property
-    def _llm_type(self) -> str:
-        return "scripted"
-
-    def _generate(
-        self,
-        messages: list[BaseMessage],
-        stop: list[str] | None = None,
-        run_manager: CallbackManagerForLLMRun | None = None,
-        **kwargs: Any,
-    ) -> ChatResult:
-        raise NotImplementedError
-
-    async def _astream(
-        self,
-        messages: list[BaseMessage],
-        stop: list[str] | None = None,
-        run_manager: AsyncCallbackManagerForLLMRun | None = None,
-        **kwargs: Any,
-    ) -> AsyncIterator[ChatGenerationChunk]:
-        self.prompts.append(messages)
-        await asyncio.sleep(self.stall_s)
-        if self.fail:
-            raise ConnectionError("connection refused")
-        for word in self.reply.split(" "):
-            yield ChatGenerationChunk(message=AIMessageChunk(content=word + " "))
 
 
 async def collect(answerer: GroundedAnswerer, question: str, **kw: Any) -> list[Any]:
@@ -79,7 +40,7 @@ async def collect(answerer: GroundedAnswerer, question: str, **kw: Any) -> list[
 
 
 async def test_streams_passages_then_tokens_then_verdict(store: KnowledgeStore) -> None:
-    model = ScriptedModel(reply="Обслуживание карты «Классика» стоит 99 ₽ в месяц.", prompts=[])
+    model = ScriptedChatModel(reply="Обслуживание карты «Классика» стоит 99 ₽ в месяц.")
     chunks = await collect(
         GroundedAnswerer(store, model), "Сколько стоит обслуживание дебетовой карты?"
     )
@@ -96,7 +57,7 @@ async def test_streams_passages_then_tokens_then_verdict(store: KnowledgeStore) 
 
 
 async def test_low_confidence_never_calls_the_model(store: KnowledgeStore) -> None:
-    model = ScriptedModel(reply="should not be used", prompts=[])
+    model = ScriptedChatModel(reply="should not be used")
     answerer = GroundedAnswerer(store, model, AnswerPolicy(min_score=0.99))
     chunks = await collect(answerer, "Сколько стоит обслуживание карты?")
     assert isinstance(chunks[0], Retrieved) and not chunks[0].confident
@@ -106,7 +67,7 @@ async def test_low_confidence_never_calls_the_model(store: KnowledgeStore) -> No
 
 async def test_abstention_marker_is_hidden_and_reported(store: KnowledgeStore) -> None:
     chunks = await collect(
-        GroundedAnswerer(store, ScriptedModel(reply="NO_ANSWER", prompts=[])),
+        GroundedAnswerer(store, ScriptedChatModel(reply="NO_ANSWER")),
         "Сколько стоит обслуживание карты?",
     )
     assert not any(isinstance(c, Token) for c in chunks)
@@ -114,13 +75,13 @@ async def test_abstention_marker_is_hidden_and_reported(store: KnowledgeStore) -
 
 
 async def test_invented_figure_is_flagged(store: KnowledgeStore) -> None:
-    model = ScriptedModel(reply="Обслуживание стоит 12345 ₽ в месяц.", prompts=[])
+    model = ScriptedChatModel(reply="Обслуживание стоит 12345 ₽ в месяц.")
     chunks = await collect(GroundedAnswerer(store, model), "Сколько стоит обслуживание карты?")
     assert chunks[-1].ungrounded == {"12345"}
 
 
 async def test_history_reaches_the_prompt(store: KnowledgeStore) -> None:
-    model = ScriptedModel(reply="Пенсионерам обслуживание бесплатно.", prompts=[])
+    model = ScriptedChatModel(reply="Пенсионерам обслуживание бесплатно.")
     await collect(
         GroundedAnswerer(store, model),
         "а для пенсионеров?",
@@ -136,29 +97,28 @@ async def test_history_reaches_the_prompt(store: KnowledgeStore) -> None:
 
 
 async def test_english_prompt_for_english_question(store: KnowledgeStore) -> None:
-    model = ScriptedModel(reply="SWIFT transfers cost 0.5%.", prompts=[])
+    model = ScriptedChatModel(reply="SWIFT transfers cost 0.5%.")
     await collect(GroundedAnswerer(store, model), "How much is a SWIFT transfer?", lang="en")
     assert "Customer's question" in str(model.prompts[0][1].content)
     assert "Perimeter Bank's customer-support assistant" in str(model.prompts[0][0].content)
 
 
 async def test_model_stall_times_out(store: KnowledgeStore) -> None:
-    model = ScriptedModel(reply="late", stall_s=5, prompts=[])
+    model = ScriptedChatModel(reply="late", stall_s=5)
     answerer = GroundedAnswerer(store, model, AnswerPolicy(first_token_timeout_s=0.3))
     with pytest.raises(GenerationTimeout):
         await collect(answerer, "Сколько стоит обслуживание карты?")
 
 
 async def test_model_failure_is_translated(store: KnowledgeStore) -> None:
-    answerer = GroundedAnswerer(store, ScriptedModel(fail=True, prompts=[]))
+    answerer = GroundedAnswerer(store, ScriptedChatModel(fail=True))
     with pytest.raises(GenerationError, match="ConnectionError"):
         await collect(answerer, "Сколько стоит обслуживание карты?")
 
 
 async def test_chain_is_plain_lcel(store: KnowledgeStore) -> None:
     """The chain itself is a Runnable: usable with ainvoke like any LangChain chain."""
-    model = GenericFakeChatModel(messages=iter([AIMessage(content="99 ₽ в месяц.")]))
-    result = await GroundedAnswerer(store, model).chain.ainvoke(
+    result = await GroundedAnswerer(store, ScriptedChatModel(reply="99 ₽ в месяц.")).chain.ainvoke(
         {
             "question": "Сколько стоит карта?",
             "search_query": "Сколько стоит обслуживание карты?",
@@ -171,10 +131,9 @@ async def test_chain_is_plain_lcel(store: KnowledgeStore) -> None:
 
 
 async def test_answer_not_drawn_from_the_passages_is_flagged(store: KnowledgeStore) -> None:
-    model = ScriptedModel(
+    model = ScriptedChatModel(
         reply="Индивидуальные предприниматели получают расчётный счёт согласно региональному "
-        "законодательству и внутренним регламентам филиала.",
-        prompts=[],
+        "законодательству и внутренним регламентам филиала."
     )
     chunks = await collect(GroundedAnswerer(store, model), "Сколько стоит обслуживание карты?")
     assert isinstance(chunks[-1], Done) and not chunks[-1].supported

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 import pytest
 
+from bot.banking import FakeAccountActions, FakeBank
 from bot.dialogue.engine import ChannelRates, DialogueEngine, EnginePolicy
 from bot.dialogue.errors import (
     ConversationNotFound,
@@ -26,9 +27,12 @@ from bot.dialogue.models import (
     Role,
     Route,
 )
+from bot.dialogue.sinks import RecordingSink
+from bot.intents import FakeIntentClassifier
+from bot.knowledge import FakeKnowledgeBase
 from bot.storage import MemoryConversationStore
 from prompts import default_library
-from tests.fakes import FakeKnowledgeBase, RecordingSink
+from tests.conftest import BANK
 
 
 def make_engine(
@@ -200,15 +204,15 @@ async def test_control_characters_are_dropped_and_the_rest_stored() -> None:
     assert (await store.list_messages(conversation.id))[0].text == "Привет!"
 
 
-class AccountIntents:
-    def classify(self, text: str) -> IntentMatch | None:
-        return IntentMatch("check_balance", 0.95) if "баланс" in text else None
-
-
 async def test_account_question_from_an_anonymous_visitor_needs_authentication() -> None:
     store = MemoryConversationStore()
     kb = FakeKnowledgeBase()
-    engine = DialogueEngine(store, kb, default_library(), intents=AccountIntents())
+    engine = DialogueEngine(
+        store,
+        kb,
+        default_library(),
+        intents=FakeIntentClassifier({"баланс": IntentMatch("check_balance", 0.95)}),
+    )
     conversation = await engine.start_conversation()
     sink = await say(engine, conversation.id, "какой у меня баланс?")
     reply = sink.replies[0]
@@ -219,27 +223,20 @@ async def test_account_question_from_an_anonymous_visitor_needs_authentication()
     assert other.replies[0].route is Route.ANSWER
 
 
-class UnsureIntents:
-    """Every message might be about the customer's loan payment, just below the threshold."""
-
-    def classify(self, text: str) -> IntentMatch | None:
-        return IntentMatch("next_payment", 0.65, certain=False)
-
-
-class NoActions:
-    async def run(self, action: str, **kwargs: object) -> object:
-        raise AssertionError("an unsure intent must not run an action")
+# Every message might be about the customer's loan payment, just below the threshold.
+UNSURE_ABOUT_PAYMENT = IntentMatch("next_payment", 0.65, certain=False)
 
 
 async def test_an_unsure_account_intent_answers_from_the_kb_and_offers_the_action() -> None:
     store = MemoryConversationStore()
     kb = FakeKnowledgeBase(answer_text="Если платёж выпал на выходной, его можно внести в 99 ₽.")
+    actions = FakeAccountActions(FakeBank.from_file(BANK))
     engine = DialogueEngine(
         store,
         kb,
         default_library(),
-        intents=UnsureIntents(),
-        actions=NoActions(),  # type: ignore[arg-type]
+        intents=FakeIntentClassifier(otherwise=UNSURE_ABOUT_PAYMENT),
+        actions=actions,
     )
     conversation = await engine.start_conversation()
     reply = (await say(engine, conversation.id, "платёж по кредиту выпал на воскресенье")).replies[
@@ -247,23 +244,26 @@ async def test_an_unsure_account_intent_answers_from_the_kb_and_offers_the_actio
     ]
     assert reply.route is Route.ANSWER and "выходной" in reply.text
     assert [(b.title, b.payload) for b in reply.buttons] == [("Платёж по кредиту", "/next_payment")]
+    assert actions.calls == [], "an unsure intent runs no action"
 
 
 async def test_an_unsure_account_intent_asks_when_the_kb_cannot_answer() -> None:
     store = MemoryConversationStore()
     kb = FakeKnowledgeBase(confident=False)
+    actions = FakeAccountActions(FakeBank.from_file(BANK))
     engine = DialogueEngine(
         store,
         kb,
         default_library(),
-        intents=UnsureIntents(),
-        actions=NoActions(),  # type: ignore[arg-type]
+        intents=FakeIntentClassifier(otherwise=UNSURE_ABOUT_PAYMENT),
+        actions=actions,
     )
     conversation = await engine.start_conversation()
     reply = (await say(engine, conversation.id, "что с платежом")).replies[0]
     assert reply.route is Route.CLARIFY and "Правильно ли я понял" in reply.text
     assert [b.payload for b in reply.buttons] == ["/next_payment"]
     assert await store.list_handoffs(conversation.id) == [], "asking is not a handoff"
+    assert actions.calls == [], "an unsure intent runs no action"
 
 
 def rate_limited_engine(

@@ -14,9 +14,10 @@ SAFE_DEPOSIT = [
 METALS = ["есть ли металлические счета", "можно открыть счёт в золоте?"]
 
 
-def test_questions_on_one_topic_form_one_group_biggest_first() -> None:
-    embeddings = UniversalSentenceEncoderEmbeddings()
-    embeddings.load()
+def test_questions_on_one_topic_form_one_group_biggest_first(
+    use_embeddings: UniversalSentenceEncoderEmbeddings,
+) -> None:
+    embeddings = use_embeddings
     gaps = group_questions([*METALS, *SAFE_DEPOSIT, "  "], embeddings, min_similarity=0.45)
     assert [gap.size for gap in gaps][:2] == [3, 2]
     assert set(gaps[0].questions) == set(SAFE_DEPOSIT)

@@ -3,28 +3,21 @@ person owns the conversation, the queue's holding reply, callback, CSAT, summari
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.banking import FakeAccountActions, FakeAuthenticator, FakeBank, FakeCallbackDesk
 from bot.dialogue.engine import DialogueEngine, EnginePolicy
-from bot.dialogue.errors import CoreUnavailable
 from bot.dialogue.handoff import HandoffPolicy, extractive_summary
 from bot.dialogue.hours import WorkingHours
 from bot.dialogue.models import (
-    ActionResponse,
-    ActionResult,
     AuthMethod,
-    ChatTurn,
-    CodeSent,
     HandoffEventKind,
     HandoffReason,
     HandoffStatus,
     IncomingMessage,
     IntentMatch,
-    Lang,
     Priority,
     Resolution,
     Role,
@@ -32,70 +25,26 @@ from bot.dialogue.models import (
     StoredMessage,
     SummarySource,
 )
+from bot.dialogue.sinks import RecordingSink
 from bot.dialogue.turn import NullObserver
+from bot.intents import FakeIntentClassifier
+from bot.knowledge import FakeKnowledgeBase
+from bot.operators.summary import FakeSummarizer
 from bot.storage import MemoryConversationStore
 from prompts import default_library
-from tests.fakes import FakeKnowledgeBase, RecordingSink
+from tests.conftest import BANK
 
 
-class FakeCallbacks:
-    def __init__(self, fail: bool = False) -> None:
-        self.requests: list[dict[str, object]] = []
-        self.fail = fail
-
-    async def request_callback(
-        self, *, customer_id: str, handoff_id: str, summary: str, urgent: bool
-    ) -> str:
-        if self.fail:
-            raise CoreUnavailable("crm down")
-        self.requests.append(
-            {"customer": customer_id, "handoff": handoff_id, "summary": summary, "urgent": urgent}
-        )
-        return f"T-{len(self.requests):06d}"
+def demo_bank(*, available: bool = True) -> FakeBank:
+    """The demo bank of the sandbox (c-2001 has one active card, ••5512)."""
+    bank = FakeBank.from_file(BANK)
+    bank.available = available
+    return bank
 
 
-class FakeSummarizer:
-    def __init__(self, text: str = "", fail: bool = False, delay_s: float = 0.0) -> None:
-        self.text, self.fail, self.delay_s = text, fail, delay_s
-        self.seen: list[tuple[ChatTurn, ...]] = []
-
-    async def summarize(self, turns: Sequence[ChatTurn], lang: Lang) -> str:
-        self.seen.append(tuple(turns))
-        await asyncio.sleep(self.delay_s)
-        if self.fail:
-            raise RuntimeError("model down")
-        return self.text
-
-
-class BlockingActions:
-    """Account actions that only know blocking (the fraud path)."""
-
-    def __init__(self) -> None:
-        self.calls: list[str] = []
-
-    async def run(self, action: str, **_: object) -> ActionResult:
-        self.calls.append(action)
-        return ActionResult((ActionResponse("utter_confirm_block", {"last4": "5512"}),))
-
-
-class TrustedChannel:
-    """Authentication only through ``engine.authenticate`` (as a verified web token would)."""
-
-    async def send_code(self, phone: str) -> CodeSent:
-        raise AssertionError("no phone login in these tests")
-
-    async def verify_code(self, challenge_id: str, code: str) -> str:
-        raise AssertionError("no phone login in these tests")
-
-
-class SureIntents:
-    def classify(self, text: str) -> IntentMatch | None:
-        return IntentMatch("block_card", 0.9) if "заблок" in text else None
-
-
-class UnsureIntents:
-    def classify(self, text: str) -> IntentMatch | None:
-        return IntentMatch("next_payment", 0.64, certain=False)
+# «заблокируйте карту» is surely about blocking; anything else might be the loan payment.
+SURE_ABOUT_BLOCKING = {"заблок": IntentMatch("block_card", 0.9)}
+UNSURE_ABOUT_PAYMENT = IntentMatch("next_payment", 0.64, certain=False)
 
 
 def engine_with(
@@ -113,7 +62,7 @@ def engine_with(
         default_library(),
         EnginePolicy(handoff=policy or HandoffPolicy()),
         clock=(lambda: clock) if clock else None,
-        authenticator=TrustedChannel(),
+        authenticator=FakeAuthenticator(demo_bank()),
         **extra,  # type: ignore[arg-type]
     )
     return engine, store, knowledge
@@ -242,15 +191,16 @@ async def test_fraud_and_complaints_go_to_people(
 
 
 async def test_fraud_offers_to_block_the_card_first_and_the_block_works_while_queued() -> None:
-    actions = BlockingActions()
-    engine, _, _ = engine_with(actions=actions, intents=SureIntents())
+    actions = FakeAccountActions(demo_bank())
+    engine, _, _ = engine_with(actions=actions, intents=FakeIntentClassifier(SURE_ABOUT_BLOCKING))
     conversation = await engine.start_conversation()
     await engine.authenticate(conversation.id, "c-2001", AuthMethod.EVAL)
     reply = (await say(engine, conversation.id, "списали деньги, я ничего не покупал")).replies[0]
     assert reply.handoff is HandoffReason.FRAUD
     assert [b.payload for b in reply.buttons] == ["/block_card"]
     pressed = (await say(engine, conversation.id, "/block_card")).replies[0]
-    assert actions.calls == ["block_card"] and "5512" in pressed.text
+    assert [call.action for call in actions.calls] == ["block_card"]
+    assert "5512" in pressed.text
 
 
 async def test_fraud_policy_switch_turns_the_rule_off() -> None:
@@ -262,7 +212,9 @@ async def test_fraud_policy_switch_turns_the_rule_off() -> None:
 
 async def test_two_failed_answers_in_a_row_hand_over() -> None:
     engine, _, _ = engine_with(
-        FakeKnowledgeBase(confident=False), intents=UnsureIntents(), actions=BlockingActions()
+        FakeKnowledgeBase(confident=False),
+        intents=FakeIntentClassifier(otherwise=UNSURE_ABOUT_PAYMENT),
+        actions=FakeAccountActions(demo_bank()),
     )
     conversation = await engine.start_conversation()
     first = (await say(engine, conversation.id, "что с платежом")).replies[0]
@@ -286,7 +238,9 @@ async def test_outside_working_hours_the_customer_is_told_and_offered_a_callback
     hours = WorkingHours.parse("09:00-21:00", "1-7", "Europe/Moscow")
     night = datetime(2026, 11, 26, 23, 30, tzinfo=UTC)  # 02:30 in Moscow
     engine, store, _ = engine_with(
-        policy=HandoffPolicy(hours=hours), clock=night, callbacks=FakeCallbacks()
+        policy=HandoffPolicy(hours=hours),
+        clock=night,
+        callbacks=FakeCallbackDesk(demo_bank()),
     )
     conversation = await engine.start_conversation()
     reply = (await say(engine, conversation.id, "позовите оператора")).replies[0]
@@ -297,7 +251,7 @@ async def test_outside_working_hours_the_customer_is_told_and_offered_a_callback
 
 
 async def test_callback_asks_an_anonymous_customer_to_log_in_then_opens_a_ticket() -> None:
-    callbacks = FakeCallbacks()
+    callbacks = FakeCallbackDesk(demo_bank())
     engine, store, _ = engine_with(callbacks=callbacks)
     conversation, _ = await handed_over(engine, store)
     login = (await say(engine, conversation, "/request_callback")).replies[0]
@@ -306,7 +260,7 @@ async def test_callback_asks_an_anonymous_customer_to_log_in_then_opens_a_ticket
     await engine.authenticate(conversation, "c-2001", AuthMethod.EVAL)
     done = (await say(engine, conversation, "/request_callback")).replies[0]
     assert "T-000001" in done.text
-    assert callbacks.requests[0]["customer"] == "c-2001"
+    assert callbacks.requests[0].customer_id == "c-2001"
     closed = await store.current_handoff(conversation)
     assert closed is not None and closed.resolution is Resolution.CALLBACK
     assert closed.ticket_id == "T-000001"
@@ -314,7 +268,7 @@ async def test_callback_asks_an_anonymous_customer_to_log_in_then_opens_a_ticket
 
 
 async def test_callback_when_the_crm_is_down_keeps_the_handoff_queued() -> None:
-    engine, store, _ = engine_with(callbacks=FakeCallbacks(fail=True))
+    engine, store, _ = engine_with(callbacks=FakeCallbackDesk(demo_bank(available=False)))
     conversation, _ = await handed_over(engine, store)
     await engine.authenticate(conversation, "c-2001", AuthMethod.EVAL)
     reply = (await say(engine, conversation, "/request_callback")).replies[0]

@@ -20,13 +20,6 @@ from tests.unit.test_embeddings import st_model_path
 
 
 @pytest.fixture(scope="module")
-def use() -> UniversalSentenceEncoderEmbeddings:
-    model = UniversalSentenceEncoderEmbeddings()
-    model.load()
-    return model
-
-
-@pytest.fixture(scope="module")
 def minilm() -> SentenceTransformerEmbeddings:
     model = SentenceTransformerEmbeddings(st_model_path())
     model.load()
@@ -46,10 +39,10 @@ def store_of(client: QdrantClient, embeddings: object, **kw: object) -> Knowledg
 
 @pytest.fixture(scope="module")
 def indexed(
-    tmp_path_factory: pytest.TempPathFactory, use: UniversalSentenceEncoderEmbeddings
+    tmp_path_factory: pytest.TempPathFactory, use_embeddings: UniversalSentenceEncoderEmbeddings
 ) -> Iterator[KnowledgeStore]:
     qdrant = open_client(url=None, path=tmp_path_factory.mktemp("kb") / "qdrant")
-    store = store_of(qdrant, use)
+    store = store_of(qdrant, use_embeddings)
     Ingestor(store).ingest_dir(KB_DIR)
     yield store
     store.close()
@@ -95,9 +88,9 @@ def test_a_query_of_stop_words_only_falls_back_to_dense(indexed: KnowledgeStore)
 
 
 def test_the_served_name_is_an_alias_of_a_collection_named_after_the_model(
-    client: QdrantClient, use: UniversalSentenceEncoderEmbeddings
+    client: QdrantClient, use_embeddings: UniversalSentenceEncoderEmbeddings
 ) -> None:
-    store = store_of(client, use)
+    store = store_of(client, use_embeddings)
     store.ensure_collection()
     aliases = {a.alias_name: a.collection_name for a in client.get_aliases().aliases}
     assert aliases["kb"] == store.physical == store.target_collection()
@@ -108,7 +101,7 @@ def test_the_served_name_is_an_alias_of_a_collection_named_after_the_model(
 
 def test_a_new_embedding_model_is_built_aside_and_switched_to_atomically(
     client: QdrantClient,
-    use: UniversalSentenceEncoderEmbeddings,
+    use_embeddings: UniversalSentenceEncoderEmbeddings,
     minilm: SentenceTransformerEmbeddings,
     tmp_path: Path,
 ) -> None:
@@ -116,7 +109,7 @@ def test_a_new_embedding_model_is_built_aside_and_switched_to_atomically(
     docs.mkdir()
     for name in ("cards-debit-fees.md", "transfers-sbp.md"):
         (docs / name).write_bytes((KB_DIR / name).read_bytes())
-    old = store_of(client, use)
+    old = store_of(client, use_embeddings)
     Ingestor(old).ingest_dir(docs)
     old_collection = old.physical
 
@@ -143,9 +136,9 @@ def test_a_new_embedding_model_is_built_aside_and_switched_to_atomically(
 
 
 def test_a_rebuild_that_fails_half_way_leaves_the_served_index_alone(
-    client: QdrantClient, use: UniversalSentenceEncoderEmbeddings, tmp_path: Path
+    client: QdrantClient, use_embeddings: UniversalSentenceEncoderEmbeddings, tmp_path: Path
 ) -> None:
-    store = store_of(client, use)
+    store = store_of(client, use_embeddings)
     Ingestor(store).ingest_dir(KB_DIR)
     before = store.physical
     count = store.count()
@@ -163,12 +156,12 @@ def test_a_rebuild_that_fails_half_way_leaves_the_served_index_alone(
 
 
 def test_an_index_from_before_aliases_is_upgraded_by_a_rebuild(
-    client: QdrantClient, use: UniversalSentenceEncoderEmbeddings
+    client: QdrantClient, use_embeddings: UniversalSentenceEncoderEmbeddings
 ) -> None:
     client.create_collection(
         "kb", vectors_config=models.VectorParams(size=512, distance=models.Distance.COSINE)
     )
-    store = store_of(client, use)
+    store = store_of(client, use_embeddings)
     store.ensure_collection()
     assert store.needs_rebuild and store.physical == "kb"
     store.rebuild(lambda staging: Ingestor(staging).ingest_dir(KB_DIR))

@@ -13,10 +13,8 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "intents" / "accou
 
 
 @pytest.fixture(scope="module")
-def classifier() -> EmbeddingIntentClassifier:
-    model = EmbeddingIntentClassifier(
-        load_intent_examples(EXAMPLES), UniversalSentenceEncoderEmbeddings()
-    )
+def classifier(use_embeddings: UniversalSentenceEncoderEmbeddings) -> EmbeddingIntentClassifier:
+    model = EmbeddingIntentClassifier(load_intent_examples(EXAMPLES), use_embeddings)
     model.load()
     return model
 
@@ -74,9 +72,9 @@ def test_bad_intent_files_are_named(tmp_path: Path, content: str, message: str) 
 
 
 @pytest.fixture(scope="module")
-def with_clarify() -> EmbeddingIntentClassifier:
+def with_clarify(use_embeddings: UniversalSentenceEncoderEmbeddings) -> EmbeddingIntentClassifier:
     model = EmbeddingIntentClassifier(
-        load_intent_examples(EXAMPLES), UniversalSentenceEncoderEmbeddings(), clarify_threshold=0.62
+        load_intent_examples(EXAMPLES), use_embeddings, clarify_threshold=0.62
     )
     model.load()
     return model

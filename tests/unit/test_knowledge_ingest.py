@@ -36,18 +36,13 @@ tags: [cards, fees]
 """
 
 
-@pytest.fixture(scope="module")
-def embeddings() -> UniversalSentenceEncoderEmbeddings:
-    model = UniversalSentenceEncoderEmbeddings()
-    model.load()
-    return model
-
-
 @pytest.fixture
 def store(
-    tmp_path: Path, embeddings: UniversalSentenceEncoderEmbeddings
+    tmp_path: Path, use_embeddings: UniversalSentenceEncoderEmbeddings
 ) -> Iterator[KnowledgeStore]:
-    knowledge = KnowledgeStore(open_client(url=None, path=tmp_path / "qdrant"), "kb", embeddings)
+    knowledge = KnowledgeStore(
+        open_client(url=None, path=tmp_path / "qdrant"), "kb", use_embeddings
+    )
     yield knowledge
     knowledge.close()
 

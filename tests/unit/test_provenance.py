@@ -3,7 +3,7 @@ why`` is tested end to end in ``tests/e2e/test_kb_cli.py``)."""
 
 from __future__ import annotations
 
-from bot.knowledge import _source
+from bot.knowledge.rag import _source
 from rag.store import ScoredChunk
 
 

@@ -6,10 +6,11 @@ import pytest
 
 from bot.dialogue.engine import DialogueEngine
 from bot.dialogue.models import IncomingMessage
+from bot.dialogue.sinks import RecordingSink
 from bot.dialogue.spelling import normalize
+from bot.knowledge import FakeKnowledgeBase
 from bot.storage.memory import MemoryConversationStore
 from prompts import default_library
-from tests.fakes import FakeKnowledgeBase, RecordingSink
 
 
 @pytest.mark.parametrize(

@@ -26,7 +26,8 @@ from bot.channels.telegram.streaming import EditingSink
 from bot.dialogue.engine import DialogueEngine
 from bot.dialogue.errors import InvalidMessage, RateLimited
 from bot.dialogue.models import Button, Channel, IncomingMessage, Lang, Reply, Route
-from bot.dialogue.ports import DiscardingSink, TextCatalog
+from bot.dialogue.ports import TextCatalog
+from bot.dialogue.sinks import DiscardingSink
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,5 @@
-"""The operator's summary of a conversation, written by the local model."""
+"""The real summarizer: the operator's summary of a conversation, written by the local model
+from the latest turns, each cut short, under the ``operator_summary`` prompt."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Account intents by example: embedding similarity to phrases the content team edits.
+"""The real intent classifier: account intents by example, by embedding similarity to phrases
+the content team edits.
 
 ``examples/intents/account.yaml`` maps each account action to how customers ask for it, plus
 ``knowledge`` look-alikes («как заблокировать карту?») that must stay with the knowledge

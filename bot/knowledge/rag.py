@@ -1,4 +1,10 @@
-"""Adapter: the ``rag`` package's grounded answerer as the dialogue core's KnowledgeBase."""
+"""The real knowledge base: the ``rag`` package's grounded answerer and Qdrant store behind the
+dialogue core's ``KnowledgeBase`` and the operators' ``KnowledgeSearch``.
+
+``rag``'s chunks become the core's :class:`Passage` and :class:`SourceRef`; its errors become
+the core's: a failed model is :class:`ModelUnavailable`, anything else the knowledge base
+could not do is :class:`KnowledgeUnavailable`.
+"""
 
 from __future__ import annotations
 
@@ -32,7 +38,8 @@ def _source(chunk: ScoredChunk) -> SourceRef:
 
 
 class RagKnowledgeBase:
-    """Implements the dialogue's ``KnowledgeBase`` and the operators' ``KnowledgeSearch``."""
+    """Implements the dialogue's ``KnowledgeBase`` and the operators' ``KnowledgeSearch``:
+    answers are generated from the store's passages, searches go to the store itself."""
 
     def __init__(self, answerer: GroundedAnswerer, store: KnowledgeStore) -> None:
         self._answerer = answerer
