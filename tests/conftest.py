@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -91,12 +93,40 @@ def sandbox(sandbox_bank: Path, sandbox_flags: tuple[str, ...]) -> Iterator[str]
         yield url
 
 
-@pytest.fixture
-def postgres_url() -> str:
+async def _ensure_database(server_url: str, name: str) -> str:
+    """``name`` on the server of ``server_url`` (created when missing); its URL."""
+    import asyncpg
+
+    connection = await asyncpg.connect(server_url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        if not await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+            await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+    return f"{server_url.rpartition('/')[0]}/{name}"
+
+
+def _postgres(worker_id: str, purpose: str) -> str:
     url = os.environ.get("PERIMETER_TEST_POSTGRES_URL")
     if not url:
         pytest.skip("PERIMETER_TEST_POSTGRES_URL not set (.ci/run starts PostgreSQL and sets it)")
-    return url
+    name = f"{url.rpartition('/')[2]}_{purpose}_{worker_id}"
+    # A thread of its own: an async fixture may ask for this one inside a running loop.
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, _ensure_database(url, name)).result()
+
+
+@pytest.fixture(scope="session")
+def postgres_url(worker_id: str) -> str:
+    """A PostgreSQL database of this test process (pytest-xdist workers each get their own)
+    for the storage contracts, which migrate it once and empty it before each test."""
+    return _postgres(worker_id, "contracts")
+
+
+@pytest.fixture(scope="session")
+def postgres_scratch_url(worker_id: str) -> str:
+    """Another database of this test process, for tests that drop and migrate at will."""
+    return _postgres(worker_id, "scratch")
 
 
 CHROMIUM = Path("/usr/bin/chromium")

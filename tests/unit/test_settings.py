@@ -65,17 +65,6 @@ def test_error_never_echoes_a_credential(monkeypatch: pytest.MonkeyPatch) -> Non
     assert "S3cr3t-pw" not in str(caught.value)
 
 
-def test_cli_reports_invalid_settings_and_exits_2(monkeypatch: pytest.MonkeyPatch) -> None:
-    from typer.testing import CliRunner
-
-    from bot.cli import app
-
-    monkeypatch.setenv("PERIMETER_HTTP__PORT", "not-a-port")
-    result = CliRunner().invoke(app, ["db", "upgrade"])
-    assert result.exit_code == 2
-    assert "PERIMETER_HTTP__PORT" in result.output
-
-
 def test_http_client_logs_are_kept_above_info(monkeypatch: pytest.MonkeyPatch) -> None:
     """httpx logs whole URLs at INFO (phones, account ids): the CLI keeps it at WARNING."""
     import logging

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -45,11 +44,9 @@ def sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
 
 
 @pytest.fixture(scope="session")
-def postgres_migrated() -> str:
+def postgres_migrated(postgres_url: str) -> str:
     """The test PostgreSQL, cleared and migrated once per run."""
-    url = os.environ.get("PERIMETER_TEST_POSTGRES_URL")
-    if not url:
-        pytest.skip("PERIMETER_TEST_POSTGRES_URL not set (.ci/run starts PostgreSQL and sets it)")
+    url = postgres_url
 
     async def prepare() -> None:
         await empty_database(url)

@@ -54,7 +54,7 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty SQL database (no tables) of each kind."""
     if request.param == "sqlite":
         return f"sqlite+aiosqlite:///{tmp_path / 'perimeter.db'}"
-    url: str = request.getfixturevalue("postgres_url")
+    url: str = request.getfixturevalue("postgres_scratch_url")
     await empty_database(url)
     return url
 
