@@ -201,6 +201,7 @@ async def _frame(
         if event.kind is HandoffEventKind.MESSAGE and event.message_id:
             found = await console.desk.message(operator, event.handoff_id, event.message_id)
             message = ConsoleMessageOut.of(found).model_dump(mode="json")
+        return _event_frame(event, HandoffOut.of(view).model_dump(mode="json"), message)
     except (Forbidden, NotFound):
         if event.kind is HandoffEventKind.MESSAGE:
             return None
@@ -208,25 +209,23 @@ async def _frame(
         handoff = await console.queue.handoff(event.handoff_id)
         if handoff is None:
             return None
-        return {
-            "type": "event",
-            "id": event.id,
-            "kind": event.kind.value,
-            "handoff_id": int(event.handoff_id),
-            "conversation_id": event.conversation_id,
-            "handoff": {
-                "id": int(handoff.id),
-                "status": handoff.status.value,
-                "operator": handoff.operator,
-            },
-            "message": None,
+        gone: dict[str, object] = {
+            "id": int(handoff.id),
+            "status": handoff.status.value,
+            "operator": handoff.operator,
         }
+        return _event_frame(event, gone, None)
+
+
+def _event_frame(
+    event: HandoffEvent, handoff: dict[str, object], message: dict[str, object] | None
+) -> dict[str, object]:
     return {
         "type": "event",
         "id": event.id,
         "kind": event.kind.value,
         "handoff_id": int(event.handoff_id),
         "conversation_id": event.conversation_id,
-        "handoff": HandoffOut.of(view).model_dump(mode="json"),
+        "handoff": handoff,
         "message": message,
     }

@@ -24,6 +24,17 @@ OPEN = (HandoffStatus.QUEUED.value, HandoffStatus.ASSIGNED.value, HandoffStatus.
 OWNED = (HandoffStatus.ASSIGNED.value, HandoffStatus.ACTIVE.value)
 
 
+async def read_handoff(
+    sessions: async_sessionmaker[AsyncSession], handoff_id: str
+) -> Handoff | None:
+    number = row_id(handoff_id)
+    if number is None:
+        return None
+    async with sessions() as session:
+        row = await session.get(HandoffRow, number)
+    return handoff_of(row) if row is not None else None
+
+
 async def change_handoff(
     sessions: async_sessionmaker[AsyncSession],
     handoff_id: str,
@@ -107,14 +118,10 @@ class SqlHandoffLog:
 
     async def reopen_handoff(self, handoff_id: str) -> Handoff | None:
         """Back to the operator who resolved it (or the queue when nobody had it)."""
-        number = row_id(handoff_id)
-        if number is None:
+        current = await read_handoff(self._sessions, handoff_id)
+        if current is None:
             return None
-        async with self._sessions() as session:
-            row = await session.get(HandoffRow, number)
-        if row is None:
-            return None
-        status = HandoffStatus.ACTIVE if row.operator else HandoffStatus.QUEUED
+        status = HandoffStatus.ACTIVE if current.operator else HandoffStatus.QUEUED
         return await change_handoff(
             self._sessions,
             handoff_id,

@@ -19,7 +19,7 @@ from bot.dialogue.models import (
     Route,
     StoredMessage,
 )
-from bot.storage.handoffs import OPEN, OWNED, change_handoff
+from bot.storage.handoffs import OPEN, OWNED, change_handoff, read_handoff
 from bot.storage.mapping import add_event, button_dicts, handoff_of, row_id
 from bot.storage.tables import HandoffRow, MessageRow
 
@@ -35,12 +35,7 @@ class SqlHandoffQueue:
         return [handoff_of(row) for row in rows]
 
     async def handoff(self, handoff_id: str) -> Handoff | None:
-        number = row_id(handoff_id)
-        if number is None:
-            return None
-        async with self._sessions() as session:
-            row = await session.get(HandoffRow, number)
-        return handoff_of(row) if row is not None else None
+        return await read_handoff(self._sessions, handoff_id)
 
     async def take(self, handoff_id: str, operator: str) -> Handoff | None:
         return await change_handoff(
