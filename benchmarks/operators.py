@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 import httpx  # noqa: E402
 import websockets  # noqa: E402
 
-from tests.support.console import HEADERS, PASSWORD, add_operator  # noqa: E402
+from tests.support.console import HEADERS, PASSWORD, add_staff  # noqa: E402
 from tests.support.servers import perimeter_server  # noqa: E402
 
 SETTINGS = {
@@ -109,7 +109,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="perimeter-bench-ops-") as tmp:
         data_dir = Path(tmp)
-        add_operator(data_dir, "anna", "operator", "Анна", **SETTINGS)
+        add_staff(data_dir, "anna", "operator", "Анна", **SETTINGS)
         with perimeter_server(data_dir, **SETTINGS) as server:
             figures = asyncio.run(measure(server.base_url, args.rounds))
     print(f"\nmessage delivery through the console, n={args.rounds} each, alternating")

@@ -1,0 +1,20 @@
+"""The benchmarks (``make bench``) are not run by the suite, but they must keep up with the
+code they measure: each one imports, and answers ``--help``, against today's modules."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = sorted((Path(__file__).resolve().parents[2] / "benchmarks").glob("*.py"))
+
+
+@pytest.mark.parametrize("path", BENCHMARKS, ids=lambda p: p.name)
+def test_a_benchmark_imports_against_todays_code(path: Path) -> None:
+    spec = importlib.util.spec_from_file_location(f"benchmark_{path.stem}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # the module level: imports and constants, no run
+    assert callable(getattr(module, "main", None)), f"{path.name} has no main()"
