@@ -31,6 +31,7 @@ from bot.intents import FakeIntentClassifier
 from bot.knowledge import FakeKnowledgeBase
 from bot.operators.summary import FakeSummarizer
 from bot.storage import MemoryConversationStore
+from bot.storage.memory import MemoryHandoffQueue
 from prompts import default_library
 from tests.conftest import BANK
 
@@ -74,6 +75,20 @@ async def say(engine: DialogueEngine, conversation_id: str, text: str) -> Record
     return sink
 
 
+async def operator_replies(store: MemoryConversationStore, handoff: str) -> None:
+    """Anna takes the handoff in the console and answers: the conversation is hers."""
+    queue = MemoryHandoffQueue(store.db)
+    assert await queue.take(handoff, "anna")
+    assert await queue.add_operator_message(handoff, "anna", "Анна", "Здравствуйте")
+
+
+async def operator_closes(
+    store: MemoryConversationStore, handoff: str, resolution: Resolution
+) -> None:
+    await operator_replies(store, handoff)
+    assert await MemoryHandoffQueue(store.db).resolve(handoff, resolution, "anna", owner="anna")
+
+
 async def handed_over(engine: DialogueEngine, store: MemoryConversationStore) -> tuple[str, str]:
     conversation = await engine.start_conversation()
     await say(engine, conversation.id, "позовите оператора")
@@ -85,7 +100,7 @@ async def handed_over(engine: DialogueEngine, store: MemoryConversationStore) ->
 async def test_the_bot_is_silent_while_an_operator_owns_the_conversation() -> None:
     engine, store, kb = engine_with()
     conversation, handoff = await handed_over(engine, store)
-    store.update(handoff, status=HandoffStatus.ACTIVE, operator="anna")
+    await operator_replies(store, handoff)
     before = len(await store.list_messages(conversation))
     sink = await say(engine, conversation, "Сколько стоит обслуживание карты?")
     reply = sink.replies[0]
@@ -110,28 +125,17 @@ async def test_while_queued_the_customer_is_told_the_operator_will_see_it() -> N
 async def test_after_resolution_the_bot_answers_again() -> None:
     engine, store, kb = engine_with()
     conversation, handoff = await handed_over(engine, store)
-    store.update(
-        handoff,
-        status=HandoffStatus.RESOLVED,
-        operator="anna",
-        resolution=Resolution.HANDED_BACK,
-        resolved_at=datetime.now(UTC),
-    )
+    await operator_closes(store, handoff, Resolution.HANDED_BACK)
     reply = (await say(engine, conversation, "Сколько стоит обслуживание карты?")).replies[0]
     assert reply.route is Route.ANSWER and "99" in reply.text
     assert len(kb.questions) == 1
 
 
 async def test_within_the_reopen_window_the_operator_gets_the_conversation_back() -> None:
-    engine, store, kb = engine_with(policy=HandoffPolicy(reopen_window_s=600))
+    a_minute_later = datetime.now(UTC) + timedelta(seconds=60)
+    engine, store, kb = engine_with(policy=HandoffPolicy(reopen_window_s=600), clock=a_minute_later)
     conversation, handoff = await handed_over(engine, store)
-    store.update(
-        handoff,
-        status=HandoffStatus.RESOLVED,
-        operator="anna",
-        resolution=Resolution.RESOLVED,
-        resolved_at=datetime.now(UTC) - timedelta(seconds=60),
-    )
+    await operator_closes(store, handoff, Resolution.RESOLVED)
     reply = (await say(engine, conversation, "и ещё одно: а как закрыть счёт?")).replies[0]
     assert reply.route is Route.OPERATOR and reply.text == ""
     current = await store.current_handoff(conversation)
@@ -154,13 +158,7 @@ async def test_csat_after_resolution_is_stored_once() -> None:
     ratings = RatingsSeen()
     engine, store, _ = engine_with(observer=ratings)
     conversation, handoff = await handed_over(engine, store)
-    store.update(
-        handoff,
-        status=HandoffStatus.RESOLVED,
-        operator="anna",
-        resolution=Resolution.RESOLVED,
-        resolved_at=datetime.now(UTC),
-    )
+    await operator_closes(store, handoff, Resolution.RESOLVED)
     thanks = (await say(engine, conversation, "/csat_4")).replies[0]
     assert "Спасибо за оценку" in thanks.text
     assert (await store.current_handoff(conversation)).csat == 4  # type: ignore[union-attr]

@@ -6,7 +6,6 @@ import dataclasses
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
 
 from bot.dialogue.models import (
     AuditEntry,
@@ -222,11 +221,3 @@ class MemoryConversationStore:
             resolved_at=datetime.now(UTC),
             ticket_id=ticket_id,
         )
-
-    def update(self, handoff_id: str, **values: Any) -> Handoff:
-        """Change a handoff as an operator would, unconditionally (unit tests of the dialogue
-        drive the lifecycle with this; the operators' own changes go through the queue)."""
-        changed = self.db.change_handoff(handoff_id, "test", **values)
-        if changed is None:
-            raise KeyError(handoff_id)
-        return changed
