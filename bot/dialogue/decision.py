@@ -1,7 +1,7 @@
 """The route step: what one customer message gets, decided in one pure function.
 
 :func:`decide` reads a :class:`Situation` (the message, what the conversation remembers, who
-is logged in, which features are configured, the intent classifier's match, the escalation
+is logged in, which features are configured, the intent classifier (asked lazily), the escalation
 switches, the handoff) and returns a :class:`Decision`. It calls nothing and changes nothing:
 the engine executes the decision and is the only place with side effects. The precedence,
 earliest first:
@@ -27,6 +27,7 @@ twice in a row.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeAlias
 
@@ -68,7 +69,9 @@ class Situation:
     authenticated: bool = False
     expired: bool = False  # the customer's session ran out at this message
     features: Features = field(default_factory=Features)
-    intent: IntentMatch | None = None  # the intent classifier's match
+    # The intent classifier's match, asked for only when the precedence gets that far (an
+    # embedding per call): never for a step's answer, a code, or a message for the operator.
+    intent: Callable[[], IntentMatch | None] = lambda: None
     escalation: Escalation = field(default_factory=Escalation)
     handoff: HandoffSnapshot | None = None
 
@@ -259,7 +262,7 @@ def _while_handed_off(situation: Situation) -> Decision | None:
     if (
         account_rules.command(text) in _ALLOWED_WHILE_QUEUED
         or situation.state.mid_step
-        or _is_phone(text)
+        or account_rules.is_mostly_phone(text)
     ):
         return None
     return HoldForOperator()
@@ -307,7 +310,6 @@ def _new_message(situation: Situation) -> Decision:
 
     routing = route_message(text)
     chosen = account_rules.command(text)
-    account = IntentMatch(chosen, 1.0) if chosen in ACCOUNT_ACTIONS else situation.intent
     if routing.intent is Intent.HUMAN_REQUEST:
         return HandOff(HandoffReason.CUSTOMER_REQUEST)
     concern = _concern(text, situation.escalation)
@@ -319,6 +321,7 @@ def _new_message(situation: Situation) -> Decision:
         return _SMALLTALK[routing.intent]
     if account_rules.asks_operation(text):
         return Say("utter_cannot_do_operations", Route.OUT_OF_SCOPE)
+    account = IntentMatch(chosen, 1.0) if chosen in ACCOUNT_ACTIONS else situation.intent()
     if account_rules.names_third_party(text, account_question=account is not None):
         return Say("utter_only_own_data", Route.OUT_OF_SCOPE)
     if account is not None and account.certain:
@@ -347,8 +350,3 @@ def _step_ended(situation: Situation) -> Situation:
 
 def _login_needed(situation: Situation) -> str:
     return "utter_session_expired" if situation.expired else "utter_auth_required"
-
-
-def _is_phone(text: str) -> bool:
-    phone = account_rules.extract_phone(text)
-    return bool(phone and account_rules.is_mostly_phone(text))

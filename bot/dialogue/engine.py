@@ -273,13 +273,14 @@ class DialogueEngine:
         )
         if handoff is not None and handoff.status.open:
             await self.handoffs.note(turn, handoff)  # operators see it live
+        classified = _Classified(self._intents, text)
         situation = Situation(
             text=text,
             state=conversation.state,
             authenticated=customer is not None,
             expired=expired,
             features=self._features,
-            intent=self._classify(text),
+            intent=classified,
             escalation=self._escalation,
             handoff=self.handoffs.snapshot(handoff) if handoff is not None else None,
         )
@@ -305,19 +306,18 @@ class DialogueEngine:
         await sink.reply(reply)
         return reply
 
-    def _classify(self, text: str) -> IntentMatch | None:
-        return self._intents.classify(spelling.normalize(text)) if self._intents else None
-
     async def _turn(self, turn: Turn, situation: Situation) -> Reply:
         """Route, act, and count a failed bot answer."""
         decision = decide(situation)
+        asked = isinstance(situation.intent, _Classified) and situation.intent.asked
+        match = situation.intent() if asked else None  # logged only if routing needed it
         log.info(
             "message conversation=%s message=%s decision=%s intent=%s certain=%s lang=%s",
             turn.conversation_id,
             turn.stored.id,
             label(decision),
-            situation.intent.action if situation.intent else None,
-            situation.intent.certain if situation.intent else None,
+            match.action if match else None,
+            match.certain if match else None,
             turn.lang,
         )
         reply = await self._act(turn, situation, decision)
@@ -378,7 +378,8 @@ class DialogueEngine:
         if action is None:
             return attempt.reply
         turn.state = after
-        logged_in = dataclasses.replace(situation, state=after, authenticated=True)
+        # The message was the code: its digits name no card (a 4-digit code would look like one).
+        logged_in = dataclasses.replace(situation, state=after, authenticated=True, text="")
         then = await self._act(turn, logged_in, act(action, logged_in))
         return dataclasses.replace(then, text=f"{attempt.reply.text}\n\n{then.text}")
 
@@ -479,3 +480,24 @@ def _without(situation: Situation, *, rating: bool = False, reopening: bool = Fa
         reopenable=situation.handoff.reopenable and not reopening,
     )
     return dataclasses.replace(situation, handoff=handoff)
+
+
+class _Classified:
+    """The intent classifier's match for one message: asked for once, and only if the
+    routing gets that far (it costs an embedding)."""
+
+    def __init__(self, intents: IntentClassifier | None, text: str) -> None:
+        self._intents = intents
+        self._text = text
+        self._asked = False
+        self._match: IntentMatch | None = None
+
+    @property
+    def asked(self) -> bool:
+        return self._asked
+
+    def __call__(self) -> IntentMatch | None:
+        if not self._asked and self._intents is not None:
+            self._match = self._intents.classify(spelling.normalize(self._text))
+        self._asked = True
+        return self._match

@@ -7,8 +7,8 @@ in-memory twin beside it: :mod:`bot.knowledge` (the knowledge base), :mod:`bot.b
 (:mod:`bot.dialogue.sinks` has two for callers without a channel). ``tests/contract`` runs
 the fakes of the knowledge base, the bank, the summarizer and the store through the same
 suite as their real adapters. The guard's two ports have their in-memory implementations
-here in the core (:mod:`bot.dialogue.locks`, :mod:`bot.dialogue.rate_limits`); Redis ones
-serve several replicas.
+here in the core (:mod:`bot.dialogue.locks`, :mod:`bot.dialogue.rate_limits`); several
+replicas would need shared ones (Redis), which do not exist yet.
 """
 
 from __future__ import annotations
@@ -100,8 +100,6 @@ class ConversationStore(HandoffLog, Protocol):
         author: str | None = None,
     ) -> StoredMessage: ...
 
-    async def get_message(self, message_id: str) -> StoredMessage | None: ...
-
     async def list_messages(
         self, conversation_id: str, *, limit: int | None = None
     ) -> list[StoredMessage]: ...
@@ -119,16 +117,6 @@ class ConversationStore(HandoffLog, Protocol):
         """Replace what the conversation remembers between messages."""
 
     async def add_audit(self, entry: AuditEntry) -> None: ...
-
-    async def list_audit(
-        self,
-        *,
-        conversation_id: str | None = None,
-        customer_id: str | None = None,
-        since: datetime | None = None,
-        limit: int = 100,
-    ) -> list[AuditEntry]:
-        """The newest ``limit`` entries that match, oldest first."""
 
     async def set_feedback(self, conversation_id: str, message_id: str, positive: bool) -> bool:
         """👍/👎 on a bot message of this conversation; False when there is no such message."""

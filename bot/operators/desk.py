@@ -26,13 +26,13 @@ from bot.dialogue.models import (
     Role,
     StoredMessage,
 )
-from bot.dialogue.ports import ConversationStore, TextCatalog
+from bot.dialogue.ports import TextCatalog
 from bot.http.errors import Conflict, Forbidden, InvalidInput, NotFound, Unavailable
 from bot.observability.metrics import Metrics
 from bot.operators.delivery import ButtonRows, ChannelDelivery
 from bot.operators.errors import AlreadyTaken
 from bot.operators.models import CustomerProfile
-from bot.operators.ports import CustomerProfiles, HandoffQueue, KnowledgeSearch
+from bot.operators.ports import CustomerProfiles, HandoffQueue, KnowledgeSearch, Transcripts
 from bot.staff.models import StaffMember, StaffRole
 from bot.staff.ports import StaffAccounts
 
@@ -64,7 +64,7 @@ class OperatorDesk:
     def __init__(
         self,
         store: HandoffQueue,
-        conversations: ConversationStore,
+        conversations: Transcripts,
         staff: StaffAccounts,
         texts: TextCatalog,
         delivery: ChannelDelivery,

@@ -1,8 +1,8 @@
 """What the operators' desk needs from storage; ``bot.storage`` implements each, in SQL and
 in memory, and ``tests/contract`` runs both through one suite.
 
-The conversations themselves (transcripts, audit, the dialogue's handoff log) come through
-the dialogue core's ``ConversationStore``, the staff through ``bot.staff.ports``.
+The conversations are read through ``Transcripts`` (the store behind the dialogue core's
+``ConversationStore`` implements both), the staff through ``bot.staff.ports``.
 """
 
 from __future__ import annotations
@@ -11,8 +11,40 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from bot.dialogue.models import Button, Handoff, HandoffEvent, Passage, Resolution, StoredMessage
+from bot.dialogue.models import (
+    AuditEntry,
+    Button,
+    Conversation,
+    Handoff,
+    HandoffEvent,
+    Passage,
+    Resolution,
+    StoredMessage,
+)
 from bot.operators.models import CustomerProfile, DayReport
+
+
+class Transcripts(Protocol):
+    """The conversations people read: who is in them, what was said, which core systems the
+    bot called (the dialogue's ``ConversationStore`` keeps them)."""
+
+    async def get_conversation(self, conversation_id: str) -> Conversation | None: ...
+
+    async def get_message(self, message_id: str) -> StoredMessage | None: ...
+
+    async def list_messages(
+        self, conversation_id: str, *, limit: int | None = None
+    ) -> list[StoredMessage]: ...
+
+    async def list_audit(
+        self,
+        *,
+        conversation_id: str | None = None,
+        customer_id: str | None = None,
+        since: datetime | None = None,
+        limit: int = 100,
+    ) -> list[AuditEntry]:
+        """The newest ``limit`` entries that match, oldest first."""
 
 
 class HandoffQueue(Protocol):

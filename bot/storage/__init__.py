@@ -16,13 +16,14 @@ features speak to their own Protocols. By concern:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.channels.telegram.ports import ChatLedger, TopicMap
 from bot.content.ports import ContentStore, UnansweredQuestions
 from bot.dialogue.ports import ConversationStore
-from bot.operators.ports import EventLog, HandoffQueue, Reports
+from bot.operators.ports import EventLog, HandoffQueue, Reports, Transcripts
 from bot.staff.ports import StaffAccounts, StaffSessions
 from bot.storage.content import SqlContentStore
 from bot.storage.conversations import SqlConversationStore
@@ -46,11 +47,15 @@ from bot.storage.staff import SqlStaffStore
 from bot.storage.telegram import SqlChatLedger, SqlTopicMap
 
 
+class ConversationRecords(ConversationStore, Transcripts, Protocol):
+    """What the conversation stores are: the dialogue's store and what people read of it."""
+
+
 @dataclass(frozen=True, slots=True)
 class Stores:
     """One of each port, over one database."""
 
-    conversations: ConversationStore
+    conversations: ConversationRecords
     queue: HandoffQueue
     events: EventLog
     reports: Reports
@@ -96,6 +101,7 @@ def memory_stores(db: MemoryDatabase | None = None) -> Stores:
 
 
 __all__ = [
+    "ConversationRecords",
     "MemoryConversationStore",
     "MemoryDatabase",
     "SqlConversationStore",

@@ -350,3 +350,19 @@ async def test_the_guard_goes_through_the_injected_ports() -> None:
     assert refused.value.retry_after_s == 7.5
     assert limiter.keys == [f"messages:{conversation.id}", f"refusals:{conversation.id}"]
     assert locks.keys == [conversation.id], "a refused message never takes the lock"
+
+
+async def test_the_intent_classifier_is_asked_only_when_routing_needs_it() -> None:
+    """Classifying costs an embedding: not for a message held for the operator nor for a
+    code with no login, only for one the precedence reaches the account intents with."""
+    intents = FakeIntentClassifier()
+    store = MemoryConversationStore()
+    engine = DialogueEngine(store, FakeKnowledgeBase(), default_library(), intents=intents)
+    conversation = await engine.start_conversation()
+    await say(engine, conversation.id, "123456")  # a code with no login: answered by rule
+    assert intents.texts == []
+    await say(engine, conversation.id, "какой у меня баланс?")
+    assert intents.texts == ["какой у меня баланс?"]
+    await say(engine, conversation.id, "позовите оператора")  # a handoff, by rule
+    await say(engine, conversation.id, "ну где же вы")  # held for the operator
+    assert intents.texts == ["какой у меня баланс?"]

@@ -19,11 +19,11 @@ from aiogram.types import Message
 from bot.background import Background
 from bot.channels.telegram.ports import TopicMap
 from bot.dialogue.models import HandoffEvent, HandoffEventKind, HandoffStatus, Role
-from bot.dialogue.ports import ConversationStore, TextCatalog
+from bot.dialogue.ports import TextCatalog
 from bot.http.errors import ApiError
 from bot.operators.desk import OperatorDesk
 from bot.operators.feed import EventFeed, follow
-from bot.operators.ports import EventLog, HandoffQueue
+from bot.operators.ports import EventLog, HandoffQueue, Transcripts
 from bot.staff.models import StaffMember, StaffRole
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ class OperatorsGroup:
         events: EventLog,
         queue: HandoffQueue,
         topics: TopicMap,
-        messages: ConversationStore,
+        messages: Transcripts,
         desk: OperatorDesk,
         feed: EventFeed,
         texts: TextCatalog,

@@ -16,9 +16,8 @@ from bot.background import Background
 from bot.channels.webchat.schemas import MessagePublic
 from bot.channels.webchat.sinks import SocketSender
 from bot.dialogue.models import HandoffEvent, HandoffEventKind, Role, StoredMessage
-from bot.dialogue.ports import ConversationStore
 from bot.operators.feed import EventFeed, follow
-from bot.operators.ports import EventLog
+from bot.operators.ports import EventLog, Transcripts
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +31,7 @@ def message_frame(message: StoredMessage) -> dict[str, object]:
 
 
 class ConversationHub:
-    def __init__(self, events: EventLog, messages: ConversationStore, feed: EventFeed) -> None:
+    def __init__(self, events: EventLog, messages: Transcripts, feed: EventFeed) -> None:
         self._events = events
         self._messages = messages
         self._feed = feed

@@ -21,7 +21,6 @@ from bot.dialogue.models import (
     SourceRef,
     SummarySource,
 )
-from bot.dialogue.ports import ConversationStore
 from bot.dialogue.state import (
     AwaitingCode,
     ChooseCard,
@@ -29,7 +28,7 @@ from bot.dialogue.state import (
     DialogueState,
     PendingAction,
 )
-from bot.storage import Stores
+from bot.storage import ConversationRecords, Stores
 from tests.contract.storage.backends import MemoryStores, PostgresStores, SqliteStores
 
 STATES = [
@@ -41,19 +40,19 @@ STATES = [
 ]
 
 
-class ConversationStoreContract:
+class ConversationRecordsContract:
     @pytest.fixture
-    def store(self, stores: Stores) -> ConversationStore:
+    def store(self, stores: Stores) -> ConversationRecords:
         return stores.conversations
 
-    async def test_conversation_round_trip(self, store: ConversationStore) -> None:
+    async def test_conversation_round_trip(self, store: ConversationRecords) -> None:
         created = await store.create_conversation(Channel.WEBCHAT, "ru")
         loaded = await store.get_conversation(created.id)
         assert loaded == created
         assert await store.get_conversation("missing") is None
         assert len(created.id) >= 20  # unguessable: the id is the web customer's key
 
-    async def test_messages_keep_order_sources_and_limit(self, store: ConversationStore) -> None:
+    async def test_messages_keep_order_sources_and_limit(self, store: ConversationRecords) -> None:
         conversation = await store.create_conversation(Channel.WEBCHAT)
         source = SourceRef("cards-debit-fees", "Обслуживание карт", "Стоимость", "a1b2c3")
         for i in range(5):
@@ -74,7 +73,7 @@ class ConversationStoreContract:
         assert await store.get_message("²") is None
         assert await store.get_message("9" * 20) is None
 
-    async def test_long_unicode_text_is_kept_exactly(self, store: ConversationStore) -> None:
+    async def test_long_unicode_text_is_kept_exactly(self, store: ConversationRecords) -> None:
         conversation = await store.create_conversation(Channel.WEBCHAT)
         text = "Ёжик 🦔 «кавычки»\n\tи перевод строки " + "я" * 19_000
         saved = await store.add_message(conversation.id, Role.CUSTOMER, text)
@@ -120,7 +119,7 @@ class ConversationStoreContract:
         assert reopened.operator == "anna" and reopened.resolution is None
 
     async def test_a_queued_handoff_closes_with_a_callback_ticket(
-        self, store: ConversationStore
+        self, store: ConversationRecords
     ) -> None:
         conversation = await store.create_conversation(Channel.TELEGRAM)
         trigger = await store.add_message(conversation.id, Role.CUSTOMER, "оператор")
@@ -134,7 +133,7 @@ class ConversationStoreContract:
         assert (await store.current_handoff(conversation.id)).status is HandoffStatus.QUEUED  # type: ignore[union-attr]
 
     async def test_feedback_only_on_a_bot_message_of_the_same_conversation(
-        self, store: ConversationStore
+        self, store: ConversationRecords
     ) -> None:
         mine = await store.create_conversation(Channel.TELEGRAM)
         other = await store.create_conversation(Channel.TELEGRAM)
@@ -145,7 +144,7 @@ class ConversationStoreContract:
         assert not await store.set_feedback(mine.id, asked.id, False), "not a bot message"
         assert not await store.set_feedback(mine.id, "not-a-number", False)
 
-    async def test_state_customer_and_token_ledger(self, store: ConversationStore) -> None:
+    async def test_state_customer_and_token_ledger(self, store: ConversationRecords) -> None:
         conversation = await store.create_conversation(Channel.WEBCHAT)
         await store.set_state(conversation.id, DialogueState(ConfirmBlock("card-1")))
         until = datetime.now(UTC) + timedelta(minutes=15)
@@ -160,7 +159,9 @@ class ConversationStoreContract:
         assert await store.claim_token("jti-1", until)
         assert not await store.claim_token("jti-1", until), "a replay"
 
-    async def test_audit_entries_filter_and_keep_the_newest(self, store: ConversationStore) -> None:
+    async def test_audit_entries_filter_and_keep_the_newest(
+        self, store: ConversationRecords
+    ) -> None:
         old = datetime.now(UTC) - timedelta(days=2)
         await store.add_audit(AuditEntry("conv-a", None, "send_code", "sent", 12.34, old))
         for n in range(3):
@@ -177,7 +178,7 @@ class ConversationStoreContract:
 
     @pytest.mark.parametrize("state", STATES, ids=repr)
     async def test_every_dialogue_state_is_kept_as_it_was_set(
-        self, store: ConversationStore, state: DialogueState
+        self, store: ConversationRecords, state: DialogueState
     ) -> None:
         conversation = await store.create_conversation(Channel.TELEGRAM)
         assert conversation.state == DialogueState()
@@ -186,13 +187,13 @@ class ConversationStoreContract:
         assert loaded is not None and loaded.state == state
 
 
-class TestMemory(MemoryStores, ConversationStoreContract):
+class TestMemory(MemoryStores, ConversationRecordsContract):
     pass
 
 
-class TestSqlite(SqliteStores, ConversationStoreContract):
+class TestSqlite(SqliteStores, ConversationRecordsContract):
     pass
 
 
-class TestPostgres(PostgresStores, ConversationStoreContract):
+class TestPostgres(PostgresStores, ConversationRecordsContract):
     pass
