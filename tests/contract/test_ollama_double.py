@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -18,6 +16,7 @@ import pytest
 from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage
 from langchain_ollama import ChatOllama
 
+from integrations.processes import child_process, free_port
 from tests.support.doubles.ollama_server import (
     OLLAMA_VERSION,
     OllamaDoubleConfig,
@@ -283,44 +282,19 @@ def test_sync_clients_against_threaded_double(config: OllamaDoubleConfig) -> Non
             assert caught.value.status_code == 404
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture
-def cli_server() -> Iterator[str]:
-    port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.support.doubles.ollama_server", "--port", str(port)],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+def cli_server(tmp_path: Path) -> Iterator[str]:
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                httpx.get(f"{url}/api/version", timeout=1).raise_for_status()
-                break
-            except httpx.TransportError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    _, err = proc.communicate(timeout=5)
-                    pytest.fail(f"the double did not start: {err.decode(errors='replace')}")
-                time.sleep(0.1)
+    with child_process(
+        [sys.executable, "-m", "tests.support.doubles.ollama_server", "--port", str(port)],
+        log=tmp_path / "ollama-double.log",
+        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+        health_url=f"{url}/api/version",
+        startup_s=20,
+        stop_s=10,
+    ):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.communicate()
 
 
 def test_runs_as_a_module(cli_server: str) -> None:

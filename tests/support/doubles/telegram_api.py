@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import socket
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -18,6 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
+
+from integrations.processes import free_port
 
 BOT_ID = 7000001
 
@@ -187,7 +188,7 @@ async def running_double(token: str) -> AsyncIterator[tuple[TelegramDouble, str]
     double = TelegramDouble(token)
     runner = web.AppRunner(double.app())
     await runner.setup()
-    port = _free_port()
+    port = free_port()
     await web.TCPSite(runner, "127.0.0.1", port).start()
     try:
         yield double, f"http://127.0.0.1:{port}"
@@ -200,7 +201,7 @@ def double_in_thread(token: str) -> Iterator[tuple[TelegramDouble, str]]:
     """The double on its own event loop in a thread, for tests whose loop is busy (a server
     process starting up calls it while the test waits)."""
     loop = asyncio.new_event_loop()
-    port = _free_port()
+    port = free_port()
     holder: dict[str, Any] = {}
 
     async def start() -> None:
@@ -220,12 +221,6 @@ def double_in_thread(token: str) -> Iterator[tuple[TelegramDouble, str]]:
         loop.call_soon_threadsafe(loop.stop)
         thread.join(10)
         loop.close()
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 async def _fields(request: web.Request) -> dict[str, Any]:
