@@ -2,13 +2,17 @@
 
     {question, search_query, lang, history}
       -> assign(passages = retrieve(search_query))          Qdrant, top-k with scores
+      -> assign(reading = read(search_query, passages))     sentences and table rows, ranked
       -> branch: curated FAQ?  assign(answer = the FAQ entry's answer)   no model call
                  confident?    assign(answer = prompt | chat model | text)
                  otherwise     assign(answer = "")             no model call at all
 
 The chain streams: first the passages, then the answer token by token. Around it,
 :class:`GroundedAnswerer` holds back the abstention marker, applies the model timeouts,
-checks the figures against the passages and picks the citations.
+checks the draft against the lines that answer the question (:mod:`rag.reading`) and picks
+the citations. A draft that fails the check, or an abstention where one line clearly answers,
+becomes that line quoted with its source; the model's figures never reach the customer
+unverified.
 """
 
 from __future__ import annotations
@@ -28,13 +32,8 @@ from langchain_core.runnables import Runnable, RunnableBranch, RunnableLambda, R
 
 from prompts import PromptLibrary, default_library
 from rag.errors import GenerationError, GenerationTimeout, RagError
-from rag.grounding import (
-    ABSTAIN_MARKER,
-    MarkerFilter,
-    cite,
-    lexical_support,
-    ungrounded_numbers,
-)
+from rag.grounding import ABSTAIN_MARKER, MarkerFilter, cite, lexical_support
+from rag.reading import Reading, read, render_quote
 from rag.store import KnowledgeStore, ScoredChunk
 
 log = logging.getLogger(__name__)
@@ -68,6 +67,10 @@ class Done:
     supported: bool = True  # enough of the answer's words come from the passages
     timings: dict[str, float] = field(default_factory=dict)
     faq_id: str | None = None  # answered by this curated FAQ entry, as written
+    quoted: bool = (
+        False  # the answer is a line of a passage, quoted (the draft failed or abstained)
+    )
+    problems: tuple[str, ...] = ()  # why the model's draft was not shown
 
 
 AnswerChunk = Retrieved | Token | Done
@@ -82,6 +85,10 @@ class AnswerPolicy:
     first_token_timeout_s: float = 60.0
     total_timeout_s: float = 120.0
     faq_min_score: float = 0.6  # a question this close to an FAQ entry gets its answer as is
+    # A line covering this share of the question's key terms makes the passages relevant even
+    # when the dense score is low (one-word and slangy questions), and may be quoted.
+    min_coverage: float = 0.75
+    quote_coverage: float = 0.55
 
 
 class GroundedAnswerer:
@@ -103,9 +110,19 @@ class GroundedAnswerer:
         generate = RunnableLambda(self._messages) | self._llm | StrOutputParser()
         nothing: RunnableLambda[dict[str, Any], str] = RunnableLambda(lambda _: "")
         curated: RunnableLambda[dict[str, Any], str] = RunnableLambda(self._curated_answer)
-        return RunnablePassthrough.assign(
-            passages=itemgetter("search_query") | retrieve
-        ) | RunnableBranch(
+        return (
+            RunnablePassthrough.assign(passages=itemgetter("search_query") | retrieve)
+            | RunnablePassthrough.assign(reading=RunnableLambda(self._read))
+            | self._branch(generate, nothing, curated)
+        )
+
+    def _branch(
+        self,
+        generate: Runnable[dict[str, Any], str],
+        nothing: Runnable[dict[str, Any], str],
+        curated: Runnable[dict[str, Any], str],
+    ) -> Runnable[dict[str, Any], dict[str, Any]]:
+        return RunnableBranch(
             (
                 lambda state: self.faq_hit(state["passages"]) is not None,
                 RunnablePassthrough.assign(answer=curated),
@@ -113,6 +130,10 @@ class GroundedAnswerer:
             (self._confident, RunnablePassthrough.assign(answer=generate)),
             RunnablePassthrough.assign(answer=nothing),
         )
+
+    @staticmethod
+    def _read(state: dict[str, Any]) -> Reading:
+        return read(state["search_query"], state["passages"])
 
     def _curated_answer(self, state: dict[str, Any]) -> str:
         hit = self.faq_hit(state["passages"])
@@ -134,12 +155,27 @@ class GroundedAnswerer:
 
     def _confident(self, state: dict[str, Any]) -> bool:
         passages: list[ScoredChunk] = state["passages"]
-        # Hybrid search ranks by fused rank; the gate reads each chunk's dense similarity.
-        return any(p.score >= self._policy.min_score for p in passages)
+        reading: Reading | None = state.get("reading")
+        # Hybrid search ranks by fused rank; the gate reads each chunk's dense similarity, or
+        # a line that holds most of the question's key terms.
+        if any(p.score >= self._policy.min_score for p in passages):
+            return True
+        return reading is not None and reading.coverage >= self._policy.min_coverage
 
-    def context(self, passages: Sequence[ScoredChunk]) -> list[ScoredChunk]:
-        """The passages the model sees: confident ones, in the search's order."""
-        kept = [p for p in passages if p.score >= self._policy.min_score]
+    def context(
+        self, passages: Sequence[ScoredChunk], reading: Reading | None = None
+    ) -> list[ScoredChunk]:
+        """The passages the model sees: the ones holding the best lines first (a rerank of the
+        search's candidates by what they say), then confident ones in the search's order."""
+        floor = self._policy.min_score
+        strong = reading is not None and reading.coverage >= self._policy.min_coverage
+        kept: list[ScoredChunk] = []
+        if reading is not None:
+            for scored in reading.answering():
+                passage = scored.unit.passage
+                if passage not in kept and (strong or passage.score >= floor):
+                    kept.append(passage)
+        kept += [p for p in passages if p.score >= floor and p not in kept]
         return kept[: self._policy.context_passages]
 
     def _messages(self, state: dict[str, Any]) -> list[BaseMessage]:
@@ -151,7 +187,8 @@ class GroundedAnswerer:
                 self._prompts.render(
                     "answer",
                     lang,
-                    passages=self.context(state["passages"]),
+                    passages=self.context(state["passages"], state.get("reading")),
+                    lines=state["reading"].prompt_lines() if state.get("reading") else [],
                     history=history,
                     question=state["question"],
                     marker=ABSTAIN_MARKER,
@@ -161,15 +198,17 @@ class GroundedAnswerer:
 
     async def astream(self, request: AnswerRequest) -> AsyncIterator[AnswerChunk]:
         """Passages first, then safe tokens, then the verdict. Raises RagError subclasses."""
+        lang = request.lang if request.lang in ("ru", "en") else "ru"
         state = {
             "question": request.question,
             "search_query": request.search_query,
-            "lang": request.lang if request.lang in ("ru", "en") else "ru",
+            "lang": lang,
             "history": list(request.history),
         }
         started = time.perf_counter()
         timings: dict[str, float] = {}
         passages: list[ScoredChunk] = []
+        reading: Reading | None = None
         marker = MarkerFilter()
         stream = self.chain.astream(state).__aiter__()
         deadline = started + self._policy.total_timeout_s
@@ -185,6 +224,7 @@ class GroundedAnswerer:
                     break
                 if "passages" in chunk:
                     passages = chunk["passages"]
+                    reading = chunk.get("reading")
                     timings["retrieve_s"] = time.perf_counter() - started
                     yield Retrieved(tuple(passages), self._confident(chunk))
                     if not self._confident(chunk):
@@ -221,16 +261,50 @@ class GroundedAnswerer:
                 faq_id=str((faq.metadata or {})["faq_id"]),
             )
             return
-        context = self.context(passages)
+        yield self._verdict(request, lang, passages, reading, marker, timings)
+
+    def _verdict(
+        self,
+        request: AnswerRequest,
+        lang: str,
+        passages: list[ScoredChunk],
+        reading: Reading | None,
+        marker: MarkerFilter,
+        timings: dict[str, float],
+    ) -> Done:
+        """The draft as it is when it passes the check; else the quote, when one is confident;
+        else the draft with what is wrong with it (the dialogue hands over)."""
+        context = self.context(passages, reading)
         answer = marker.answer
-        yield Done(
+        abstained = marker.abstained or (bool(context) and not answer)
+        problems: tuple[str, ...] = ()
+        if not abstained and reading is not None:
+            problems = tuple(reading.check(answer, lang))
+        support = lexical_support(answer, context, request.question)
+        supported = support is None or support >= self._policy.min_support
+        if not supported and not abstained:
+            problems += ("words not from the passages",)
+        if (abstained or problems) and reading is not None and context:
+            best = reading.quote(lang, self._policy.quote_coverage)
+            if best is not None:
+                return Done(
+                    text=render_quote(best, lang),
+                    abstained=False,
+                    ungrounded=frozenset(),
+                    cited=(best.unit.passage,),
+                    timings=timings,
+                    quoted=True,
+                    problems=problems or ("abstained",),
+                )
+        figures = [p for p in problems if p.startswith("figures")]
+        return Done(
             text=answer,
-            abstained=marker.abstained or (bool(context) and not answer),
-            ungrounded=frozenset(ungrounded_numbers(answer, context, request.question)),
-            supported=(support := lexical_support(answer, context, request.question)) is None
-            or support >= self._policy.min_support,
+            abstained=abstained,
+            ungrounded=frozenset(figures),
+            supported=supported and not (set(problems) - set(figures)),
             cited=tuple(cite(answer, context)),
             timings=timings,
+            problems=problems,
         )
 
 

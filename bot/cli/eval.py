@@ -16,34 +16,116 @@ from bot.settings import Settings
 
 if TYPE_CHECKING:
     from bot.evaluation.cases import EvalCase
+    from bot.evaluation.sets import EvalSet
     from integrations.core_banking.sandbox.process import RunningSandbox
 
 
 def evaluate(
-    cases_file: Annotated[Path, typer.Argument(help="Cases YAML.")],
-    kb: Annotated[Path, typer.Option(help="Knowledge-base folder to index.")],
-    bank_data: Annotated[Path | None, typer.Option(help="Sandbox bank JSON.")] = None,
+    sources: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Evaluation set folders (cases.yaml, kb/, bank.json), or one cases YAML "
+            "with --kb.",
+        ),
+    ],
+    kb: Annotated[
+        Path | None, typer.Option(help="Knowledge-base folder, with a cases YAML.")
+    ] = None,
+    bank_data: Annotated[
+        Path | None, typer.Option(help="Sandbox bank JSON, with a cases YAML.")
+    ] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write results here.")] = None,
+    per_route: Annotated[
+        int | None,
+        typer.Option(min=1, help="Only the first N cases of each expected route (a quick run)."),
+    ] = None,
 ) -> None:
-    """Index --kb into a fresh store and run every case through the real engine."""
+    """Index each set's knowledge base into a fresh store and run its cases through the real
+    engine; with several sets, a table compares them."""
+    from bot.evaluation import sets
     from bot.evaluation.cases import CaseFileError, load_cases
 
     loaded = settings()
-    try:
-        cases = load_cases(cases_file)
-    except CaseFileError as exc:
-        fail(str(exc), 2)
-    if not kb.is_dir():
-        fail(f"--kb {kb}: not a directory", 2)
-    if bank_data is not None and not bank_data.is_file():
-        fail(f"--bank-data {bank_data}: no such file", 2)
-    result = asyncio.run(_run(loaded, cases, kb, bank_data))
+    chosen = _sets(sources, kb, bank_data)
+    runs: list[tuple[sets.EvalSet, list[EvalCase]]] = []
+    for evaluation in chosen:
+        try:
+            runs.append((evaluation, sets.per_route(load_cases(evaluation.cases), per_route)))
+        except CaseFileError as exc:
+            fail(str(exc), 2)
+    reports: dict[str, dict[str, Any]] = {}
+    for evaluation, cases in runs:
+        typer.echo(f"\n== {evaluation.name}: {len(cases)} cases, kb {evaluation.kb}")
+        # A set's kb/ may be a link to the sample knowledge base: index the folder it names.
+        result = asyncio.run(_run(loaded, cases, evaluation.kb.resolve(), evaluation.bank))
+        reports[evaluation.name] = result
+        typer.echo(f"\nsummary ({evaluation.name}):")
+        for key, value in result["summary"].items():
+            typer.echo(f"  {key:<28} {value}")
+        typer.echo("  routes (expected: given)")
+        for expected, given in result["confusion"].items():
+            typer.echo(f"    {expected:<14} {given}")
+    if len(reports) > 1:
+        typer.echo("\n" + comparison(reports))
     if json_out:
         json_out.parent.mkdir(parents=True, exist_ok=True)
-        json_out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
-    typer.echo("\nsummary:")
-    for key, value in result["summary"].items():
-        typer.echo(f"  {key:<18} {value}")
+        document = next(iter(reports.values())) if len(reports) == 1 else {"sets": reports}
+        json_out.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+COMPARED = (
+    "passed",
+    "total",
+    "source_hit_rate",
+    "right_facts_rate",
+    "wrong_fact_rate",
+    "route_accuracy",
+    "account_answered_rate",
+    "auth_required_recall",
+    "handoff_recall",
+    "handoff_precision",
+    "containment_of_containable",
+    "quoted_answers",
+    "answer_latency_p50_ms",
+    "llm_answer_latency_p50_ms",
+)
+
+
+def comparison(reports: dict[str, dict[str, Any]]) -> str:
+    """The main measures of every set, side by side."""
+    names = list(reports)
+    width = max(12, *(len(n) for n in names))
+    lines = [f"{'measure':<28}" + "".join(f"{n:>{width + 2}}" for n in names)]
+    for key in COMPARED:
+        values = [reports[n]["summary"].get(key) for n in names]
+        lines.append(f"{key:<28}" + "".join(f"{v!s:>{width + 2}}" for v in values))
+    return "\n".join(lines)
+
+
+def _sets(sources: list[Path], kb: Path | None, bank_data: Path | None) -> list[EvalSet]:
+    from bot.evaluation import sets
+
+    if len(sources) == 1 and sources[0].is_file():
+        if kb is None:
+            fail(f"{sources[0]}: a cases file needs --kb (or give a set folder)", 2)
+        if not kb.is_dir():
+            fail(f"--kb {kb}: not a directory", 2)
+        if bank_data is not None and not bank_data.is_file():
+            fail(f"--bank-data {bank_data}: no such file", 2)
+        return [sets.EvalSet(sources[0].stem, sources[0], kb, bank_data)]
+    if kb is not None or bank_data is not None:
+        fail("--kb and --bank-data go with one cases file; a set folder has its own", 2)
+    found = []
+    for source in sources:
+        if not source.exists():
+            fail(f"{source}: no such file or folder", 2)
+        if source.is_file():
+            fail(f"{source}: give one cases file alone, or set folders", 2)
+        try:
+            found.append(sets.from_folder(source))
+        except sets.SetError as exc:
+            fail(str(exc), 2)
+    return found
 
 
 async def _run(

@@ -41,9 +41,25 @@ _ACCOUNT_WORDS = re.compile(
     r"balance|account|card|loan|payment|transaction|money|phone|address|passport",
     re.IGNORECASE,
 )
+# The customer names themselves («меня зовут…», «я Петрова Анна», «мой телефон…»): their own
+# data, for which they must log in, not someone else's.
+_SELF = re.compile(
+    r"(?i:\bменя зовут\b|\bмоя фамилия\b|\bмой (?:номер|телефон|тел)\b|\bmy name is\b|"
+    r"\bmy (?:phone|number)\b)|\b[Яя],?\s+[А-ЯЁ][а-яё]+|\bI(?: am|'m) [A-Z][a-z]+",
+)
+# A request to block a card now (not «как заблокировать карту?»).
+_BLOCK_NOW = re.compile(
+    r"\b(?:за)?блокируй(?:те)?\b|\bблокни\b|\bзаморозь(?:те)?\b|"
+    r"\b(?:нужно|надо|хочу|прошу|срочно|помогите)\s+(?:\w+\s+){0,2}(?:за)?блокировать\b|"
+    r"\b(?:please\s+)?(?:block|freeze)\s+(?:my|the|it|this)\b",
+    re.IGNORECASE,
+)
+_HOW_TO = re.compile(r"^\s*(?:как|где|можно ли|сколько|what|how|can i|where)\b", re.IGNORECASE)
 # Operations the bot cannot perform: it reads, and blocks a card on confirmation; nothing else.
 _OPERATION = re.compile(
-    r"^(пожалуйста,?\s+)?(срочно\s+)?(переведи|переведите|перекинь|перекиньте|закинь|закиньте|скинь|скиньте|отправь|отправьте|перечисли|"
+    r"^(пожалуйста,?\s+)?(срочно\s+)?((переведи|переведите)(?!\s+(на|с)\s+(английск|русск|немецк|"
+    r"французск|испанск|китайск|татарск|язык|другой язык))|перекинь|перекиньте|закинь|закиньте|"
+    r"скинь|скиньте|отправь|отправьте|перечисли|"
     r"перечислите|оплати|оплатите|погаси|погасите|закрой|закройте|открой|откройте|"
     r"разблокируй|разблокируйте|сними|снимите|пополни|пополните|верни|верните)\b|"
     r"^(please\s+)?(transfer|send|wire|pay|close|open|unblock|withdraw|top up|refund)\b",
@@ -92,10 +108,25 @@ def command(text: str) -> str | None:
 
 def names_third_party(text: str, *, account_question: bool = False) -> bool:
     """The message asks about someone else's money or data (a name, a mobile number,
-    «клиента …»)."""
-    named = _THIRD_PARTY.search(text) or MOBILE_PHONE.search(text)
+    «клиента …»); a customer naming themselves is not someone else."""
     relative = account_question and _RELATIVE.search(text)
+    named = not identifies_self(text) and (_THIRD_PARTY.search(text) or MOBILE_PHONE.search(text))
     return bool(named or relative) and bool(_ACCOUNT_WORDS.search(text))
+
+
+def identifies_self(text: str) -> bool:
+    """The customer gives their own name or phone («меня зовут Анна Петрова»)."""
+    return bool(_SELF.search(text))
+
+
+def asks_about_own_account(text: str) -> bool:
+    """Names their own account data: a balance, a card, a loan, money («мой баланс»)."""
+    return bool(_ACCOUNT_WORDS.search(text))
+
+
+def asks_to_block(text: str) -> bool:
+    """Asks to block a card now («заблокируйте карту», "freeze my card"), not how to."""
+    return bool(_BLOCK_NOW.search(text)) and not _HOW_TO.search(text)
 
 
 def asks_operation(text: str) -> bool:

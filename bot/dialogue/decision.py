@@ -14,9 +14,10 @@ earliest first:
    on), a card to choose, a one-time code.
 3. A phone number from an anonymous customer starts a login; a code-like message with no
    login in progress is explained.
-4. A request for a person, then fraud and complaints (when escalated), then the callback
-   button.
-5. Smalltalk, out of scope, operations the bot cannot do, someone else's data.
+4. A request for a person, a logged-in customer's request to block a card, then fraud and
+   complaints (when escalated), then the callback button.
+5. Smalltalk, out of scope (by rule, then by example), operations the bot cannot do, someone
+   else's data; a customer naming themselves to ask about their account is asked to log in.
 6. An account action the classifier (or a button) is sure of; a yes/no with nothing pending.
 7. The knowledge base; for an uncertain account intent it offers the action as a button.
 
@@ -35,7 +36,7 @@ from bot.dialogue import account_rules, escalation
 from bot.dialogue.accounts import ACCOUNT_ACTIONS, REQUEST_CALLBACK
 from bot.dialogue.handoff import HandoffSnapshot, csat_score
 from bot.dialogue.models import HandoffReason, HandoffStatus, IntentMatch, Route
-from bot.dialogue.routing import Intent, route_message
+from bot.dialogue.routing import Intent, mentions_banking, route_message
 from bot.dialogue.state import ChooseCard, ConfirmBlock, DialogueState
 
 # While a handoff waits in the queue the customer may still do these with the bot.
@@ -312,6 +313,13 @@ def _new_message(situation: Situation) -> Decision:
     chosen = account_rules.command(text)
     if routing.intent is Intent.HUMAN_REQUEST:
         return HandOff(HandoffReason.CUSTOMER_REQUEST)
+    if (
+        situation.authenticated
+        and situation.features.accounts
+        and account_rules.asks_to_block(text)
+    ):
+        # Securing the card comes first, even in a fraud report: the block asks which card.
+        return act("block_card", situation)
     concern = _concern(text, situation.escalation)
     if concern is not None:
         return HandOff(concern)
@@ -321,9 +329,22 @@ def _new_message(situation: Situation) -> Decision:
         return _SMALLTALK[routing.intent]
     if account_rules.asks_operation(text):
         return Say("utter_cannot_do_operations", Route.OUT_OF_SCOPE)
-    account = IntentMatch(chosen, 1.0) if chosen in ACCOUNT_ACTIONS else situation.intent()
+    match = IntentMatch(chosen, 1.0) if chosen in ACCOUNT_ACTIONS else situation.intent()
+    conversation = _conversation(match, text)
+    if conversation is not None:
+        return conversation
+    account = match if match is not None and match.action in ACCOUNT_ACTIONS else None
     if account_rules.names_third_party(text, account_question=account is not None):
         return Say("utter_only_own_data", Route.OUT_OF_SCOPE)
+    if (
+        not situation.authenticated
+        and account_rules.identifies_self(text)
+        and account_rules.asks_about_own_account(text)
+    ):
+        # «Меня зовут Анна, телефон …, какой баланс?»: their own data, after a login.
+        if account is not None:
+            return act(account.action, situation)
+        return Say(_login_needed(situation), Route.AUTH_REQUIRED)
     if account is not None and account.certain:
         return act(account.action, situation)
     if account_rules.yes_no(text) is not None:
@@ -333,6 +354,23 @@ def _new_message(situation: Situation) -> Decision:
         # when it can, and offer the account action as a button; ask when it cannot.
         return Answer(offer=account.action)
     return Answer()
+
+
+_CONVERSATION = {
+    "smalltalk": Say("small_talk", Route.SMALLTALK),
+    "goodbye": Say("goodbye", Route.SMALLTALK),
+    "out_of_scope": Say("out_of_scope", Route.OUT_OF_SCOPE),
+}
+
+
+def _conversation(match: IntentMatch | None, text: str) -> Say | None:
+    """Small talk or a request outside banking, recognised by example; a message that names
+    a banking subject is a question for the knowledge base however it is phrased."""
+    if match is None or match.action not in _CONVERSATION or not match.certain:
+        return None
+    if match.action == "out_of_scope" and mentions_banking(text):
+        return None
+    return _CONVERSATION[match.action]
 
 
 def _concern(text: str, switches: Escalation) -> HandoffReason | None:

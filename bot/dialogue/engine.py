@@ -88,7 +88,7 @@ from bot.dialogue.ports import (
     TextCatalog,
 )
 from bot.dialogue.rate_limits import MemoryRateLimiter
-from bot.dialogue.routing import is_follow_up
+from bot.dialogue.routing import is_follow_up, mentions_banking
 from bot.dialogue.state import ConfirmBlock
 from bot.dialogue.turn import AuditRecorder, EngineObserver, NullObserver, Turn
 
@@ -447,12 +447,22 @@ class DialogueEngine:
         self._observer.stage("answer", time.perf_counter() - started)
 
         if found is None or not found.confident or finished is None:
+            if unsure is None and not mentions_banking(question.search_query):
+                # Nothing in the knowledge base and nothing about banking: out of scope, not a
+                # question for an operator («переведи фразу», «сколько будет 2+2»).
+                return Reply(self._texts.render("out_of_scope", lang), Route.OUT_OF_SCOPE)
             return unsure or await self.handoffs.open(turn, HandoffReason.LOW_CONFIDENCE, found)
         if finished.abstained:
             return unsure or await self.handoffs.open(turn, HandoffReason.MODEL_ABSTAINED, found)
         if not finished.grounded:
             return await self.handoffs.open(turn, HandoffReason.UNGROUNDED_ANSWER, found)
-        return Reply(finished.text, Route.ANSWER, finished.cited, curated=finished.curated)
+        return Reply(
+            finished.text,
+            Route.ANSWER,
+            finished.cited,
+            curated=finished.curated,
+            quoted=finished.quoted,
+        )
 
     def _search_query(self, text: str, history: list[StoredMessage]) -> str:
         """Retrieval needs the topic (a follow-up borrows the previous question's words) and

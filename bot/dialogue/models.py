@@ -191,6 +191,7 @@ class Reply:
     buttons: tuple[Button, ...] = ()
     authenticated: bool = False  # the conversation has an authenticated customer after this
     curated: bool = False  # a curated FAQ answer, quoted without the language model
+    quoted: bool = False  # a line of the knowledge base, quoted with its source
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,6 +297,7 @@ class AnswerFinished:
     grounded: bool
     cited: tuple[SourceRef, ...]
     curated: bool = False  # a curated FAQ entry's answer: no model was asked
+    quoted: bool = False  # a line of a passage, quoted: the model's draft failed or abstained
 
 
 AnswerEvent = PassagesFound | AnswerDelta | AnswerFinished

@@ -1,8 +1,10 @@
-"""Routing: what kind of message this is, decided by transparent rules.
+"""Routing: what kind of message this is, first by transparent rules.
 
-Rules, not a model: they are instant, testable and explainable to a bank's auditors. Anything
-that is not clearly smalltalk, out of scope or a request for a person goes to the knowledge
-base, whose confidence gate decides between an answer and a handoff.
+Rules are instant, testable and explainable to a bank's auditors: a greeting, thanks, a request
+for a person, a clear out-of-scope subject. What they leave goes on to the example-based
+classifier (small talk, out of scope and account intents by similarity to the intents file's
+phrases) and then to the knowledge base, whose confidence gate decides between an answer and a
+handoff — or out of scope, for a message that names no banking subject at all.
 """
 
 from __future__ import annotations
@@ -10,6 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+
+# What the example-based classifier may also recognise besides account intents: conversation,
+# not questions (``bot.intents.embedding``; the phrases are in the intents file).
+CONVERSATION_INTENTS = ("smalltalk", "goodbye", "out_of_scope")
 
 
 class Intent(StrEnum):
@@ -46,9 +52,18 @@ _OUT_OF_SCOPE = _rx(
     r"\bpresident\b|\bpolitic\w*|\bfootball\b|\bsoccer\b|\bmatch score\b|\bhoroscope\b|\bmovie\b",
 )
 _BANKING = _rx(
-    r"карт|вклад|депозит|кредит|ипотек|перевод|платеж|платёж|комисси|банк|банкомат|"
-    r"тариф|процент|ставк|кэшбэк|приложени|отделени|выписк|справк",
-    r"card|account|deposit|loan|mortgage|transfer|payment|fee|bank|atm|rate|app\b|branch|swift",
+    r"карт|кредитк|дебетовк|вклад|депозит|кредит|ипотек|перевод|платеж|платёж|комисси|банк|"
+    r"тариф|процент|ставк|к[еэ]шб[еэ]к|бонус|приложени|отделени|офис|филиал|выписк|справк|"
+    r"сч[её]т(?!\w*\s+(?:в\s+)?(?:матч|игр))|валют|\bкурс|крипт|биткоин|"
+    r"доллар|евро|юан|налог|вычет|золот|слит|"
+    r"страхов|пенси|сейф|ячейк|металл|брокер|инвест|облигац|гаранти|лизинг|эквайринг|зарплат|"
+    r"\bзп\b|налич|\bснят|лимит|\bпин\b|пин-код|\bсмс\b|\bsms\b|реквизит|\bбик\b|"
+    r"долг|просроч|рассрочк|овердрафт|рефинанс|залог|жалоб|претензи|мошенн|блокир|перевыпуск|"
+    r"\bсбп\b|доверенност|наследств|копилк|накопител|займ|погаш",
+    r"\b(?:card|account|deposit|loan|mortgage|transfer|payment|fee|bank|atm|rate|app|branch|"
+    r"swift|salary|cash|cashback|insurance|pension|tax|currency|exchange|safe deposit|broker|"
+    r"invest|overdraft|statement|iban|limit|pin|credit|debit|savings|interest|complaint|fraud|"
+    r"block|office|wire|sbp|gold|bullion|bitcoin|crypto\w*)(?:s|es|ed|ing)?\b",
 )
 
 
@@ -56,6 +71,11 @@ _BANKING = _rx(
 class Routing:
     intent: Intent
     rule: str  # which rule fired; recorded for audits and metrics
+
+
+def mentions_banking(text: str) -> bool:
+    """The message names a banking subject (a card, a deposit, a fee...)."""
+    return bool(_BANKING.search(text))
 
 
 def route_message(text: str) -> Routing:

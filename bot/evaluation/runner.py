@@ -31,6 +31,7 @@ class CaseResult:
     latency_ms: float
     failures: list[str] = field(default_factory=list)
     curated: bool = False  # answered by a curated FAQ entry without the model
+    quoted: bool = False  # a line of the knowledge base quoted (the model's draft failed)
 
 
 def score_case(case: EvalCase, reply: Reply, latency_ms: float) -> CaseResult:
@@ -59,6 +60,7 @@ def score_case(case: EvalCase, reply: Reply, latency_ms: float) -> CaseResult:
         round(latency_ms, 1),
         failures,
         reply.curated,
+        reply.quoted,
     )
 
 
@@ -105,6 +107,34 @@ def _percentile(values: list[float], q: float) -> float | None:
     return round(statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1], 1)
 
 
+_DIGIT = re.compile(r"\d")
+
+
+def _fact_failures(result: CaseResult) -> list[str]:
+    return [f for f in result.failures if f.startswith(("missing", "contains"))]
+
+
+def stated_wrong_fact(case: EvalCase, result: CaseResult) -> bool:
+    """The reply answered with figures, and they are not the expected ones: an expected figure
+    is missing while the reply gives others, or a figure it must not give is there."""
+    if result.route != "answer":
+        return False
+    expect = case.expect
+    if any(f.startswith("contains") and _DIGIT.search(f) for f in result.failures):
+        return True
+    missing_figure = any(f.startswith("missing") and _DIGIT.search(f) for f in result.failures)
+    return missing_figure and bool(_DIGIT.search(result.reply)) and bool(expect.contains)
+
+
+def confusion(results: Sequence[CaseResult]) -> dict[str, dict[str, int]]:
+    """Expected route → the routes given, with counts."""
+    table: dict[str, dict[str, int]] = {}
+    for r in results:
+        row = table.setdefault(r.expected_route, {})
+        row[r.route] = row.get(r.route, 0) + 1
+    return {route: dict(sorted(row.items())) for route, row in sorted(table.items())}
+
+
 def summarize(cases: Sequence[EvalCase], results: Sequence[CaseResult]) -> dict[str, Any]:
     by_id = {c.id: c for c in cases}
     with_sources = [
@@ -123,9 +153,37 @@ def summarize(cases: Sequence[EvalCase], results: Sequence[CaseResult]) -> dict[
     }
     faq = [r.latency_ms for r in results if r.curated]
     generated = [r.latency_ms for r in results if r.route == "answer" and not r.curated]
+    knowledge_facts = [
+        r for r in results if r.expected_route == "answer" and by_id[r.id].expect.contains
+    ]
+    with_figures = [
+        r
+        for r in results
+        if r.route == "answer"
+        and any(
+            _DIGIT.search(x) for x in by_id[r.id].expect.contains + by_id[r.id].expect.not_contains
+        )
+    ]
+    containable = [r for r in results if r.expected_route != "handoff"]
+    account = [r for r in results if r.expected_route == "action"]
     return {
         "total": len(results),
         "passed": sum(r.passed for r in results),
+        "right_facts_rate": _ratio(
+            sum(r.route == "answer" and not _fact_failures(r) for r in knowledge_facts),
+            len(knowledge_facts),
+        ),
+        "wrong_fact_rate": _ratio(
+            sum(stated_wrong_fact(by_id[r.id], r) for r in with_figures), len(with_figures)
+        ),
+        "account_answered_rate": _ratio(
+            sum(r.route == "action" and r.action == by_id[r.id].expect.action for r in account),
+            len(account),
+        ),
+        "containment_of_containable": _ratio(
+            sum(r.route != "handoff" for r in containable), len(containable)
+        ),
+        "quoted_answers": sum(r.quoted for r in results),
         "route_accuracy": _ratio(sum(r.route == r.expected_route for r in results), len(results)),
         "source_hit_rate": _ratio(
             sum(bool(set(r.sources) & set(by_id[r.id].expect.sources)) for r in with_sources),
@@ -169,4 +227,8 @@ def summarize(cases: Sequence[EvalCase], results: Sequence[CaseResult]) -> dict[
 
 
 def report(cases: Sequence[EvalCase], results: Sequence[CaseResult]) -> dict[str, Any]:
-    return {"summary": summarize(cases, results), "cases": [asdict(r) for r in results]}
+    return {
+        "summary": summarize(cases, results),
+        "confusion": confusion(results),
+        "cases": [asdict(r) for r in results],
+    }

@@ -1,11 +1,13 @@
-"""The real intent classifier: account intents by example, by embedding similarity to phrases
-the content team edits.
+"""The real intent classifier: what a message is about, by embedding similarity to phrases the
+content team edits.
 
 ``examples/intents/account.yaml`` maps each account action to how customers ask for it, plus
-``knowledge`` look-alikes («как заблокировать карту?») that must stay with the knowledge
-base. A message takes the intent of its most similar example when that similarity clears a
-threshold and beats the runner-up intent by a margin; otherwise it is not an account intent.
-No language model is involved.
+``knowledge`` questions about the bank's rules (some look like account questions: «как
+заблокировать карту?») that must stay with the knowledge base, and the conversation intents
+(:data:`~bot.dialogue.routing.CONVERSATION_INTENTS`: small talk, goodbye, out of scope). A
+message takes the intent of its most similar example when that similarity clears a threshold
+and beats the runner-up intent by a margin; otherwise it is not an account intent. No language
+model is involved.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from langchain_core.embeddings import Embeddings
 
 from bot.dialogue.accounts import ACCOUNT_ACTIONS
 from bot.dialogue.models import IntentMatch
+from bot.dialogue.routing import CONVERSATION_INTENTS
 
 KNOWLEDGE = "knowledge"
 
@@ -71,7 +74,7 @@ def load_intent_examples(path: Path) -> dict[str, list[str]]:
         raise IntentFileError(f"{path}: {exc}") from exc
     if not isinstance(raw, dict):
         raise IntentFileError(f"{path}: expected a mapping of intent -> example phrases")
-    unknown = set(raw) - {*ACCOUNT_ACTIONS, KNOWLEDGE}
+    unknown = set(raw) - {*ACCOUNT_ACTIONS, KNOWLEDGE, *CONVERSATION_INTENTS}
     if unknown:
         raise IntentFileError(f"{path}: unknown intents {sorted(unknown)}")
     examples: dict[str, list[str]] = {}
@@ -130,6 +133,9 @@ class EmbeddingIntentClassifier:
         cue = name in _CUES and bool(_CUES[name].search(text)) and not _GENERAL.search(text)
         if name == KNOWLEDGE or score < self._clarify - (_CUE_FLOOR if cue else 0):
             return None
+        if name in CONVERSATION_INTENTS:  # no clarifying question about small talk: sure or not
+            sure = score >= self._threshold and score - runner_up >= self._margin
+            return IntentMatch(name, round(score, 3)) if sure else None
         certain = cue or (score >= self._threshold and score - runner_up >= self._margin)
         if not certain and ranked[1][0] == KNOWLEDGE and score - runner_up < self._margin:
             return None  # as close to a knowledge question: let the knowledge base answer

@@ -43,6 +43,7 @@ class FakeKnowledgeBase:
     - ``abstain=True``: the model declined; the customer sees nothing of it;
     - ``grounded=False``: the answer states what the passages do not;
     - ``curated=True``: a curated FAQ answer, quoted as written;
+    - ``quote="…"``: the streamed draft failed the check; the customer gets this line instead;
     - ``fail=KnowledgeUnavailable``: the store is down, nothing is found;
     - ``fail=ModelUnavailable``: the passages are found, then the model fails.
 
@@ -56,6 +57,7 @@ class FakeKnowledgeBase:
     abstain: bool = False
     grounded: bool = True
     curated: bool = False
+    quote: str | None = None
     fail: type[KnowledgeUnavailable] | type[ModelUnavailable] | None = None
     token_delay_s: float = 0.0
     on_answer: Callable[[KnowledgeQuestion], Awaitable[None] | None] | None = None
@@ -89,11 +91,12 @@ class FakeKnowledgeBase:
             await asyncio.sleep(self.token_delay_s)
             yield AnswerDelta(piece)
         yield AnswerFinished(
-            self.answer_text.strip(),
+            self.quote or self.answer_text.strip(),
             abstained=False,
             grounded=self.grounded,
-            cited=cited,
+            cited=cited[:1] if self.quote else cited,
             curated=self.curated,
+            quoted=self.quote is not None,
         )
 
     async def search(self, query: str, k: int) -> list[Passage]:

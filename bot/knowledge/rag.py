@@ -73,6 +73,7 @@ class RagKnowledgeBase:
                         grounded=not chunk.ungrounded and chunk.supported,
                         cited=tuple(_source(c) for c in chunk.cited),
                         curated=chunk.faq_id is not None,
+                        quoted=chunk.quoted,
                     )
         except GenerationError as exc:
             raise ModelUnavailable(str(exc)) from exc

@@ -48,8 +48,9 @@ from tests.conftest import KB_DIR
 class Scenario(Enum):
     ANSWERS = "answers"  # the documents answer the question; the answer keeps to them
     NOTHING_FOUND = "nothing_found"  # the documents say nothing about the question
-    ABSTAINS = "abstains"  # relevant passages, but the model declines to answer
-    INVENTS_A_FIGURE = "invents_a_figure"  # the answer states a figure no passage has
+    ABSTAINS = "abstains"  # relevant passages, but the model declines; no line is sure enough
+    INVENTS_A_FIGURE = "invents_a_figure"  # a figure no passage has; no line is sure enough
+    QUOTED = "quoted"  # the draft states a wrong figure; a line answers: it is quoted instead
     CURATED = "curated"  # a curated FAQ entry answers, as written
     STORE_DOWN = "store_down"  # the vector store cannot be reached
     MODEL_DOWN = "model_down"  # passages are found, then the model fails
@@ -61,6 +62,7 @@ CURATED_QUESTION = "Сколько стоят переводы через СБП
 ANSWERING_DOC = "cards-debit-fees"  # the sample document that answers ANSWERED
 ANSWER = "Обслуживание карты «Классика» стоит 99 ₽ в месяц."
 INVENTED = "Обслуживание карты «Классика» стоит 12345 ₽ в месяц."
+QUOTE = "Вот что об этом сказано в разделе «Обслуживание дебетовых карт»: Классика: 99 ₽ в месяц."
 SBP_FAQ = """\
 id: faq-contract
 title: Частые вопросы
@@ -184,6 +186,17 @@ class KnowledgeBaseContract:
         assert "12345" in asked.finished.text
         assert not asked.finished.grounded and not asked.finished.abstained
 
+    async def test_a_failed_draft_becomes_the_line_that_answers_with_its_source(
+        self, knowledge_base: KnowledgeFactory
+    ) -> None:
+        asked = await ask(knowledge_base, Scenario.QUOTED)
+        assert asked.error is None and asked.deltas, "the draft was streamed"
+        finished = asked.finished
+        assert "12345" in "".join(d.text for d in asked.deltas)
+        assert "12345" not in finished.text and "99" in finished.text
+        assert finished.quoted and finished.grounded and not finished.abstained
+        assert [source.doc_id for source in finished.cited] == [ANSWERING_DOC]
+
     async def test_a_curated_answer_is_marked_and_cites_what_was_found(
         self, knowledge_base: KnowledgeFactory
     ) -> None:
@@ -248,6 +261,8 @@ def fake_for(scenario: Scenario) -> FakeKnowledgeBase:
             return FakeKnowledgeBase(abstain=True)
         case Scenario.INVENTS_A_FIGURE:
             return FakeKnowledgeBase(answer_text=INVENTED, grounded=False)
+        case Scenario.QUOTED:
+            return FakeKnowledgeBase(answer_text=INVENTED, quote=QUOTE)
         case Scenario.CURATED:
             text = "Переводы через СБП бесплатные до 100 000 ₽ в календарный месяц."
             return FakeKnowledgeBase(answer_text=text, passages=(SBP_PASSAGE,), curated=True)
@@ -276,7 +291,13 @@ class TestFakeKnowledgeBase(KnowledgeBaseContract, KnowledgeSearchContract):
 
 # --- the real one --------------------------------------------------------------------------
 
-REPLIES = {Scenario.ABSTAINS: "NO_ANSWER", Scenario.INVENTS_A_FIGURE: INVENTED}
+REPLIES = {
+    Scenario.ABSTAINS: "NO_ANSWER",
+    Scenario.INVENTS_A_FIGURE: INVENTED,
+    Scenario.QUOTED: INVENTED,
+}
+# In these the lines are never sure enough to quote: the model's verdict stands.
+UNQUOTABLE = AnswerPolicy(quote_coverage=1.01)
 
 
 @pytest.fixture(scope="module")
@@ -316,6 +337,8 @@ class RagSetup:
             client = QdrantClient(url=f"http://127.0.0.1:{free_port()}", check_compatibility=False)
             self.absent_servers.append(client)
             store = KnowledgeStore(client, "kb", self.embeddings)
+        if policy is None and scenario in (Scenario.ABSTAINS, Scenario.INVENTS_A_FIGURE):
+            policy = UNQUOTABLE
         answerer = GroundedAnswerer(store, chat, policy)
         return RagKnowledgeBase(answerer, store), chat
 

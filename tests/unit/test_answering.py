@@ -34,6 +34,9 @@ def store(
     knowledge.close()
 
 
+UNQUOTABLE = AnswerPolicy(quote_coverage=1.01)  # no line may stand in for the model's verdict
+
+
 async def collect(answerer: GroundedAnswerer, question: str, **kw: Any) -> list[Any]:
     request = AnswerRequest(question, kw.pop("search_query", question), **kw)
     return [chunk async for chunk in answerer.astream(request)]
@@ -58,7 +61,7 @@ async def test_streams_passages_then_tokens_then_verdict(store: KnowledgeStore) 
 
 async def test_low_confidence_never_calls_the_model(store: KnowledgeStore) -> None:
     model = ScriptedChatModel(reply="should not be used")
-    answerer = GroundedAnswerer(store, model, AnswerPolicy(min_score=0.99))
+    answerer = GroundedAnswerer(store, model, AnswerPolicy(min_score=0.99, min_coverage=1.01))
     chunks = await collect(answerer, "Сколько стоит обслуживание карты?")
     assert isinstance(chunks[0], Retrieved) and not chunks[0].confident
     assert model.prompts == []
@@ -67,7 +70,7 @@ async def test_low_confidence_never_calls_the_model(store: KnowledgeStore) -> No
 
 async def test_abstention_marker_is_hidden_and_reported(store: KnowledgeStore) -> None:
     chunks = await collect(
-        GroundedAnswerer(store, ScriptedChatModel(reply="NO_ANSWER")),
+        GroundedAnswerer(store, ScriptedChatModel(reply="NO_ANSWER"), UNQUOTABLE),
         "Сколько стоит обслуживание карты?",
     )
     assert not any(isinstance(c, Token) for c in chunks)
@@ -76,8 +79,19 @@ async def test_abstention_marker_is_hidden_and_reported(store: KnowledgeStore) -
 
 async def test_invented_figure_is_flagged(store: KnowledgeStore) -> None:
     model = ScriptedChatModel(reply="Обслуживание стоит 12345 ₽ в месяц.")
-    chunks = await collect(GroundedAnswerer(store, model), "Сколько стоит обслуживание карты?")
-    assert chunks[-1].ungrounded == {"12345"}
+    chunks = await collect(
+        GroundedAnswerer(store, model, UNQUOTABLE), "Сколько стоит обслуживание карты?"
+    )
+    assert chunks[-1].ungrounded and "12345" in next(iter(chunks[-1].ungrounded))
+
+
+async def test_an_invented_figure_gives_way_to_the_line_that_answers(store: KnowledgeStore) -> None:
+    model = ScriptedChatModel(reply="Обслуживание стоит 12345 ₽ в месяц.")
+    question = "Сколько стоит обслуживание карты «Классика» в месяц?"
+    chunks = await collect(GroundedAnswerer(store, model), question)
+    done = chunks[-1]
+    assert done.quoted and not done.ungrounded and "12345" not in done.text
+    assert "99" in done.text and done.cited[0].doc_id == "cards-debit-fees"
 
 
 async def test_history_reaches_the_prompt(store: KnowledgeStore) -> None:
@@ -135,5 +149,7 @@ async def test_answer_not_drawn_from_the_passages_is_flagged(store: KnowledgeSto
         reply="Индивидуальные предприниматели получают расчётный счёт согласно региональному "
         "законодательству и внутренним регламентам филиала."
     )
-    chunks = await collect(GroundedAnswerer(store, model), "Сколько стоит обслуживание карты?")
+    chunks = await collect(
+        GroundedAnswerer(store, model, UNQUOTABLE), "Сколько стоит обслуживание карты?"
+    )
     assert isinstance(chunks[-1], Done) and not chunks[-1].supported

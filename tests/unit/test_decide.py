@@ -303,10 +303,16 @@ ROWS = [
     Row("a person asked for", "позовите оператора", HandOff(HandoffReason.CUSTOMER_REQUEST)),
     Row("fraud", FRAUD, HandOff(HandoffReason.FRAUD)),
     Row(
-        "conflict: fraud beats an account action it mentions",
+        "conflict: a logged-in customer's block request comes before the fraud it reports",
+        "заблокируйте карту, с неё списали деньги, я эту покупку не совершал",
+        RunAction("block_card"),
+        customer=True,
+        intent=sure("block_card"),
+    ),
+    Row(
+        "conflict: fraud beats a block request when nobody is logged in",
         "заблокируйте карту, с неё списали деньги, я эту покупку не совершал",
         HandOff(HandoffReason.FRAUD),
-        customer=True,
         intent=sure("block_card"),
     ),
     Row(
@@ -384,6 +390,47 @@ ROWS = [
         intent=sure("check_balance"),
     ),
     Row("a relative in a product question", "карта для сына", Answer()),
+    Row(
+        "an anonymous customer naming themselves is asked to log in, not refused",
+        "Меня зовут Петрова Анна, телефон 89031112233, сколько у меня на карте?",
+        AskToLogIn("check_balance", "utter_auth_required"),
+        intent=sure("check_balance"),
+    ),
+    Row(
+        "naming themselves with no account intent recognised: still a login",
+        "Я Петрова Анна, скажите что у меня по счету",
+        Say("utter_auth_required", Route.AUTH_REQUIRED),
+    ),
+    Row(
+        "small talk recognised by example",
+        "как у тебя дела?",
+        Say("small_talk", Route.SMALLTALK),
+        intent=sure("smalltalk"),
+    ),
+    Row(
+        "a goodbye by example",
+        "ну всё, пока",
+        Say("goodbye", Route.SMALLTALK),
+        intent=sure("goodbye"),
+    ),
+    Row(
+        "out of scope by example",
+        "переведи на английский «добрый вечер»",
+        Say("out_of_scope", Route.OUT_OF_SCOPE),
+        intent=sure("out_of_scope"),
+    ),
+    Row(
+        "out of scope by example, but it names a banking subject: the knowledge base",
+        "переведи на английский «процентная ставка по вкладу»",
+        Answer(),
+        intent=sure("out_of_scope"),
+    ),
+    Row(
+        "small talk the classifier is not sure of: the knowledge base",
+        "как у тебя дела?",
+        Answer(),
+        intent=IntentMatch("smalltalk", 0.6, certain=False),
+    ),
     # 6. Account actions, yes/no.
     Row(
         "a sure account intent",

@@ -37,6 +37,7 @@ VALUES: dict[str, dict[str, object]] = {
             {"role": "customer", "text": "Сколько стоит карта?"},
             {"role": "bot", "text": "99 ₽ в месяц."},
         ],
+        "lines": ["Пенсионерам — бесплатно."],
         "question": "а для пенсионеров?",
     },
     "error_too_long": {"limit": 4000},
