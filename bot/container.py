@@ -235,6 +235,8 @@ class Container:
                 context_passages=retrieval.context_passages,
                 min_support=retrieval.min_support,
                 faq_min_score=retrieval.faq_min_score,
+                min_coverage=retrieval.min_coverage,
+                quote_coverage=retrieval.quote_coverage,
                 first_token_timeout_s=llm.first_token_timeout_s,
                 total_timeout_s=llm.timeout_s,
             ),

@@ -120,7 +120,11 @@ class RetrievalSettings(BaseModel):
         default=RetrievalMode.HYBRID,
         description="How passages are found; the README's retrieval table compares the three.",
     )
-    top_k: Annotated[int, Field(ge=1, le=20)] = 4
+    top_k: Annotated[int, Field(ge=1, le=20)] = Field(
+        default=6,
+        description="Candidates the search returns; the careful reader reranks them by their"
+        " best sentence or table row before the model reads `context_passages` of them.",
+    )
     context_passages: Annotated[int, Field(ge=1, le=10)] = Field(
         default=2,
         description="How many confident passages the model reads. Each adds ~250 prompt tokens:"
@@ -141,6 +145,18 @@ class RetrievalSettings(BaseModel):
         default=0.30,
         description="Cosine similarity (dense) of the best passage found below which the bot"
         " does not answer and hands off. Chosen from eval figures (README).",
+    )
+    min_coverage: Annotated[float, Field(ge=0, le=1.01)] = Field(
+        default=0.75,
+        description="Share of the question's key terms one sentence or table row must hold to"
+        " count as relevant although the dense score is under `min_score` (one-word, slangy"
+        " questions). From `benchmarks/calibration.py` (docs/answers.md).",
+    )
+    quote_coverage: Annotated[float, Field(ge=0, le=1.01)] = Field(
+        default=0.55,
+        description="Share of the question's key terms the best sentence or table row must hold"
+        " to be quoted, with its source, when the model's draft fails the fact check or the"
+        " model abstains (1.01: never; hand off instead). From `benchmarks/calibration.py`.",
     )
 
 

@@ -19,6 +19,7 @@ import logging
 import threading
 import uuid
 import warnings
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -101,6 +102,9 @@ def embeddings_identity(embeddings: Embeddings) -> str:
     return f"{name}:{Path(model_path).name}" if model_path else name
 
 
+LINE_CACHE = 20_000  # line vectors kept for the reader (~10 MB with 512-dimensional vectors)
+
+
 class KnowledgeStore:
     def __init__(
         self,
@@ -122,6 +126,10 @@ class KnowledgeStore:
         self._dimension: int | None = None
         self._building = False  # a rebuild's staging store: writes only, never the alias
         self.needs_rebuild = False
+        # Vectors of knowledge-base lines (sentences, table rows) the reader compared with a
+        # question: the same lines come back with every question on their topic.
+        self._line_vectors: OrderedDict[str, list[float]] = OrderedDict()
+        self._line_lock = threading.Lock()
 
     @property
     def collection(self) -> str:
@@ -373,6 +381,28 @@ class KnowledgeStore:
         collection = self._writing_to()
         with self._lock, _translated():
             return self._client.count(collection, exact=True).count
+
+    def similarities(self, query: str, lines: Sequence[str]) -> list[float]:
+        """Cosine similarity of ``query`` to each line, by the store's dense model; the lines'
+        vectors are kept (the most recent ``LINE_CACHE`` of them)."""
+        with self._line_lock:
+            missing = list(dict.fromkeys(t for t in lines if t not in self._line_vectors))
+        vectors = self._embeddings.embed_documents(missing) if missing else []
+        question = self._embeddings.embed_query(query)
+        with self._line_lock:
+            for text, vector in zip(missing, vectors, strict=True):
+                self._line_vectors[text] = vector
+            found = []
+            for text in lines:
+                known = self._line_vectors.get(text)
+                # Pushed out by a concurrent question: compute it again.
+                vector = known if known is not None else self._embeddings.embed_documents([text])[0]
+                self._line_vectors[text] = vector
+                self._line_vectors.move_to_end(text)
+                found.append(cosine(question, vector))
+            while len(self._line_vectors) > LINE_CACHE:
+                self._line_vectors.popitem(last=False)
+        return found
 
     def search(self, query: str, k: int, mode: RetrievalMode | None = None) -> list[ScoredChunk]:
         """The ``k`` best chunks, best first, by ``mode`` (the store's own by default)."""

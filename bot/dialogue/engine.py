@@ -447,6 +447,11 @@ class DialogueEngine:
         self._observer.stage("answer", time.perf_counter() - started)
 
         if found is None or not found.confident or finished is None:
+            if unsure is None and len(stored.text.split()) <= _TOO_SHORT_TO_SEARCH:
+                # A word or two the knowledge base does not place («кэшбэк?», «а это»): ask what
+                # the customer means; a second miss in a row goes to a person.
+                asked = self._texts.render("utter_clarify_nothing_pending", lang)
+                return Reply(asked, Route.CLARIFY)
             if unsure is None and not mentions_banking(question.search_query):
                 # Nothing in the knowledge base and nothing about banking: out of scope, not a
                 # question for an operator («переведи фразу», «сколько будет 2+2»).
@@ -479,6 +484,9 @@ class DialogueEngine:
             yield
         finally:
             self._observer.stage(stage, time.perf_counter() - started)
+
+
+_TOO_SHORT_TO_SEARCH = 2  # words: a message this short that finds nothing is asked about
 
 
 def _without(situation: Situation, *, rating: bool = False, reopening: bool = False) -> Situation:

@@ -172,6 +172,26 @@ async def test_english_question_gets_english_texts() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "route"),
+    [
+        # Nothing found, nothing about banking: out of scope, not an operator's time.
+        ("переведи на английский «добрый вечер», пожалуйста", Route.OUT_OF_SCOPE),
+        ("сколько будет два плюс два", Route.OUT_OF_SCOPE),
+        # Nothing found for a word or two: the customer is asked what they mean.
+        ("кэшбэк?", Route.CLARIFY),
+        ("а это", Route.CLARIFY),
+        # Nothing found for a banking question: a person answers it.
+        ("можно ли арендовать сейфовую ячейку в отделении", Route.HANDOFF),
+    ],
+)
+async def test_what_finds_nothing_in_the_knowledge_base(text: str, route: Route) -> None:
+    engine, _, _ = make_engine(FakeKnowledgeBase(confident=False))
+    conversation = await engine.start_conversation()
+    sink = await say(engine, conversation.id, text)
+    assert sink.replies[0].route is route
+
+
+@pytest.mark.parametrize(
     ("text", "reason"), [("", "empty"), ("   \n", "empty"), ("я" * 4001, "too_long")]
 )
 async def test_invalid_messages_are_rejected_unstored(text: str, reason: str) -> None:
