@@ -124,8 +124,9 @@ def calibrate(folder: Path, backend: str, top_k: int) -> None:
         )
     if with_figure:
         print(
-            f"  the expected figure in the first line shown to the model {line_at_1 / with_figure:.2f},"
-            f" in the first three {line_at_3 / with_figure:.2f} (n={with_figure})"
+            "  the expected figure in the first line shown to the model "
+            f"{line_at_1 / with_figure:.2f}, in the first three {line_at_3 / with_figure:.2f} "
+            f"(n={with_figure})"
         )
     if judged:
         print(
