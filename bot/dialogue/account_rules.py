@@ -124,6 +124,17 @@ def asks_about_own_account(text: str) -> bool:
     return bool(_ACCOUNT_WORDS.search(text))
 
 
+_OWN = re.compile(
+    r"\b(?:мо[йяеёи]|моего|моей|моих|моим|мне|меня|мною|у\s+меня|я)\b|\b(?:my|me|mine)\b|\bI\b",
+    re.IGNORECASE,
+)
+
+
+def speaks_of_own(text: str) -> bool:
+    """The customer speaks of their own money or products («у меня», «мне», «моя», "my")."""
+    return bool(_OWN.search(text))
+
+
 def asks_to_block(text: str) -> bool:
     """Asks to block a card now («заблокируйте карту», "freeze my card"), not how to."""
     return bool(_BLOCK_NOW.search(text)) and not _HOW_TO.search(text)

@@ -345,7 +345,9 @@ def _new_message(situation: Situation) -> Decision:
         if account is not None:
             return act(account.action, situation)
         return Say(_login_needed(situation), Route.AUTH_REQUIRED)
-    if account is not None and account.certain:
+    if account is not None and (account.certain or account_rules.speaks_of_own(text)):
+        # A near match in the first person («хватит мне на покупку?») is about their own
+        # account, not the bank's rules.
         return act(account.action, situation)
     if account_rules.yes_no(text) is not None:
         return Say("utter_clarify_nothing_pending", Route.CLARIFY)

@@ -156,6 +156,7 @@ def test_eval_runs_the_real_engine_and_writes_json(tmp_path: Path, test_gguf: Pa
         "latency_ms",
         "failures",
         "curated",
+        "quoted",
     }
     assert by_id["hello"]["passed"] and by_id["human"]["passed"]
     assert by_id["fees"]["route"] == "answer"
@@ -175,7 +176,8 @@ def test_eval_runs_the_real_engine_and_writes_json(tmp_path: Path, test_gguf: Pa
         "handoff_precision",
         "containment_rate",
     }
-    assert "summary:" in result.stdout and "fees" in result.stdout
+    assert "summary (cases):" in result.stdout and "fees" in result.stdout
+    assert report["confusion"]["smalltalk"] == {"smalltalk": 1}
     assert not (tmp_path / "unused" / "qdrant").exists(), "eval indexes into a fresh store"
 
 
@@ -241,3 +243,55 @@ def test_eval_with_bank_data_seeds_a_sandbox_and_runs_cases_as_the_customer(
     }
     assert report["summary"]["action_accuracy"] == 0.5
     assert "sandbox ABS seeded from" in result.stdout
+
+
+@pytest.mark.llm
+def test_eval_compares_sets_side_by_side_and_runs_a_quick_subset(
+    tmp_path: Path, test_gguf: Path
+) -> None:
+    def case(name: str, text: str, route: str) -> dict[str, object]:
+        expect = {"route": route, "action": None, "sources": [], "contains": [], "not_contains": []}
+        return {"id": name, "text": text, "customer": None, "expect": expect}
+
+    sets = {
+        "bank-a": [
+            case("hi-1", "Привет!", "smalltalk"),
+            case("hi-2", "Здравствуйте", "smalltalk"),
+            case("human", "позовите оператора", "handoff"),
+        ],
+        "bank-b": [case("hi", "Добрый день", "smalltalk"), case("op", "живой человек", "handoff")],
+    }
+    for name, cases in sets.items():
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "cases.yaml").write_text(yaml.safe_dump(cases, allow_unicode=True))
+        (folder / "kb").symlink_to(KB_DIR)
+    out = tmp_path / "out.json"
+    result = run_cli(
+        "eval",
+        str(tmp_path / "bank-a"),
+        str(tmp_path / "bank-b"),
+        "--per-route",
+        "1",
+        "--json",
+        str(out),
+        env={
+            "PERIMETER_LLM__BACKEND": "llamacpp",
+            "PERIMETER_LLM__GGUF_PATH": str(test_gguf),
+            "PERIMETER_DATA_DIR": str(tmp_path / "unused"),
+        },
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    reports = json.loads(out.read_text())["sets"]
+    assert [c["id"] for c in reports["bank-a"]["cases"]] == ["hi-1", "human"], "one per route"
+    assert reports["bank-b"]["summary"]["passed"] == 2
+    table = result.stdout.split("measure", 1)[1]
+    assert "bank-a" in table.splitlines()[0] and "bank-b" in table.splitlines()[0]
+    assert "wrong_fact_rate" in table and "route_accuracy" in table
+
+
+def test_set_folders_and_a_cases_file_do_not_mix(tmp_path: Path) -> None:
+    result = run_cli("eval", str(KB_DIR.parent / "eval"), "--kb", str(KB_DIR))
+    assert result.returncode == 2 and "--kb" in result.stderr
+    result = run_cli("eval", str(tmp_path))
+    assert result.returncode == 2 and "no cases.yaml" in result.stderr

@@ -487,6 +487,19 @@ ROWS = [
     ),
     # 7. The knowledge base.
     Row(
+        "an uncertain account intent in the first person: their own account",
+        "хватит мне денег на покупку за 20 тысяч?",
+        RunAction("check_balance"),
+        customer=True,
+        intent=unsure("check_balance"),
+    ),
+    Row(
+        "the same, nobody logged in: a login first",
+        "хватит мне денег на покупку за 20 тысяч?",
+        AskToLogIn("check_balance", "utter_auth_required"),
+        intent=unsure("check_balance"),
+    ),
+    Row(
         "an uncertain account intent: the answer offers the action",
         "платёж по кредиту выпал на воскресенье",
         Answer(offer="next_payment"),
