@@ -10,7 +10,7 @@ LLAMA_VERSION := 0.3.36
 LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
 	-DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
 
-.PHONY: run test test-fast lint fmt bench eval venv system-deps clean
+.PHONY: run test test-fast lint fmt bench eval eval-quick venv system-deps clean
 
 venv: $(VENV)/.installed
 
@@ -66,9 +66,16 @@ bench: venv
 	$(PY) benchmarks/telegram.py
 	$(PY) benchmarks/operators.py
 
+# The tuning set and the two blind holdout sets, side by side (about an hour on 2 cores).
 eval: venv
 	$(VENV)/bin/perimeter models fetch
-	$(VENV)/bin/perimeter eval examples/eval/cases.yaml --kb examples/kb --bank-data examples/bank.json --json var/eval.json
+	$(VENV)/bin/perimeter eval examples/eval evals/holdout-1 evals/holdout-2 --json var/eval.json
+
+# Two cases of every route of each holdout set, with the small test model: a few minutes.
+eval-quick: venv
+	$(VENV)/bin/perimeter models fetch --model qwen2.5-coder-0.5b
+	PERIMETER_LLM__EMBEDDED_MODEL=qwen2.5-coder-0.5b $(VENV)/bin/perimeter eval \
+		evals/holdout-1 evals/holdout-2 --per-route 2 --json var/eval-quick.json
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -110,7 +110,11 @@ class LLMSettings(BaseModel):
     context_tokens: Annotated[int, Field(ge=512, le=131072)] = 4096
     threads: Annotated[int, Field(ge=0, le=256)] = 0  # 0 = all cores
     max_tokens: Annotated[int, Field(ge=16, le=4096)] = 320
-    temperature: Annotated[float, Field(ge=0, le=2)] = 0.1
+    temperature: Annotated[float, Field(ge=0, le=2)] = Field(
+        default=0.0,
+        description="0: the model reads the passages the same way every time (an answer can"
+        " be reproduced and audited); raise it only for a model that loops at 0.",
+    )
     timeout_s: Annotated[float, Field(gt=0)] = 120.0
     first_token_timeout_s: Annotated[float, Field(gt=0)] = 60.0
 

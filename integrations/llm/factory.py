@@ -26,7 +26,7 @@ class LLMConfig:
     context_tokens: int = 4096
     threads: int = 0
     max_tokens: int = 320
-    temperature: float = 0.1
+    temperature: float = 0.0
     timeout_s: float = 120.0
 
 

@@ -31,7 +31,7 @@ class LlamaCppChatModel(BaseChatModel):
     n_ctx: int = 4096
     n_threads: int | None = None
     max_tokens: int = 320
-    temperature: float = 0.1
+    temperature: float = 0.0
 
     _llama: Any = PrivateAttr(default=None)
     _load_lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)

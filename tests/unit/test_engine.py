@@ -171,6 +171,18 @@ async def test_english_question_gets_english_texts() -> None:
     assert "operator" in sink.replies[0].text
 
 
+async def test_a_quoted_line_is_an_answer_with_its_source_marked_quoted() -> None:
+    quote = "Вот что об этом сказано в разделе «Карты»: Перевыпуск карты стоит 300 ₽."
+    engine, _, _ = make_engine(
+        FakeKnowledgeBase(answer_text="Перевыпуск стоит 12345 ₽.", quote=quote)
+    )
+    conversation = await engine.start_conversation()
+    sink = await say(engine, conversation.id, "сколько стоит перевыпуск карты")
+    reply = sink.replies[0]
+    assert (reply.route, reply.text, reply.quoted) == (Route.ANSWER, quote, True)
+    assert [source.doc_id for source in reply.sources] == ["cards-debit-fees"]
+
+
 @pytest.mark.parametrize(
     ("text", "route"),
     [

@@ -1,0 +1,122 @@
+"""The careful reader: lines from passages, ranked against the question; the verifier that
+keeps a wrong row's figure out of an answer; the quote that stands in for a failed draft."""
+
+from __future__ import annotations
+
+from rag.reading import expand_question, names_in, read, render_quote, sentences, split_units
+from rag.store import ScoredChunk
+
+DEPOSITS = ScoredChunk(
+    "deposits",
+    "Вклады",
+    "Ставки по вкладу «Надёжный»",
+    "Вклад «Надёжный» нельзя пополнять. Ставки по вкладу «Надёжный» (годовых):\n\n"
+    "| Срок | Ставка |\n|---|---|\n| 3 месяца | 16% |\n| 6 месяцев | 18% |\n"
+    "| 12 месяцев | 17% |\n| 24 месяца | 14% |\n\n"
+    "Минимальная сумма вклада — 10 000 ₽.",
+    "ru",
+    0.5,
+)
+BRANCHES = ScoredChunk(
+    "branches",
+    "Отделения и часы работы",
+    None,
+    "Отделение в Казани: ул. Баумана, д. 33, пн–пт с 9:00 до 19:00, сб с 10:00 до 15:00.\n"
+    "Отделение в Самаре: ул. Ленинградская, д. 5, пн–пт с 10:00 до 20:00, сб — выходной.\n"
+    "Отделение в Тольятти: ул. Мира, д. 12, пн–пт с 8:00 до 17:00, сб с 9:00 до 14:00.",
+    "ru",
+    0.5,
+)
+CARD = ScoredChunk(
+    "cards",
+    "Карты",
+    None,
+    "Обслуживание карты «Классика» стоит 99 ₽ в месяц. Перевыпуск карты стоит 300 ₽.",
+    "ru",
+    0.5,
+)
+
+
+def test_a_table_row_stands_alone_with_its_header_and_caption() -> None:
+    rows = [u for u in split_units(DEPOSITS, 0) if u.row]
+    assert [u.text for u in rows][1] == "Срок: 6 месяцев; Ставка: 18%"
+    assert rows[1].lead == "Ставки по вкладу «Надёжный» (годовых)"
+    assert {"надежный", "ставка", "6", "месяц"} <= rows[1].terms
+    assert "надежный" in rows[1].names
+
+
+def test_abbreviations_do_not_end_a_sentence() -> None:
+    line = "Отделение: ул. Баумана, д. 33. Работает до 19:00. Адрес: г. Казань."
+    assert sentences(line) == [
+        "Отделение: ул. Баумана, д. 33.",
+        "Работает до 19:00.",
+        "Адрес: г. Казань.",
+    ]
+
+
+def test_the_question_spells_out_what_it_implies() -> None:
+    assert "6 месяцев" in expand_question("вклад на полгода")
+    assert "12 месяцев" in expand_question("ставка на год")
+    assert "500000" in expand_question("если положить 500к")
+    assert "сб" in expand_question("работаете в субботу?")
+
+
+def test_names_are_products_in_quotes_and_places() -> None:
+    assert names_in("Отделение в Казани на ул. Баумана") >= {"казань"}
+    assert "надежный" in names_in("вклад «Надёжный»")
+    assert not names_in("Вклад можно открыть в приложении")
+
+
+def test_the_row_of_the_asked_term_comes_first_and_its_neighbours_fail_the_check() -> None:
+    reading = read("какая ставка по надежному на год", [DEPOSITS])
+    assert reading.answering()[0].unit.text == "Срок: 12 месяцев; Ставка: 17%"
+    assert reading.check("Ставка по вкладу «Надёжный» на 12 месяцев — 17% годовых.", "ru") == []
+    problems = reading.check("Ставка по вкладу на год — 18% годовых.", "ru")
+    assert problems and "18" in problems[0], "the 6-month rate for a 12-month question"
+
+
+def test_the_office_asked_about_supplies_the_hours() -> None:
+    reading = read("до скольки работает отделение в самаре", [BRANCHES])
+    assert "Самаре" in reading.answering()[0].unit.text
+    assert reading.check("Отделение в Самаре работает с 10:00 до 20:00.", "ru") == []
+    assert reading.check("Отделение в Самаре работает с 9:00 до 19:00.", "ru")
+
+
+def test_an_answer_must_be_a_sentence_in_the_customers_language() -> None:
+    reading = read("сколько стоит обслуживание карты классика", [CARD])
+    assert reading.check("99", "ru") == ["not a sentence"]
+    assert reading.check("YES", "ru") == ["not a sentence"]
+    assert reading.check("The Classic card costs 99 roubles a month.", "ru") == ["another language"]
+
+
+def test_a_confident_line_with_the_asked_figure_is_quoted_with_its_source() -> None:
+    reading = read("сколько стоит перевыпуск карты", [CARD])
+    quoted = reading.quote("ru")
+    assert quoted is not None and "300" in quoted.unit.text
+    text = render_quote(quoted, "ru")
+    assert text.startswith("Вот что об этом сказано в разделе «Карты»:") and "300 ₽" in text
+    assert reading.quote("en") is None, "a Russian line is no answer to an English question"
+
+
+def test_a_row_is_quoted_as_a_sentence() -> None:
+    reading = read("ставка надежный на 6 месяцев", [DEPOSITS])
+    quoted = reading.quote("ru")
+    assert quoted is not None
+    assert render_quote(quoted, "ru").endswith(
+        "Ставки по вкладу «Надёжный» (годовых): Срок — 6 месяцев, Ставка — 18%."
+    )
+
+
+def test_no_quote_for_a_question_without_a_figure_or_with_several_equal_answers() -> None:
+    assert read("можно ли пополнять вклад надежный", [DEPOSITS]).quote("ru") is None
+    # Three offices answer «до скольки работает отделение» alike, with other hours: no quote.
+    assert read("до скольки работает отделение", [BRANCHES]).quote("ru") is None
+
+
+def test_the_dense_similarity_joins_the_ranking_when_given() -> None:
+    def similarity(question: str, lines: list[str]) -> list[float]:
+        return [1.0 if "Тольятти" in line else 0.0 for line in lines]
+
+    reading = read("где отделение", [BRANCHES], similarity)
+    assert "Тольятти" in reading.ranked[0].unit.text
+    assert reading.ranked[0].similarity == 1.0
