@@ -76,6 +76,9 @@ class Done:
 AnswerChunk = Retrieved | Token | Done
 
 
+PROMPT_LINES = 3  # the best lines shown to the model besides its passages
+
+
 @dataclass(frozen=True, slots=True)
 class AnswerPolicy:
     top_k: int = 6
@@ -185,7 +188,9 @@ class GroundedAnswerer:
                     "answer",
                     lang,
                     passages=self.context(state["passages"], state.get("reading")),
-                    lines=state["reading"].prompt_lines() if state.get("reading") else [],
+                    lines=state["reading"].prompt_lines(PROMPT_LINES)
+                    if state.get("reading")
+                    else [],
                     history=history,
                     question=state["question"],
                     marker=ABSTAIN_MARKER,
@@ -277,7 +282,13 @@ class GroundedAnswerer:
         problems: tuple[str, ...] = ()
         if not abstained and reading is not None:
             problems = tuple(reading.check(answer, lang))
-        support = lexical_support(answer, context, request.question)
+        # What the model read: the passages, and those of the lines it was shown.
+        shown = list(context)
+        if reading is not None:
+            for scored in reading.answering()[:PROMPT_LINES]:
+                if scored.unit.passage not in shown:
+                    shown.append(scored.unit.passage)
+        support = lexical_support(answer, shown, request.question)
         supported = support is None or support >= self._policy.min_support
         if not supported and not abstained:
             problems += ("words not from the passages",)
@@ -299,7 +310,7 @@ class GroundedAnswerer:
             abstained=abstained,
             ungrounded=frozenset(figures),
             supported=supported and not (set(problems) - set(figures)),
-            cited=tuple(cite(answer, context)),
+            cited=tuple(cite(answer, shown)),
             timings=timings,
             problems=problems,
         )
