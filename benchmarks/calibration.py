@@ -15,7 +15,10 @@ expects answered and for the ones it expects handed off or refused:
 * hit@1 of the right document in the search's order against the reader's order (the passage
   holding the best line first): what the rerank gains;
 * how often the expected figure stands in the first line (and the first three) the model is
-  shown as the lines that answer the question.
+  shown as the lines that answer the question;
+* the intent classifier's best account-intent similarity for the set's account questions
+  (expected action or login) against its knowledge questions (``intent_threshold``,
+  ``intent_clarify_threshold``).
 
 Only aggregates are printed: the holdout sets stay blind.
 """
@@ -31,6 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.dialogue import spelling
+from bot.dialogue.accounts import ACCOUNT_ACTIONS
 from bot.dialogue.routing import is_follow_up
 from bot.evaluation.cases import load_cases
 from bot.evaluation.sets import from_folder
@@ -63,6 +67,35 @@ def _quantiles(values: list[float]) -> str:
 
 def _passing(values: list[float], threshold: float) -> str:
     return f"{sum(v >= threshold for v in values) / len(values):.2f}" if values else "n/a"
+
+
+def intents(folder: Path, backend: str) -> None:
+    """The account-intent classifier's best account score for messages the set expects to be
+    account questions (an action, or a login first) against knowledge questions."""
+    from bot.intents import EmbeddingIntentClassifier, load_intent_examples
+
+    evaluation = from_folder(folder)
+    embeddings = build_embeddings(backend, None)
+    classifier = EmbeddingIntentClassifier(
+        load_intent_examples(ROOT / "examples" / "intents" / "account.yaml"), embeddings
+    )
+    classifier.load()
+    best: dict[str, list[float]] = {"account": [], "knowledge": []}
+    for case in load_cases(evaluation.cases):
+        route = case.expect.route
+        group = {"action": "account", "auth_required": "account", "answer": "knowledge"}.get(route)
+        if group is None:
+            continue
+        scores = classifier.scores(spelling.normalize(case.messages[-1]))
+        best[group].append(max(v for k, v in scores.items() if k in ACCOUNT_ACTIONS))
+    print(f"  intents: best account-intent similarity ({evaluation.name})")
+    for group in ("account", "knowledge"):
+        print(f"    {group:<9} {_quantiles(best[group])}")
+    for threshold in (0.55, 0.62, 0.7):
+        print(
+            f"    >= {threshold:.2f}:  account {_passing(best['account'], threshold)} / "
+            f"knowledge {_passing(best['knowledge'], threshold)}"
+        )
 
 
 def calibrate(folder: Path, backend: str, top_k: int) -> None:
@@ -144,6 +177,7 @@ def main() -> None:
     folders = args.sets or [ROOT / "examples" / "eval", *sorted((ROOT / "evals").iterdir())]
     for folder in folders:
         calibrate(folder, args.backend, args.top_k)
+        intents(folder, args.backend)
 
 
 if __name__ == "__main__":
