@@ -88,7 +88,7 @@ from bot.dialogue.ports import (
     TextCatalog,
 )
 from bot.dialogue.rate_limits import MemoryRateLimiter
-from bot.dialogue.routing import is_follow_up, mentions_banking
+from bot.dialogue.routing import addresses_the_bank, is_follow_up, mentions_banking
 from bot.dialogue.state import ConfirmBlock
 from bot.dialogue.turn import AuditRecorder, EngineObserver, NullObserver, Turn
 
@@ -452,7 +452,8 @@ class DialogueEngine:
                 # the customer means; a second miss in a row goes to a person.
                 asked = self._texts.render("utter_clarify_nothing_pending", lang)
                 return Reply(asked, Route.CLARIFY)
-            if unsure is None and not mentions_banking(question.search_query):
+            query = question.search_query
+            if unsure is None and not (mentions_banking(query) or addresses_the_bank(query)):
                 # Nothing in the knowledge base and nothing about banking: out of scope, not a
                 # question for an operator («переведи фразу», «сколько будет 2+2»).
                 return Reply(self._texts.render("out_of_scope", lang), Route.OUT_OF_SCOPE)

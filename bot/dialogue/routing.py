@@ -73,6 +73,15 @@ class Routing:
     rule: str  # which rule fired; recorded for audits and metrics
 
 
+_ADDRESSES_BANK = _rx(r"\bу вас\b|\bваш\w*|\bвы\b|\byour\b|\bdo you\b|\bcan i\b")
+
+
+def addresses_the_bank(text: str) -> bool:
+    """The message asks the bank itself («а вы работаете в воскресенье?», "do you..."): a
+    question about its services even without a banking word."""
+    return bool(_ADDRESSES_BANK.search(text))
+
+
 def mentions_banking(text: str) -> bool:
     """The message names a banking subject (a card, a deposit, a fee...)."""
     return bool(_BANKING.search(text))

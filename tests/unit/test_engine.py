@@ -192,8 +192,9 @@ async def test_a_quoted_line_is_an_answer_with_its_source_marked_quoted() -> Non
         # Nothing found for a word or two: the customer is asked what they mean.
         ("кэшбэк?", Route.CLARIFY),
         ("а это", Route.CLARIFY),
-        # Nothing found for a banking question: a person answers it.
+        # Nothing found for a banking question, or one asked of the bank: a person answers it.
         ("можно ли арендовать сейфовую ячейку в отделении", Route.HANDOFF),
+        ("а вы работаете в воскресенье утром?", Route.HANDOFF),
     ],
 )
 async def test_what_finds_nothing_in_the_knowledge_base(text: str, route: Route) -> None:
