@@ -292,6 +292,8 @@ class GroundedAnswerer:
         supported = support is None or support >= self._policy.min_support
         if not supported and not abstained:
             problems += ("words not from the passages",)
+        if problems:  # categories only: never the answer's words or figures
+            log.info("draft refused: %s", ", ".join(sorted({p.split(":")[0] for p in problems})))
         if (abstained or problems) and reading is not None and context:
             best = reading.quote(lang, self._policy.quote_coverage)
             if best is not None:

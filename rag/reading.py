@@ -35,6 +35,7 @@ from rag.store import ScoredChunk
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _THOUSANDS = re.compile(r"(?<=\d)[\s\u00a0\u202f](?=\d{3}(?!\d))")
+_COMMA_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s*%")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[«\"(A-ZА-ЯЁ])")
 # «ул. Тверская», «д. 15», «им. Ленина»: a period after these does not end a sentence.
@@ -99,6 +100,7 @@ _TRIVIAL = frozenset({"0", "1", "2"})
 _SELECTING_BELOW = 1000
 # A term only in the unit's document title or section counts this much: the topic, not the fact.
 _CONTEXT_WEIGHT = 0.5
+MIN_WORDS = 2  # «Да, можно.» is an answer; «Да» or «99» alone is not
 # Lines scoring at least this share of the best line's score answer the question too (the
 # lines the model is shown first).
 ANSWERING_SHARE = 0.75
@@ -135,15 +137,34 @@ def _terms(text: str) -> frozenset[str]:
     return frozenset(_SAME.get(t, t) for t in _lexicon().terms(text) if "_" not in t)
 
 
+def _plain(text: str) -> str:
+    """Digit groups joined: «30 000», "30,000" → 30000 (a comma before exactly three digits
+    and no fourth is a thousands separator in English; a decimal comma has one or two)."""
+    return _COMMA_THOUSANDS.sub("", _THOUSANDS.sub("", text))
+
+
 def figures(text: str) -> set[str]:
-    """Figures in a text, normalised: «30 000» → 30000, «14,5» → 14.5."""
-    return {n.replace(",", ".") for n in _NUMBER.findall(_THOUSANDS.sub("", text))}
+    """Figures in a text, normalised: «30 000» → 30000, «14,5» → 14.5; «10 тыс.» and «1,5 млн»
+    also as 10000 and 1500000, so a paraphrase and the table compare equal."""
+    plain = _plain(text)
+    found = {n.replace(",", ".") for n in _NUMBER.findall(plain)}
+    for pattern, scale in ((_SHORTHAND_THOUSANDS, 1000), (_SHORTHAND_MILLIONS, 1_000_000)):
+        for match in pattern.finditer(plain):
+            value = float(match.group(1).replace(",", ".")) * scale
+            found.add(str(int(value)) if value.is_integer() else str(value))
+    return found
 
 
 def _facts(text: str) -> set[str]:
-    """The figures an answer asserts: two or more digits, or a percentage («5 %»)."""
-    plain = _THOUSANDS.sub("", text)
-    found = {n for n in figures(plain) if len(n.split(".")[0]) > 1}
+    """The figures an answer asserts: two or more digits, or a percentage («5 %»); «10 тыс.»
+    asserts 10000 (its «10» alone is not a separate claim)."""
+    plain = _plain(text)
+    scaled = {
+        match.group(1).replace(",", ".")
+        for pattern in (_SHORTHAND_THOUSANDS, _SHORTHAND_MILLIONS)
+        for match in pattern.finditer(plain)
+    }
+    found = {n for n in figures(plain) if len(n.split(".")[0]) > 1 and n not in scaled}
     found |= {m.replace(",", ".") for m in _PERCENT.findall(plain)}
     return found
 
@@ -355,20 +376,21 @@ class Reading:
     def check(self, answer: str, lang: str) -> list[str]:
         """Why ``answer`` cannot be shown as it is; empty when it passes.
 
-        Every figure must stand in the question, or in a line that holds one of the question's
-        key terms and is about what the question singles out (a row of the asked term, the
-        sentence about the asked office); the answer must be a sentence, in the customer's
-        script.
+        Every figure must stand in the question or in a line of the passages, and when the
+        question singles out a term, a product or an office, in a line about it (the row of
+        the asked term, the sentence about the asked office): a figure found only in lines
+        about something else is the neighbouring row's. The answer must be a sentence (a bare
+        «Да», «YES» or «99» is not), in the customer's script.
         """
         problems: list[str] = []
         words = re.findall(r"[^\W\d_]{2,}", answer)
-        if len(words) < 3:
+        if len(words) < MIN_WORDS:
             problems.append("not a sentence")
         elif _script(answer) != ("cyrillic" if lang == "ru" else "latin"):
             problems.append("another language")
         allowed = set(self.question_figures)
         for scored in self.ranked:
-            if scored.unit.terms & self.wanted and self.fits(scored.unit):
+            if self.fits(scored.unit):
                 allowed |= scored.unit.figures
         stray = _facts(answer) - allowed
         if stray:

@@ -82,6 +82,13 @@ def test_the_office_asked_about_supplies_the_hours() -> None:
     assert reading.check("Отделение в Самаре работает с 9:00 до 19:00.", "ru")
 
 
+def test_a_paraphrased_figure_is_the_same_figure() -> None:
+    reading = read("минимальная сумма вклада надежный", [DEPOSITS])
+    assert reading.check("Минимальная сумма вклада — 10 тыс. рублей.", "ru") == []
+    assert reading.check("The minimum deposit is RUB 10,000.", "en") == []
+    assert reading.check("Минимальная сумма вклада — 15 тыс. рублей.", "ru")
+
+
 def test_an_answer_must_be_a_sentence_in_the_customers_language() -> None:
     reading = read("сколько стоит обслуживание карты классика", [CARD])
     assert reading.check("99", "ru") == ["not a sentence"]
