@@ -45,7 +45,12 @@ _ACCOUNT_WORDS = re.compile(
 # data, for which they must log in, not someone else's.
 _SELF = re.compile(
     r"(?i:\bменя зовут\b|\bмоя фамилия\b|\bмой (?:номер|телефон|тел)\b|\bmy name is\b|"
-    r"\bmy (?:phone|number)\b)|\b[Яя],?\s+[А-ЯЁ][а-яё]+|\bI(?: am|'m) [A-Z][a-z]+",
+    r"\bmy (?:phone|number)\b)|\b[Яя],?\s+[А-ЯЁ][а-яё]+|\bI(?: am|'m) [A-Z][a-z]+|"
+    # «Петрова Анна, 89031112233, какой баланс?»: a name first thing in the message is the
+    # writer's own, as in a letter's signature.
+    r"^\s*(?:(?i:это|здравствуйте|добрый день)[,!.]?\s+)?(?:"
+    r"[А-ЯЁ][а-яё]+(?:ов|ев|ёв|ин|ын|ский|цкий|ая|ко|ук|юк)а?\s+[А-ЯЁ][а-яё]+|"
+    r"[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+(?:ов|ев|ёв|ин|ын|ский|цкий|ская|цкая|ко|ук|юк)а?)\b",
 )
 # A request to block a card now (not «как заблокировать карту?»).
 _BLOCK_NOW = re.compile(

@@ -397,6 +397,12 @@ ROWS = [
         intent=sure("check_balance"),
     ),
     Row(
+        "a name first thing in the message is the writer's own",
+        "Петрова Анна, 89031112233, какой у меня баланс?",
+        AskToLogIn("check_balance", "utter_auth_required"),
+        intent=sure("check_balance"),
+    ),
+    Row(
         "naming themselves with no account intent recognised: still a login",
         "Я Петрова Анна, скажите что у меня по счету",
         Say("utter_auth_required", Route.AUTH_REQUIRED),
