@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from rag.store import ScoredChunk
 
 ABSTAIN_MARKER = "NO_ANSWER"
+# The small model sometimes garbles the marker («НЕ_ANSWER», "NO ANSWER"): still an abstention.
+_MARKER_LIKE = re.compile(r"(?:\b(?:NO|No|НЕ|Не|НЕТ|Нет)[_\s-]?|_)ANSWER\b")
 _THOUSANDS = re.compile(r"(?<=\d)[\s\u00a0\u202f](?=\d{3}(?!\d))")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _WORD = re.compile(r"[a-zа-яё]{4,}", re.IGNORECASE)
@@ -40,12 +42,13 @@ class MarkerFilter:
 
     @property
     def abstained(self) -> bool:
-        return self._marker in self.text.lower()
+        return self._marker in self.text.lower() or bool(_MARKER_LIKE.search(self.text))
 
     @property
     def answer(self) -> str:
-        """The final text with any marker removed."""
-        return re.sub(re.escape(ABSTAIN_MARKER), "", self.text, flags=re.IGNORECASE).strip()
+        """The final text with any marker (or a garbled one) removed."""
+        text = re.sub(re.escape(ABSTAIN_MARKER), "", self.text, flags=re.IGNORECASE)
+        return _MARKER_LIKE.sub("", text).strip()
 
 
 def numbers(text: str) -> set[str]:

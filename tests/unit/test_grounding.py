@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from rag.grounding import MarkerFilter, cite, lexical_support, numbers, ungrounded_numbers
 from rag.store import ScoredChunk
 
@@ -96,3 +98,16 @@ def test_lexical_support_skips_short_and_cross_language_answers() -> None:
         lexical_support("The Classic card costs 99 rubles a month to maintain.", passages, "")
         is None
     )
+
+
+@pytest.mark.parametrize("garbled", ["Ответ: НЕ_ANSWER", "NO ANSWER", "Нет_ANSWER", "no_answer"])
+def test_a_garbled_marker_is_still_an_abstention(garbled: str) -> None:
+    marker = MarkerFilter()
+    marker.feed(garbled)
+    assert marker.abstained and "ANSWER" not in marker.answer.upper()
+
+
+def test_the_words_no_answer_in_an_answer_are_not_the_marker() -> None:
+    marker = MarkerFilter()
+    marker.feed("If there is no answer within 15 days, write to the Bank of Russia.")
+    assert not marker.abstained
