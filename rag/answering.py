@@ -295,7 +295,10 @@ class GroundedAnswerer:
         if problems:  # categories only: never the answer's words or figures
             log.info("draft refused: %s", ", ".join(sorted({p.split(":")[0] for p in problems})))
         if (abstained or problems) and reading is not None and context:
-            best = reading.quote(lang, self._policy.quote_coverage)
+            terse = problems == ("not a sentence",)
+            best = (terse and reading.stating(answer, lang)) or reading.quote(
+                lang, self._policy.quote_coverage
+            )
             if best is not None:
                 return Done(
                     text=render_quote(best, lang),

@@ -397,6 +397,25 @@ class Reading:
             problems.append("figures not in a line about the question: " + ", ".join(sorted(stray)))
         return problems
 
+    def stating(self, answer: str, lang: str) -> Scored | None:
+        """The best line, about what the question singles out, that states every figure of a
+        terse answer («17%», «15 рабочих дней»): the model chose the figure, the line says it
+        as a sentence."""
+        facts = _facts(answer)
+        if not facts:
+            return None
+        script = "cyrillic" if lang == "ru" else "latin"
+        for scored in self.ranked:
+            unit = scored.unit
+            if (
+                facts <= unit.figures | self.question_figures
+                and facts & unit.figures
+                and self.fits(unit)
+                and _script(unit.text) == script
+            ):
+                return scored
+        return None
+
     def quote(self, lang: str, min_coverage: float = QUOTE_COVERAGE) -> Scored | None:
         """The line to quote instead of a failed or missing answer, when it is confident: the
         question asks for a figure and the best line about what it singles out states one,

@@ -153,3 +153,11 @@ async def test_answer_not_drawn_from_the_passages_is_flagged(store: KnowledgeSto
         GroundedAnswerer(store, model, UNQUOTABLE), "Сколько стоит обслуживание карты?"
     )
     assert isinstance(chunks[-1], Done) and not chunks[-1].supported
+
+
+async def test_a_terse_figure_is_said_by_the_line_that_states_it(store: KnowledgeStore) -> None:
+    model = ScriptedChatModel(reply="300 ₽")
+    chunks = await collect(GroundedAnswerer(store, model), "скока стоит перевыпуск карты классика")
+    done = chunks[-1]
+    assert done.quoted and done.problems == ("not a sentence",)
+    assert "300 ₽" in done.text and "Перевыпуск" in done.text

@@ -114,6 +114,14 @@ def test_a_row_is_quoted_as_a_sentence() -> None:
     )
 
 
+def test_a_terse_answer_is_said_by_the_line_that_states_its_figure() -> None:
+    reading = read("до скольки работает отделение", [BRANCHES])
+    line = reading.stating("до 20:00", "ru")
+    assert line is not None and "Самаре" in line.unit.text
+    assert reading.stating("до 23:00", "ru") is None, "no line states it: no sentence for it"
+    assert reading.stating("Да", "ru") is None
+
+
 def test_no_quote_for_a_question_without_a_figure_or_with_several_equal_answers() -> None:
     assert read("можно ли пополнять вклад надежный", [DEPOSITS]).quote("ru") is None
     # Three offices answer «до скольки работает отделение» alike, with other hours: no quote.
