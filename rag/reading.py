@@ -9,16 +9,22 @@ key terms (Russian lemmas and English stems, numbers, durations: «полгод�
 each term weighted by how rare it is among the units, so «12» singles out its row where «вклад»
 matches them all.
 
-:class:`Reading` then serves three purposes:
+:class:`Reading` then serves four purposes:
 
-* the best units go to the model first, as the lines to quote (``prompt_lines``);
+* the best lines go to the model after its passages, as the lines that answer the question
+  (``prompt_lines``): lines are ranked by that coverage, half the dense model's similarity and
+  a bonus for a figure when one is asked;
 * :meth:`Reading.check` is the verifier: every figure of the draft (two or more digits, or any
-  percentage) must stand in one of the units that answer the question (those scoring close to
-  the best one) or in the question itself, and the draft must be a sentence in the customer's
-  script. A fact copied from another row or sentence fails;
+  percentage) must stand in the question or in a line of the passages — and when the question
+  singles out a term, a product or a place, in a line about it, so a figure copied from the
+  neighbouring row or another office fails — and the draft must be a sentence in the
+  customer's script;
+* :meth:`Reading.stating` finds the line that says a terse draft's figure as a sentence;
 * :meth:`Reading.quote` is the extractive answer, used when the draft fails the check or the
-  model abstains but the best unit covers the question well: the sentence or row, with its
-  source, as written in the knowledge base.
+  model abstains and one line answers a question asking for a figure with confidence: the
+  sentence or row, with its source, as written in the knowledge base.
+
+``docs/answers.md`` explains the thresholds and how they were measured.
 """
 
 from __future__ import annotations
