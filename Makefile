@@ -66,16 +66,17 @@ bench: venv
 	$(PY) benchmarks/telegram.py
 	$(PY) benchmarks/operators.py
 
-# The tuning set and the two blind holdout sets, side by side (about an hour on 2 cores).
+# The tuning set and the blind holdout sets, side by side (about 45 minutes on 2 cores).
 eval: venv
 	$(VENV)/bin/perimeter models fetch
-	$(VENV)/bin/perimeter eval examples/eval evals/holdout-1 evals/holdout-2 --json var/eval.json
+	$(VENV)/bin/perimeter eval examples/eval evals/holdout-1 evals/holdout-2 evals/holdout-3 \
+		--json var/eval.json
 
 # Two cases of every route of each holdout set, with the small test model: a few minutes.
 eval-quick: venv
 	$(VENV)/bin/perimeter models fetch --model qwen2.5-coder-0.5b
 	PERIMETER_LLM__EMBEDDED_MODEL=qwen2.5-coder-0.5b $(VENV)/bin/perimeter eval \
-		evals/holdout-1 evals/holdout-2 --per-route 2 --json var/eval-quick.json
+		evals/holdout-1 evals/holdout-2 evals/holdout-3 --per-route 2 --json var/eval-quick.json
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
