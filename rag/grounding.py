@@ -1,17 +1,17 @@
-"""Keeping generated answers honest: the abstention marker, numbers, citations."""
+"""Keeping generated answers honest: the abstention marker, word support, citations (the
+figures are checked by ``rag.reading``)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 
+from rag.reading import figures, script
 from rag.store import ScoredChunk
 
 ABSTAIN_MARKER = "NO_ANSWER"
 # The small model sometimes garbles the marker («НЕ_ANSWER», "NO ANSWER"): still an abstention.
 _MARKER_LIKE = re.compile(r"(?:\b(?:NO|No|НЕ|Не|НЕТ|Нет)[_\s-]?|_)ANSWER\b")
-_THOUSANDS = re.compile(r"(?<=\d)[\s\u00a0\u202f](?=\d{3}(?!\d))")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _WORD = re.compile(r"[a-zа-яё]{4,}", re.IGNORECASE)
 
 
@@ -51,30 +51,8 @@ class MarkerFilter:
         return _MARKER_LIKE.sub("", text).strip()
 
 
-def numbers(text: str) -> set[str]:
-    """Figures in a text, normalised: «30 000» -> 30000, «14,5» -> 14.5."""
-    return {n.replace(",", ".") for n in _NUMBER.findall(_THOUSANDS.sub("", text))}
-
-
-def ungrounded_numbers(answer: str, passages: Sequence[ScoredChunk], question: str) -> set[str]:
-    """Figures the answer states that no passage (nor the question) contains.
-
-    Single digits are ignored: they are list numbering and «1–3 дня» more often than facts.
-    """
-    allowed = numbers(question)
-    for passage in passages:
-        allowed |= numbers(f"{passage.title} {passage.section or ''} {passage.text}")
-    return {n for n in numbers(answer) - allowed if len(n.split(".")[0]) > 1}
-
-
 def _stems(text: str) -> set[str]:
     return {w.lower()[:5] for w in _WORD.findall(text)}
-
-
-def _script(text: str) -> str:
-    cyrillic = len(re.findall(r"[а-яё]", text, re.IGNORECASE))
-    latin = len(re.findall(r"[a-z]", text, re.IGNORECASE))
-    return "cyrillic" if cyrillic >= latin else "latin"
 
 
 def lexical_support(
@@ -88,7 +66,7 @@ def lexical_support(
     """
     words = _stems(answer)
     source = " ".join(p.text for p in passages)
-    if len(words) < min_words or not source or _script(answer) != _script(source):
+    if len(words) < min_words or not source or script(answer) != script(source):
         return None
     known = _stems(question) | _stems(source) | _stems(" ".join(p.title for p in passages))
     return len(words & known) / len(words)
@@ -98,10 +76,10 @@ def cite(answer: str, passages: Sequence[ScoredChunk], limit: int = 2) -> list[S
     """The passages the answer draws on: most shared words and figures, best first."""
     if not passages:
         return []
-    answer_terms = _stems(answer) | numbers(answer)
+    answer_terms = _stems(answer) | figures(answer)
     scored = []
     for rank, passage in enumerate(passages):
-        terms = _stems(passage.text) | numbers(passage.text)
+        terms = _stems(passage.text) | figures(passage.text)
         scored.append((len(answer_terms & terms), -rank, passage))
     scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
     best = scored[0][0]

@@ -392,7 +392,7 @@ class Reading:
         words = re.findall(r"[^\W\d_]{2,}", answer)
         if len(words) < MIN_WORDS:
             problems.append("not a sentence")
-        elif _script(answer) != ("cyrillic" if lang == "ru" else "latin"):
+        elif script(answer) != _script_of(lang):
             problems.append("another language")
         allowed = set(self.question_figures)
         for scored in self.ranked:
@@ -410,14 +410,14 @@ class Reading:
         facts = _facts(answer)
         if not facts:
             return None
-        script = "cyrillic" if lang == "ru" else "latin"
+        wanted_script = _script_of(lang)
         for scored in self.ranked:
             unit = scored.unit
             if (
                 facts <= unit.figures | self.question_figures
                 and facts & unit.figures
                 and self.fits(unit)
-                and _script(unit.text) == script
+                and script(unit.text) == wanted_script
             ):
                 return scored
         return None
@@ -439,7 +439,7 @@ class Reading:
         tied = [s.unit for s in answering if s.rank >= best.rank - TIE]
         if len(tied) > 2 and not _agree(tied):
             return None  # several offices, several cards alike: which one is not for a quote
-        if _script(best.unit.text) != ("cyrillic" if lang == "ru" else "latin"):
+        if script(best.unit.text) != _script_of(lang):
             return None
         return best
 
@@ -451,7 +451,12 @@ def _agree(units: Sequence[Unit], most: int = 4) -> bool:
     return len(units) <= most and (not stated or bool(set.intersection(*stated)))
 
 
-def _script(text: str) -> str:
+def _script_of(lang: str) -> str:
+    return "cyrillic" if lang == "ru" else "latin"
+
+
+def script(text: str) -> str:
+    """``cyrillic`` or ``latin``: which letters a text is mostly written in."""
     cyrillic = len(_CYRILLIC.findall(text))
     latin = len(_LETTERS.findall(text)) - cyrillic
     return "cyrillic" if cyrillic >= latin else "latin"

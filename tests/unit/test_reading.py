@@ -3,7 +3,15 @@ keeps a wrong row's figure out of an answer; the quote that stands in for a fail
 
 from __future__ import annotations
 
-from rag.reading import expand_question, names_in, read, render_quote, sentences, split_units
+from rag.reading import (
+    expand_question,
+    figures,
+    names_in,
+    read,
+    render_quote,
+    sentences,
+    split_units,
+)
 from rag.store import ScoredChunk
 
 DEPOSITS = ScoredChunk(
@@ -80,6 +88,19 @@ def test_the_office_asked_about_supplies_the_hours() -> None:
     assert "Самаре" in reading.answering()[0].unit.text
     assert reading.check("Отделение в Самаре работает с 10:00 до 20:00.", "ru") == []
     assert reading.check("Отделение в Самаре работает с 9:00 до 19:00.", "ru")
+
+
+def test_figures_are_normalised() -> None:
+    assert figures("от 30 000 ₽ и 14,5% и 1 400 000") == {"30000", "14.5", "1400000"}
+
+
+def test_an_invented_figure_fails_and_the_questions_own_does_not() -> None:
+    reading = read("сколько стоит обслуживание карты классика", [CARD])
+    assert reading.check("Обслуживание стоит 99 ₽ в месяц.", "ru") == []
+    assert "149" in reading.check("Обслуживание стоит 149 ₽ в месяц.", "ru")[0]
+    assert reading.check("Шаг 1: откройте приложение и оплатите 99 ₽.", "ru") == []
+    asked = read("а если на карте 5000, сколько стоит обслуживание", [CARD])
+    assert asked.check("При 5000 ₽ обслуживание стоит 99 ₽.", "ru") == []
 
 
 def test_a_paraphrased_figure_is_the_same_figure() -> None:
