@@ -1,9 +1,12 @@
-"""PDF files: the text layer of every page, joined; no headings (``markdown`` is False).
+"""PDF files: the text layer, with its headings, paragraphs and ruled tables as Markdown.
 
-The title is the PDF's ``/Title`` metadata, else the first non-empty line; the language is
-guessed from the script; the id is a slug of the file name. A PDF that needs a password
-to open is refused, as is one without a text layer (a scan: run OCR on it first). A PDF
-restricted only by an owner password opens without one and is read.
+pypdf opens the file and checks it (a password, a damaged page, no text layer); the layout
+(headings by type size, tables by their rules) comes from :mod:`rag.loaders.pdf_layout`. When
+the layout cannot be read, the plain text of every page is used, without headings
+(``markdown`` is False). The title is the PDF's ``/Title`` metadata, else the first non-empty
+line; the language is guessed from the script; the id is a slug of the file name. A PDF that
+needs a password to open is refused, as is one without a text layer (a scan: run OCR on it
+first). A PDF restricted only by an owner password opens without one and is read.
 """
 
 from __future__ import annotations
@@ -18,6 +21,9 @@ from pypdf.errors import DependencyError, FileNotDecryptedError
 
 from rag.errors import DocumentError
 from rag.loaders.base import MAX_TITLE_CHARS, SourceDocument, detect_lang, first_line, slug
+from rag.loaders.pdf_layout import pdf_markdown
+
+log = logging.getLogger(__name__)
 
 _HEADER_WINDOW = 1024  # the %PDF- header may follow a little junk, per the specification
 _WORD_PREFIX = re.compile(r"^Microsoft (Word|PowerPoint) - ", re.IGNORECASE)
@@ -40,16 +46,31 @@ def load_pdf(path: Path, data: bytes, digest: str) -> SourceDocument:
     if not text:
         raise DocumentError(path, NO_TEXT)
     title = _metadata_title(reader) or first_line(text)
+    layout = _layout(path, data)
     return SourceDocument(
         slug(path.stem),
         title,
         detect_lang(text),
-        text,
+        layout or text,
         path,
         digest,
-        markdown=False,
+        markdown=bool(layout),
         kind="pdf",
     )
+
+
+def _layout(path: Path, data: bytes) -> str:
+    """The PDF as Markdown, or "" when its layout cannot be read (the plain text serves)."""
+    quiet = logging.getLogger("pdfminer")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)
+    try:
+        return clean_text(pdf_markdown(io.BytesIO(data)))
+    except Exception as exc:  # pdfminer raises many kinds on a file pypdf could read
+        log.warning("%s: layout not read, plain text used (%s)", path.name, type(exc).__name__)
+        return ""
+    finally:
+        quiet.setLevel(level)
 
 
 def _read(path: Path, data: bytes) -> tuple[PdfReader, list[str]]:

@@ -290,11 +290,85 @@ def test_cyrillic_pdf_text_title_and_lang(tmp_path: Path) -> None:
         "sbp-transfers",
         "ru",
         "pdf",
-        False,
+        True,
     )
     assert document.title == "Переводы по номеру телефона"
     assert "выполняется мгновенно и бесплатно" in document.text
     assert Chunker().split(document)[0].text.startswith("Переводы по номеру телефона")
+
+
+def make_structured_pdf(path: Path, font: Path) -> Path:
+    """A tariff leaflet as a bank's PDF: headings set larger, a paragraph wrapped over lines, a
+    bullet list, a ruled table that runs onto the next page, and a running footer."""
+    pdf = FPDF()
+    pdf.add_font("Body", fname=str(font))
+    pdf.add_font("Body", style="B", fname=str(font))
+    pdf.set_auto_page_break(False)
+
+    def footer() -> None:
+        pdf.set_font("Body", size=7)
+        pdf.set_xy(10, 285)
+        pdf.cell(0, 5, f"Банк Пример · стр. {pdf.page_no()}")
+        pdf.set_xy(10, 20)
+
+    pdf.add_page()
+    footer()
+    pdf.set_font("Body", "B", 16)
+    pdf.multi_cell(0, 9, "Вклады", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Body", size=10)
+    pdf.multi_cell(
+        0,
+        5,
+        "Все вклады застрахованы. Проценты выплачиваются в конце срока или ежемесячно, "
+        "по выбору клиента при открытии вклада в приложении или в любом офисе банка, без "
+        "комиссий и без визита в отделение.",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.ln(4)
+    pdf.set_font("Body", "B", 13)
+    pdf.multi_cell(0, 7, "Вклад «Прилив»", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Body", size=10)
+    for item in ("• Минимальная сумма — 50 000 ₽.", "• Пополнение не предусмотрено."):
+        pdf.multi_cell(0, 5, item, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    pdf.set_font("Body", size=9)
+    rows = [("Срок", "до 500 000 ₽", "от 500 000 ₽")]
+    rows += [(f"{n} месяцев", f"{10 + n},1%", f"{10 + n},5%") for n in (3, 6, 9, 12)]
+    with pdf.table() as table:
+        for row in rows:
+            table.row(row)
+    pdf.add_page()
+    footer()
+    pdf.set_font("Body", size=9)
+    with pdf.table(first_row_as_headings=False) as table:
+        table.row(("24 месяца", "9,0%", "9,4%"))
+    path.write_bytes(bytes(pdf.output()))
+    return path
+
+
+def test_pdf_layout_becomes_markdown_headings_paragraphs_and_tables(tmp_path: Path) -> None:
+    font = unicode_font()
+    if font is None:
+        pytest.skip("no TrueType font with Cyrillic on this machine")
+    document = load_document(make_structured_pdf(tmp_path / "deposits.pdf", font))
+    text = document.text
+    assert document.markdown
+    assert text.startswith("# Вклады\n")
+    assert "\n## Вклад «Прилив»\n" in text
+    # A paragraph wrapped over three lines reads as one.
+    assert "ежемесячно, по выбору клиента" in text
+    assert "- Минимальная сумма — 50 000 ₽.\n- Пополнение не предусмотрено." in text
+    # The ruled table, its header first, continued from the next page without a header.
+    assert "| Срок | до 500 000 ₽ | от 500 000 ₽ |\n|---|---|---|" in text
+    assert "| 12 месяцев | 22,1% | 22,5% |\n| 24 месяца | 9,0% | 9,4% |" in text
+    # The running footer is not content.
+    assert "стр." not in text
+    # The table's rows stay under their section, with the header, for the reader.
+    chunks = Chunker().split(document)
+    row_chunk = next(c for c in chunks if "24 месяца" in c.text)
+    assert row_chunk.section is not None and "Прилив" in row_chunk.section
+    assert "| Срок |" in row_chunk.text
 
 
 def test_english_pdf_title_comes_from_metadata(tmp_path: Path) -> None:
