@@ -167,16 +167,20 @@ class GroundedAnswerer:
     def context(
         self, passages: Sequence[ScoredChunk], reading: Reading | None = None
     ) -> list[ScoredChunk]:
-        """The passages the model sees: the confident ones in the search's order (a passage under
-        the dense floor counts when one of its lines holds most of the question's terms).
+        """The passages the model reads: the one holding the best line about what the question
+        singles out, then the search's first, then the rest in the search's order.
 
-        The search's order stays: reordering passages by their best line did not find the right
-        document first more often on the holdout set (benchmarks/calibration.py); the best lines
-        reach the model on their own, from every candidate (``Reading.prompt_lines``)."""
-        floor, enough = self._policy.min_score, self._policy.min_coverage
-        held = reading.by_passage() if reading is not None else {}
-        kept = [p for p in passages if p.score >= floor or held.get(id(p), 0.0) >= enough]
-        return kept[: self._policy.context_passages]
+        The gate has already decided that the passages are relevant; which of them the model
+        reads decides whether the answer is in front of it. On the holdout sets the expected
+        figure stood in the two passages shown 0.43-0.58 of the time when they were the
+        confident ones in the search's order, and 0.80-0.82 with the best line's passage first
+        (``benchmarks/calibration.py``)."""
+        chosen: list[ScoredChunk] = []
+        answering = reading.answering() if reading is not None else []
+        for passage in [*(s.unit.passage for s in answering[:1]), *passages]:
+            if passage not in chosen:
+                chosen.append(passage)
+        return chosen[: self._policy.context_passages]
 
     def _messages(self, state: dict[str, Any]) -> list[BaseMessage]:
         lang = state["lang"]

@@ -367,14 +367,6 @@ class Reading:
         floor = fitting[0].rank * share
         return [s for s in fitting if s.rank >= floor]
 
-    def by_passage(self) -> dict[int, float]:
-        """The best line's score of each passage, by the passage's ``id()``."""
-        best: dict[int, float] = {}
-        for scored in self.ranked:
-            key = id(scored.unit.passage)
-            best[key] = max(best.get(key, 0.0), scored.score)
-        return best
-
     def prompt_lines(self, limit: int = 3) -> list[str]:
         """The best units, for the model to quote from, best first."""
         return [line_text(scored.unit) for scored in self.answering()[:limit]]

@@ -14,7 +14,8 @@ from rag.answering import AnswerPolicy, AnswerRequest, Done, GroundedAnswerer, R
 from rag.embeddings import UniversalSentenceEncoderEmbeddings
 from rag.errors import GenerationError, GenerationTimeout
 from rag.ingest import Ingestor
-from rag.store import KnowledgeStore, open_client
+from rag.reading import read
+from rag.store import KnowledgeStore, ScoredChunk, open_client
 from tests.conftest import KB_DIR
 
 
@@ -161,3 +162,27 @@ async def test_a_terse_figure_is_said_by_the_line_that_states_it(store: Knowledg
     done = chunks[-1]
     assert done.quoted and done.problems == ("not a sentence",)
     assert "300 ₽" in done.text and "Перевыпуск" in done.text
+
+
+def test_the_model_reads_the_passage_holding_the_best_line_first() -> None:
+    """The search ranked a general passage first and the tariff table (under the dense floor)
+    second; the model must read the table, whose row answers, before anything else."""
+    general = ScoredChunk(
+        "deposits-intro", "Вклады", None, "Вклады можно открыть в приложении.", "ru", 0.41
+    )
+    table = ScoredChunk(
+        "deposits",
+        "Вклады",
+        "Вклад «Прилив»",
+        "| Срок | Ставка |\n|---|---|\n| 6 месяцев | 14,0% |\n| 12 месяцев | 13,6% |",
+        "ru",
+        0.22,
+    )
+    other = ScoredChunk("cards", "Карты", None, "Карта стоит 99 ₽ в месяц.", "ru", 0.35)
+    answerer = GroundedAnswerer(store=None, llm=ScriptedChatModel(reply="-"))  # type: ignore[arg-type]
+    question = "какая ставка по вкладу прилив на 12 месяцев"
+    passages = [general, table, other]
+    shown = answerer.context(passages, read(question, passages))
+    assert [p.doc_id for p in shown] == ["deposits", "deposits-intro"]
+    # Without a line that answers, the search's order stands.
+    assert [p.doc_id for p in answerer.context(passages)] == ["deposits-intro", "deposits"]
