@@ -14,8 +14,9 @@ expects answered and for the ones it expects handed off or refused:
   pass, the others should not;
 * hit@1 of the right document in the search's order against the reader's order (the passage
   holding the best line first): what the rerank gains;
-* how often the expected figure stands in the first line (and the first three) the model is
-  shown as the lines that answer the question;
+* how often the expected figure stands in the passages the model reads
+  (``GroundedAnswerer.context``), and in the first line (and the first three) it is shown as
+  the lines that answer the question;
 * the intent classifier's best account-intent similarity for the set's account questions
   (expected action or login) against its knowledge questions (``intent_threshold``,
   ``intent_clarify_threshold``).
@@ -38,6 +39,8 @@ from bot.dialogue.accounts import ACCOUNT_ACTIONS
 from bot.dialogue.routing import is_follow_up
 from bot.evaluation.cases import load_cases
 from bot.evaluation.sets import from_folder
+from integrations.llm import ScriptedChatModel
+from rag.answering import GroundedAnswerer
 from rag.embeddings import build_embeddings
 from rag.ingest import Ingestor
 from rag.reading import read
@@ -106,7 +109,7 @@ def calibrate(folder: Path, backend: str, top_k: int) -> None:
     dense: dict[str, list[float]] = {"answer": [], "other": []}
     coverage: dict[str, list[float]] = {"answer": [], "other": []}
     hits_search = hits_reader = judged = 0
-    line_at_1 = line_at_3 = with_figure = 0
+    line_at_1 = line_at_3 = in_context = with_figure = 0
     with tempfile.TemporaryDirectory() as tmp:
         store = KnowledgeStore(
             open_client(url=None, path=Path(tmp)),
@@ -115,6 +118,7 @@ def calibrate(folder: Path, backend: str, top_k: int) -> None:
             LexicalSparseEmbeddings(),
         )
         Ingestor(store).ingest_dir(evaluation.kb.resolve())
+        answerer = GroundedAnswerer(store, ScriptedChatModel(reply="-"))
         for case in cases:
             route = case.expect.route
             if route not in ("answer", "handoff", "out_of_scope"):
@@ -138,6 +142,8 @@ def calibrate(folder: Path, backend: str, top_k: int) -> None:
                 lines = [_squash(line) for line in reading.prompt_lines(3)]
                 line_at_1 += bool(lines) and all(x in lines[0] for x in expected)
                 line_at_3 += any(all(x in line for x in expected) for line in lines)
+                shown = [_squash(p.text) for p in answerer.context(passages, reading)]
+                in_context += any(all(x in text for x in expected) for text in shown)
         store.close()
     print(f"\n== {evaluation.name} ({backend}, top {top_k})")
     for name, values in (("top dense score", dense), ("reader coverage", coverage)):
@@ -156,6 +162,9 @@ def calibrate(folder: Path, backend: str, top_k: int) -> None:
             f"{_passing(coverage['answer'], threshold)} / {_passing(coverage['other'], threshold)}"
         )
     if with_figure:
+        print(
+            f"  the expected figure in the passages the model reads {in_context / with_figure:.2f}"
+        )
         print(
             "  the expected figure in the first line shown to the model "
             f"{line_at_1 / with_figure:.2f}, in the first three {line_at_3 / with_figure:.2f} "

@@ -299,9 +299,10 @@ class GroundedAnswerer:
         if problems:  # categories only: never the answer's words or figures
             log.info("draft refused: %s", ", ".join(sorted({p.split(":")[0] for p in problems})))
         if (abstained or problems) and reading is not None and context:
-            terse = problems == ("not a sentence",)
+            # A bare «Да» or «13,2%»: the model found its answer; the line says it whole.
+            terse = problems == ("not a sentence",) and bool(answer.strip())
             best = (terse and reading.stating(answer, lang)) or reading.quote(
-                lang, self._policy.quote_coverage
+                lang, self._policy.quote_coverage, replied=terse
             )
             if best is not None:
                 return Done(

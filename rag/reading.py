@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from rag.loaders.tables import is_table_row, is_table_start
@@ -55,7 +55,9 @@ _MARKUP = re.compile(r"\*\*|__|`")
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
 _LETTERS = re.compile(r"[a-zа-яё]", re.IGNORECASE)
 _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
-_SHORTHAND_THOUSANDS = re.compile(r"\b(\d+(?:[.,]\d+)?)\s*(?:к|k|тыс\w*|тр|т\.р\.?)(?!\w)", re.I)
+_SHORTHAND_THOUSANDS = re.compile(
+    r"\b(\d+(?:[.,]\d+)?)\s*(?:к|k|тыс\w*|тыщ\w*|тр|т\.р\.?)(?!\w)", re.I
+)
 _SHORTHAND_MILLIONS = re.compile(r"\b(\d+(?:[.,]\d+)?)\s*(?:млн|мил+ион\w*|лям\w*)(?!\w)", re.I)
 
 # Words customers use for what documents abbreviate or write in figures.
@@ -161,15 +163,20 @@ def figures(text: str) -> set[str]:
     return found
 
 
+def _scaled(text: str) -> set[str]:
+    """The bare numbers of shorthand amounts («300» of «300 тыс.», «2» of «2 ляма»)."""
+    return {
+        match.group(1).replace(",", ".")
+        for pattern in (_SHORTHAND_THOUSANDS, _SHORTHAND_MILLIONS)
+        for match in pattern.finditer(text)
+    }
+
+
 def _facts(text: str) -> set[str]:
     """The figures an answer asserts: two or more digits, or a percentage («5 %»); «10 тыс.»
     asserts 10000 (its «10» alone is not a separate claim)."""
     plain = _plain(text)
-    scaled = {
-        match.group(1).replace(",", ".")
-        for pattern in (_SHORTHAND_THOUSANDS, _SHORTHAND_MILLIONS)
-        for match in pattern.finditer(plain)
-    }
+    scaled = _scaled(plain)
     found = {n for n in figures(plain) if len(n.split(".")[0]) > 1 and n not in scaled}
     found |= {m.replace(",", ".") for m in _PERCENT.findall(plain)}
     return found
@@ -204,6 +211,7 @@ class Unit:
     names: frozenset[str] = frozenset()  # products «…», cities, offices it names (with section)
     row: bool = False
     lead: str = ""  # a row's caption or section, to introduce it
+    cells: tuple[tuple[str, str], ...] = ()  # a row's (header, value) pairs
 
 
 def _clean(line: str) -> str:
@@ -234,14 +242,12 @@ def split_units(passage: ScoredChunk, rank: int) -> list[Unit]:
             while index < len(lines) and is_table_row(lines[index]):
                 cells = _cells(lines[index])
                 index += 1
-                pairs = [
-                    f"{name}: {value}" if name else value
-                    for name, value in zip(header, cells, strict=False)
-                    if value
-                ]
-                if not pairs:
+                named = tuple(
+                    (name, value) for name, value in zip(header, cells, strict=False) if value
+                )
+                if not named:
                     continue
-                text = "; ".join(pairs)
+                text = _row_text(named)
                 found.append(
                     Unit(
                         text,
@@ -253,6 +259,7 @@ def split_units(passage: ScoredChunk, rank: int) -> list[Unit]:
                         names_in(f"{lead}. {text}") | section_names,
                         row=True,
                         lead=lead.rstrip(":").strip(),
+                        cells=named,
                     )
                 )
             caption = ""
@@ -277,6 +284,139 @@ def split_units(passage: ScoredChunk, rank: int) -> list[Unit]:
             )
         caption = sentences(cleaned)[-1] if cleaned.endswith(":") else ""
     return found
+
+
+def _row_text(cells: Sequence[tuple[str, str]]) -> str:
+    return "; ".join(f"{name}: {value}" if name else value for name, value in cells)
+
+
+_AMOUNT = r"(\d+(?:[.,]\d+)?)"
+_RANGES = (
+    (re.compile(rf"\bот\s+{_AMOUNT}\D{{0,12}}?\s+до\s+{_AMOUNT}", re.I), "both"),
+    (re.compile(rf"\bfrom\s+{_AMOUNT}\D{{0,12}}?\s+to\s+{_AMOUNT}", re.I), "both"),
+    (re.compile(rf"{_AMOUNT}\s*[₽$€]?\s*[–—-]\s*{_AMOUNT}"), "both"),
+    (re.compile(rf"(?:\bдо|\bне\s+более|\bup\s+to|\bunder|\bbelow|<|≤)\s*{_AMOUNT}", re.I), "upto"),
+    (
+        re.compile(
+            rf"(?:\bот|\bсвыше|\bболее|\bбольше|\bfrom|\bover|\babove|>|≥)\s*{_AMOUNT}", re.I
+        ),
+        "from",
+    ),
+)
+_YEARS = range(1990, 2101)
+
+
+def amount_range(text: str) -> tuple[float, float] | None:
+    """The sum of money a table's header or row label stands for: «500 000 – 1 499 999 ₽»,
+    «от 100 000 до 999 999,99 ₽», «до 99 999 ₽», «от 1 500 000 ₽»; None when the text is not
+    a range of money (a term «от 3 до 12 месяцев» is not: money is counted in thousands)."""
+    plain = _plain(text)
+    for pattern, kind in _RANGES:
+        match = pattern.search(plain)
+        if match is None:
+            continue
+        values = [float(g.replace(",", ".")) for g in match.groups()]
+        low, high = (
+            (values[0], values[1])
+            if kind == "both"
+            else (0.0, values[0])
+            if kind == "upto"
+            else (values[0], math.inf)
+        )
+        if max(low, high if high != math.inf else low) < _SELECTING_BELOW or low > high:
+            return None
+        return low, high
+    return None
+
+
+def _amounts(expanded: str) -> frozenset[float]:
+    """The sums of money a question names: 1000 or more, not a year («в 2027 году»)."""
+    found = set()
+    for figure in figures(expanded):
+        value = float(figure)
+        if value >= _SELECTING_BELOW and not (value.is_integer() and int(value) in _YEARS):
+            found.add(value)
+    return frozenset(found)
+
+
+def _within(value: float, bounds: tuple[float, float]) -> bool:
+    return bounds[0] <= value <= bounds[1]
+
+
+def narrowed(unit: Unit, amounts: frozenset[float], wanted: frozenset[str] = frozenset()) -> Unit:
+    """A row with only the columns the question asks about, when its columns are alternatives:
+    sums of money («50 000 – 499 999 ₽ | 500 000 – 1 499 999 ₽») of which the question names
+    one, or products, tariffs, periods («Старт | Оборот | Магистраль», «в сутки | в месяц»)
+    of which the question names some by a word no other column has. The row's first cell (what
+    the row is about) stays. The other columns' figures are not this customer's answer: the
+    model and the verifier must not read them as one."""
+    if len(unit.cells) < 3:
+        return unit
+    keep = _amount_columns(unit.cells, amounts) or _named_columns(unit.cells, wanted)
+    if not keep:
+        return unit
+    cells = tuple(cell for index, cell in enumerate(unit.cells) if index == 0 or index in keep)
+    text = _row_text(cells)
+    return replace(unit, text=text, figures=frozenset(figures(text)), cells=cells)
+
+
+def _amount_columns(cells: Sequence[tuple[str, str]], amounts: frozenset[float]) -> set[int]:
+    """The one column whose header is a range of money holding the question's amount, with
+    the columns that are not ranges; empty when that does not single out one."""
+    if not amounts:
+        return set()
+    ranged = {
+        index: bounds
+        for index, (name, _) in enumerate(cells)
+        if index and (bounds := amount_range(name)) is not None
+    }
+    if len(ranged) < 2:
+        return set()
+    hit = [index for index, bounds in ranged.items() if any(_within(a, bounds) for a in amounts)]
+    if len(hit) != 1:
+        return set()
+    return {index for index in range(1, len(cells)) if index not in ranged} | {hit[0]}
+
+
+_TIME = re.compile(r"\d{1,2}:\d{2}")
+_MONEY = re.compile(r"₽|\bруб|\$|€|¥|\b(?:usd|eur|cny|rub)\b", re.IGNORECASE)
+
+
+def _kind(value: str) -> str | None:
+    """What a cell states: a share, a time, money, another number, or no figure at all."""
+    if not any(ch.isdigit() for ch in value):
+        return None
+    if "%" in value:
+        return "share"
+    if _TIME.search(value):
+        return "time"
+    return "money" if _MONEY.search(value) else "number"
+
+
+def _named_columns(cells: Sequence[tuple[str, str]], wanted: frozenset[str]) -> set[int]:
+    """The columns whose header holds a word of the question that no other header holds, when
+    the columns are alternatives (every cell states the same kind of figure: the rates of
+    three tariffs, the hours of each day), not a row's different attributes (a programme's
+    rate, down payment and maximum sum); empty when the question names none of them, or all."""
+    kinds = {_kind(value) for _, value in cells[1:]} - {None}
+    if not wanted or len(kinds) != 1:
+        return set()
+    headers = {index: _terms(name) for index, (name, _) in enumerate(cells) if index and name}
+    if len(headers) < 2:
+        return set()
+    named = set()
+    for index, terms in headers.items():
+        others = frozenset().union(*(t for i, t in headers.items() if i != index))
+        if (terms - others) & wanted:
+            named.add(index)
+    if not named or len(named) == len(headers):
+        return set()
+    return named | {index for index in range(1, len(cells)) if index not in headers}
+
+
+def _label_range(unit: Unit) -> tuple[float, float] | None:
+    """The sum of money a row stands for, when its first cell is one («до 99 999 ₽»)."""
+    return amount_range(unit.cells[0][1]) if unit.cells else None
 
 
 _QUOTED = re.compile(r"«([^»]{1,60})»|\"([^\"]{1,60})\"")
@@ -341,10 +481,16 @@ class Reading:
     selecting_figures: frozenset[str] = field(default=frozenset())
     selecting_names: frozenset[str] = field(default=frozenset())
     wants_figure: bool = False
+    # Sums of money the question names that fall in some row's range («от 100 000 до
+    # 999 999 ₽»): a row for another range is about another customer.
+    selecting_amounts: frozenset[float] = field(default=frozenset())
 
     def fits(self, unit: Unit) -> bool:
         """The line is about what the question singles out (or the question singles nothing)."""
         if self.selecting_figures and not self.selecting_figures & unit.figures:
+            return False
+        bounds = _label_range(unit) if self.selecting_amounts else None
+        if bounds is not None and not any(_within(a, bounds) for a in self.selecting_amounts):
             return False
         return not self.selecting_names or bool(
             self.selecting_names & (unit.names | unit.terms | unit.context)
@@ -414,19 +560,24 @@ class Reading:
                 return scored
         return None
 
-    def quote(self, lang: str, min_coverage: float = QUOTE_COVERAGE) -> Scored | None:
+    def quote(
+        self, lang: str, min_coverage: float = QUOTE_COVERAGE, *, replied: bool = False
+    ) -> Scored | None:
         """The line to quote instead of a failed or missing answer, when it is confident: the
-        question asks for a figure and the best line about what it singles out states one,
-        covers enough of the question (all but certainly when the question singles nothing
-        out), no more than one other line covers it as well (or they agree), and it is written
-        in the customer's script."""
+        question asks for a figure and the best line about what it singles out states one —
+        or the model ``replied`` with a bare word («Да», "YES") and the line says what it
+        meant —, covers enough of the question (all but certainly when the question singles
+        nothing out), no more than one other line covers it as well (or they agree), and it
+        is written in the customer's script."""
         answering = self.answering()
-        if not self.wants_figure or not answering:
+        if not (self.wants_figure or replied) or not answering:
             return None
         best = answering[0]
         singled = bool(self.selecting_figures or self.selecting_names)
         floor = min_coverage if singled else max(min_coverage, UNSINGLED_QUOTE_COVERAGE)
-        if best.score < floor or not _facts(best.unit.text) - self.question_figures:
+        if best.score < floor:
+            return None
+        if self.wants_figure and not _facts(best.unit.text) - self.question_figures:
             return None
         tied = [s.unit for s in answering if s.rank >= best.rank - TIE]
         if len(tied) > 2 and not _agree(tied):
@@ -473,7 +624,12 @@ def read(
     model's cosine of the question and each line) the lines are ranked by both."""
     expanded = expand_question(question)
     wanted = _terms(expanded)
-    units = [unit for rank, p in enumerate(passages) for unit in split_units(p, rank)]
+    amounts = _amounts(expanded)
+    units = [
+        narrowed(unit, amounts, wanted)
+        for rank, p in enumerate(passages)
+        for unit in split_units(p, rank)
+    ]
     if not wanted or not units:
         return Reading(question, (), frozenset(figures(expanded)))
     frequency = {
@@ -517,8 +673,11 @@ def read(
         tuple(ranked),
         asked,
         wanted,
+        # «300 тыс.» asks about 300000, not about a line that says 300.
         selecting_figures=frozenset(
-            f for f in asked & held_figures if f not in _TRIVIAL and float(f) < _SELECTING_BELOW
+            f
+            for f in (asked - _scaled(_plain(expanded))) & held_figures
+            if f not in _TRIVIAL and float(f) < _SELECTING_BELOW
         ),
         selecting_names=frozenset(
             name
@@ -526,6 +685,14 @@ def read(
             if sum(name in unit.names or name in unit.terms for unit in units) <= total / 2
         ),
         wants_figure=wants_figure,
+        selecting_amounts=frozenset(
+            amount
+            for amount in amounts
+            if any(
+                (bounds := _label_range(unit)) is not None and _within(amount, bounds)
+                for unit in units
+            )
+        ),
     )
 
 

@@ -4,6 +4,7 @@ keeps a wrong row's figure out of an answer; the quote that stands in for a fail
 from __future__ import annotations
 
 from rag.reading import (
+    amount_range,
     expand_question,
     figures,
     names_in,
@@ -156,3 +157,92 @@ def test_the_dense_similarity_joins_the_ranking_when_given() -> None:
     reading = read("где отделение", [BRANCHES], similarity)
     assert "Тольятти" in reading.ranked[0].unit.text
     assert reading.ranked[0].similarity == 1.0
+
+
+def test_a_bare_yes_is_said_by_the_line_that_answers() -> None:
+    reading = read("можно ли пополнять вклад надежный", [DEPOSITS])
+    assert reading.quote("ru") is None, "no figure asked: nothing to quote on its own"
+    quoted = reading.quote("ru", replied=True)
+    assert quoted is not None and quoted.unit.text == "Вклад «Надёжный» нельзя пополнять."
+    # A bare word about a question no line covers well is not quoted.
+    assert read("можно ли открыть ячейку в казани", [DEPOSITS]).quote("ru", replied=True) is None
+
+
+def test_an_amount_in_shorthand_does_not_single_out_its_bare_number() -> None:
+    reading = read("сколько стоит обслуживание классики если на карте 300 тыс", [CARD])
+    assert reading.selecting_figures == frozenset()
+    assert "99" in reading.answering()[0].unit.text
+    assert "300000" in reading.question_figures
+
+
+RATES_BY_AMOUNT = ScoredChunk(
+    "deposits",
+    "Вклады",
+    "Вклад «Прилив»",
+    "| Срок | 50 000 – 499 999 ₽ | 500 000 – 1 499 999 ₽ | от 1 500 000 ₽ |\n|---|---|---|---|\n"
+    "| 6 месяцев | 14,0% | 14,3% | 14,6% |\n| 12 месяцев | 13,6% | 13,9% | 14,2% |",
+    "ru",
+    0.3,
+)
+SAVINGS = ScoredChunk(
+    "savings",
+    "Накопительный счёт",
+    "Ставки",
+    "| Остаток на счёте | Ставка |\n|---|---|\n| до 99 999,99 ₽ | 9% |\n"
+    "| от 100 000 до 999 999,99 ₽ | 11% |\n| от 1 000 000 ₽ | 12,5% |",
+    "ru",
+    0.3,
+)
+
+
+def test_the_column_of_the_named_amount_is_the_only_one_read() -> None:
+    reading = read("под скок процентов прилив на год если 700к положить", [RATES_BY_AMOUNT])
+    best = reading.answering()[0].unit
+    assert best.text == "Срок: 12 месяцев; 500 000 – 1 499 999 ₽: 13,9%"
+    assert reading.check("Ставка на 12 месяцев — 13,9% годовых.", "ru") == []
+    assert reading.check("Ставка на 12 месяцев — 14,2% годовых.", "ru"), "another amount's column"
+    # Without an amount the row stays whole.
+    whole = read("ставка прилив на год", [RATES_BY_AMOUNT]).answering()[0].unit
+    assert {"13.6", "13.9", "14.2"} <= whole.figures
+
+
+def test_the_row_of_the_named_amount_answers() -> None:
+    reading = read("какой процент на накопительном счете если там 300 тыс", [SAVINGS])
+    assert [s.unit.text for s in reading.answering()] == [
+        "Остаток на счёте: от 100 000 до 999 999,99 ₽; Ставка: 11%"
+    ]
+    assert reading.check("При остатке 300 000 ₽ ставка — 9% годовых.", "ru")
+    assert reading.check("При остатке 300 000 ₽ ставка — 11% годовых.", "ru") == []
+
+
+def test_ranges_of_money_and_not_of_time() -> None:
+    assert amount_range("500 000 – 1 499 999 ₽") == (500000.0, 1499999.0)
+    assert amount_range("от 100 000 до 999 999,99 ₽") == (100000.0, 999999.99)
+    assert amount_range("до 99 999 ₽") == (0.0, 99999.0)
+    assert amount_range("от 1 500 000 ₽")[0] == 1500000.0  # type: ignore[index]
+    assert amount_range("up to 50,000 RUB") == (0.0, 50000.0)
+    assert amount_range("от 3 до 12 месяцев") is None
+    assert amount_range("3 месяца (91 день)") is None
+
+
+TARIFFS = ScoredChunk(
+    "business",
+    "Тарифы для бизнеса",
+    "Тарифные планы",
+    "| Условие | Старт | Оборот | Магистраль |\n|---|---|---|---|\n"
+    "| Обслуживание в месяц | 0 ₽ | 1 490 ₽ | 4 990 ₽ |\n"
+    "| Торговый эквайринг | 1,9% | 1,7% | 1,4% |",
+    "ru",
+    0.3,
+)
+
+
+def test_the_column_of_the_named_tariff_is_the_only_one_read() -> None:
+    reading = read("эквайринг на магистрали какой процент?", [TARIFFS])
+    assert reading.answering()[0].unit.text == "Условие: Торговый эквайринг; Магистраль: 1,4%"
+    assert reading.check("Эквайринг на тарифе «Магистраль» — 1,4%.", "ru") == []
+    assert reading.check("Эквайринг на тарифе «Магистраль» — 1,7%.", "ru"), "Оборот's column"
+    # Two tariffs named: both columns stay; none named: the whole row.
+    both = read("эквайринг старт или оборот", [TARIFFS]).answering()[0].unit
+    assert {"1.9", "1.7"} <= both.figures and "1.4" not in both.figures
+    assert {"1.9", "1.7", "1.4"} <= read("сколько стоит эквайринг", [TARIFFS]).ranked[0].unit.figures
