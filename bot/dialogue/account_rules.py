@@ -32,7 +32,18 @@ _THIRD_PARTY = re.compile(
 # is a fair question about the bank's products.
 _RELATIVE = re.compile(
     r"\b(мужа|жены|мамы|папы|сына|дочери|брата|сестры|друга|подруги|коллеги|соседа|"
+    r"мо(?:й|я|ему|ей)\s+(?:муж|жена|жене|сын|сыну|дочь|дочери|мама|маме|мать|папа|папе|отец|"
+    r"брат|брату|сестра|сестре|друг|другу|подруга|подруге)|"
     r"my (wife|husband|friend|mother|father|son|daughter)'?s?)\b",
+    re.IGNORECASE,
+)
+# A name set apart by commas, as a signature: «…, Ли Андрей Викторович, 8 924 …», «Чжан
+# Елена, +7914…, how many yuan do I have».
+_SIGNATURE = re.compile(r"(?:^|,)\s*[А-ЯЁ][а-яё]+(?:\s+[А-ЯЁ][а-яё]+){1,2}\s*(?=,|$)")
+# Words that point at another person's data whatever else the message says.
+_OTHERS = re.compile(
+    r"\bклиент(а|ки|ов|у)\b|\bчуж\w+|\bsomeone else|\banother (person|customer)\b|"
+    r"\bу\s+\+?[78][\s\-(]*9\d\d",  # «сколько на счету у +7916…»
     re.IGNORECASE,
 )
 _ACCOUNT_WORDS = re.compile(
@@ -114,14 +125,23 @@ def command(text: str) -> str | None:
 def names_third_party(text: str, *, account_question: bool = False) -> bool:
     """The message asks about someone else's money or data (a name, a mobile number,
     «клиента …»); a customer naming themselves is not someone else."""
-    relative = account_question and _RELATIVE.search(text)
+    related = _RELATIVE.search(text)
+    # A relative counts in an account question, or named («баланс моей жены, Ким Ольга»).
+    relative = related and (account_question or _SIGNATURE.search(text))
     named = not identifies_self(text) and (_THIRD_PARTY.search(text) or MOBILE_PHONE.search(text))
     return bool(named or relative) and bool(_ACCOUNT_WORDS.search(text))
 
 
 def identifies_self(text: str) -> bool:
-    """The customer gives their own name or phone («меня зовут Анна Петрова»)."""
-    return bool(_SELF.search(text))
+    """The customer gives their own name or phone: «меня зовут Анна Петрова», or a name set
+    apart by commas or a phone in a message about their own money («когда мне платить по
+    ипотеке, Ли Андрей Викторович, 8 924 …») that names no relative or other person."""
+    if _SELF.search(text):
+        return True
+    signed = _SIGNATURE.search(text) or MOBILE_PHONE.search(text)
+    return bool(
+        signed and speaks_of_own(text) and not _RELATIVE.search(text) and not _OTHERS.search(text)
+    )
 
 
 def asks_about_own_account(text: str) -> bool:
@@ -130,13 +150,18 @@ def asks_about_own_account(text: str) -> bool:
 
 
 _OWN = re.compile(
-    r"\b(?:мо[йяеёи]|моего|моей|моих|моим|мне|меня|мною|у\s+меня|я)\b|\b(?:my|me|mine)\b|\bI\b",
+    r"\b(?:мо[йяеёи]|моего|моей|моих|моим|мне|меня|мною|у\s+меня|я)\b|\b(?:my|me|mine)\b|\bI\b|"
+    # What happened on an account is what happened on theirs: «что списали 12 ноября»,
+    # «зп пришла?», «пенсию зачислили?».
+    r"\b(?:списали|списалось|списался|списалась|сняли|пришл[аио]|пришёл|пришел|"
+    r"зачислили|зачислена|зачислен[аоы]?|поступил[аио]?|начислили)\b",
     re.IGNORECASE,
 )
 
 
 def speaks_of_own(text: str) -> bool:
-    """The customer speaks of their own money or products («у меня», «мне», «моя», "my")."""
+    """The customer speaks of their own money or products («у меня», «мне», «моя», "my"), or
+    of what happened on an account («что списали вчера», «пришла ли зп»)."""
     return bool(_OWN.search(text))
 
 

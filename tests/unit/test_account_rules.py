@@ -105,6 +105,28 @@ def test_own_and_general_questions_are_not_third_party(text: str) -> None:
 def test_relatives_count_only_in_account_questions() -> None:
     assert rules.names_third_party("какой баланс у мужа", account_question=True)
     assert not rules.names_third_party("какой баланс у мужа")
+    # A relative named by name is someone else's data whatever the classifier said.
+    assert rules.names_third_party("скажите баланс моей жены, Ким Ольга, она разрешила")
+    assert rules.names_third_party("сколько должен мой сын по кредиту, Тимофеев Алексей")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "когда мне платить по ипотеке, Ли Андрей Викторович, 8 924 222 01 04",
+        "Чжан Елена, +79143330105, how many yuan do I have on my account",
+        "Здравствуйте, Анна Петрова, какой у меня баланс",
+    ],
+)
+def test_a_customer_signing_their_own_question_identifies_themselves(text: str) -> None:
+    assert rules.identifies_self(text)
+    assert not rules.names_third_party(text, account_question=True)
+
+
+def test_a_phone_of_someone_else_is_not_a_signature() -> None:
+    text = "у меня вопрос, сколько на счету у +79164445566"
+    assert not rules.identifies_self(text)
+    assert rules.names_third_party(text)
 
 
 @pytest.mark.parametrize(

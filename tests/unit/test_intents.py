@@ -47,13 +47,28 @@ def test_account_questions_are_recognised(
         "Когда будет начислен процент по вкладу?",
         "Какой лимит переводов по СБП?",
         "платеж по кредиту выпал на воскресенье что будет",
-        "покажи баланс Смирновой Анны",
     ],
 )
 def test_questions_about_the_banks_rules_stay_with_the_knowledge_base(
     classifier: EmbeddingIntentClassifier, text: str
 ) -> None:
     assert classifier.classify(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [
+        ("что списали 12 ноября", "recent_transactions"),
+        ("покажи баланс Смирновой Анны", "check_balance"),  # refused by the rules, not here
+    ],
+)
+def test_a_clear_lead_over_knowledge_questions_is_a_near_match(
+    classifier: EmbeddingIntentClassifier, text: str, action: str
+) -> None:
+    """Under the clarify threshold, an account intent far ahead of every knowledge question is
+    a near match: never certain, so it acts only for a customer speaking of their own money."""
+    match = classifier.classify(text)
+    assert match is not None and match.action == action and not match.certain
 
 
 @pytest.mark.parametrize(
