@@ -236,6 +236,7 @@ class Container:
                 min_support=retrieval.min_support,
                 faq_min_score=retrieval.faq_min_score,
                 min_coverage=retrieval.min_coverage,
+                min_line_rank=retrieval.min_line_rank,
                 quote_coverage=retrieval.quote_coverage,
                 first_token_timeout_s=llm.first_token_timeout_s,
                 total_timeout_s=llm.timeout_s,

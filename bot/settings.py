@@ -156,6 +156,13 @@ class RetrievalSettings(BaseModel):
         " count as relevant although the dense score is under `min_score` (one-word, slangy"
         " questions). From `benchmarks/calibration.py` (docs/answers.md).",
     )
+    min_line_rank: Annotated[float, Field(ge=0, le=3)] = Field(
+        default=0.9,
+        description="A line about what the question singles out ranking this high (coverage +"
+        " half its dense similarity + 0.4 for a figure asked) makes the passages relevant"
+        " although the dense score is under `min_score`. From `benchmarks/calibration.py`"
+        " (docs/answers.md).",
+    )
     quote_coverage: Annotated[float, Field(ge=0, le=1.01)] = Field(
         default=0.55,
         description="Share of the question's key terms the best sentence or table row must hold"

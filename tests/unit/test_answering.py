@@ -62,7 +62,9 @@ async def test_streams_passages_then_tokens_then_verdict(store: KnowledgeStore) 
 
 async def test_low_confidence_never_calls_the_model(store: KnowledgeStore) -> None:
     model = ScriptedChatModel(reply="should not be used")
-    answerer = GroundedAnswerer(store, model, AnswerPolicy(min_score=0.99, min_coverage=1.01))
+    answerer = GroundedAnswerer(
+        store, model, AnswerPolicy(min_score=0.99, min_coverage=1.01, min_line_rank=3.0)
+    )
     chunks = await collect(answerer, "Сколько стоит обслуживание карты?")
     assert isinstance(chunks[0], Retrieved) and not chunks[0].confident
     assert model.prompts == []
@@ -186,3 +188,24 @@ def test_the_model_reads_the_passage_holding_the_best_line_first() -> None:
     assert [p.doc_id for p in shown] == ["deposits", "deposits-intro"]
     # Without a line that answers, the search's order stands.
     assert [p.doc_id for p in answerer.context(passages)] == ["deposits-intro", "deposits"]
+
+
+def test_a_line_that_answers_well_lets_the_passages_through_under_the_dense_floor() -> None:
+    table = ScoredChunk(
+        "deposits",
+        "Вклады",
+        "Вклад «Прилив»",
+        "| Срок | Ставка |\n|---|---|\n| 6 месяцев | 14,0% |\n| 12 месяцев | 13,6% |",
+        "ru",
+        0.22,
+    )
+    answerer = GroundedAnswerer(store=None, llm=ScriptedChatModel(reply="-"))  # type: ignore[arg-type]
+    question = "скок процентов дадут на прилив на год"
+    reading = read(question, [table])
+    assert reading.coverage < AnswerPolicy().min_coverage
+    assert answerer._confident({"passages": [table], "reading": reading})
+    strict = GroundedAnswerer(None, ScriptedChatModel(reply="-"), AnswerPolicy(min_line_rank=3.0))  # type: ignore[arg-type]
+    assert not strict._confident({"passages": [table], "reading": reading})
+    # Lines about something else do not.
+    other = read("сколько стоит аренда банковской ячейки", [table])
+    assert not answerer._confident({"passages": [table], "reading": other})
