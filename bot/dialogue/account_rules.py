@@ -165,6 +165,22 @@ def speaks_of_own(text: str) -> bool:
     return bool(_OWN.search(text))
 
 
+# A question about what to do, asked of the bank's rules: «что делать, если украли карту?»,
+# «как узнать баланс?» — not «как там мой кредит».
+_PROCEDURE = re.compile(
+    r"^\W*(?:(?:а|и|скажите|подскажите)[,\s]+)?(?:что\s+(?:мне\s+)?делать|что\s+будет|как(?!\s+там)|"
+    r"куда\s+(?:обращаться|звонить|идти)|можно\s+ли|what\s+(?:should|do)\s+i\s+do|"
+    r"what\s+happens|how\s+(?:do|can|to|does)|can\s+i)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_procedure(text: str) -> bool:
+    """A question about the bank's procedure («что делать, если украли карту?»), which the
+    knowledge base answers, rather than a request about the customer's own account now."""
+    return bool(_PROCEDURE.search(text))
+
+
 def asks_to_block(text: str) -> bool:
     """Asks to block a card now («заблокируйте карту», "freeze my card"), not how to."""
     return bool(_BLOCK_NOW.search(text)) and not _HOW_TO.search(text)

@@ -345,6 +345,10 @@ def _new_message(situation: Situation) -> Decision:
         if account is not None:
             return act(account.action, situation)
         return Say(_login_needed(situation), Route.AUTH_REQUIRED)
+    if account is not None and account_rules.asks_procedure(text) and chosen is None:
+        # «Что делать, если украли карту?» is a question about the procedure: the knowledge
+        # base answers, and the action is offered as a button.
+        return Answer(offer=account.action) if situation.features.accounts else Answer()
     if account is not None and (account.certain or account_rules.speaks_of_own(text)):
         # A near match in the first person («хватит мне на покупку?») is about their own
         # account, not the bank's rules.

@@ -518,6 +518,31 @@ ROWS = [
         intent=unsure("next_payment"),
         features=KNOWLEDGE_ONLY,
     ),
+    Row(
+        "what happened on an account is the customer's own, even without «мне»",
+        "что списали 12 ноября",
+        RunAction("recent_transactions"),
+        customer=True,
+        intent=unsure("recent_transactions"),
+    ),
+    Row(
+        "conflict: a question about the procedure beats a sure account intent",
+        "что делать если украли карту?",
+        Answer(offer="block_card"),
+        intent=sure("block_card"),
+    ),
+    Row(
+        "a signed question is the writer's own: a login, not someone else's data",
+        "когда мне платить по ипотеке, Ли Андрей Викторович, 8 924 222 01 04",
+        AskToLogIn("next_payment", "utter_auth_required"),
+        intent=unsure("next_payment"),
+    ),
+    Row(
+        "a relative named by name is someone else's data",
+        "скажите баланс моей жены, Ким Ольга, она разрешила",
+        Say("utter_only_own_data", Route.OUT_OF_SCOPE),
+        customer=True,
+    ),
     Row("a knowledge question", QUESTION, Answer()),
 ]
 
