@@ -13,6 +13,7 @@ ABSTAIN_MARKER = "NO_ANSWER"
 # The small model sometimes garbles the marker («НЕ_ANSWER», "NO ANSWER"): still an abstention.
 _MARKER_LIKE = re.compile(r"(?:\b(?:NO|No|НЕ|Не|НЕТ|Нет)[_\s-]?|_)ANSWER\b")
 _WORD = re.compile(r"[a-zа-яё]{4,}", re.IGNORECASE)
+_ANSWER_LABEL = re.compile(r"^(?:Ответ|Answer)\s*:\s*", re.IGNORECASE)
 
 
 class MarkerFilter:
@@ -46,9 +47,10 @@ class MarkerFilter:
 
     @property
     def answer(self) -> str:
-        """The final text with any marker (or a garbled one) removed."""
+        """The final text with any marker (or a garbled one) removed, and the «Ответ:» label
+        an FAQ passage taught the model."""
         text = re.sub(re.escape(ABSTAIN_MARKER), "", self.text, flags=re.IGNORECASE)
-        return _MARKER_LIKE.sub("", text).strip()
+        return _ANSWER_LABEL.sub("", _MARKER_LIKE.sub("", text).strip())
 
 
 def _stems(text: str) -> set[str]:

@@ -109,6 +109,9 @@ _SELECTING_BELOW = 1000
 # A term only in the unit's document title or section counts this much: the topic, not the fact.
 _CONTEXT_WEIGHT = 0.5
 MIN_WORDS = 2  # «Да, можно.» is an answer; «Да» or «99» alone is not
+# A table row copied as it was shown («Программа: …; Ставка: 18,9%; Взнос: …») is not a
+# sentence to a customer, whatever its figures.
+_ROW_COPY = re.compile(r"[^;:\n]{1,60}:\s[^;\n]+;\s*[^;:\n]{1,60}:\s")
 # Lines scoring at least this share of the best line's score answer the question too (the
 # lines the model is shown first).
 ANSWERING_SHARE = 0.75
@@ -528,7 +531,7 @@ class Reading:
         """
         problems: list[str] = []
         words = re.findall(r"[^\W\d_]{2,}", answer)
-        if len(words) < MIN_WORDS:
+        if len(words) < MIN_WORDS or _ROW_COPY.search(answer):
             problems.append("not a sentence")
         elif script(answer) != _script_of(lang):
             problems.append("another language")

@@ -40,6 +40,11 @@ def test_answer_starting_like_the_marker_is_released() -> None:
     assert not marker.abstained
 
 
+def test_the_faq_answer_label_is_not_part_of_the_answer() -> None:
+    _, marker = feed_all(["Ответ: ", "Детскую карту можно оформить с 6 лет."])
+    assert marker.answer == "Детскую карту можно оформить с 6 лет."
+
+
 def test_marker_after_text_counts_as_abstention() -> None:
     _, marker = feed_all(["Не знаю. ", "NO_ANSWER"])
     assert marker.abstained

@@ -245,4 +245,12 @@ def test_the_column_of_the_named_tariff_is_the_only_one_read() -> None:
     # Two tariffs named: both columns stay; none named: the whole row.
     both = read("эквайринг старт или оборот", [TARIFFS]).answering()[0].unit
     assert {"1.9", "1.7"} <= both.figures and "1.4" not in both.figures
-    assert {"1.9", "1.7", "1.4"} <= read("сколько стоит эквайринг", [TARIFFS]).ranked[0].unit.figures
+    assert {"1.9", "1.7", "1.4"} <= read("сколько стоит эквайринг", [TARIFFS]).ranked[
+        0
+    ].unit.figures
+
+
+def test_a_row_copied_as_shown_is_not_a_sentence() -> None:
+    reading = read("ставка надежный на 6 месяцев", [DEPOSITS])
+    assert reading.check("Срок: 6 месяцев; Ставка: 18%", "ru") == ["not a sentence"]
+    assert reading.check("На 6 месяцев ставка — 18%; пополнять нельзя.", "ru") == []
