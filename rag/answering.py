@@ -224,6 +224,7 @@ class GroundedAnswerer:
         timings: dict[str, float] = {}
         passages: list[ScoredChunk] = []
         reading: Reading | None = None
+        confident = False
         marker = MarkerFilter()
         stream = self.chain.astream(state).__aiter__()
         deadline = started + self._policy.total_timeout_s
@@ -241,8 +242,9 @@ class GroundedAnswerer:
                     passages = chunk["passages"]
                     reading = chunk.get("reading")
                     timings["retrieve_s"] = time.perf_counter() - started
-                    yield Retrieved(tuple(passages), self._confident(chunk))
-                    if not self._confident(chunk):
+                    confident = self._confident(chunk)
+                    yield Retrieved(tuple(passages), confident)
+                    if not confident:
                         break
                     generation_started = time.perf_counter()
                 if chunk.get("answer"):
@@ -265,6 +267,9 @@ class GroundedAnswerer:
         finally:
             await _close(stream)
         timings["total_s"] = time.perf_counter() - started
+        if not confident:  # nothing relevant enough was found: no answer, no citation
+            yield Done(text="", abstained=False, ungrounded=frozenset(), cited=(), timings=timings)
+            return
         faq = self.faq_hit(passages)
         if faq is not None:
             yield Done(
