@@ -66,10 +66,10 @@ bench: venv
 	$(PY) benchmarks/telegram.py
 	$(PY) benchmarks/operators.py
 
-# The tuning set and the blind holdout sets, side by side (about 45 minutes on 2 cores).
+# The tuning set and the blind holdout sets, side by side (about an hour on 2 cores).
 eval: venv
 	$(VENV)/bin/perimeter models fetch
-	$(VENV)/bin/perimeter eval examples/eval evals/holdout-1 evals/holdout-2 evals/holdout-3 \
+	$(VENV)/bin/perimeter eval examples/eval evals/holdout-1 evals/holdout-2 evals/holdout-3 evals/holdout-4 \
 		--json var/eval.json
 
 # Two cases of every route of each holdout set, with the small test model: a few minutes.
