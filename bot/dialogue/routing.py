@@ -33,7 +33,8 @@ def _rx(*patterns: str) -> re.Pattern[str]:
 _GREETING = _rx(
     r"^(привет\w*|здравствуй\w*|здрасьте|добр\w+ (утро|день|вечер|ночи)|доброго времени суток|"
     r"хай|салют|hi|hello|hey|good (morning|afternoon|evening))\b"
-    r"[\s!.,)]*(there|всем|бот)?[\s!.,)]*$",
+    # Anything but words may follow: punctuation, «)», emoji («доброе утро 🙂»).
+    r"[\W_]*(there|всем|бот)?[\W_]*$",
 )
 _THANKS = _rx(
     r"^(спасибо|благодар\w+|спс|thanks?|thank you|thx)\b.{0,120}$",

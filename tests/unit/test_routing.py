@@ -13,6 +13,8 @@ from bot.dialogue.routing import Intent, is_follow_up, route_message
         ("Здравствуйте", Intent.GREETING),
         ("добрый день", Intent.GREETING),
         ("hi there", Intent.GREETING),
+        ("доброе утро 🙂", Intent.GREETING),
+        ("привет))", Intent.GREETING),
         ("спасибо, вы очень помогли", Intent.THANKS),
         ("Thank you!", Intent.THANKS),
         ("позовите оператора", Intent.HUMAN_REQUEST),
