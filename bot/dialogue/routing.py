@@ -51,6 +51,9 @@ _OUT_OF_SCOPE = _rx(
     r"\bфутбол\w*|\bхоккей\w*|\bматч\w*|\bсчёт матча|\bгороскоп\w*|\bфильм\w*|\bсериал\w*",
     r"\bweather\b|\bpoem\b|\bpoetry\b|\bsong\b|\bjoke\b|\brecipe\b|\bcook\b|\belections?\b|"
     r"\bpresident\b|\bpolitic\w*|\bfootball\b|\bsoccer\b|\bmatch score\b|\bhoroscope\b|\bmovie\b",
+    # Translating a phrase («переведи на китайский фразу…», "translate … into Russian").
+    r"\bпереведи\w*\s+(?:\S+\s+){0,3}?(?:на|с)\s+(?:английск|русск|китайск|немецк|французск|"
+    r"испанск|татарск|японск|корейск|итальянск|турецк)\w*|\btranslat\w*\b",
 )
 _BANKING = _rx(
     r"карт|кредитк|дебетовк|вклад|депозит|кредит|ипотек|перевод|платеж|платёж|комисси|банк|"
