@@ -447,6 +447,12 @@ def _tag(word: str) -> object:
     return parses[0].tag if parses else ""
 
 
+def _names_a_thing(term: str) -> bool:
+    """A noun or a foreign word («осаго», «ип», "swift"), not «можно», «чё» or «сгорят»: a
+    question's subject, which the lines may lack."""
+    return term.isascii() or "NOUN" in str(_tag(term))
+
+
 def sentences(line: str) -> list[str]:
     """A line of prose cut into sentences, abbreviations («ул. Тверская») kept whole."""
     parts: list[str] = []
@@ -487,6 +493,9 @@ class Reading:
     # Sums of money the question names that fall in some row's range («от 100 000 до
     # 999 999 ₽»): a row for another range is about another customer.
     selecting_amounts: frozenset[float] = field(default=frozenset())
+    # The question's nouns that no line holds («ОСАГО» where the bank has none): what it asks
+    # about may not be in these passages at all.
+    absent: frozenset[str] = field(default=frozenset())
 
     def fits(self, unit: Unit) -> bool:
         """The line is about what the question singles out (or the question singles nothing)."""
@@ -582,6 +591,8 @@ class Reading:
             return None
         if self.wants_figure and not _facts(best.unit.text) - self.question_figures:
             return None
+        if not self.wants_figure and self.absent:
+            return None  # «можно ли оформить ОСАГО?» — «Да», and no line names ОСАГО
         tied = [s.unit for s in answering if s.rank >= best.rank - TIE]
         if len(tied) > 2 and not _agree(tied):
             return None  # several offices, several cards alike: which one is not for a quote
@@ -688,6 +699,7 @@ def read(
             if sum(name in unit.names or name in unit.terms for unit in units) <= total / 2
         ),
         wants_figure=wants_figure,
+        absent=frozenset(term for term in wanted if not frequency[term] and _names_a_thing(term)),
         selecting_amounts=frozenset(
             amount
             for amount in amounts

@@ -254,3 +254,9 @@ def test_a_row_copied_as_shown_is_not_a_sentence() -> None:
     reading = read("ставка надежный на 6 месяцев", [DEPOSITS])
     assert reading.check("Срок: 6 месяцев; Ставка: 18%", "ru") == ["not a sentence"]
     assert reading.check("На 6 месяцев ставка — 18%; пополнять нельзя.", "ru") == []
+
+
+def test_a_bare_yes_about_something_no_line_names_is_not_quoted() -> None:
+    reading = read("можно ли у вас оформить осаго для вклада", [DEPOSITS])
+    assert "осаго" in reading.absent
+    assert reading.quote("ru", replied=True) is None
