@@ -371,6 +371,21 @@ def test_pdf_layout_becomes_markdown_headings_paragraphs_and_tables(tmp_path: Pa
     assert "| Срок |" in row_chunk.text
 
 
+def test_a_pdf_whose_layout_cannot_be_read_is_read_as_plain_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rag.loaders import pdf
+
+    def broken(data: object) -> str:
+        raise ValueError("pdfminer could not parse the layout")
+
+    monkeypatch.setattr(pdf, "pdf_markdown", broken)
+    path = make_pdf(tmp_path / "swift.pdf", ["International transfers", "A transfer costs 25 USD."])
+    document = load_document(path)
+    assert not document.markdown
+    assert "A transfer costs 25 USD." in document.text
+
+
 def test_english_pdf_title_comes_from_metadata(tmp_path: Path) -> None:
     path = make_pdf(
         tmp_path / "swift.pdf",
