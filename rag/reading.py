@@ -556,9 +556,10 @@ class Reading:
     def stating(self, answer: str, lang: str) -> Scored | None:
         """The best line, about what the question singles out, that states every figure of a
         terse answer («17%», «15 рабочих дней»): the model chose the figure, the line says it
-        as a sentence."""
+        as a sentence. Not when the question asks no figure and names something no line holds
+        («тарифы для ИП?» — «99 ₽» is some other line's price)."""
         facts = _facts(answer)
-        if not facts:
+        if not facts or (self.absent and not self.wants_figure):
             return None
         wanted_script = _script_of(lang)
         for scored in self.ranked:

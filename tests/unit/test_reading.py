@@ -257,6 +257,7 @@ def test_a_row_copied_as_shown_is_not_a_sentence() -> None:
 
 
 def test_a_bare_yes_about_something_no_line_names_is_not_quoted() -> None:
-    reading = read("можно ли у вас оформить осаго для вклада", [DEPOSITS])
+    reading = read("можно ли у вас оформить осаго для вклада", [DEPOSITS, CARD])
     assert "осаго" in reading.absent
     assert reading.quote("ru", replied=True) is None
+    assert reading.stating("99 ₽", "ru") is None
