@@ -159,9 +159,15 @@ def _render(lines: list[_Line], tables: list[_Table]) -> str:
 
     def flush_table() -> None:
         nonlocal pending
-        if pending is not None:
+        if pending is None:
+            return
+        if len(pending.rows) < 2 or max(len(row) for row in pending.rows) < 2:
+            # A framed note (one cell, or one column) is text, not a table without rows.
+            cells = (" ".join(cell.split()) for row in pending.rows for cell in row)
+            blocks.extend(cell for cell in cells if cell)
+        else:
             blocks.append(pipe_table(pending.rows))
-            pending = None
+        pending = None
 
     for _, _, _, item in flow:
         if isinstance(item, _Table):

@@ -699,3 +699,12 @@ def test_a_folder_mixing_every_format(tmp_path: Path) -> None:
 
 def test_supported_suffixes_cover_every_format() -> None:
     assert set(SUPPORTED_SUFFIXES) >= {".md", ".txt", ".html", ".pdf", ".docx", ".faq.csv"}
+
+
+def test_a_framed_note_in_a_pdf_is_text_not_a_table() -> None:
+    from rag.loaders.pdf_layout import _render, _Table
+
+    note = _Table(0, 100.0, [["Внимание: банк никогда не просит код\nиз SMS."]])
+    assert _render([], [note]) == "Внимание: банк никогда не просит код из SMS."
+    table = _Table(0, 100.0, [["Срок", "Ставка"], ["6 месяцев", "14%"]])
+    assert _render([], [table]).startswith("| Срок | Ставка |\n|---|---|")
