@@ -215,6 +215,7 @@ class Unit:
     row: bool = False
     lead: str = ""  # a row's caption or section, to introduce it
     cells: tuple[tuple[str, str], ...] = ()  # a row's (header, value) pairs
+    span: tuple[float, float] | None = None  # the sum of money a row stands for («до 99 999 ₽»)
 
 
 def _clean(line: str) -> str:
@@ -263,6 +264,7 @@ def split_units(passage: ScoredChunk, rank: int) -> list[Unit]:
                         row=True,
                         lead=lead.rstrip(":").strip(),
                         cells=named,
+                        span=amount_range(named[0][1]),
                     )
                 )
             caption = ""
@@ -319,16 +321,14 @@ def amount_range(text: str) -> tuple[float, float] | None:
         if match is None:
             continue
         values = [float(g.replace(",", ".")) for g in match.groups()]
-        low, high = (
-            (values[0], values[1])
-            if kind == "both"
-            else (0.0, values[0])
-            if kind == "upto"
-            else (values[0], math.inf)
-        )
-        if max(low, high if high != math.inf else low) < _SELECTING_BELOW or low > high:
-            return None
-        return low, high
+        if kind == "both":
+            low, high = values
+        elif kind == "upto":
+            low, high = 0.0, values[0]
+        else:
+            low, high = values[0], math.inf
+        largest = low if high == math.inf else high
+        return (low, high) if low <= high and largest >= _SELECTING_BELOW else None
     return None
 
 
@@ -417,11 +417,6 @@ def _named_columns(cells: Sequence[tuple[str, str]], wanted: frozenset[str]) -> 
     return named | {index for index in range(1, len(cells)) if index not in headers}
 
 
-def _label_range(unit: Unit) -> tuple[float, float] | None:
-    """The sum of money a row stands for, when its first cell is one («до 99 999 ₽»)."""
-    return amount_range(unit.cells[0][1]) if unit.cells else None
-
-
 _QUOTED = re.compile(r"«([^»]{1,60})»|\"([^\"]{1,60})\"")
 _CAPITALIZED = re.compile(r"(?<=[\w,;:)»\-–—]\s)[A-ZА-ЯЁ][\w-]+")
 _PROPER = frozenset({"Geox", "Orgn", "Name", "Surn", "Patr", "Trad"})
@@ -496,13 +491,16 @@ class Reading:
     # The question's nouns that no line holds («ОСАГО» where the bank has none): what it asks
     # about may not be in these passages at all.
     absent: frozenset[str] = field(default=frozenset())
+    _answering: tuple[Scored, ...] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def fits(self, unit: Unit) -> bool:
         """The line is about what the question singles out (or the question singles nothing)."""
         if self.selecting_figures and not self.selecting_figures & unit.figures:
             return False
-        bounds = _label_range(unit) if self.selecting_amounts else None
-        if bounds is not None and not any(_within(a, bounds) for a in self.selecting_amounts):
+        span = unit.span if self.selecting_amounts else None
+        if span is not None and not any(_within(a, span) for a in self.selecting_amounts):
             return False
         return not self.selecting_names or bool(
             self.selecting_names & (unit.names | unit.terms | unit.context)
@@ -516,14 +514,14 @@ class Reading:
     def coverage(self) -> float:
         return self.ranked[0].score if self.ranked else 0.0
 
-    def answering(self, share: float = ANSWERING_SHARE) -> list[Scored]:
+    def answering(self) -> list[Scored]:
         """The lines about what the question singles out that answer it about as well as the
-        best of them."""
-        fitting = [s for s in self.ranked if s.score > 0 and self.fits(s.unit)]
-        if not fitting:
-            return []
-        floor = fitting[0].rank * share
-        return [s for s in fitting if s.rank >= floor]
+        best of them (``ANSWERING_SHARE`` of its rank); worked out once, on first use."""
+        if self._answering is None:
+            fitting = [s for s in self.ranked if s.score > 0 and self.fits(s.unit)]
+            floor = fitting[0].rank * ANSWERING_SHARE if fitting else 0.0
+            object.__setattr__(self, "_answering", tuple(s for s in fitting if s.rank >= floor))
+        return list(self._answering or ())
 
     def prompt_lines(self, limit: int = 3) -> list[str]:
         """The best units, for the model to quote from, best first."""
@@ -704,10 +702,7 @@ def read(
         selecting_amounts=frozenset(
             amount
             for amount in amounts
-            if any(
-                (bounds := _label_range(unit)) is not None and _within(amount, bounds)
-                for unit in units
-            )
+            if any(unit.span is not None and _within(amount, unit.span) for unit in units)
         ),
     )
 

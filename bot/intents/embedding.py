@@ -136,11 +136,11 @@ class EmbeddingIntentClassifier:
         cleaned = " ".join(_NOISE.sub(" ", text).split())
         if not cleaned:
             return None
-        ranked = sorted(self.scores(cleaned).items(), key=lambda item: item[1], reverse=True)
+        scores = self.scores(cleaned)
+        ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
         name, score = ranked[0]
         runner_up = ranked[1][1] if len(ranked) > 1 else -1.0
         cue = name in _CUES and bool(_CUES[name].search(text)) and not _GENERAL.search(text)
-        scores = dict(ranked)
         leads = (
             name in ACCOUNT_ACTIONS
             and score >= _LEAD_FLOOR

@@ -14,6 +14,8 @@ from __future__ import annotations
 import io
 import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from pypdf import PageObject, PasswordType, PdfReader
@@ -61,24 +63,29 @@ def load_pdf(path: Path, data: bytes, digest: str) -> SourceDocument:
 
 def _layout(path: Path, data: bytes) -> str:
     """The PDF as Markdown, or "" when its layout cannot be read (the plain text serves)."""
-    quiet = logging.getLogger("pdfminer")
+    with _quiet("pdfminer"):
+        try:
+            return clean_text(pdf_markdown(io.BytesIO(data)))
+        except Exception as exc:  # pdfminer raises many kinds on a file pypdf could read
+            log.warning("%s: layout not read, plain text used (%s)", path.name, type(exc).__name__)
+            return ""
+
+
+@contextmanager
+def _quiet(logger: str) -> Iterator[None]:
+    """The PDF libraries log every repair they make to a damaged file; the reason we raise
+    (or the fallback we take) is enough."""
+    quiet = logging.getLogger(logger)
     level = quiet.level
     quiet.setLevel(logging.ERROR)
     try:
-        return clean_text(pdf_markdown(io.BytesIO(data)))
-    except Exception as exc:  # pdfminer raises many kinds on a file pypdf could read
-        log.warning("%s: layout not read, plain text used (%s)", path.name, type(exc).__name__)
-        return ""
+        yield
     finally:
         quiet.setLevel(level)
 
 
 def _read(path: Path, data: bytes) -> tuple[PdfReader, list[str]]:
-    # pypdf logs every repair it makes to a damaged file; the reason we raise is enough.
-    quiet = logging.getLogger("pypdf")
-    level = quiet.level
-    quiet.setLevel(logging.ERROR)
-    try:
+    with _quiet("pypdf"):
         try:
             reader = PdfReader(io.BytesIO(data))
         except DependencyError as exc:
@@ -100,8 +107,6 @@ def _read(path: Path, data: bytes) -> tuple[PdfReader, list[str]]:
                 path, f"corrupt PDF: damaged or unsupported format ({exc})"
             ) from exc
         return reader, pages
-    finally:
-        quiet.setLevel(level)
 
 
 def _page_text(path: Path, page: PageObject, number: int) -> str:

@@ -166,24 +166,32 @@ async def test_a_terse_figure_is_said_by_the_line_that_states_it(store: Knowledg
     assert "300 ₽" in done.text and "Перевыпуск" in done.text
 
 
+# A rate table the dense model scores under the floor (0.22).
+RATES = ScoredChunk(
+    "deposits",
+    "Вклады",
+    "Вклад «Прилив»",
+    "| Срок | Ставка |\n|---|---|\n| 6 месяцев | 14,0% |\n| 12 месяцев | 13,6% |",
+    "ru",
+    0.22,
+)
+
+
+def offline(policy: AnswerPolicy | None = None) -> GroundedAnswerer:
+    """An answerer for what is decided before the store and the model are asked."""
+    return GroundedAnswerer(None, ScriptedChatModel(reply="-"), policy)  # type: ignore[arg-type]
+
+
 def test_the_model_reads_the_passage_holding_the_best_line_first() -> None:
     """The search ranked a general passage first and the tariff table (under the dense floor)
     second; the model must read the table, whose row answers, before anything else."""
     general = ScoredChunk(
         "deposits-intro", "Вклады", None, "Вклады можно открыть в приложении.", "ru", 0.41
     )
-    table = ScoredChunk(
-        "deposits",
-        "Вклады",
-        "Вклад «Прилив»",
-        "| Срок | Ставка |\n|---|---|\n| 6 месяцев | 14,0% |\n| 12 месяцев | 13,6% |",
-        "ru",
-        0.22,
-    )
     other = ScoredChunk("cards", "Карты", None, "Карта стоит 99 ₽ в месяц.", "ru", 0.35)
-    answerer = GroundedAnswerer(store=None, llm=ScriptedChatModel(reply="-"))  # type: ignore[arg-type]
+    answerer = offline()
     question = "какая ставка по вкладу прилив на 12 месяцев"
-    passages = [general, table, other]
+    passages = [general, RATES, other]
     shown = answerer.context(passages, read(question, passages))
     assert [p.doc_id for p in shown] == ["deposits", "deposits-intro"]
     # Without a line that answers, the search's order stands.
@@ -191,21 +199,12 @@ def test_the_model_reads_the_passage_holding_the_best_line_first() -> None:
 
 
 def test_a_line_that_answers_well_lets_the_passages_through_under_the_dense_floor() -> None:
-    table = ScoredChunk(
-        "deposits",
-        "Вклады",
-        "Вклад «Прилив»",
-        "| Срок | Ставка |\n|---|---|\n| 6 месяцев | 14,0% |\n| 12 месяцев | 13,6% |",
-        "ru",
-        0.22,
-    )
-    answerer = GroundedAnswerer(store=None, llm=ScriptedChatModel(reply="-"))  # type: ignore[arg-type]
-    question = "скок процентов дадут на прилив на год"
-    reading = read(question, [table])
+    answerer = offline()
+    reading = read("скок процентов дадут на прилив на год", [RATES])
     assert reading.coverage < AnswerPolicy().min_coverage
-    assert answerer._confident({"passages": [table], "reading": reading})
-    strict = GroundedAnswerer(None, ScriptedChatModel(reply="-"), AnswerPolicy(min_line_rank=3.0))  # type: ignore[arg-type]
-    assert not strict._confident({"passages": [table], "reading": reading})
+    assert answerer._confident({"passages": [RATES], "reading": reading})
+    strict = offline(AnswerPolicy(min_line_rank=3.0))
+    assert not strict._confident({"passages": [RATES], "reading": reading})
     # Lines about something else do not.
-    other = read("сколько стоит аренда банковской ячейки", [table])
-    assert not answerer._confident({"passages": [table], "reading": other})
+    other = read("сколько стоит аренда банковской ячейки", [RATES])
+    assert not answerer._confident({"passages": [RATES], "reading": other})
