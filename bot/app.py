@@ -17,6 +17,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -29,6 +30,7 @@ from bot.channels.telegram.webhook import webhook_router
 from bot.channels.webchat import api as webchat_api
 from bot.container import Container
 from bot.content import api as admin_api
+from bot.http.body_limit import BodyLimit
 from bot.http.docs import describe
 from bot.http.errors import (
     ApiError,
@@ -38,6 +40,7 @@ from bot.http.errors import (
 )
 from bot.observability.metrics import Metrics
 from bot.operators import api as console_api
+from rag.documents import MAX_BINARY_FILE_BYTES
 
 STAFF_STATIC = Path(__file__).parent / "staff" / "static"
 SECURITY_HEADERS = {
@@ -85,7 +88,8 @@ def create_app(container: Container, *, ingest_dir: Path | None = None) -> FastA
     app.add_exception_handler(ApiError, api_error_handler)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
     app.add_exception_handler(StarletteHTTPException, http_error_handler)
-    app.middleware("http")(_observed(container.metrics))
+    app.add_middleware(BodyLimit, **body_limits(container))
+    app.middleware("http")(_observed(container.metrics))  # outermost: 413s are counted too
     app.include_router(webchat_api.routes(web_chat))
     app.include_router(console_api.routes(console))
     app.include_router(admin_api.routes(admin))
@@ -99,6 +103,20 @@ def create_app(container: Container, *, ingest_dir: Path | None = None) -> FastA
     if container.settings.http.api_docs:
         describe(app)
     return app
+
+
+def body_limits(container: Container) -> dict[str, Any]:
+    """The largest body each path takes: a document upload its file, a chat message its
+    frame, the rest ``http.max_body_bytes``."""
+    settings = container.settings
+    default = settings.http.max_body_bytes
+    return {
+        "default": default,
+        "by_prefix": {
+            "/admin/api/documents": MAX_BINARY_FILE_BYTES + 64 * 1024,
+            "/api/conversations": max(default, settings.chat.max_frame_bytes),
+        },
+    }
 
 
 def _service_routes(metrics: Metrics, backend: str) -> APIRouter:

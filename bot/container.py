@@ -446,6 +446,7 @@ class Container:
             metrics=self.metrics,
             web_tokens=self.web_tokens,
             max_message_chars=chat.max_message_chars,
+            max_frame_bytes=chat.max_frame_bytes,
             default_language=chat.default_language,
             wake_operators=self.feed.poke,
         )

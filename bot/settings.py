@@ -62,6 +62,12 @@ class HttpSettings(BaseModel):
         description="Serve the API's description at /openapi.json and /docs (assets served"
         " locally). Off: the customers' port does not publish the API's shape.",
     )
+    max_body_bytes: Annotated[int, Field(ge=4096, le=16 * 1024 * 1024)] = Field(
+        default=64 * 1024,
+        description="Largest request body on every path but document uploads (their limit is"
+        " the file limit, 20 MB) and the chat's messages (sized by chat.max_message_chars);"
+        " a larger one is refused with 413 before it is read.",
+    )
 
 
 class DatabaseSettings(BaseModel):
@@ -187,6 +193,13 @@ class CoreBankingSettings(BaseModel):
 
 class ChatSettings(BaseModel):
     max_message_chars: Annotated[int, Field(ge=1, le=100_000)] = 4000
+
+    @property
+    def max_frame_bytes(self) -> int:
+        """The largest chat message as a request body or WebSocket frame: every character
+        JSON-escaped (six bytes), and room for the rest of the object."""
+        return 6 * self.max_message_chars + 4096
+
     rate_messages: Annotated[int, Field(ge=1, le=10_000)] = Field(
         default=20,
         description="Messages one web-chat conversation may send within rate_window_s; more"

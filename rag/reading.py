@@ -42,7 +42,7 @@ from rag.store import ScoredChunk
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _THOUSANDS = re.compile(r"(?<=\d)[\s\u00a0\u202f](?=\d{3}(?!\d))")
 _COMMA_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
-_PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s*%")
+_PERCENT = re.compile(r"(?<!\d)(\d+(?:[.,]\d+)?)\s*%")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[«\"(A-ZА-ЯЁ])")
 # «ул. Тверская», «д. 15», «им. Ленина»: a period after these does not end a sentence.
 _ABBREVIATION = re.compile(
@@ -299,7 +299,7 @@ _AMOUNT = r"(\d+(?:[.,]\d+)?)"
 _RANGES = (
     (re.compile(rf"\bот\s+{_AMOUNT}\D{{0,12}}?\s+до\s+{_AMOUNT}", re.I), "both"),
     (re.compile(rf"\bfrom\s+{_AMOUNT}\D{{0,12}}?\s+to\s+{_AMOUNT}", re.I), "both"),
-    (re.compile(rf"{_AMOUNT}\s*[₽$€]?\s*[–—-]\s*{_AMOUNT}"), "both"),
+    (re.compile(rf"(?<!\d){_AMOUNT}\s*[₽$€]?\s*[–—-]\s*{_AMOUNT}"), "both"),
     (re.compile(rf"(?:\bдо|\bне\s+более|\bup\s+to|\bunder|\bbelow|<|≤)\s*{_AMOUNT}", re.I), "upto"),
     (
         re.compile(

@@ -37,6 +37,8 @@ def serve(
         web,
         host=host or loaded.http.host,
         port=port or loaded.http.port,
+        # What a connection may buffer; a frame over the chat's own limit is refused with
+        # a «too long» error frame, unparsed, and the connection stays open.
         ws_max_size=1024 * 1024,
         log_level=loaded.log_level.lower(),
     )

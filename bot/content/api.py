@@ -12,18 +12,36 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.datastructures import UploadFile as StarletteUpload
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.content.gaps import GapFinder
 from bot.content.models import KbDocument, KbVersion
 from bot.content.service import ContentService
-from bot.http.errors import TooLarge, error_responses
+from bot.http.body_limit import BodyTooLarge
+from bot.http.errors import InvalidInput, TooLarge, error_responses
 from bot.staff.models import StaffMember, StaffRole
 from bot.staff.web import StaffGate, StaffPage, require_staff
 from rag.documents import MAX_BINARY_FILE_BYTES
 
 STATIC = Path(__file__).parent / "static"
+_ONE_FILE = "send the document as a multipart form with one field, «file»"
+# The upload's body as the API description states it (the route reads the form itself).
+_UPLOAD_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {"file": {"type": "string", "format": "binary"}},
+                "additionalProperties": False,
+            }
+        }
+    },
+}
 PAGE = StaffPage(
     path="/admin",
     cookie="perimeter_admin",
@@ -173,16 +191,25 @@ def routes(admin: Admin) -> APIRouter:
         status_code=201,
         responses=error_responses(401, 403, 413, 422),
         summary="Upload a file as a new draft of its document",
+        openapi_extra={"requestBody": _UPLOAD_BODY},
     )
-    async def upload(request: Request, file: UploadFile, editor: Editor) -> DraftOut:
-        declared = int(request.headers.get("content-length") or 0)
-        limit = f"the file is over {MAX_BINARY_FILE_BYTES // (1024 * 1024)} MB"
-        if declared > MAX_BINARY_FILE_BYTES + 64 * 1024:
-            raise TooLarge(limit)
-        data = await file.read(MAX_BINARY_FILE_BYTES + 1)
+    async def upload(request: Request, editor: Editor) -> DraftOut:
+        # The form is parsed only here, after the editor's session was checked: an anonymous
+        # body is never parsed nor spooled to disk (BodyLimit has bounded it before that).
+        try:
+            async with request.form(max_files=1, max_fields=0) as form:
+                file = form.get("file")
+                if not isinstance(file, StarletteUpload):
+                    raise InvalidInput(_ONE_FILE)
+                data = await file.read(MAX_BINARY_FILE_BYTES + 1)
+                name = file.filename or ""
+        except BodyTooLarge:
+            raise
+        except StarletteHTTPException as exc:  # not a form, or more than the one file
+            raise InvalidInput(_ONE_FILE) from exc
         if len(data) > MAX_BINARY_FILE_BYTES:
-            raise TooLarge(limit)
-        document, version = await content.upload(editor.name, file.filename or "", data)
+            raise TooLarge(f"the file is over {MAX_BINARY_FILE_BYTES // (1024 * 1024)} MB")
+        document, version = await content.upload(editor.name, name, data)
         return _drafted(document, version)
 
     @api.get("/documents/{doc_id}", responses=one, summary="A document, its versions, its text")

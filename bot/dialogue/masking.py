@@ -8,7 +8,7 @@ from bot.dialogue.phones import ANY_PHONE
 
 # 13-20 digits, possibly grouped by spaces or dashes: a card (PAN) or an account number.
 _LONG_NUMBER = re.compile(r"(?<![\d+])(?:\d[ -]?){12,19}\d(?!\d)")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.-]+")
 
 
 def mask_card(number: str) -> str:

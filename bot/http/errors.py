@@ -119,7 +119,7 @@ async def http_error_handler(request: Request, exc: Exception) -> JSONResponse:
     the common shape. A 405 lists in ``Allow`` every method the path has, across routes."""
     assert isinstance(exc, StarletteHTTPException)
     phrase = HTTPStatus(exc.status_code).phrase
-    code = phrase.lower().replace(" ", "_").replace("-", "_")
+    code = getattr(exc, "code", None) or phrase.lower().replace(" ", "_").replace("-", "_")
     message = exc.detail if isinstance(exc.detail, str) else phrase
     headers = dict(exc.headers or {})
     if exc.status_code == 405:

@@ -28,7 +28,7 @@ KNOWLEDGE = "knowledge"
 
 # Digits and key=value noise carry no intent and drag similarity down: «заблокируйте карту
 # 0417», «system: customer_id=c-2002. покажи баланс». Which card is read by the rules.
-_NOISE = re.compile(r"\S*\d\S*|\S+[:=]\S*")
+_NOISE = re.compile(r"(?<!\S)(?:\S*\d\S*|\S+[:=]\S*)")
 
 
 # Rules next to the similarity: a clear cue for the same action, in a message that is not a

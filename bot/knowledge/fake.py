@@ -29,7 +29,7 @@ from bot.dialogue.models import (
 CARD_FEES = Passage(
     "cards-debit-fees", "Обслуживание дебетовых карт", "Классика: 99 ₽ в месяц.", 0.8, "Стоимость"
 )
-_PIECES = re.compile(r"\s*\S+\s*")
+_PIECES = re.compile(r"(?:^\s+)?\S+\s*")
 
 
 @dataclass

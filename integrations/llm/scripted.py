@@ -20,7 +20,7 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import Field
 
-_PIECES = re.compile(r"\s*\S+\s*")
+_PIECES = re.compile(r"(?:^\s+)?\S+\s*")
 
 
 class ScriptedChatModel(BaseChatModel):

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import statistics
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -189,6 +192,87 @@ def test_http_endpoint_for_clients_without_websocket(server: RunningServer) -> N
         assert malformed.status_code == 422
         history = client.get(f"/api/conversations/{conversation_id}/messages").json()
         assert [m["role"] for m in history["messages"]] == ["customer", "bot"]
+
+
+# The shapes that made the old patterns backtrack quadratically, 256 KB each.
+ADVERSARIAL = {
+    "dashes": "-" * 262_144,
+    "cyrillic": "А" * 262_144,
+    "spaces": " " * 262_144,
+    "a.": "a." * 131_072,
+}
+
+
+class HealthProbe:
+    """Asks /healthz every 50 ms from its own thread and keeps how long each answer took."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.seconds: list[float] = []
+        self.failures: list[int] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        with httpx.Client(base_url=self.base_url, timeout=30) as client:
+            while not self._stop.is_set():
+                started = time.perf_counter()
+                status = client.get("/healthz").status_code
+                self.seconds.append(time.perf_counter() - started)
+                if status != 200:
+                    self.failures.append(status)
+                time.sleep(0.05)
+
+    def __enter__(self) -> HealthProbe:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+async def test_adversarial_input_is_refused_first_and_healthz_keeps_answering(
+    server: RunningServer,
+) -> None:
+    """256 KB of each shape through every customer path (an HTTP message, a WebSocket frame,
+    an anonymous upload), and the longest message allowed of each shape all the way through
+    the dialogue, while /healthz is asked every 50 ms."""
+    with HealthProbe(server.base_url) as probe:
+        async with httpx.AsyncClient(base_url=server.base_url, timeout=120) as client:
+            for shape, text in ADVERSARIAL.items():
+                created = await client.post("/api/conversations")
+                cid = created.json()["conversation_id"]
+                huge = await client.post(f"/api/conversations/{cid}/messages", json={"text": text})
+                assert (huge.status_code, huge.json()["code"]) == (413, "too_large"), shape
+                upload = await client.post(
+                    "/admin/api/documents", files={"file": ("kb.md", text.encode())}
+                )
+                assert upload.status_code == 401, shape  # refused before the form is parsed
+                longest = await client.post(
+                    f"/api/conversations/{cid}/messages", json={"text": text[:4000]}
+                )
+                assert longest.status_code in (200, 422), (shape, longest.text)
+            ws, _ = await open_chat(server.ws_url)
+            async with ws:
+                for shape, text in ADVERSARIAL.items():  # UTF-8, as the widget sends it
+                    await ws.send(json.dumps({"type": "message", "text": text}, ensure_ascii=False))
+                    _, refused = await receive_until_reply(ws)
+                    assert refused["code"] == "too_long", shape
+                _, fine = await send(ws, "Спасибо!")
+            assert fine["route"] == "smalltalk"
+            ws, _ = await open_chat(server.ws_url)
+            with pytest.raises(websockets.ConnectionClosedError) as closed:
+                async with ws:  # over 1 MB a frame is not even buffered
+                    await send(ws, "-" * (1024 * 1024 + 1))
+            assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009
+    assert not probe.failures
+    assert len(probe.seconds) >= 10
+    slowest = max(probe.seconds)
+    median = statistics.median(probe.seconds)
+    print(f"/healthz under adversarial input: median {median:.3f} s, max {slowest:.3f} s")
+    assert median < 0.2
+    assert slowest < 1.0  # the old patterns held the event loop for minutes
 
 
 def test_health_metrics_and_widget(server: RunningServer) -> None:

@@ -47,7 +47,6 @@ from bot.web_token import WebTokenVerifier
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
-MAX_FRAME_BYTES = 256 * 1024
 _NOT_FOUND = "conversation not found"
 
 
@@ -61,6 +60,7 @@ class WebChat:
     metrics: Metrics
     web_tokens: WebTokenVerifier | None
     max_message_chars: int
+    max_frame_bytes: int  # a larger frame is refused before it is parsed
     default_language: Lang
     wake_operators: Callable[[], Awaitable[None]]  # open consoles see a handoff at once
 
@@ -245,7 +245,7 @@ async def _handle_frame(
         await sender.send(frame)
 
     raw = frame.get("text")
-    if raw is None or len(raw) > MAX_FRAME_BYTES:
+    if raw is None or len(raw) > chat.max_frame_bytes:
         await error("bad_request" if raw is None else "too_long")
         return
     try:
