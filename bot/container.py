@@ -32,6 +32,8 @@ from bot.content.gaps import GapFinder
 from bot.content.index import prepare_index
 from bot.content.service import ContentService
 from bot.dialogue.engine import ChannelRates, DialogueEngine, EnginePolicy, HandoffPolicy, Rate
+from bot.dialogue.ports import RateLimiter
+from bot.dialogue.rate_limits import MemoryRateLimiter
 from bot.evaluation.cases import CaseFileError, load_cases
 from bot.intents import EmbeddingIntentClassifier, load_intent_examples
 from bot.knowledge import RagKnowledgeBase
@@ -295,9 +297,15 @@ class Container:
             authenticator=BankAuthenticator(core),
             summarizer=summarizer,
             callbacks=CrmCallbacks(core),
+            limiter=self.rate_limiter,
         )
         self._lifecycle.add("dialogue engine", stop=engine.aclose)
         return engine
+
+    @cached_property
+    def rate_limiter(self) -> RateLimiter:
+        """One limiter for every per-conversation and per-address rate of this process."""
+        return MemoryRateLimiter()
 
     @cached_property
     def web_tokens(self) -> WebTokenVerifier | None:
@@ -449,6 +457,8 @@ class Container:
             max_frame_bytes=chat.max_frame_bytes,
             default_language=chat.default_language,
             wake_operators=self.feed.poke,
+            limiter=self.rate_limiter,
+            conversation_rate=Rate(chat.rate_conversations, chat.rate_conversations_window_s),
         )
 
     def telegram(self, token: str) -> TelegramChannel:

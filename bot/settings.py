@@ -62,6 +62,12 @@ class HttpSettings(BaseModel):
         description="Serve the API's description at /openapi.json and /docs (assets served"
         " locally). Off: the customers' port does not publish the API's shape.",
     )
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        description="Addresses of the bank's reverse proxies, comma-separated, whose"
+        " X-Forwarded-For is trusted: the per-address limits must see the customer's address,"
+        " not the proxy's.",
+    )
     max_body_bytes: Annotated[int, Field(ge=4096, le=16 * 1024 * 1024)] = Field(
         default=64 * 1024,
         description="Largest request body on every path but document uploads (their limit is"
@@ -206,6 +212,14 @@ class ChatSettings(BaseModel):
         " are refused (HTTP 429 with Retry-After, or a WebSocket error frame).",
     )
     rate_window_s: Annotated[float, Field(gt=0, le=86_400)] = 60.0
+    rate_conversations: Annotated[int, Field(ge=1, le=100_000)] = Field(
+        default=30,
+        description="Web-chat conversations one client address may start within"
+        " rate_conversations_window_s; more are refused (HTTP 429, or an error frame and a"
+        " closed WebSocket). Each conversation can ask for an operator and a model summary:"
+        " this bounds what one address can queue.",
+    )
+    rate_conversations_window_s: Annotated[float, Field(gt=0, le=86_400)] = 60.0
     history_turns: Annotated[int, Field(ge=0, le=50)] = 6
     default_language: Lang = "ru"
     intent_threshold: Annotated[float, Field(ge=0, le=1)] = Field(

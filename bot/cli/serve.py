@@ -40,6 +40,8 @@ def serve(
         # What a connection may buffer; a frame over the chat's own limit is refused with
         # a «too long» error frame, unparsed, and the connection stays open.
         ws_max_size=1024 * 1024,
+        proxy_headers=True,
+        forwarded_allow_ips=loaded.http.forwarded_allow_ips,
         log_level=loaded.log_level.lower(),
     )
 

@@ -331,7 +331,8 @@ async def test_llm_server_down_means_a_clear_message_and_a_handoff(tmp_path: Pat
 
 
 async def test_a_flooding_conversation_gets_429_and_an_error_frame(tmp_path: Path) -> None:
-    """Two messages per conversation and window here; smalltalk never asks the model."""
+    """Two messages per conversation and window here, two conversations per client address;
+    smalltalk never asks the model."""
     dead = f"http://127.0.0.1:{free_port()}/v1"
     with perimeter_server(
         tmp_path,
@@ -340,6 +341,8 @@ async def test_a_flooding_conversation_gets_429_and_an_error_frame(tmp_path: Pat
         llm__model="x",
         chat__rate_messages="2",
         chat__rate_window_s="600",
+        chat__rate_conversations="2",
+        chat__rate_conversations_window_s="600",
     ) as running:
         async with httpx.AsyncClient(base_url=running.base_url) as client:
             conversation_id = (await client.post("/api/conversations")).json()["conversation_id"]
@@ -351,6 +354,24 @@ async def test_a_flooding_conversation_gets_429_and_an_error_frame(tmp_path: Pat
         async with ws:
             replies = [(await send(ws, "Привет"))[1] for _ in range(2)]
             _, frame = await send(ws, "Привет")
+        async with httpx.AsyncClient(base_url=running.base_url) as client:
+            third = await client.post("/api/conversations")  # the address's third
+            again = await client.get(url)  # an existing conversation is still served
+            # Behind the bank's proxy (127.0.0.1 is trusted by default) each customer's
+            # address has its own budget.
+            proxied = await client.post(
+                "/api/conversations", headers={"X-Forwarded-For": "203.0.113.7"}
+            )
+        async with websockets.connect(running.ws_url) as ws:
+            refusal = json.loads(await ws.recv())
+            with pytest.raises(websockets.ConnectionClosed) as closed:
+                await ws.recv()
+    assert third.status_code == 429 and third.json()["code"] == "rate_limited"
+    assert 0 < int(third.headers["Retry-After"]) <= 600
+    assert again.status_code == 200
+    assert proxied.status_code == 201
+    assert refusal["type"] == "error" and refusal["code"] == "rate_limited"
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1013
     assert [r.status_code for r in answered] == [200, 200]
     assert refused.status_code == 429
     assert 0 < int(refused.headers["Retry-After"]) <= 600

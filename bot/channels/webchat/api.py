@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, WebSocket
+from fastapi import APIRouter, Request, WebSocket
 from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel
 from starlette.websockets import WebSocketDisconnect
@@ -30,8 +30,8 @@ from bot.channels.webchat.sinks import CollectingSink, SocketSender, WebSocketSi
 from bot.dialogue.engine import DialogueEngine
 from bot.dialogue.errors import ConversationNotFound, InvalidMessage, RateLimited, TokenRejected
 from bot.dialogue.language import detect_language
-from bot.dialogue.models import AuthMethod, Channel, IncomingMessage, Lang, Reply, Route
-from bot.dialogue.ports import TextCatalog
+from bot.dialogue.models import AuthMethod, Channel, IncomingMessage, Lang, Rate, Reply, Route
+from bot.dialogue.ports import RateLimiter, TextCatalog
 from bot.http.errors import (
     ApiError,
     Forbidden,
@@ -63,6 +63,18 @@ class WebChat:
     max_frame_bytes: int  # a larger frame is refused before it is parsed
     default_language: Lang
     wake_operators: Callable[[], Awaitable[None]]  # open consoles see a handoff at once
+    limiter: RateLimiter
+    conversation_rate: Rate  # conversations one client address may start
+
+    async def may_start(self, address: str | None) -> int:
+        """0 when the client at ``address`` may start one more conversation, else the whole
+        seconds to wait."""
+        key = f"conversations:{address or 'unknown'}"
+        wait = await self.limiter.hit(key, self.conversation_rate)
+        if wait <= 0:
+            return 0
+        self.metrics.errors.labels("webchat", "rate_limited").inc()
+        return max(1, math.ceil(wait))
 
     def error_text(self, code: str, lang: Lang, *, retry_after_s: int = 0) -> str:
         if code == "too_long":
@@ -108,8 +120,17 @@ def routes(chat: WebChat) -> APIRouter:
 
         text: str = visible_text(chat.max_message_chars, "The customer's message.")
 
-    @api.post("/conversations", status_code=201, summary="Start a conversation")
-    async def create_conversation() -> ConversationOut:
+    @api.post(
+        "/conversations",
+        status_code=201,
+        responses=errors(429),
+        summary="Start a conversation",
+    )
+    async def create_conversation(request: Request) -> ConversationOut:
+        wait = await chat.may_start(request.client.host if request.client else None)
+        if wait:
+            text = chat.error_text("rate_limited", chat.default_language, retry_after_s=wait)
+            raise TooManyRequests(text, code="rate_limited", headers={"Retry-After": str(wait)})
         conversation = await engine.start_conversation(Channel.WEBCHAT)
         return ConversationOut(conversation_id=conversation.id)
 
@@ -207,6 +228,13 @@ def _socket(chat: WebChat) -> Callable[[WebSocket], Awaitable[None]]:
         try:
             conversation = await engine.conversation(conversation_id)
         except ConversationNotFound:
+            wait = await chat.may_start(websocket.client.host if websocket.client else None)
+            if wait:
+                text = chat.error_text("rate_limited", chat.default_language, retry_after_s=wait)
+                refusal = {"code": "rate_limited", "message": text, "retry_after_s": wait}
+                await websocket.send_json({"type": "error", **refusal})
+                await websocket.close(code=1013)  # try again later
+                return
             conversation = await engine.start_conversation(Channel.WEBCHAT)
         sender = SocketSender(websocket)
         chat.hub.join(conversation.id, sender)  # before the transcript: no reply falls between
