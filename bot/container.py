@@ -57,6 +57,7 @@ from integrations.llm import ChatBackend, LLMConfig, build_chat_backend
 from integrations.llm.catalog import MODELS
 from integrations.llm.fetch import model_path
 from prompts import PromptLibrary, default_library
+from rag.admission import ModelAdmission
 from rag.answering import AnswerPolicy, GroundedAnswerer
 from rag.embeddings import LocalEmbeddings, build_embeddings
 from rag.sparse import LexicalSparseEmbeddings
@@ -244,8 +245,15 @@ class Container:
                 total_timeout_s=llm.timeout_s,
             ),
             self.texts,
+            admission=self.model_admission,
         )
         return RagKnowledgeBase(answerer, self.knowledge_store)
+
+    @cached_property
+    def model_admission(self) -> ModelAdmission:
+        """The one queue in front of the model, for answers and summaries alike."""
+        llm = self.settings.llm
+        return ModelAdmission(running=llm.max_running, waiting=llm.max_waiting)
 
     @cached_property
     def intents(self) -> EmbeddingIntentClassifier | None:
@@ -269,7 +277,7 @@ class Container:
         settings = self.settings
         core = self.core_banking
         summarizer = (
-            ModelSummarizer(self.chat_backend.model, self.texts)
+            ModelSummarizer(self.chat_backend.model, self.texts, admission=self.model_admission)
             if settings.operators.model_summary
             else None
         )

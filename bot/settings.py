@@ -129,6 +129,16 @@ class LLMSettings(BaseModel):
     )
     timeout_s: Annotated[float, Field(gt=0)] = 120.0
     first_token_timeout_s: Annotated[float, Field(gt=0)] = 60.0
+    max_running: Annotated[int, Field(ge=1, le=256)] = Field(
+        default=1,
+        description="Generations at once (answers and operator summaries): 1 for the embedded"
+        " model, whose context serves one at a time; a vLLM server takes more.",
+    )
+    max_waiting: Annotated[int, Field(ge=0, le=10_000)] = Field(
+        default=4,
+        description="Generations that may wait for a turn; one more is refused at once and"
+        " the customer is handed to an operator (handoff reason model_busy).",
+    )
 
 
 class RetrievalSettings(BaseModel):

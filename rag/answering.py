@@ -21,6 +21,7 @@ import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Sequence
+from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
@@ -31,6 +32,7 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_core.runnables import Runnable, RunnableBranch, RunnableLambda, RunnablePassthrough
 
 from prompts import PromptLibrary, default_library
+from rag.admission import ModelAdmission
 from rag.errors import GenerationError, GenerationTimeout, RagError
 from rag.grounding import ABSTAIN_MARKER, MarkerFilter, cite, lexical_support
 from rag.reading import Reading, read, render_quote
@@ -105,16 +107,27 @@ class GroundedAnswerer:
         llm: BaseChatModel,
         policy: AnswerPolicy | None = None,
         prompts: PromptLibrary | None = None,
+        admission: ModelAdmission | None = None,
     ) -> None:
         self._store = store
         self._llm = llm
         self._policy = policy or AnswerPolicy()
         self._prompts = prompts or default_library()
+        self._admission = admission
         self.chain = self._build_chain()
 
     def _build_chain(self) -> Runnable[dict[str, Any], dict[str, Any]]:
         retrieve = RunnableLambda(self._retrieve_sync, afunc=self._retrieve)
-        generate = RunnableLambda(self._messages) | self._llm | StrOutputParser()
+        written = RunnableLambda(self._messages) | self._llm | StrOutputParser()
+
+        async def generate_in_turn(state: dict[str, Any]) -> AsyncIterator[str]:
+            # The model's turn is taken here, where the model is called: a full queue refuses
+            # at once (ModelBusy), and a wait for the turn counts against the first token.
+            async with self._turn():
+                async for text in written.astream(state):
+                    yield text
+
+        generate: RunnableLambda[dict[str, Any], str] = RunnableLambda(generate_in_turn)
         nothing: RunnableLambda[dict[str, Any], str] = RunnableLambda(lambda _: "")
         curated: RunnableLambda[dict[str, Any], str] = RunnableLambda(self._curated_answer)
         return (
@@ -137,6 +150,9 @@ class GroundedAnswerer:
             (self._confident, RunnablePassthrough.assign(answer=generate)),
             RunnablePassthrough.assign(answer=nothing),
         )
+
+    def _turn(self) -> AbstractAsyncContextManager[None]:
+        return self._admission.slot() if self._admission is not None else nullcontext()
 
     def _read(self, state: dict[str, Any]) -> Reading:
         return read(state["search_query"], state["passages"], self._store.similarities)

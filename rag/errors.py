@@ -6,7 +6,8 @@ RagError
 │   └── StoreLocked       local-mode storage folder already used by another process
 ├── EmbeddingError        the embedding model failed to load or run
 └── GenerationError       the language model failed or timed out
-    └── GenerationTimeout
+    ├── GenerationTimeout
+    └── ModelBusy         its queue is full (rag.admission): refused before waiting
 """
 
 from __future__ import annotations
@@ -48,3 +49,7 @@ class GenerationError(RagError):
 
 class GenerationTimeout(GenerationError):
     pass
+
+
+class ModelBusy(GenerationError):
+    """The model's queue is full: the request was refused at once, not queued."""

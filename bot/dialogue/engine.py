@@ -48,6 +48,7 @@ from bot.dialogue.errors import (
     CoreUnavailable,
     DialogueError,
     KnowledgeUnavailable,
+    ModelBusy,
     ModelUnavailable,
 )
 from bot.dialogue.guard import ChannelRates, Guard
@@ -441,6 +442,9 @@ class DialogueEngine:
         except KnowledgeUnavailable:
             log.exception("knowledge base unavailable conversation=%s", stored.conversation_id)
             return await self.handoffs.open(turn, HandoffReason.KNOWLEDGE_UNAVAILABLE)
+        except ModelBusy:
+            log.warning("model busy conversation=%s", stored.conversation_id)
+            return await self.handoffs.open(turn, HandoffReason.MODEL_BUSY, found)
         except ModelUnavailable as exc:
             log.warning("model unavailable conversation=%s: %s", stored.conversation_id, exc)
             return await self.handoffs.open(turn, HandoffReason.MODEL_UNAVAILABLE, found)

@@ -7,6 +7,7 @@ DialogueError
 │                             (``retry_after_s``, ``first_refusal``)
 ├── KnowledgeUnavailable      vector store / embeddings failed
 ├── ModelUnavailable          the language model failed, timed out or is not loaded
+│   └── ModelBusy             its queue is full: refused at once
 ├── CoreUnavailable           the bank's core systems are down, slow or answered nonsense
 └── AuthError                 authentication refused (each has a bounded ``code``)
     ├── UnknownPhone          no customer has this phone number
@@ -55,6 +56,10 @@ class KnowledgeUnavailable(DialogueError):
 
 class ModelUnavailable(DialogueError):
     """The language model did not produce an answer in time."""
+
+
+class ModelBusy(ModelUnavailable):
+    """The language model's queue is full; the question was not queued."""
 
 
 class CoreUnavailable(DialogueError):

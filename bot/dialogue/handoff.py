@@ -47,11 +47,14 @@ log = logging.getLogger(__name__)
 _CSAT = re.compile(r"^\s*(?:/csat_)?([1-5])\s*(?:[⭐★*]\s*)?$")
 _TEXTS = {
     HandoffReason.MODEL_UNAVAILABLE: "model_unavailable",
+    HandoffReason.MODEL_BUSY: "model_busy",
     HandoffReason.CORE_UNAVAILABLE: "utter_core_unavailable",
     HandoffReason.FRAUD: "handoff_fraud",
     HandoffReason.COMPLAINT: "handoff_complaint",
 }
 _HIGH_PRIORITY = frozenset({HandoffReason.FRAUD})
+# The model failed or is full: its summary would fail too, or add to the queue.
+_MODEL_DOWN = frozenset({HandoffReason.MODEL_UNAVAILABLE, HandoffReason.MODEL_BUSY})
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +188,7 @@ class HandoffFlow:
                 )
             )
             self._observer.handoff(reason)
-            if self.summaries is not None and reason is not HandoffReason.MODEL_UNAVAILABLE:
+            if self.summaries is not None and reason not in _MODEL_DOWN:
                 turns = [ChatTurn(m.role, mask_numbers(m.text)) for m in messages]
                 self.summaries.schedule(handoff.id, turns, turn.lang)
         log.info(

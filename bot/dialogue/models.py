@@ -45,6 +45,7 @@ class HandoffReason(StrEnum):
     MODEL_ABSTAINED = "model_abstained"
     UNGROUNDED_ANSWER = "ungrounded_answer"
     MODEL_UNAVAILABLE = "model_unavailable"
+    MODEL_BUSY = "model_busy"  # the model's queue was full
     KNOWLEDGE_UNAVAILABLE = "knowledge_unavailable"
     CORE_UNAVAILABLE = "core_unavailable"
     COMPLAINT = "complaint"

@@ -81,8 +81,8 @@ class FakeKnowledgeBase:
         if not self.confident:
             yield AnswerFinished("", abstained=False, grounded=True, cited=())
             return
-        if self.fail is ModelUnavailable:
-            raise ModelUnavailable("timeout")
+        if self.fail is not None and issubclass(self.fail, ModelUnavailable):
+            raise self.fail("timeout")
         cited = tuple(SourceRef.of(p) for p in self.passages)
         if self.abstain:
             yield AnswerFinished("", abstained=True, grounded=True, cited=cited)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Sequence
 
-from bot.dialogue.errors import KnowledgeUnavailable, ModelUnavailable
+from bot.dialogue.errors import KnowledgeUnavailable, ModelBusy, ModelUnavailable
 from bot.dialogue.models import (
     AnswerDelta,
     AnswerEvent,
@@ -23,6 +23,7 @@ from bot.dialogue.models import (
 )
 from rag.answering import AnswerRequest, Done, GroundedAnswerer, Retrieved, Token
 from rag.errors import GenerationError, RagError
+from rag.errors import ModelBusy as RagModelBusy
 from rag.store import KnowledgeStore, ScoredChunk
 
 
@@ -75,6 +76,8 @@ class RagKnowledgeBase:
                         curated=chunk.faq_id is not None,
                         quoted=chunk.quoted,
                     )
+        except RagModelBusy as exc:
+            raise ModelBusy(str(exc)) from exc
         except GenerationError as exc:
             raise ModelUnavailable(str(exc)) from exc
         except RagError as exc:

@@ -3,6 +3,7 @@ real embeddings, Qdrant local mode on disk, and the real 0.5B GGUF through llama
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
 import statistics
@@ -381,6 +382,35 @@ async def test_a_flooding_conversation_gets_429_and_an_error_frame(tmp_path: Pat
     assert [r["route"] for r in replies] == ["smalltalk", "smalltalk"]
     assert frame["type"] == "error" and frame["code"] == "rate_limited"
     assert "Подождите" in frame["message"] and 0 < frame["retry_after_s"] <= 600
+
+
+async def test_a_full_model_queue_hands_over_at_once(test_gguf: Path, tmp_path: Path) -> None:
+    """One generation at a time and none waiting: of two questions asked together, one is
+    answered by the real model and the other is told at once that it is busy."""
+    with perimeter_server(
+        tmp_path,
+        llm__backend="llamacpp",
+        llm__gguf_path=str(test_gguf),
+        llm__max_tokens="64",
+        llm__temperature="0",
+        llm__max_running="1",
+        llm__max_waiting="0",
+        operators__model_summary="false",
+    ) as running:
+        async with httpx.AsyncClient(base_url=running.base_url, timeout=120) as client:
+            ids = [
+                (await client.post("/api/conversations")).json()["conversation_id"] for _ in "ab"
+            ]
+            question = {"text": "Сколько стоит обслуживание дебетовой карты?"}
+            replies = await asyncio.gather(
+                *(client.post(f"/api/conversations/{cid}/messages", json=question) for cid in ids)
+            )
+            metrics = (await client.get("/metrics")).text
+    bodies = [r.json() for r in replies]
+    busy = [b for b in bodies if b["handoff"] and "много обращений" in b["text"]]
+    assert len(busy) == 1, bodies
+    assert next(b for b in bodies if b is not busy[0])["route"] == "answer"
+    assert 'reason="model_busy"' in metrics
 
 
 async def test_hanging_llm_server_times_out_into_a_handoff(tmp_path: Path) -> None:

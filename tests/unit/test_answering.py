@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 
 from integrations.llm import ScriptedChatModel
+from rag.admission import ModelAdmission
 from rag.answering import AnswerPolicy, AnswerRequest, Done, GroundedAnswerer, Retrieved, Token
 from rag.embeddings import UniversalSentenceEncoderEmbeddings
-from rag.errors import GenerationError, GenerationTimeout
+from rag.errors import GenerationError, GenerationTimeout, ModelBusy
 from rag.ingest import Ingestor
 from rag.reading import read
 from rag.store import KnowledgeStore, ScoredChunk, open_client
@@ -69,6 +70,31 @@ async def test_low_confidence_never_calls_the_model(store: KnowledgeStore) -> No
     assert isinstance(chunks[0], Retrieved) and not chunks[0].confident
     assert model.prompts == []
     assert not any(isinstance(c, Token) for c in chunks)
+
+
+async def test_a_full_model_queue_refuses_at_once_and_costs_no_generation(
+    store: KnowledgeStore,
+) -> None:
+    model = ScriptedChatModel(reply="Обслуживание карты «Классика» стоит 99 ₽ в месяц.")
+    admission = ModelAdmission(running=1, waiting=0)
+    answerer = GroundedAnswerer(store, model, admission=admission)
+    async with admission.slot():  # another customer's answer is being written
+        with pytest.raises(ModelBusy):
+            await collect(answerer, "Сколько стоит обслуживание дебетовой карты?")
+        # A question the passages do not answer needs no turn at the model.
+        unsure = GroundedAnswerer(
+            store,
+            model,
+            AnswerPolicy(min_score=0.99, min_coverage=1.01, min_line_rank=3.0),
+            admission=admission,
+        )
+        chunks = await collect(unsure, "Сколько стоит обслуживание карты?")
+        assert isinstance(chunks[-1], Done) and chunks[-1].text == ""
+    assert model.prompts == []
+    assert admission.inside == 0
+    chunks = await collect(answerer, "Сколько стоит обслуживание дебетовой карты?")
+    assert "99" in chunks[-1].text  # the queue is free again
+    assert admission.inside == 0
 
 
 async def test_abstention_marker_is_hidden_and_reported(store: KnowledgeStore) -> None:

@@ -14,6 +14,7 @@ from bot.dialogue.errors import (
     ConversationNotFound,
     InvalidMessage,
     KnowledgeUnavailable,
+    ModelBusy,
     ModelUnavailable,
     RateLimited,
 )
@@ -120,6 +121,7 @@ async def test_human_request_is_a_stored_handoff() -> None:
         (FakeKnowledgeBase(abstain=True), HandoffReason.MODEL_ABSTAINED),
         (FakeKnowledgeBase(grounded=False), HandoffReason.UNGROUNDED_ANSWER),
         (FakeKnowledgeBase(fail=ModelUnavailable), HandoffReason.MODEL_UNAVAILABLE),
+        (FakeKnowledgeBase(fail=ModelBusy), HandoffReason.MODEL_BUSY),
         (FakeKnowledgeBase(fail=KnowledgeUnavailable), HandoffReason.KNOWLEDGE_UNAVAILABLE),
     ],
     ids=lambda v: getattr(v, "value", ""),
@@ -135,6 +137,14 @@ async def test_not_sure_means_handoff(kb: FakeKnowledgeBase, reason: HandoffReas
     assert "оператор" in reply.text
     assert [h.reason for h in await store.list_handoffs(conversation.id)] == [reason]
     assert len(await store.list_messages(conversation.id)) == 2
+
+
+async def test_a_full_model_queue_is_told_as_busy() -> None:
+    engine, _, _ = make_engine(FakeKnowledgeBase(fail=ModelBusy))
+    conversation = await engine.start_conversation()
+    sink = await say(engine, conversation.id, "Сколько стоит карта?")
+    assert "много обращений" in sink.replies[0].text
+    assert sink.replies[0].handoff is HandoffReason.MODEL_BUSY
 
 
 async def test_model_failure_is_told_plainly() -> None:

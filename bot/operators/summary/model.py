@@ -10,6 +10,7 @@ from langchain_core.messages import HumanMessage, SystemMessage
 
 from bot.dialogue.models import ChatTurn, Lang, Role
 from bot.dialogue.ports import TextCatalog
+from rag.admission import ModelAdmission
 
 _SPEAKERS = {
     "ru": {Role.CUSTOMER: "Клиент", Role.BOT: "Бот", Role.OPERATOR: "Оператор"},
@@ -22,10 +23,19 @@ class ModelSummarizer:
     """Implements the ``Summarizer`` port with any LangChain chat model (llama.cpp, Ollama,
     vLLM): the same local model that answers customers, so nothing leaves the bank."""
 
-    def __init__(self, llm: BaseChatModel, texts: TextCatalog, max_turns: int = 12) -> None:
+    def __init__(
+        self,
+        llm: BaseChatModel,
+        texts: TextCatalog,
+        max_turns: int = 12,
+        admission: ModelAdmission | None = None,
+    ) -> None:
         self._llm = llm
         self._texts = texts
         self._max_turns = max_turns
+        # Summaries wait for their turn behind customers' answers, in the same bounded queue:
+        # a full queue refuses them (ModelBusy) and the extractive summary stays.
+        self._admission = admission or ModelAdmission(running=1, waiting=1_000)
 
     async def summarize(self, turns: Sequence[ChatTurn], lang: Lang) -> str:
         speakers = _SPEAKERS[lang]
@@ -37,7 +47,8 @@ class ModelSummarizer:
             SystemMessage(self._texts.render("operator_summary", lang)),
             HumanMessage(transcript),
         ]
-        result = await self._llm.ainvoke(messages)
+        async with self._admission.slot():
+            result = await self._llm.ainvoke(messages)
         content = result.content
         text = content if isinstance(content, str) else str(content)
         if not text.strip():
