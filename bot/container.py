@@ -243,9 +243,12 @@ class Container:
                 quote_coverage=retrieval.quote_coverage,
                 first_token_timeout_s=llm.first_token_timeout_s,
                 total_timeout_s=llm.timeout_s,
+                # The context less the answer, and room for the chat template's markers.
+                prompt_tokens=llm.context_tokens - llm.max_tokens - 64,
             ),
             self.texts,
             admission=self.model_admission,
+            count_tokens=self.chat_backend.count_tokens,
         )
         return RagKnowledgeBase(answerer, self.knowledge_store)
 

@@ -20,9 +20,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from operator import itemgetter
 from typing import Any
 
@@ -79,6 +79,7 @@ AnswerChunk = Retrieved | Token | Done
 
 
 PROMPT_LINES = 3  # the best lines shown to the model besides its passages
+_SHORTEST_PASSAGE = 200  # characters; a passage is not cut shorter to fit the budget
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +99,10 @@ class AnswerPolicy:
     # answerable questions through instead of 0.88-0.95, and 0-3 points more of the others.
     min_line_rank: float = 0.9
     quote_coverage: float = 0.55
+    # The prompt's budget in the model's tokens (its context less the answer's tokens): the
+    # oldest history, then the second passage and the lines, then the passage's tail are
+    # left out until it fits. None: no budget.
+    prompt_tokens: int | None = None
 
 
 class GroundedAnswerer:
@@ -108,12 +113,14 @@ class GroundedAnswerer:
         policy: AnswerPolicy | None = None,
         prompts: PromptLibrary | None = None,
         admission: ModelAdmission | None = None,
+        count_tokens: Callable[[str], int] = len,
     ) -> None:
         self._store = store
         self._llm = llm
         self._policy = policy or AnswerPolicy()
         self._prompts = prompts or default_library()
         self._admission = admission
+        self._count_tokens = count_tokens  # len: a token per character, the worst case
         self.chain = self._build_chain()
 
     def _build_chain(self) -> Runnable[dict[str, Any], dict[str, Any]]:
@@ -209,23 +216,37 @@ class GroundedAnswerer:
 
     def _messages(self, state: dict[str, Any]) -> list[BaseMessage]:
         lang = state["lang"]
+        system = self._prompts.render("system", lang, marker=ABSTAIN_MARKER)
         history = [{"role": role, "text": text} for role, text in state["history"]]
-        return [
-            SystemMessage(self._prompts.render("system", lang, marker=ABSTAIN_MARKER)),
-            HumanMessage(
-                self._prompts.render(
-                    "answer",
-                    lang,
-                    passages=self.context(state["passages"], state.get("reading")),
-                    lines=state["reading"].prompt_lines(PROMPT_LINES)
-                    if state.get("reading")
-                    else [],
-                    history=history,
-                    question=state["question"],
-                    marker=ABSTAIN_MARKER,
-                )
-            ),
-        ]
+        passages = self.context(state["passages"], state.get("reading"))
+        reading: Reading | None = state.get("reading")
+        lines = reading.prompt_lines(PROMPT_LINES) if reading is not None else []
+
+        def render() -> str:
+            return self._prompts.render(
+                "answer",
+                lang,
+                passages=passages,
+                lines=lines,
+                history=history,
+                question=state["question"],
+                marker=ABSTAIN_MARKER,
+            )
+
+        prompt = render()
+        budget = self._policy.prompt_tokens
+        while budget is not None and self._count_tokens(system + prompt) > budget:
+            if history:
+                history = history[1:]  # the oldest turn first
+            elif len(passages) > 1 or lines:
+                passages, lines = passages[:1], []
+            elif passages and len(passages[0].text) > _SHORTEST_PASSAGE:
+                first = passages[0]
+                passages = [replace(first, text=first.text[: len(first.text) // 2])]
+            else:
+                break  # the question alone is over the budget: the model says so, or fails
+            prompt = render()
+        return [SystemMessage(system), HumanMessage(prompt)]
 
     async def astream(self, request: AnswerRequest) -> AsyncIterator[AnswerChunk]:
         """Passages first, then safe tokens, then the verdict. Raises RagError subclasses."""

@@ -34,10 +34,18 @@ class LLMConfigError(ValueError):
     pass
 
 
+def estimate_tokens(text: str) -> int:
+    """Tokens a server's model will see in ``text``, without its tokenizer: two characters a
+    token, about right for Russian and English prose (digits and rare letters take more; the
+    server enforces its own limit)."""
+    return len(text) // 2 + 1
+
+
 @dataclass
 class ChatBackend:
     model: BaseChatModel
     _warm_up: Callable[[], None] | None = None
+    count_tokens: Callable[[str], int] = estimate_tokens
     _sync_transports: list[httpx.BaseTransport] = field(default_factory=list)
     _async_transports: list[httpx.AsyncBaseTransport] = field(default_factory=list)
 
@@ -107,5 +115,5 @@ def build_chat_backend(config: LLMConfig) -> ChatBackend:
             max_tokens=config.max_tokens,
             temperature=config.temperature,
         )
-        return ChatBackend(embedded, _warm_up=embedded.load)
+        return ChatBackend(embedded, _warm_up=embedded.load, count_tokens=embedded.count_tokens)
     raise LLMConfigError(f"unknown LLM backend {config.backend!r}")

@@ -1,8 +1,11 @@
 """Embedded llama.cpp as a LangChain chat model: the default when no LLM server is set.
 
 The GGUF loads in :meth:`LlamaCppChatModel.load` (seconds, hundreds of MB), never at import.
-Generation runs in a worker thread; tokens cross to the event loop through a queue, and a
-consumer that stops listening (timeout, disconnect) stops the generation at the next token.
+Generation runs in the model's own worker thread (never asyncio's default executor, which
+retrieval and embeddings use); tokens cross to the event loop through a queue. A consumer
+that stops listening (timeout, disconnect) stops the generation at the next token, and one
+that gave up while the generation was still waiting for the model stops it before its prompt
+is evaluated.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +40,9 @@ class LlamaCppChatModel(BaseChatModel):
     _llama: Any = PrivateAttr(default=None)
     _load_lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
     _run_lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+    _worker: ThreadPoolExecutor = PrivateAttr(
+        default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="llama")
+    )
 
     @property
     def _llm_type(self) -> str:
@@ -58,6 +65,11 @@ class LlamaCppChatModel(BaseChatModel):
                 verbose=False,
             )
 
+    def count_tokens(self, text: str) -> int:
+        """Tokens ``text`` takes in this model's context (its own tokenizer)."""
+        self.load()
+        return len(self._llama.tokenize(text.encode(), add_bos=False, special=True))
+
     def _stream(
         self,
         messages: list[BaseMessage],
@@ -71,6 +83,8 @@ class LlamaCppChatModel(BaseChatModel):
             {"role": _ROLES.get(m.type, "user"), "content": str(m.content)} for m in messages
         ]
         with self._run_lock:  # one llama context: one generation at a time
+            if cancelled.is_set():  # given up while waiting: no prompt evaluation
+                return
             stream = self._llama.create_chat_completion(
                 messages=payload,
                 stream=True,
@@ -111,7 +125,7 @@ class LlamaCppChatModel(BaseChatModel):
             finally:
                 loop.call_soon_threadsafe(queue.put_nowait, _DONE)
 
-        worker = loop.run_in_executor(None, produce)
+        worker = loop.run_in_executor(self._worker, produce)
         try:
             while (item := await queue.get()) is not _DONE:
                 if isinstance(item, BaseException):

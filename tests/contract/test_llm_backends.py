@@ -8,6 +8,7 @@ import asyncio
 import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -56,6 +57,42 @@ async def test_embedded_generation_stops_when_the_listener_leaves(
     # The run lock is released promptly: a new generation can start.
     pieces = await asyncio.wait_for(stream_text(embedded), timeout=120)
     assert pieces
+
+
+@pytest.mark.llm
+async def test_a_generation_given_up_while_waiting_never_evaluates_its_prompt(
+    embedded: LlamaCppChatModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    llama = embedded._llama
+    started: list[int] = []
+    complete = llama.create_chat_completion
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        started.append(1)
+        return complete(*args, **kwargs)
+
+    monkeypatch.setattr(llama, "create_chat_completion", counted)
+    embedded._run_lock.acquire()  # another generation holds the model
+    try:
+        waiting = asyncio.create_task(anext(aiter(embedded.astream(MESSAGES))))
+        await asyncio.sleep(0.3)
+        waiting.cancel()  # the customer's time ran out while it waited
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+    finally:
+        embedded._run_lock.release()
+    pieces = await asyncio.wait_for(stream_text(embedded), timeout=120)
+    assert pieces
+    assert started == [1], "only the generation still wanted was evaluated"
+
+
+@pytest.mark.llm
+def test_the_embedded_model_counts_tokens_with_its_own_tokenizer(
+    embedded: LlamaCppChatModel,
+) -> None:
+    prose = "Сколько стоит обслуживание дебетовой карты в месяц?"
+    assert 0 < embedded.count_tokens(prose) < len(prose)
+    assert embedded.count_tokens(prose * 10) > 5 * embedded.count_tokens(prose)
 
 
 def test_missing_gguf_says_how_to_fetch(tmp_path: Path) -> None:

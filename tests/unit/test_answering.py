@@ -97,6 +97,31 @@ async def test_a_full_model_queue_refuses_at_once_and_costs_no_generation(
     assert admission.inside == 0
 
 
+async def test_the_prompt_is_trimmed_to_its_token_budget(store: KnowledgeStore) -> None:
+    model = ScriptedChatModel(reply="Обслуживание карты «Классика» стоит 99 ₽ в месяц.")
+    history = [("customer", f"старый вопрос {i} " + "я" * 1500) for i in range(6)]
+    history.append(("bot", "последний ответ бота"))
+
+    async def prompt_for(budget: int | None) -> str:
+        answerer = GroundedAnswerer(store, model, AnswerPolicy(prompt_tokens=budget))
+        model.prompts.clear()
+        await collect(
+            answerer,
+            "Сколько стоит обслуживание дебетовой карты?",
+            history=history,
+        )
+        system, human = model.prompts[0]
+        return str(system.content) + str(human.content)
+
+    whole = await prompt_for(None)
+    assert "старый вопрос 0" in whole and len(whole) > 9000
+    fitted = await prompt_for(4000)
+    assert len(fitted) <= 4000  # a token per character: the budget's worst case
+    assert "старый вопрос 0" not in fitted, "the oldest turns go first"
+    assert "Вопрос клиента: Сколько стоит обслуживание дебетовой карты?" in fitted
+    assert "99" in fitted, "the passage that answers stays"
+
+
 async def test_abstention_marker_is_hidden_and_reported(store: KnowledgeStore) -> None:
     chunks = await collect(
         GroundedAnswerer(store, ScriptedChatModel(reply="NO_ANSWER"), UNQUOTABLE),
