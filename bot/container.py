@@ -32,6 +32,7 @@ from bot.content.gaps import GapFinder
 from bot.content.index import prepare_index
 from bot.content.service import ContentService
 from bot.dialogue.engine import ChannelRates, DialogueEngine, EnginePolicy, HandoffPolicy, Rate
+from bot.dialogue.login import CodeLimits
 from bot.dialogue.ports import RateLimiter
 from bot.dialogue.rate_limits import MemoryRateLimiter
 from bot.evaluation.cases import CaseFileError, load_cases
@@ -294,6 +295,14 @@ class Container:
                 default_language=settings.chat.default_language,
                 session_ttl_s=settings.auth.session_ttl_s,
                 max_code_failures=settings.auth.max_code_failures,
+                codes=CodeLimits(
+                    interval_s=settings.auth.code_interval_s,
+                    per_phone=Rate(settings.auth.codes_per_phone, settings.auth.codes_window_s),
+                    per_conversation=Rate(
+                        settings.auth.codes_per_conversation, settings.auth.codes_window_s
+                    ),
+                    reply_min_s=settings.auth.code_reply_min_s,
+                ),
                 handoff=handoff_policy(settings),
                 rates=ChannelRates(
                     webchat=Rate(settings.chat.rate_messages, settings.chat.rate_window_s),

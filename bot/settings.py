@@ -306,6 +306,23 @@ class AuthSettings(BaseModel):
     max_code_failures: Annotated[int, Field(ge=1, le=20)] = Field(
         default=5, description="Wrong codes per conversation before the login is locked."
     )
+    code_interval_s: Annotated[float, Field(ge=0, le=3600)] = Field(
+        default=60.0,
+        description="Least time between two codes sent to one phone, known to the bank or not"
+        " (0: no spacing); the same reply either way.",
+    )
+    codes_per_phone: Annotated[int, Field(ge=1, le=100)] = Field(
+        default=5, description="Codes one phone may be sent within codes_window_s."
+    )
+    codes_per_conversation: Annotated[int, Field(ge=1, le=100)] = Field(
+        default=3, description="Codes one conversation may ask for within codes_window_s."
+    )
+    codes_window_s: Annotated[float, Field(gt=0, le=86_400)] = 3600.0
+    code_reply_min_s: Annotated[float, Field(ge=0, le=10)] = Field(
+        default=0.5,
+        description="A reply to a phone takes at least this long, whether the bank knows the"
+        " phone (an SMS is sent) or not: its timing tells nothing.",
+    )
 
     @field_validator("web_token_secret")
     @classmethod

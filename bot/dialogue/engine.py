@@ -55,7 +55,7 @@ from bot.dialogue.guard import ChannelRates, Guard
 from bot.dialogue.handoff import HandoffFlow, HandoffPolicy
 from bot.dialogue.language import detect_language
 from bot.dialogue.locks import MemoryConversationLocks
-from bot.dialogue.login import Login
+from bot.dialogue.login import CodeLimits, Login
 from bot.dialogue.models import (
     AnswerDelta,
     AnswerFinished,
@@ -112,6 +112,7 @@ class EnginePolicy:
     default_language: Lang = "ru"
     session_ttl_s: float = 900.0
     max_code_failures: int = 5
+    codes: CodeLimits = field(default_factory=CodeLimits)
     handoff: HandoffPolicy = field(default_factory=HandoffPolicy)
     rates: ChannelRates = field(default_factory=ChannelRates)
 
@@ -137,7 +138,8 @@ class DialogueEngine:
         self._clock = clock or (lambda: datetime.now(UTC))
         policy = policy or EnginePolicy()
         self.locks: ConversationLocks = locks or MemoryConversationLocks()
-        self._guard = Guard(policy.max_message_chars, policy.rates, limiter or MemoryRateLimiter())
+        self._limiter: RateLimiter = limiter or MemoryRateLimiter()
+        self._guard = Guard(policy.max_message_chars, policy.rates, self._limiter)
         self._observer: EngineObserver = observer or NullObserver()
         audit = AuditRecorder(store, self._observer)
         self.handoffs = HandoffFlow(
@@ -161,6 +163,8 @@ class DialogueEngine:
                 session_ttl=timedelta(seconds=policy.session_ttl_s),
                 max_failures=policy.max_code_failures,
                 clock=self._clock,
+                limiter=self._limiter,
+                limits=policy.codes,
             )
             if authenticator is not None
             else None

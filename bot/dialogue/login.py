@@ -3,13 +3,21 @@
 The bank's OTP service owns the code (expiry, attempts, resend limits); this module keeps the
 conversation's side: which challenge is pending, a cap on failures per conversation, masking
 the code in the transcript, and binding the conversation to the customer until the session
-expires. A phone the bank does not know gets the same reply as one it knows, so the chat
-cannot be used to find out who banks here.
+expires.
+
+A phone the bank does not know gets the same reply as one it knows, so the chat cannot be used
+to find out who banks here: the sends are capped here (per phone, spaced; per conversation),
+for every phone alike, before the bank is asked; the bank's own resend limit, which only a
+known phone can meet, is answered as a send; and the reply takes at least
+``CodeLimits.reply_min_s`` either way, so its timing does not tell an SMS from none.
 """
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import logging
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,8 +35,9 @@ from bot.dialogue.errors import (
     WrongCode,
 )
 from bot.dialogue.masking import mask_phone
-from bot.dialogue.models import AuditEntry, AuthMethod, Lang, Reply, Route
-from bot.dialogue.ports import AuditLog, Authenticator, ConversationStore, TextCatalog
+from bot.dialogue.models import AuditEntry, AuthMethod, Lang, Rate, Reply, Route
+from bot.dialogue.ports import AuditLog, Authenticator, ConversationStore, RateLimiter, TextCatalog
+from bot.dialogue.rate_limits import MemoryRateLimiter
 from bot.dialogue.state import DialogueState
 
 log = logging.getLogger(__name__)
@@ -43,6 +52,21 @@ class LoginAttempt:
     customer_id: str | None = None
 
 
+CODES_PER_PHONE = Rate(5, 3600.0)
+CODES_PER_CONVERSATION = Rate(3, 3600.0)
+
+
+@dataclass(frozen=True, slots=True)
+class CodeLimits:
+    """How many one-time codes may be sent, for any phone alike (the defaults of
+    ``PERIMETER_AUTH__CODE*``)."""
+
+    interval_s: float = 60.0  # between two codes to one phone; 0: no spacing
+    per_phone: Rate = CODES_PER_PHONE
+    per_conversation: Rate = CODES_PER_CONVERSATION
+    reply_min_s: float = 0.5
+
+
 class Login:
     def __init__(
         self,
@@ -54,6 +78,8 @@ class Login:
         session_ttl: timedelta,
         max_failures: int,
         clock: Callable[[], datetime],
+        limiter: RateLimiter | None = None,
+        limits: CodeLimits = CodeLimits(),
     ) -> None:
         self._auth = authenticator
         self._store = store
@@ -62,6 +88,8 @@ class Login:
         self._ttl = session_ttl
         self._max_failures = max_failures
         self._clock = clock
+        self._limiter = limiter or MemoryRateLimiter()
+        self._limits = limits
 
     @staticmethod
     def masked(text: str, state: DialogueState) -> str:
@@ -82,6 +110,14 @@ class Login:
     ) -> tuple[Reply, DialogueState]:
         """The reply, and the state awaiting the code."""
         started = time.perf_counter()
+        wait = await self._capped(conversation_id, phone)
+        if wait:
+            await self._audit(conversation_id, None, "send_code", "rate_limited", started)
+            awaiting = state.awaiting_code
+            waiting = awaiting is not None and awaiting.challenge_id is not None
+            reply = self._say("utter_code_rate_limited", lang, seconds=wait, waiting=waiting)
+            await self._pad(started)
+            return reply, state
         outcome = "sent"
         try:
             sent = await self._auth.send_code(phone)
@@ -89,18 +125,41 @@ class Login:
         except UnknownPhone:
             outcome = "unknown_phone"
             state = state.code_sent(None)
-        except CodeRateLimited as exc:
-            await self._audit(conversation_id, None, "send_code", "rate_limited", started)
-            seconds = max(1, round(exc.retry_after_s or 60))
+        except CodeRateLimited:
+            # Only a phone the bank knows meets its resend limit: told apart, it would say
+            # who banks here. The code sent before still stands; the reply is a send's.
+            outcome = "bank_rate_limited"
             awaiting = state.awaiting_code
-            waiting = awaiting is not None and awaiting.challenge_id is not None
-            reply = self._say("utter_code_rate_limited", lang, seconds=seconds, waiting=waiting)
-            return reply, state
+            if awaiting is None or awaiting.challenge_id is None:
+                state = state.code_sent(None)
         except CoreUnavailable:
             await self._audit(conversation_id, None, "send_code", "core_unavailable", started)
             raise
         await self._audit(conversation_id, None, "send_code", outcome, started)
+        await self._pad(started)
         return self._say("utter_code_sent", lang, phone=mask_phone(phone)), state
+
+    async def _capped(self, conversation_id: str, phone: str) -> int:
+        """0 when one more code may go to ``phone`` from this conversation, else the whole
+        seconds to wait; the same for every phone, known to the bank or not."""
+        limits = self._limits
+        # The phone by its digest: the limiter (Redis, later) never holds the number.
+        key = hashlib.sha256(phone.encode()).hexdigest()[:32]
+        checks = [(f"codes:conversation:{conversation_id}", limits.per_conversation)]
+        if limits.interval_s > 0:
+            checks.append((f"codes:spacing:{key}", Rate(1, limits.interval_s)))
+        checks.append((f"codes:phone:{key}", limits.per_phone))
+        for name, rate in checks:
+            wait = await self._limiter.hit(name, rate)
+            if wait > 0:
+                return max(1, math.ceil(wait))
+        return 0
+
+    async def _pad(self, started: float) -> None:
+        """Make the reply take ``reply_min_s`` at least: an SMS sent and none take as long."""
+        left = self._limits.reply_min_s - (time.perf_counter() - started)
+        if left > 0:
+            await asyncio.sleep(left)
 
     async def verify(
         self, conversation_id: str, code: str, state: DialogueState, lang: Lang

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
+import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,6 +21,7 @@ import pytest
 from bot.banking import BankAuthenticator, RasaAccountActions
 from bot.dialogue.engine import DialogueEngine, EnginePolicy
 from bot.dialogue.errors import CodeUsed
+from bot.dialogue.login import CodeLimits
 from bot.dialogue.models import AuthMethod, HandoffReason, IncomingMessage, Reply, Route
 from bot.dialogue.sinks import RecordingSink
 from bot.intents import EmbeddingIntentClassifier, load_intent_examples
@@ -429,4 +432,66 @@ async def test_expired_code_and_rate_limited_resend(
             ("verify_code", "code_expired"),
             ("send_code", "rate_limited"),
         ]
+    await database.dispose()
+
+
+async def test_otp_replies_do_not_tell_who_banks_here_and_sends_are_capped(
+    strict_sandbox: str, classifier: EmbeddingIntentClassifier, tmp_path: Path
+) -> None:
+    """Security review M1: the same replies, and no quicker reply, for a phone the bank knows
+    and one it does not — also on a resend inside the bank's own window —, and code sends
+    capped per phone and per conversation before the bank is asked."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+    await upgrade_database(url)
+    database = create_engine(url)
+    known, unknown = "+79164445566", "+79990001122"  # c-2002; nobody
+
+    def normal(text: str) -> str:  # the masked phone and the seconds differ, nothing else
+        return re.sub(r"\d+ с\b", "N с", text).replace("55-66", "XX-XX").replace("11-22", "XX-XX")
+
+    async with CoreBankingClient(
+        CoreBankingConfig(base_url=strict_sandbox, token=SANDBOX_TOKEN, retry_backoff_s=())
+    ) as client:
+
+        def engine(codes: CodeLimits) -> DialogueEngine:
+            return DialogueEngine(
+                SqlConversationStore(database),
+                FakeKnowledgeBase(),
+                default_library(),
+                EnginePolicy(codes=codes),
+                intents=classifier,
+                actions=RasaAccountActions(client),
+                authenticator=BankAuthenticator(client),
+            )
+
+        async def timed(bot: DialogueEngine, phone: str) -> tuple[str, float]:
+            conversation = await bot.start_conversation()
+            started = time.perf_counter()
+            reply = await bot.handle(IncomingMessage(conversation.id, phone), RecordingSink())
+            return normal(reply.text), time.perf_counter() - started
+
+        # Our own spacing, for every phone alike: the second send within the minute is
+        # refused before the bank is asked, with the same words for both phones.
+        spaced = engine(CodeLimits(interval_s=60, reply_min_s=0.5))
+        first = [await timed(spaced, phone) for phone in (known, unknown)]
+        second = [await timed(spaced, phone) for phone in (known, unknown)]
+        assert first[0][0] == first[1][0] and "SMS" in first[0][0]
+        assert second[0][0] == second[1][0] and "через N с" in second[0][0]
+        assert min(seconds for _, seconds in first + second) >= 0.5  # an SMS or none alike
+
+        # Without our spacing the bank's own resend limit (60 s here), which only a phone it
+        # knows can meet, must not show: the reply is a send's, as for the unknown phone.
+        unspaced = engine(CodeLimits(interval_s=0, reply_min_s=0.5))
+        again = [await timed(unspaced, phone) for phone in (known, unknown)]
+        assert again[0][0] == again[1][0] == first[0][0]
+
+        # A conversation asks for at most three codes an hour, whatever the phones.
+        conversation = await unspaced.start_conversation()
+        replies = [
+            await unspaced.handle(IncomingMessage(conversation.id, phone), RecordingSink())
+            for phone in ("+79990000001", "+79990000002", "+79990000003", "+79990000004")
+        ]
+        assert ["через" in r.text for r in replies] == [False, False, False, True]
+        audit = await SqlConversationStore(database).list_audit(conversation_id=conversation.id)
+        assert [e.outcome for e in audit] == ["unknown_phone"] * 3 + ["rate_limited"]
     await database.dispose()
