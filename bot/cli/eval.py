@@ -39,6 +39,14 @@ def evaluate(
         int | None,
         typer.Option(min=1, help="Only the first N cases of each expected route (a quick run)."),
     ] = None,
+    against_configured_abs: Annotated[
+        bool,
+        typer.Option(
+            "--against-configured-abs",
+            help="Run a set without bank data against the ABS in the settings: its cases log"
+            " in as customers, read their accounts and block cards there.",
+        ),
+    ] = False,
 ) -> None:
     """Index each set's knowledge base into a fresh store and run its cases through the real
     engine; with several sets, a table compares them."""
@@ -53,6 +61,15 @@ def evaluate(
             runs.append((evaluation, sets.per_route(load_cases(evaluation.cases), per_route)))
         except CaseFileError as exc:
             fail(str(exc), 2)
+    without_bank = [e.name for e in chosen if e.bank is None]
+    if without_bank and not against_configured_abs:
+        fail(
+            f"{', '.join(without_bank)}: no bank data, so the cases would log in, read accounts"
+            f" and block cards at the configured ABS ({loaded.core_banking.base_url}); give"
+            " --bank-data FILE (a sandbox ABS is started from it), or --against-configured-abs"
+            " if that ABS is a test system",
+            2,
+        )
     reports: dict[str, dict[str, Any]] = {}
     for evaluation, cases in runs:
         typer.echo(f"\n== {evaluation.name}: {len(cases)} cases, kb {evaluation.kb}")

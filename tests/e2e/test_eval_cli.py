@@ -13,7 +13,7 @@ import yaml
 
 from bot.evaluation.cases import CaseFileError, load_cases
 from rag.documents import discover, load_document
-from tests.conftest import CASES, KB_DIR
+from tests.conftest import BANK, CASES, KB_DIR
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -70,6 +70,16 @@ def test_cli_rejects_malformed_cases_with_exit_2(tmp_path: Path) -> None:
     result = run_cli("eval", str(path), "--kb", str(KB_DIR))
     assert result.returncode == 2
     assert "case #1 (x)" in result.stderr
+
+
+def test_eval_refuses_to_act_on_the_configured_abs_unless_told(tmp_path: Path) -> None:
+    """Security review M10: without bank data the cases would log in and block cards at
+    whatever ABS the settings name."""
+    path = tmp_path / "cases.yaml"
+    path.write_text("- id: x\n  text: какой у меня баланс?\n  expect: {route: action}\n")
+    result = run_cli("eval", str(path), "--kb", str(KB_DIR))
+    assert result.returncode == 2
+    assert "--bank-data" in result.stderr and "block cards" in result.stderr
 
 
 @pytest.mark.llm
@@ -132,6 +142,8 @@ def test_eval_runs_the_real_engine_and_writes_json(tmp_path: Path, test_gguf: Pa
         str(cases_file),
         "--kb",
         str(KB_DIR),
+        "--bank-data",
+        str(BANK),
         "--json",
         str(out),
         env={
@@ -163,7 +175,7 @@ def test_eval_runs_the_real_engine_and_writes_json(tmp_path: Path, test_gguf: Pa
     # The sample KB's curated FAQ answers this one as written, without the model.
     assert by_id["fees"]["curated"] and by_id["fees"]["sources"] == ["faq-popular"]
     assert "99" in by_id["fees"]["reply"]
-    assert not by_id["balance"]["passed"]  # account actions arrive with a later issue
+    assert by_id["balance"]["passed"]  # from the sandbox ABS seeded with the demo bank
     summary = report["summary"]
     assert summary["total"] == 4
     assert summary["handoff_recall"] == 1.0
@@ -273,6 +285,7 @@ def test_eval_compares_sets_side_by_side_and_runs_a_quick_subset(
         str(tmp_path / "bank-b"),
         "--per-route",
         "1",
+        "--against-configured-abs",  # no bank data: these cases never reach an ABS
         "--json",
         str(out),
         env={
