@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -18,8 +19,23 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
+# Libraries that would call home: Hugging Face (model downloads and telemetry), LangChain's
+# LangSmith tracing. The bank's network has no route out; nothing should try. A variable the
+# bank sets itself is left as it is.
+NO_TELEMETRY = {
+    "HF_HUB_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "LANGCHAIN_TRACING_V2": "false",
+    "LANGSMITH_TRACING": "false",
+    "DO_NOT_TRACK": "1",
+}
+
+
 def settings(**overrides: Any) -> Settings:
-    """The settings, or exit 2 naming each invalid one."""
+    """The settings, or exit 2 naming each invalid one; telemetry off for the process."""
+    for name, value in NO_TELEMETRY.items():
+        os.environ.setdefault(name, value)
     try:
         loaded = load_settings(**overrides)
     except SettingsError as exc:

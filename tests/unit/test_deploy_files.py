@@ -233,6 +233,11 @@ def test_backing_services_have_healthchecks() -> None:
     assert "pg_isready" in json.dumps(all_services["postgres"]["healthcheck"]["test"])
 
 
+def test_qdrant_sends_no_usage_statistics() -> None:
+    """Security review M8: the Qdrant image reports usage unless told not to."""
+    assert services()["qdrant"]["environment"]["QDRANT__TELEMETRY_DISABLED"] == "true"
+
+
 def test_named_volumes_are_declared_and_used() -> None:
     compose = load_compose()
     declared = set(compose.get("volumes") or {})
