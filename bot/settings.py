@@ -210,12 +210,6 @@ class CoreBankingSettings(BaseModel):
 class ChatSettings(BaseModel):
     max_message_chars: Annotated[int, Field(ge=1, le=100_000)] = 4000
 
-    @property
-    def max_frame_bytes(self) -> int:
-        """The largest chat message as a request body or WebSocket frame: every character
-        JSON-escaped (six bytes), and room for the rest of the object."""
-        return 6 * self.max_message_chars + 4096
-
     rate_messages: Annotated[int, Field(ge=1, le=10_000)] = Field(
         default=20,
         description="Messages one web-chat conversation may send within rate_window_s; more"
@@ -243,6 +237,12 @@ class ChatSettings(BaseModel):
         description="Between this and intent_threshold the bot asks which account question"
         " the customer means instead of guessing.",
     )
+
+    @property
+    def max_frame_bytes(self) -> int:
+        """The largest chat message as a request body or WebSocket frame: every character
+        JSON-escaped (six bytes), and room for the rest of the object."""
+        return 6 * self.max_message_chars + 4096
 
 
 class TelegramSettings(BaseModel):

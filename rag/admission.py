@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 
 from rag.errors import ModelBusy
 
@@ -24,7 +24,6 @@ class ModelAdmission:
         self._turns = asyncio.Semaphore(running)
         self._capacity = running + waiting
         self._inside = 0
-        self.refused = 0  # since start, for the metrics
 
     @property
     def inside(self) -> int:
@@ -36,7 +35,6 @@ class ModelAdmission:
         """Hold a turn at the model for the block; ModelBusy at once when the queue is full.
         Leaving the block (also by cancellation) frees the turn and its place."""
         if self._inside >= self._capacity:
-            self.refused += 1
             raise ModelBusy(f"{self._inside} generations running or waiting")
         self._inside += 1
         try:
@@ -44,3 +42,8 @@ class ModelAdmission:
                 yield
         finally:
             self._inside -= 1
+
+
+def turn(admission: ModelAdmission | None) -> AbstractAsyncContextManager[None]:
+    """A turn at the model from ``admission``; without one (tests, tools), no queue."""
+    return admission.slot() if admission is not None else nullcontext()

@@ -21,7 +21,6 @@ import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from operator import itemgetter
 from typing import Any
@@ -32,7 +31,7 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_core.runnables import Runnable, RunnableBranch, RunnableLambda, RunnablePassthrough
 
 from prompts import PromptLibrary, default_library
-from rag.admission import ModelAdmission
+from rag.admission import ModelAdmission, turn
 from rag.errors import GenerationError, GenerationTimeout, RagError
 from rag.grounding import ABSTAIN_MARKER, MarkerFilter, cite, lexical_support
 from rag.reading import Reading, read, render_quote
@@ -130,7 +129,7 @@ class GroundedAnswerer:
         async def generate_in_turn(state: dict[str, Any]) -> AsyncIterator[str]:
             # The model's turn is taken here, where the model is called: a full queue refuses
             # at once (ModelBusy), and a wait for the turn counts against the first token.
-            async with self._turn():
+            async with turn(self._admission):
                 async for text in written.astream(state):
                     yield text
 
@@ -157,9 +156,6 @@ class GroundedAnswerer:
             (self._confident, RunnablePassthrough.assign(answer=generate)),
             RunnablePassthrough.assign(answer=nothing),
         )
-
-    def _turn(self) -> AbstractAsyncContextManager[None]:
-        return self._admission.slot() if self._admission is not None else nullcontext()
 
     def _read(self, state: dict[str, Any]) -> Reading:
         return read(state["search_query"], state["passages"], self._store.similarities)

@@ -7,9 +7,8 @@ import re
 from bot.dialogue.models import Lang
 
 # Identifiers, codes and key=value pairs («customer_id=c-2002», «SMS-код») say nothing about
-# the language a person writes in.
-# Only at a word's start: from every position inside one long "word" the scan would cost
-# quadratic time.
+# the language a person writes in. Matched only from a word's start: from every position
+# inside one long "word" the scan would cost quadratic time.
 _NOT_WORDS = re.compile(r"(?<!\S)\S*[\d_=:/@]\S*")
 # The opening of a message says its language; a longer one is refused later by its length,
 # and must not cost more to refuse.

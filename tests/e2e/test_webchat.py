@@ -387,12 +387,9 @@ async def test_a_flooding_conversation_gets_429_and_an_error_frame(tmp_path: Pat
 async def test_a_full_model_queue_hands_over_at_once(test_gguf: Path, tmp_path: Path) -> None:
     """One generation at a time and none waiting: of two questions asked together, one is
     answered by the real model and the other is told at once that it is busy."""
-    with perimeter_server(
+    with embedded_llm_server(
         tmp_path,
-        llm__backend="llamacpp",
-        llm__gguf_path=str(test_gguf),
-        llm__max_tokens="64",
-        llm__temperature="0",
+        test_gguf,
         llm__max_running="1",
         llm__max_waiting="0",
         operators__model_summary="false",

@@ -50,14 +50,16 @@ def server_env(data_dir: Path, **settings: str) -> dict[str, str]:
 
 
 @contextmanager
-def embedded_llm_server(data_dir: Path, gguf: Path) -> Iterator[RunningServer]:
-    """The product on its embedded defaults with the small test model, greedy decoding."""
+def embedded_llm_server(data_dir: Path, gguf: Path, **settings: str) -> Iterator[RunningServer]:
+    """The product on its embedded defaults with the small test model, greedy decoding;
+    ``settings`` as for :func:`perimeter_server`."""
     with perimeter_server(
         data_dir,
         llm__backend="llamacpp",
         llm__gguf_path=str(gguf),
         llm__max_tokens="64",
         llm__temperature="0",
+        **settings,
     ) as running:
         yield running
 

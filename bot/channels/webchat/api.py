@@ -76,6 +76,11 @@ class WebChat:
         self.metrics.errors.labels("webchat", "rate_limited").inc()
         return max(1, math.ceil(wait))
 
+    def too_many(self, lang: Lang, seconds: int) -> TooManyRequests:
+        """The 429 for a limit that lets the client in again after ``seconds``."""
+        text = self.error_text("rate_limited", lang, retry_after_s=seconds)
+        return TooManyRequests(text, code="rate_limited", headers={"Retry-After": str(seconds)})
+
     def error_text(self, code: str, lang: Lang, *, retry_after_s: int = 0) -> str:
         if code == "too_long":
             return self.texts.render("error_too_long", lang, limit=self.max_message_chars)
@@ -129,8 +134,7 @@ def routes(chat: WebChat) -> APIRouter:
     async def create_conversation(request: Request) -> ConversationOut:
         wait = await chat.may_start(request.client.host if request.client else None)
         if wait:
-            text = chat.error_text("rate_limited", chat.default_language, retry_after_s=wait)
-            raise TooManyRequests(text, code="rate_limited", headers={"Retry-After": str(wait)})
+            raise chat.too_many(chat.default_language, wait)
         conversation = await engine.start_conversation(Channel.WEBCHAT)
         return ConversationOut(conversation_id=conversation.id)
 
@@ -196,11 +200,7 @@ def routes(chat: WebChat) -> APIRouter:
             raise InvalidInput(chat.error_text(exc.reason, lang), code=exc.reason) from None
         except RateLimited as exc:
             chat.metrics.errors.labels("webchat", "rate_limited").inc()
-            seconds = _retry_after(exc)
-            text = chat.error_text("rate_limited", lang, retry_after_s=seconds)
-            raise TooManyRequests(
-                text, code="rate_limited", headers={"Retry-After": str(seconds)}
-            ) from None
+            raise chat.too_many(lang, _retry_after(exc)) from None
         assert sink.message_id is not None
         return TurnOut.of(sink.message_id, reply)
 

@@ -10,7 +10,7 @@ from langchain_core.messages import HumanMessage, SystemMessage
 
 from bot.dialogue.models import ChatTurn, Lang, Role
 from bot.dialogue.ports import TextCatalog
-from rag.admission import ModelAdmission
+from rag.admission import ModelAdmission, turn
 
 _SPEAKERS = {
     "ru": {Role.CUSTOMER: "Клиент", Role.BOT: "Бот", Role.OPERATOR: "Оператор"},
@@ -35,7 +35,7 @@ class ModelSummarizer:
         self._max_turns = max_turns
         # Summaries wait for their turn behind customers' answers, in the same bounded queue:
         # a full queue refuses them (ModelBusy) and the extractive summary stays.
-        self._admission = admission or ModelAdmission(running=1, waiting=1_000)
+        self._admission = admission
 
     async def summarize(self, turns: Sequence[ChatTurn], lang: Lang) -> str:
         speakers = _SPEAKERS[lang]
@@ -47,7 +47,7 @@ class ModelSummarizer:
             SystemMessage(self._texts.render("operator_summary", lang)),
             HumanMessage(transcript),
         ]
-        async with self._admission.slot():
+        async with turn(self._admission):
             result = await self._llm.ainvoke(messages)
         content = result.content
         text = content if isinstance(content, str) else str(content)
