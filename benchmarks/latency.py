@@ -75,6 +75,7 @@ async def ws_first_token(url: str, question: str) -> float:
     import websockets
 
     async with websockets.connect(url) as ws:
+        await ws.send(json.dumps({"type": "hello"}))  # a new conversation
         await ws.recv()  # conversation
         started = time.perf_counter()
         await ws.send(json.dumps({"type": "message", "text": question}))
@@ -146,6 +147,7 @@ async def ws_reply_time(url: str, question: str, token: str | None = None) -> fl
     import websockets
 
     async with websockets.connect(url) as ws:
+        await ws.send(json.dumps({"type": "hello"}))  # a new conversation
         await ws.recv()  # conversation
         if token:
             await ws.send(json.dumps({"type": "auth", "token": token}))

@@ -62,6 +62,7 @@ async def measure(base_url: str, rounds: int) -> dict[str, list[float]]:
         ).status_code == 200
         cookie = "; ".join(f"{k}={v}" for k, v in console.cookies.items())
         customer = await websockets.connect(f"{ws_base}/ws/chat")
+        await customer.send(json.dumps({"type": "hello"}))  # a new conversation
         conversation = json.loads(await customer.recv())["conversation_id"]
         operator = await websockets.connect(
             f"{ws_base}/operator/ws",

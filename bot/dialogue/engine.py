@@ -187,9 +187,13 @@ class DialogueEngine:
         await self.handoffs.aclose()
 
     async def start_conversation(
-        self, channel: Channel = Channel.WEBCHAT, lang: Lang | None = None
+        self,
+        channel: Channel = Channel.WEBCHAT,
+        lang: Lang | None = None,
+        *,
+        secret_digest: str | None = None,
     ) -> Conversation:
-        return await self._store.create_conversation(channel, lang)
+        return await self._store.create_conversation(channel, lang, secret_digest=secret_digest)
 
     async def conversation(self, conversation_id: str) -> Conversation:
         conversation = await self._store.get_conversation(conversation_id)
@@ -198,8 +202,11 @@ class DialogueEngine:
         return conversation
 
     async def transcript(self, conversation_id: str) -> list[StoredMessage]:
-        await self.conversation(conversation_id)
-        return await self._store.list_messages(conversation_id)
+        """The messages whoever holds the conversation now may read
+        (``Conversation.readable_at``)."""
+        conversation = await self.conversation(conversation_id)
+        readable = conversation.readable_at(self._clock())
+        return [m for m in await self._store.list_messages(conversation_id) if readable(m)]
 
     def validate(self, text: str) -> str:
         """The message as it will be processed, or InvalidMessage (``Guard.validate``)."""
@@ -252,9 +259,14 @@ class DialogueEngine:
         expired = conversation.customer_id is not None and customer is None
         if expired:
             await self._store.set_customer(conversation.id, None, None, None)
-        history = await self._store.list_messages(
-            message.conversation_id, limit=self._policy.history_turns * 2
-        )
+        readable = conversation.readable_at(self._clock())
+        history = [
+            m
+            for m in await self._store.list_messages(
+                message.conversation_id, limit=self._policy.history_turns * 2
+            )
+            if readable(m)
+        ]
         handoff = await self._store.current_handoff(conversation.id)
         with self._timed("store"):
             stored = await self._store.add_message(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -173,12 +173,29 @@ class Conversation:
     customer_id: str | None = None
     authenticated_until: datetime | None = None
     state: DialogueState = field(default_factory=DialogueState)
+    authenticated_at: datetime | None = None  # when the current customer's session began
+    # The web chat's credential: the sha256 of the secret its client holds (never the secret)
+    secret_digest: str | None = None
 
     def customer_at(self, moment: datetime) -> str | None:
         """The authenticated customer, or None when anonymous or the session has expired."""
         if self.customer_id and self.authenticated_until and moment < self.authenticated_until:
             return self.customer_id
         return None
+
+    def readable_at(self, moment: datetime) -> Callable[[StoredMessage], bool]:
+        """Which stored messages whoever holds the conversation at ``moment`` may read: a
+        reply with a customer's account data (``Route.ACTION``) only from the current
+        authenticated session, so after a logout on a shared device, or a session that
+        expired, the next person sees none of the previous customer's balances."""
+        since = self.authenticated_at if self.customer_at(moment) else None
+
+        def readable(message: StoredMessage) -> bool:
+            if message.route is not Route.ACTION:
+                return True
+            return since is not None and message.created_at >= since
+
+        return readable
 
 
 @dataclass(frozen=True, slots=True)

@@ -84,7 +84,7 @@ class HandoffLog(Protocol):
 
 class ConversationStore(HandoffLog, Protocol):
     async def create_conversation(
-        self, channel: Channel, lang: Lang | None = None
+        self, channel: Channel, lang: Lang | None = None, *, secret_digest: str | None = None
     ) -> Conversation: ...
 
     async def get_conversation(self, conversation_id: str) -> Conversation | None: ...
@@ -111,7 +111,9 @@ class ConversationStore(HandoffLog, Protocol):
         until: datetime | None,
         method: AuthMethod | None,
     ) -> None:
-        """Bind the conversation to an authenticated customer (None: anonymous again)."""
+        """Bind the conversation to an authenticated customer (None: anonymous again); the
+        store records when, by its own clock (the one its messages are stamped with), as
+        ``Conversation.authenticated_at``."""
 
     async def set_state(self, conversation_id: str, state: DialogueState) -> None:
         """Replace what the conversation remembers between messages."""

@@ -201,7 +201,8 @@ async def _frame(
         if event.kind is HandoffEventKind.MESSAGE and event.message_id:
             found = await console.desk.message(operator, event.handoff_id, event.message_id)
             message = ConsoleMessageOut.of(found).model_dump(mode="json")
-        return _event_frame(event, HandoffOut.of(view).model_dump(mode="json"), message)
+        shown = HandoffOut.of(view).model_dump(mode="json")
+        return _event_frame(event, event.conversation_id, shown, message)
     except (Forbidden, NotFound):
         if event.kind is HandoffEventKind.MESSAGE:
             return None
@@ -214,18 +215,21 @@ async def _frame(
             "status": handoff.status.value,
             "operator": handoff.operator,
         }
-        return _event_frame(event, gone, None)
+        return _event_frame(event, None, gone, None)  # nor whose conversation it is
 
 
 def _event_frame(
-    event: HandoffEvent, handoff: dict[str, object], message: dict[str, object] | None
+    event: HandoffEvent,
+    conversation_id: str | None,
+    handoff: dict[str, object],
+    message: dict[str, object] | None,
 ) -> dict[str, object]:
     return {
         "type": "event",
         "id": event.id,
         "kind": event.kind.value,
         "handoff_id": int(event.handoff_id),
-        "conversation_id": event.conversation_id,
+        "conversation_id": conversation_id,
         "handoff": handoff,
         "message": message,
     }

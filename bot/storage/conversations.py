@@ -28,7 +28,8 @@ from bot.storage.tables import AuditRow, ConversationRow, MessageRow, UsedTokenR
 
 
 def new_conversation_id() -> str:
-    """Unguessable: in the web chat the id is the customer's only key to the transcript."""
+    """Unguessable, though not a credential: the web chat's client proves a separate secret
+    (``bot.channels.webchat.credentials``); staff and logs see ids."""
     return secrets.token_urlsafe(18)
 
 
@@ -36,17 +37,20 @@ class SqlConversationStore(SqlHandoffLog):
     def __init__(self, engine: AsyncEngine) -> None:
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
 
-    async def create_conversation(self, channel: Channel, lang: Lang | None = None) -> Conversation:
+    async def create_conversation(
+        self, channel: Channel, lang: Lang | None = None, *, secret_digest: str | None = None
+    ) -> Conversation:
         row = ConversationRow(
             id=new_conversation_id(),
             channel=channel.value,
             lang=lang,
             created_at=datetime.now(UTC),
             state=DialogueState().to_json(),
+            secret_digest=secret_digest,
         )
         async with self._sessions.begin() as session:
             session.add(row)
-        return Conversation(row.id, channel, row.created_at, lang)
+        return Conversation(row.id, channel, row.created_at, lang, secret_digest=secret_digest)
 
     async def get_conversation(self, conversation_id: str) -> Conversation | None:
         async with self._sessions() as session:
@@ -62,6 +66,8 @@ class SqlConversationStore(SqlHandoffLog):
             customer_id=row.customer_id,
             authenticated_until=row.authenticated_until,
             state=DialogueState.from_json(row.state),
+            authenticated_at=row.authenticated_at,
+            secret_digest=row.secret_digest,
         )
 
     async def set_feedback(self, conversation_id: str, message_id: str, positive: bool) -> bool:
@@ -91,6 +97,7 @@ class SqlConversationStore(SqlHandoffLog):
             "customer_id": customer_id,
             "authenticated_until": until,
             "auth_method": method.value if method else None,
+            "authenticated_at": datetime.now(UTC) if customer_id else None,
         }
         async with self._sessions.begin() as session:
             await session.execute(

@@ -58,6 +58,8 @@ class ConversationRow(Base):
     authenticated_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
     auth_method: Mapped[str | None] = mapped_column(String(16))
     state: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # DialogueState.to_json()
+    authenticated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    secret_digest: Mapped[str | None] = mapped_column(String(64))  # sha256 of the web secret
 
 
 class MessageRow(Base):

@@ -89,3 +89,25 @@ def test_a_visitor_logged_in_on_the_bank_site_arrives_authenticated(
     assert "auth=" not in page.url, "the token does not stay in the address bar"
     answer = ask(page, "когда следующий платёж по кредиту?")
     assert "01.12.2026" in answer and "52\u00a0340,00\u00a0₽" in answer
+
+
+def test_logging_out_on_a_shared_device_leaves_nothing_for_the_next_person(
+    server: RunningServer, page: Page
+) -> None:
+    page.goto(f"{server.base_url}/#auth={sign_token(SECRET, 'c-2001')}")
+    expect(page.locator("#status")).to_have_attribute("data-authenticated", "true", timeout=30_000)
+    assert "48\u00a0210,75\u00a0₽" in ask(page, "какой у меня баланс?")
+    saved = page.evaluate("localStorage.getItem('perimeter.conversation')")
+    assert saved and '"token"' in saved, "the widget keeps the conversation's secret"
+    assert "token" not in page.url
+
+    page.click("#logout")
+    expect(page.locator("#status")).to_have_attribute("data-authenticated", "false")
+    expect(page.locator(".message")).to_have_count(0)
+    expect(page.locator("#logout")).to_be_hidden()
+    assert page.evaluate("localStorage.getItem('perimeter.conversation')") != saved
+
+    page.reload()
+    expect(page.locator("#status")).to_have_text("Онлайн", timeout=30_000)
+    expect(page.locator(".message")).to_have_count(0)
+    assert "210,75" not in page.content()

@@ -20,6 +20,7 @@ import pytest
 
 from tests.support.console import PASSWORD, add_staff
 from tests.support.servers import RunningServer, perimeter_server
+from tests.support.webchat import bearer
 
 HEADERS = {"X-Requested-With": "perimeter-admin"}
 SETTINGS = {
@@ -72,10 +73,11 @@ def editor(server: RunningServer, name: str = "olga") -> httpx.Client:
 
 
 def ask(server: RunningServer, text: str) -> dict[str, Any]:
-    conversation = httpx.post(f"{server.base_url}/api/conversations").json()["conversation_id"]
+    conversation, key = bearer(httpx.post(f"{server.base_url}/api/conversations").json())
     response = httpx.post(
         f"{server.base_url}/api/conversations/{conversation}/messages",
         json={"text": text},
+        headers=key,
         timeout=60,
     )
     return dict(response.json())

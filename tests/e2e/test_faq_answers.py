@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from tests.support.servers import RunningServer, perimeter_server
+from tests.support.webchat import bearer
 
 
 @pytest.fixture(scope="module")
@@ -27,10 +28,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
 
 
 def ask(server: RunningServer, text: str) -> dict[str, object]:
-    conversation = httpx.post(f"{server.base_url}/api/conversations").json()["conversation_id"]
+    conversation, key = bearer(httpx.post(f"{server.base_url}/api/conversations").json())
     response = httpx.post(
         f"{server.base_url}/api/conversations/{conversation}/messages",
         json={"text": text},
+        headers=key,
         timeout=60,
     )
     assert response.status_code == 200, response.text

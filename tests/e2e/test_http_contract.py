@@ -18,6 +18,7 @@ from playwright.sync_api import Page
 from tests.support.console import PASSWORD, add_staff
 from tests.support.doubles.ollama_server import OllamaDoubleConfig, run_ollama_double_in_thread
 from tests.support.servers import SANDBOX_TOKEN, RunningServer, perimeter_server, server_env
+from tests.support.webchat import bearer
 
 MODEL = "qwen2.5:7b-instruct"
 # What the model says to any question: grounded in the sample KB's card fees passage.
@@ -57,7 +58,8 @@ def server(tmp_path_factory: pytest.TempPathFactory, sandbox: str) -> Iterator[R
 def _seeded(running: RunningServer) -> Iterator[RunningServer]:
     # Something to work on: an answer with its sources, a conversation handed to people.
     with httpx.Client(base_url=running.base_url, timeout=60) as api:
-        conversation = api.post("/api/conversations").json()["conversation_id"]
+        conversation, key = bearer(api.post("/api/conversations").json())
+        api.headers.update(key)
         answered = api.post(
             f"/api/conversations/{conversation}/messages",
             json={"text": "сколько стоит обслуживание карты Классика?"},

@@ -30,6 +30,7 @@ from tests.support.servers import (
     perimeter_server,
     server_env,
 )
+from tests.support.webchat import open_chat
 
 SECRET = "test-web-token-secret-0123456789abcdef"
 
@@ -78,8 +79,7 @@ class Customer:
 
     @classmethod
     async def open(cls, server: RunningServer) -> Customer:
-        ws = await websockets.connect(server.ws_url)
-        hello = json.loads(await ws.recv())
+        ws, hello = await open_chat(server.ws_url)
         return cls(ws, hello["conversation_id"])
 
     async def next(self, kind: str, within_s: float = 20) -> dict[str, Any]:

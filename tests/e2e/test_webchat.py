@@ -28,6 +28,7 @@ from tests.support.servers import (
     perimeter_server,
     server_env,
 )
+from tests.support.webchat import bearer, open_chat
 
 pytestmark = pytest.mark.llm
 
@@ -45,14 +46,6 @@ async def receive_until_reply(ws: Any) -> tuple[list[dict[str, Any]], dict[str, 
         frames.append(frame)
         if frame["type"] in ("reply", "error"):
             return frames, frame
-
-
-async def open_chat(url: str, conversation_id: str | None = None) -> tuple[Any, dict[str, Any]]:
-    target = url + (f"?conversation_id={conversation_id}" if conversation_id else "")
-    ws = await websockets.connect(target)
-    hello = json.loads(await ws.recv())
-    assert hello["type"] == "conversation"
-    return ws, hello
 
 
 async def send(ws: Any, text: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -75,8 +68,8 @@ async def test_knowledge_answer_streams_token_by_token_with_its_source(
     assert {"cards-debit-fees", "faq-popular"} & {s["id"] for s in reply["sources"]}
     assert not reply["handoff"]
 
-    # The conversation survives a reload: the same id brings the transcript back.
-    ws2, again = await open_chat(server.ws_url, hello["conversation_id"])
+    # The conversation survives a reload: the same id and secret bring the transcript back.
+    ws2, again = await open_chat(server.ws_url, resume=hello)
     await ws2.close()
     assert again["conversation_id"] == hello["conversation_id"]
     roles = [(m["role"], m["text"]) for m in again["messages"]]
@@ -155,43 +148,52 @@ async def test_bad_websocket_input_gets_clear_errors_and_the_server_keeps_servin
     assert all("Traceback" not in f["message"] for f in (empty, long, binary, malformed))
     assert fine["route"] == "smalltalk"
     async with httpx.AsyncClient(base_url=server.base_url) as client:
-        response = await client.get(f"/api/conversations/{hello['conversation_id']}/messages")
+        response = await client.get(
+            f"/api/conversations/{hello['conversation_id']}/messages",
+            headers={"Authorization": f"Bearer {hello['token']}"},
+        )
     transcript = response.json()
     assert [m["text"] for m in transcript["messages"]][-2] == "Спасибо!"
 
 
 async def test_unknown_conversation_id_starts_a_new_conversation(server: RunningServer) -> None:
-    ws, hello = await open_chat(server.ws_url, "no-such-conversation")
+    unknown = {"conversation_id": "no-such-conversation", "token": "x" * 43}
+    ws, hello = await open_chat(server.ws_url, resume=unknown)
     await ws.close()
     assert hello["conversation_id"] != "no-such-conversation"
     assert hello["messages"] == []
+    assert hello["token"]
 
 
 def test_http_endpoint_for_clients_without_websocket(server: RunningServer) -> None:
     with httpx.Client(base_url=server.base_url, timeout=300) as client:
         created = client.post("/api/conversations")
         assert created.status_code == 201
-        conversation_id = created.json()["conversation_id"]
+        conversation_id, key = bearer(created.json())
         answered = client.post(
-            f"/api/conversations/{conversation_id}/messages", json={"text": "Привет"}
+            f"/api/conversations/{conversation_id}/messages", json={"text": "Привет"}, headers=key
         )
         assert answered.status_code == 200
         assert answered.json()["route"] == "smalltalk"
         too_long = client.post(
-            f"/api/conversations/{conversation_id}/messages", json={"text": "x" * 20_000}
+            f"/api/conversations/{conversation_id}/messages",
+            json={"text": "x" * 20_000},
+            headers=key,
         )
         assert too_long.status_code == 422
         assert too_long.json()["code"] == "too_long"
-        missing = client.post("/api/conversations/nope/messages", json={"text": "Привет"})
+        missing = client.post(
+            "/api/conversations/nope/messages", json={"text": "Привет"}, headers=key
+        )
         assert missing.status_code == 404
-        assert client.get("/api/conversations/nope/messages").status_code == 404
+        assert client.get("/api/conversations/nope/messages", headers=key).status_code == 404
         malformed = client.post(
             f"/api/conversations/{conversation_id}/messages",
             content=b"{oops",
-            headers={"content-type": "application/json"},
+            headers={"content-type": "application/json", **key},
         )
         assert malformed.status_code == 422
-        history = client.get(f"/api/conversations/{conversation_id}/messages").json()
+        history = client.get(f"/api/conversations/{conversation_id}/messages", headers=key).json()
         assert [m["role"] for m in history["messages"]] == ["customer", "bot"]
 
 
@@ -243,15 +245,17 @@ async def test_adversarial_input_is_refused_first_and_healthz_keeps_answering(
         async with httpx.AsyncClient(base_url=server.base_url, timeout=120) as client:
             for shape, text in ADVERSARIAL.items():
                 created = await client.post("/api/conversations")
-                cid = created.json()["conversation_id"]
-                huge = await client.post(f"/api/conversations/{cid}/messages", json={"text": text})
+                cid, key = bearer(created.json())
+                huge = await client.post(
+                    f"/api/conversations/{cid}/messages", json={"text": text}, headers=key
+                )
                 assert (huge.status_code, huge.json()["code"]) == (413, "too_large"), shape
                 upload = await client.post(
                     "/admin/api/documents", files={"file": ("kb.md", text.encode())}
                 )
                 assert upload.status_code == 401, shape  # refused before the form is parsed
                 longest = await client.post(
-                    f"/api/conversations/{cid}/messages", json={"text": text[:4000]}
+                    f"/api/conversations/{cid}/messages", json={"text": text[:4000]}, headers=key
                 )
                 assert longest.status_code in (200, 422), (shape, longest.text)
             ws, _ = await open_chat(server.ws_url)
@@ -346,7 +350,8 @@ async def test_a_flooding_conversation_gets_429_and_an_error_frame(tmp_path: Pat
         chat__rate_conversations_window_s="600",
     ) as running:
         async with httpx.AsyncClient(base_url=running.base_url) as client:
-            conversation_id = (await client.post("/api/conversations")).json()["conversation_id"]
+            conversation_id, key = bearer((await client.post("/api/conversations")).json())
+            client.headers.update(key)
             url = f"/api/conversations/{conversation_id}/messages"
             answered = [await client.post(url, json={"text": "Привет"}) for _ in range(2)]
             refused = await client.post(url, json={"text": "Привет"})
@@ -355,7 +360,7 @@ async def test_a_flooding_conversation_gets_429_and_an_error_frame(tmp_path: Pat
         async with ws:
             replies = [(await send(ws, "Привет"))[1] for _ in range(2)]
             _, frame = await send(ws, "Привет")
-        async with httpx.AsyncClient(base_url=running.base_url) as client:
+        async with httpx.AsyncClient(base_url=running.base_url, headers=key) as client:
             third = await client.post("/api/conversations")  # the address's third
             again = await client.get(url)  # an existing conversation is still served
             # Behind the bank's proxy (127.0.0.1 is trusted by default) each customer's
@@ -364,6 +369,7 @@ async def test_a_flooding_conversation_gets_429_and_an_error_frame(tmp_path: Pat
                 "/api/conversations", headers={"X-Forwarded-For": "203.0.113.7"}
             )
         async with websockets.connect(running.ws_url) as ws:
+            await ws.send(json.dumps({"type": "hello"}))
             refusal = json.loads(await ws.recv())
             with pytest.raises(websockets.ConnectionClosed) as closed:
                 await ws.recv()
@@ -395,12 +401,13 @@ async def test_a_full_model_queue_hands_over_at_once(test_gguf: Path, tmp_path: 
         operators__model_summary="false",
     ) as running:
         async with httpx.AsyncClient(base_url=running.base_url, timeout=120) as client:
-            ids = [
-                (await client.post("/api/conversations")).json()["conversation_id"] for _ in "ab"
-            ]
+            keys = [bearer((await client.post("/api/conversations")).json()) for _ in "ab"]
             question = {"text": "Сколько стоит обслуживание дебетовой карты?"}
             replies = await asyncio.gather(
-                *(client.post(f"/api/conversations/{cid}/messages", json=question) for cid in ids)
+                *(
+                    client.post(f"/api/conversations/{cid}/messages", json=question, headers=key)
+                    for cid, key in keys
+                )
             )
             metrics = (await client.get("/metrics")).text
     bodies = [r.json() for r in replies]

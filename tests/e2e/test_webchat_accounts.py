@@ -26,6 +26,7 @@ from tests.support.servers import (
     perimeter_server,
     server_env,
 )
+from tests.support.webchat import bearer, open_chat
 
 SECRET = "test-web-token-secret-0123456789abcdef"
 
@@ -50,24 +51,31 @@ def server(sandbox: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[R
         yield running
 
 
-def new_conversation(server: RunningServer) -> str:
-    response = httpx.post(f"{server.base_url}/api/conversations")
-    return str(response.json()["conversation_id"])
+Chat = tuple[str, dict[str, str]]  # a conversation's id and the headers proving its secret
 
 
-def say(server: RunningServer, conversation: str, text: str) -> dict[str, Any]:
+def new_conversation(server: RunningServer) -> Chat:
+    return bearer(httpx.post(f"{server.base_url}/api/conversations").json())
+
+
+def say(server: RunningServer, chat: Chat, text: str) -> dict[str, Any]:
+    conversation, key = chat
     response = httpx.post(
         f"{server.base_url}/api/conversations/{conversation}/messages",
         json={"text": text},
+        headers=key,
         timeout=30,
     )
     assert response.status_code == 200, response.text
     return dict(response.json())
 
 
-def token_login(server: RunningServer, conversation: str, token: str) -> httpx.Response:
+def token_login(server: RunningServer, chat: Chat, token: str) -> httpx.Response:
+    conversation, key = chat
     return httpx.post(
-        f"{server.base_url}/api/conversations/{conversation}/auth/token", json={"token": token}
+        f"{server.base_url}/api/conversations/{conversation}/auth/token",
+        json={"token": token},
+        headers=key,
     )
 
 
@@ -81,14 +89,17 @@ def test_a_signed_web_token_logs_the_customer_in(server: RunningServer) -> None:
     reply = say(server, conversation, "какой у меня баланс?")
     assert (reply["route"], reply["action"]) == ("action", "check_balance")
     assert "48\u00a0210,75\u00a0₽" in reply["text"]
-    transcript = httpx.get(f"{server.base_url}/api/conversations/{conversation}/messages")
+    transcript = httpx.get(
+        f"{server.base_url}/api/conversations/{conversation[0]}/messages", headers=conversation[1]
+    )
     assert transcript.json()["authenticated"] is True
 
     metrics = httpx.get(f"{server.base_url}/metrics").text
     assert 'perimeter_core_calls_total{action="check_balance",outcome="balance"}' in metrics
     assert "c-2001" not in metrics and "40817810" not in metrics, "no customer data in metrics"
 
-    assert httpx.post(f"{server.base_url}/api/conversations/{conversation}/logout").is_success
+    logout = f"{server.base_url}/api/conversations/{conversation[0]}/logout"
+    assert httpx.post(logout, headers=conversation[1]).is_success
     assert say(server, conversation, "какой у меня баланс?")["route"] == "auth_required"
 
 
@@ -136,7 +147,8 @@ def test_a_replayed_token_is_refused(server: RunningServer) -> None:
 
 def test_an_unknown_conversation_does_not_spend_the_token(server: RunningServer) -> None:
     token = sign_token(SECRET, "c-2001")
-    assert token_login(server, "no-such-conversation", token).status_code == 404
+    _, key = new_conversation(server)
+    assert token_login(server, ("no-such-conversation", key), token).status_code == 404
     assert token_login(server, new_conversation(server), token).status_code == 200
 
 
@@ -145,10 +157,9 @@ async def test_phone_login_and_block_over_the_websocket(
 ) -> None:
     """The demo path: log in with the phone and the code from the sandbox outbox, then block
     the card with the confirmation button's payload."""
-    target = server.base_url.replace("http", "ws") + "/ws/chat"
-    async with websockets.connect(target) as ws:
-        hello = json.loads(await ws.recv())
-        assert hello["type"] == "conversation" and hello["authenticated"] is False
+    ws, hello = await open_chat(server.ws_url)
+    async with ws:
+        assert hello["authenticated"] is False
 
         async def ask(text: str) -> dict[str, Any]:
             await ws.send(json.dumps({"type": "message", "text": text}))
@@ -201,3 +212,72 @@ async def test_phone_login_and_block_over_the_websocket(
         ("block_card", "card_blocked"),
     ]
     assert "+7916" not in audit and "0417" not in audit, "no phone or card numbers in the audit"
+
+
+async def test_only_the_conversations_secret_opens_it_and_a_logout_hides_account_replies(
+    server: RunningServer,
+) -> None:
+    """The id is what staff and logs see; it opens nothing. The secret is proven in a header
+    or the first frame, never a URL, and is in no log. After a logout the transcript has no
+    account reply left for the next person on the device."""
+    chat = new_conversation(server)
+    conversation, key = chat
+    secret = key["Authorization"].removeprefix("Bearer ")
+    assert token_login(server, chat, sign_token(SECRET, "c-2001")).status_code == 200
+    assert "48\u00a0210,75" in say(server, chat, "какой у меня баланс?")["text"]
+    other = new_conversation(server)[1]
+
+    url = f"{server.base_url}/api/conversations/{conversation}/messages"
+    async with httpx.AsyncClient() as http:
+        no_key, wrong_key, own = await asyncio.gather(
+            http.get(url),
+            http.get(url, headers=other),
+            http.get(url, headers=key),
+        )
+        as_post = await http.post(url, json={"text": "какой у меня баланс?"}, headers=other)
+    assert (no_key.status_code, no_key.json()["code"]) == (401, "secret_required")
+    assert no_key.headers["WWW-Authenticate"] == "Bearer"
+    assert wrong_key.status_code == 404 and "48" not in wrong_key.text
+    assert as_post.status_code == 404
+    assert "48\u00a0210,75" in own.text
+
+    # The WebSocket: the id with a wrong secret opens a new, empty conversation.
+    ws, hello = await open_chat(
+        server.ws_url, resume={"conversation_id": conversation, "token": "guess" * 9}
+    )
+    await ws.close()
+    assert hello["conversation_id"] != conversation and hello["messages"] == []
+    ws, resumed = await open_chat(
+        server.ws_url, resume={"conversation_id": conversation, "token": secret}
+    )
+    async with ws:
+        assert resumed["authenticated"] is True and "token" not in resumed
+        assert any("48\u00a0210,75" in m["text"] for m in resumed["messages"])
+        await ws.send(json.dumps({"type": "logout"}))
+        assert json.loads(await ws.recv())["type"] == "logged_out"
+
+    async with httpx.AsyncClient(headers=key) as http:
+        after = (await http.get(url)).json()
+    assert after["authenticated"] is False
+    assert [m for m in after["messages"] if m["route"] == "action"] == []
+    assert "48\u00a0210,75" not in str(after)
+    assert "какой у меня баланс?" in [m["text"] for m in after["messages"]]
+    # A new session on the same conversation sees its own account replies only.
+    assert token_login(server, chat, sign_token(SECRET, "c-2002")).status_code == 200
+    async with httpx.AsyncClient(headers=key) as http:
+        again = (await http.get(url)).json()
+    assert "48\u00a0210,75" not in str(again)
+
+    log = server.log_text()
+    assert conversation in log, "the id names the conversation in the log"
+    assert secret not in log, "the secret is in no log line, access log included"
+
+
+async def test_a_socket_that_does_not_say_hello_first_is_closed(server: RunningServer) -> None:
+    async with websockets.connect(server.ws_url) as ws:
+        await ws.send(json.dumps({"type": "message", "text": "какой у меня баланс?"}))
+        refusal = json.loads(await ws.recv())
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            await ws.recv()
+    assert (refusal["type"], refusal["code"]) == ("error", "bad_request")
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1008

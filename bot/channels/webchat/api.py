@@ -4,6 +4,7 @@ and the widget at /. The frames of the WebSocket are documented in ``docs/websoc
 # No ``from __future__ import annotations`` here: FastAPI must see the request model defined
 # inside the route factory (its limit comes from the settings) as an object.
 
+import asyncio
 import json
 import logging
 import math
@@ -11,13 +12,15 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, WebSocket
+from fastapi import APIRouter, Depends, Request, WebSocket
 from fastapi.responses import FileResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 from starlette.websockets import WebSocketDisconnect
 
+from bot.channels.webchat import credentials
 from bot.channels.webchat.hub import ConversationHub
 from bot.channels.webchat.schemas import (
     AuthOut,
@@ -30,7 +33,16 @@ from bot.channels.webchat.sinks import CollectingSink, SocketSender, WebSocketSi
 from bot.dialogue.engine import DialogueEngine
 from bot.dialogue.errors import ConversationNotFound, InvalidMessage, RateLimited, TokenRejected
 from bot.dialogue.language import detect_language
-from bot.dialogue.models import AuthMethod, Channel, IncomingMessage, Lang, Rate, Reply, Route
+from bot.dialogue.models import (
+    AuthMethod,
+    Channel,
+    Conversation,
+    IncomingMessage,
+    Lang,
+    Rate,
+    Reply,
+    Route,
+)
 from bot.dialogue.ports import RateLimiter, TextCatalog
 from bot.http.errors import (
     ApiError,
@@ -48,6 +60,13 @@ from bot.web_token import WebTokenVerifier
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 _NOT_FOUND = "conversation not found"
+HELLO_TIMEOUT_S = 10.0  # a socket that has not said which conversation by then is closed
+POLICY_VIOLATION = 1008
+_bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="conversation secret",
+    description="The `token` that `POST /api/conversations` returned with the conversation.",
+)
 
 
 @dataclass
@@ -65,6 +84,21 @@ class WebChat:
     wake_operators: Callable[[], Awaitable[None]]  # open consoles see a handoff at once
     limiter: RateLimiter
     conversation_rate: Rate  # conversations one client address may start
+
+    async def start(self) -> tuple[Conversation, str]:
+        """A new web conversation and the secret its client will prove (returned only here)."""
+        secret, digest = credentials.new_secret()
+        conversation = await self.engine.start_conversation(Channel.WEBCHAT, secret_digest=digest)
+        return conversation, secret
+
+    async def open(self, conversation_id: str, secret: str | None) -> Conversation:
+        """The conversation whose secret this is; ConversationNotFound for an unknown id and
+        for a wrong secret alike, so that ids cannot be probed."""
+        conversation = await self.engine.conversation(conversation_id)
+        if not credentials.proves(conversation, secret):
+            self.metrics.errors.labels("webchat", "secret_rejected").inc()
+            raise ConversationNotFound(conversation_id)
+        return conversation
 
     async def may_start(self, address: str | None) -> int:
         """0 when the client at ``address`` may start one more conversation, else the whole
@@ -91,6 +125,7 @@ class WebChat:
             "bad_request": "error_bad_request",
             "token_rejected": "error_token_rejected",
             "token_login_disabled": "error_token_login_disabled",
+            "secret_required": "error_secret_required",
         }.get(code, "error_internal")
         return self.texts.render(name, lang)
 
@@ -104,7 +139,6 @@ class WebChat:
         if self.web_tokens is None:
             code = "token_login_disabled"
             raise Forbidden(self.error_text(code, self.default_language), code=code)
-        await self.engine.conversation(conversation_id)  # unknown id: before spending a token
         try:
             customer_id = await self.web_tokens.verify(token)
         except TokenRejected as exc:
@@ -125,32 +159,49 @@ def routes(chat: WebChat) -> APIRouter:
 
         text: str = visible_text(chat.max_message_chars, "The customer's message.")
 
+    async def held(
+        conversation_id: str,
+        secret: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    ) -> Conversation:
+        """The conversation of the path, for a client that proves its secret."""
+        if secret is None:
+            code = "secret_required"
+            raise NotLoggedIn(
+                chat.error_text(code, chat.default_language),
+                code=code,
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        try:
+            return await chat.open(conversation_id, secret.credentials)
+        except ConversationNotFound:
+            raise NotFound(_NOT_FOUND) from None
+
     @api.post(
         "/conversations",
         status_code=201,
         responses=errors(429),
         summary="Start a conversation",
+        description="Returns the conversation's id and its secret `token`, once: every other "
+        "call on the conversation sends it as `Authorization: Bearer <token>`.",
     )
     async def create_conversation(request: Request) -> ConversationOut:
         wait = await chat.may_start(request.client.host if request.client else None)
         if wait:
             raise chat.too_many(chat.default_language, wait)
-        conversation = await engine.start_conversation(Channel.WEBCHAT)
-        return ConversationOut(conversation_id=conversation.id)
+        conversation, secret = await chat.start()
+        return ConversationOut(conversation_id=conversation.id, token=secret)
 
     @api.get(
         "/conversations/{conversation_id}/messages",
-        responses=errors(404),
+        responses=errors(401, 404),
         summary="The transcript",
     )
-    async def list_messages(conversation_id: str) -> ConversationOut:
-        try:
-            conversation = await engine.conversation(conversation_id)
-        except ConversationNotFound:
-            raise NotFound(_NOT_FOUND) from None
-        messages = await engine.transcript(conversation_id)
+    async def list_messages(
+        conversation: Annotated[Conversation, Depends(held)],
+    ) -> ConversationOut:
+        messages = await engine.transcript(conversation.id)
         return ConversationOut(
-            conversation_id=conversation_id,
+            conversation_id=conversation.id,
             authenticated=conversation.customer_at(datetime.now(UTC)) is not None,
             messages=[MessagePublic.of(m) for m in messages],
         )
@@ -160,40 +211,39 @@ def routes(chat: WebChat) -> APIRouter:
         responses=errors(401, 403, 404, 422),
         summary="Log the customer in with the bank's signed one-time web token",
     )
-    async def login_with_token(conversation_id: str, body: TokenIn) -> AuthOut:
-        try:
-            until = await chat.token_login(conversation_id, body.token)
-        except ConversationNotFound:
-            raise NotFound(_NOT_FOUND) from None
+    async def login_with_token(
+        body: TokenIn, conversation: Annotated[Conversation, Depends(held)]
+    ) -> AuthOut:
+        until = await chat.token_login(conversation.id, body.token)
         return AuthOut(authenticated=True, expires_at=until)
 
     @api.post(
         "/conversations/{conversation_id}/logout",
         status_code=204,
-        responses=errors(404),
+        responses=errors(401, 404),
         summary="End the customer's authenticated session",
+        description="Account replies of the session are no longer returned with the transcript.",
     )
-    async def logout(conversation_id: str) -> Response:
-        try:
-            await engine.logout(conversation_id)
-        except ConversationNotFound:
-            raise NotFound(_NOT_FOUND) from None
+    async def logout(conversation: Annotated[Conversation, Depends(held)]) -> Response:
+        await engine.logout(conversation.id)
         return Response(status_code=204)
 
     @api.post(
         "/conversations/{conversation_id}/messages",
-        responses=errors(404, 422, 429),
+        responses=errors(401, 404, 422, 429),
         summary="Send a message and wait for the whole reply (no streaming)",
     )
-    async def post_message(conversation_id: str, body: MessageIn) -> TurnOut:
+    async def post_message(
+        body: MessageIn, conversation: Annotated[Conversation, Depends(held)]
+    ) -> TurnOut:
         sink = CollectingSink()
         lang = detect_language(body.text, chat.default_language)
         try:
             reply = await engine.handle(
-                IncomingMessage(conversation_id, body.text, Channel.WEBCHAT), sink
+                IncomingMessage(conversation.id, body.text, Channel.WEBCHAT), sink
             )
             await chat.replied(reply)
-        except ConversationNotFound:
+        except ConversationNotFound:  # gone since it was opened (a data-subject erasure)
             raise NotFound(_NOT_FOUND) from None
         except InvalidMessage as exc:
             chat.metrics.errors.labels("webchat", exc.reason).inc()
@@ -224,30 +274,23 @@ def _socket(chat: WebChat) -> Callable[[WebSocket], Awaitable[None]]:
     async def chat_socket(websocket: WebSocket) -> None:
         engine = chat.engine
         await websocket.accept()
-        conversation_id = websocket.query_params.get("conversation_id") or ""
-        try:
-            conversation = await engine.conversation(conversation_id)
-        except ConversationNotFound:
-            wait = await chat.may_start(websocket.client.host if websocket.client else None)
-            if wait:
-                text = chat.error_text("rate_limited", chat.default_language, retry_after_s=wait)
-                refusal = {"code": "rate_limited", "message": text, "retry_after_s": wait}
-                await websocket.send_json({"type": "error", **refusal})
-                await websocket.close(code=1013)  # try again later
-                return
-            conversation = await engine.start_conversation(Channel.WEBCHAT)
+        opened = await _hello(websocket, chat)
+        if opened is None:
+            return
+        conversation, secret = opened
         sender = SocketSender(websocket)
         chat.hub.join(conversation.id, sender)  # before the transcript: no reply falls between
         try:
             messages = await engine.transcript(conversation.id)
-            await sender.send(
-                {
-                    "type": "conversation",
-                    "conversation_id": conversation.id,
-                    "authenticated": conversation.customer_at(datetime.now(UTC)) is not None,
-                    "messages": [MessagePublic.of(m).model_dump(mode="json") for m in messages],
-                }
-            )
+            greeting: dict[str, object] = {
+                "type": "conversation",
+                "conversation_id": conversation.id,
+                "authenticated": conversation.customer_at(datetime.now(UTC)) is not None,
+                "messages": [MessagePublic.of(m).model_dump(mode="json") for m in messages],
+            }
+            if secret is not None:
+                greeting["token"] = secret
+            await sender.send(greeting)
             while True:
                 frame = await websocket.receive()
                 if frame["type"] == "websocket.disconnect":
@@ -259,6 +302,57 @@ def _socket(chat: WebChat) -> Callable[[WebSocket], Awaitable[None]]:
             chat.hub.leave(conversation.id, sender)
 
     return chat_socket
+
+
+async def _hello(websocket: WebSocket, chat: WebChat) -> tuple[Conversation, str | None] | None:
+    """The first frame says which conversation, proving its secret, before anything else
+    (never the URL: it reaches access logs): ``{"type": "hello"}`` starts a new one,
+    ``{"type": "hello", "conversation_id": …, "token": …}`` resumes one. A resume that does
+    not prove its conversation starts a new one too. Returns the conversation and, when
+    new, its secret; None when the socket was refused and closed."""
+
+    async def refuse(code: str, close: int = POLICY_VIOLATION, retry_after_s: int = 0) -> None:
+        chat.metrics.errors.labels("webchat", code).inc()
+        text = chat.error_text(code, chat.default_language, retry_after_s=retry_after_s)
+        frame: dict[str, object] = {"type": "error", "code": code, "message": text}
+        if retry_after_s:
+            frame["retry_after_s"] = retry_after_s
+        await websocket.send_json(frame)
+        await websocket.close(code=close)
+
+    try:
+        frame = await asyncio.wait_for(websocket.receive(), HELLO_TIMEOUT_S)
+    except TimeoutError:
+        await refuse("bad_request")
+        return None
+    if frame["type"] == "websocket.disconnect":
+        return None
+    payload = _json_frame(frame, chat.max_frame_bytes)
+    if not isinstance(payload, dict) or payload.get("type") != "hello":
+        await refuse("bad_request")
+        return None
+    conversation_id, secret = payload.get("conversation_id"), payload.get("token")
+    if isinstance(conversation_id, str) and isinstance(secret, str):
+        try:
+            return await chat.open(conversation_id, secret), None
+        except ConversationNotFound:
+            pass
+    wait = await chat.may_start(websocket.client.host if websocket.client else None)
+    if wait:
+        await refuse("rate_limited", close=1013, retry_after_s=wait)  # try again later
+        return None
+    return await chat.start()
+
+
+def _json_frame(frame: Mapping[str, Any], max_bytes: int) -> object:
+    """A text frame's JSON, or None when it is not text, too large or not JSON."""
+    raw = frame.get("text")
+    if raw is None or len(raw) > max_bytes:
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return None
 
 
 async def _handle_frame(
@@ -283,6 +377,10 @@ async def _handle_frame(
         return
     if isinstance(payload, dict) and payload.get("type") == "auth":
         await _socket_login(sender, chat, conversation_id, payload.get("token"), error)
+        return
+    if isinstance(payload, dict) and payload.get("type") == "logout":
+        await chat.engine.logout(conversation_id)
+        await sender.send({"type": "logged_out"})  # the widget forgets this conversation
         return
     text = payload.get("text") if isinstance(payload, dict) else None
     if (

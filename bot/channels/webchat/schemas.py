@@ -43,6 +43,11 @@ class MessagePublic(BaseModel):
 
 class ConversationOut(BaseModel):
     conversation_id: str
+    token: str | None = Field(
+        None,
+        description="The conversation's secret, only when it was created: send it as "
+        "`Authorization: Bearer <token>` on every call, and keep it out of URLs.",
+    )
     authenticated: bool = False
     messages: list[MessagePublic] = []
 

@@ -46,8 +46,12 @@ class MemoryConversationStore:
 
     # --- conversations and messages -----------------------------------------------------
 
-    async def create_conversation(self, channel: Channel, lang: Lang | None = None) -> Conversation:
-        conversation = Conversation(new_conversation_id(), channel, datetime.now(UTC), lang)
+    async def create_conversation(
+        self, channel: Channel, lang: Lang | None = None, *, secret_digest: str | None = None
+    ) -> Conversation:
+        conversation = Conversation(
+            new_conversation_id(), channel, datetime.now(UTC), lang, secret_digest=secret_digest
+        )
         self.db.conversations[conversation.id] = conversation
         return conversation
 
@@ -96,7 +100,10 @@ class MemoryConversationStore:
     ) -> None:
         current = self.db.conversations[conversation_id]
         self.db.conversations[conversation_id] = dataclasses.replace(
-            current, customer_id=customer_id, authenticated_until=until
+            current,
+            customer_id=customer_id,
+            authenticated_until=until,
+            authenticated_at=datetime.now(UTC) if customer_id else None,
         )
 
     async def set_state(self, conversation_id: str, state: DialogueState) -> None:

@@ -50,7 +50,33 @@ class ConversationRecordsContract:
         loaded = await store.get_conversation(created.id)
         assert loaded == created
         assert await store.get_conversation("missing") is None
-        assert len(created.id) >= 20  # unguessable: the id is the web customer's key
+        assert len(created.id) >= 20  # unguessable, though the secret is the key
+        keyed = await store.create_conversation(Channel.WEBCHAT, secret_digest="ab" * 32)
+        assert (await store.get_conversation(keyed.id)) == keyed
+        assert keyed.secret_digest == "ab" * 32 and created.secret_digest is None
+
+    async def test_a_session_start_is_stamped_and_hides_older_account_replies(
+        self, store: ConversationRecords
+    ) -> None:
+        conversation = await store.create_conversation(Channel.WEBCHAT)
+        until = datetime.now(UTC) + timedelta(minutes=15)
+        await store.set_customer(conversation.id, "c-2001", until, AuthMethod.WEB_TOKEN)
+        await store.add_message(conversation.id, Role.BOT, "Баланс: 100 ₽", route=Route.ACTION)
+        await store.add_message(conversation.id, Role.BOT, "Комиссия 0 %", route=Route.ANSWER)
+        first = await store.get_conversation(conversation.id)
+        assert first is not None and first.authenticated_at is not None
+        messages = await store.list_messages(conversation.id)
+        assert all(first.readable_at(datetime.now(UTC))(m) for m in messages)
+        await store.set_customer(conversation.id, None, None, None)
+        logged_out = await store.get_conversation(conversation.id)
+        assert logged_out is not None and logged_out.authenticated_at is None
+        readable = logged_out.readable_at(datetime.now(UTC))
+        assert [m.text for m in messages if readable(m)] == ["Комиссия 0 %"]
+        await store.set_customer(conversation.id, "c-2002", until, AuthMethod.WEB_TOKEN)
+        next_session = await store.get_conversation(conversation.id)
+        assert next_session is not None
+        readable = next_session.readable_at(datetime.now(UTC))
+        assert [m.text for m in messages if readable(m)] == ["Комиссия 0 %"]
 
     async def test_messages_keep_order_sources_and_limit(self, store: ConversationRecords) -> None:
         conversation = await store.create_conversation(Channel.WEBCHAT)

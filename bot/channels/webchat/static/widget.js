@@ -4,7 +4,8 @@
 
 (() => {
   const MAX_LEN = 4000;
-  const STORAGE_KEY = "perimeter.conversation_id";
+  const STORAGE_KEY = "perimeter.conversation"; // {id, token}: the token is the conversation's secret
+  const OLD_STORAGE_KEY = "perimeter.conversation_id"; // before conversations had a secret
   const BACKOFF_MS = [1000, 2000, 4000, 8000, 10000]; // capped at 10 s
 
   const STRINGS = {
@@ -15,6 +16,7 @@
       offline: "Нет связи — переподключаемся…",
       send: "Отправить",
       newConversation: "Новый диалог",
+      logout: "Выйти",
       inputLabel: "Ваше сообщение",
       placeholder: "Напишите ваш вопрос…",
       sources: "Источники:",
@@ -33,6 +35,7 @@
       offline: "No connection — reconnecting…",
       send: "Send",
       newConversation: "New conversation",
+      logout: "Log out",
       inputLabel: "Your message",
       placeholder: "Type your question…",
       sources: "Sources:",
@@ -52,6 +55,7 @@
   const els = {
     messages: $("messages"), input: $("input"), send: $("send"), status: $("status"),
     form: $("composer"), counter: $("counter"), error: $("input-error"), reset: $("new-conversation"),
+    logout: $("logout"),
   };
 
   let ws = null;
@@ -63,10 +67,16 @@
 
   // localStorage can throw (disabled storage, privacy modes): degrade to an in-memory session.
   const store = {
-    get() { try { return localStorage.getItem(STORAGE_KEY); } catch { return null; } },
-    set(v) { try { localStorage.setItem(STORAGE_KEY, v); } catch { /* ignore */ } },
-    clear() { try { localStorage.removeItem(STORAGE_KEY); } catch { /* ignore */ } },
+    get() {
+      try {
+        const saved = JSON.parse(localStorage.getItem(STORAGE_KEY) || "null");
+        return saved && typeof saved.id === "string" && typeof saved.token === "string" ? saved : null;
+      } catch { return null; }
+    },
+    set(id, token) { try { localStorage.setItem(STORAGE_KEY, JSON.stringify({ id, token })); } catch { /* ignore */ } },
+    clear() { try { localStorage.removeItem(STORAGE_KEY); localStorage.removeItem(OLD_STORAGE_KEY); } catch { /* ignore */ } },
   };
+  try { localStorage.removeItem(OLD_STORAGE_KEY); } catch { /* ignore */ }
 
   // Count like the server: len(text.strip()) in Python counts code points, not UTF-16 units.
   const charCount = (s) => [...s.trim()].length;
@@ -150,7 +160,18 @@
     ws.send(JSON.stringify({ type: "auth", token: authToken }));
     authToken = null; // one-time: never resent
   }
-  window.PerimeterChat = { login(token) { authToken = String(token); sendToken(); } };
+  // Logging out ends the session on the server, then the widget forgets the conversation and
+  // its transcript: on a shared device the next person starts from nothing.
+  function logout() {
+    if (connected) ws.send(JSON.stringify({ type: "logout" }));
+    else newConversation();
+  }
+  window.PerimeterChat = { login(token) { authToken = String(token); sendToken(); }, logout };
+
+  function setAuthenticated(yes) {
+    els.status.dataset.authenticated = yes ? "true" : "false";
+    els.logout.hidden = !yes;
+  }
 
   function startStreamingBubble() {
     const node = addMessage("bot", "");
@@ -191,8 +212,8 @@
       connected = true;
       setStatus("online");
       updateControls();
-      if (msg.conversation_id) store.set(msg.conversation_id); // always overwrite
-      els.status.dataset.authenticated = msg.authenticated === true ? "true" : "false";
+      if (msg.conversation_id && msg.token) store.set(msg.conversation_id, msg.token); // a new one
+      setAuthenticated(msg.authenticated === true);
       els.messages.replaceChildren();
       for (const m of msg.messages || []) addStored(m);
       scrollToBottom();
@@ -200,9 +221,10 @@
     },
     auth(msg) {
       if (msg.authenticated !== true) return;
-      els.status.dataset.authenticated = "true";
+      setAuthenticated(true);
       addSystem(t.loggedIn);
     },
+    logged_out() { newConversation(); },
     ack(msg) {
       if (!pending) return;
       pending.acked = true;
@@ -226,7 +248,7 @@
       node.classList.remove("streaming");
       if (msg.message_id) node.dataset.id = msg.message_id;
       if (msg.route) node.dataset.route = msg.route;
-      els.status.dataset.authenticated = msg.authenticated === true ? "true" : "false";
+      setAuthenticated(msg.authenticated === true);
       node.querySelector(".text").textContent = msg.text || ""; // final text replaces the stream
       decorateBot(node, msg.sources, msg.handoff === true);
       addButtons(node, msg.buttons);
@@ -253,11 +275,14 @@
   // ---- connection ----
   function connect() {
     clearTimeout(reconnectTimer);
-    const id = store.get();
     const proto = location.protocol === "https:" ? "wss" : "ws";
-    const url = `${proto}://${location.host}/ws/chat` + (id ? `?conversation_id=${encodeURIComponent(id)}` : "");
-    const sock = new WebSocket(url);
+    const sock = new WebSocket(`${proto}://${location.host}/ws/chat`); // nothing secret in a URL
     ws = sock;
+    sock.onopen = () => {
+      const saved = store.get(); // read now: «Новый диалог» may have cleared it meanwhile
+      const hello = saved ? { type: "hello", conversation_id: saved.id, token: saved.token } : { type: "hello" };
+      sock.send(JSON.stringify(hello));
+    };
     sock.onmessage = (ev) => {
       let msg;
       try { msg = JSON.parse(ev.data); } catch { return; }
@@ -309,6 +334,7 @@
 
   function newConversation() {
     store.clear();
+    setAuthenticated(false);
     pending = null;
     els.messages.replaceChildren();
     els.messages.removeAttribute("aria-busy");
@@ -336,6 +362,7 @@
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); send(); }
   });
   els.reset.addEventListener("click", newConversation);
+  els.logout.addEventListener("click", logout);
 
   setStatus("connecting");
   updateControls();
