@@ -350,6 +350,8 @@ class Container:
             session_ttl_s=section.session_ttl_s,
             max_failures=section.max_login_failures,
             lockout_s=section.lockout_s,
+            limiter=self.rate_limiter,
+            address_rate=Rate(section.logins_per_address, section.logins_window_s),
         )
 
     @cached_property

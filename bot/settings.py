@@ -425,6 +425,12 @@ class StaffSettings(BaseModel):
         default=5, description="Wrong passwords in a row before the login is locked."
     )
     lockout_s: Annotated[float, Field(gt=0, le=86_400)] = 900.0
+    logins_per_address: Annotated[int, Field(ge=1, le=10_000)] = Field(
+        default=20,
+        description="Login attempts one client address may make per logins_window_s, "
+        "whatever the account: slows password guessing and lockouts of every account.",
+    )
+    logins_window_s: Annotated[float, Field(gt=0, le=86_400)] = 300.0
     secure_cookie: bool = Field(
         default=False,
         description="Mark the staff pages' cookies Secure (set when served over HTTPS).",

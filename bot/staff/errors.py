@@ -23,3 +23,15 @@ class BadCredentials(NotLoggedIn):
 
 class LockedOut(TooManyRequests):
     code = "locked"
+
+
+class LoginsBusy(TooManyRequests):
+    """Too many logins from one address, or too many password checks waiting."""
+
+    code = "rate_limited"
+
+    def __init__(self, wait_s: int) -> None:
+        super().__init__(
+            f"Too many login attempts: try again in {wait_s} s.",
+            headers={"Retry-After": str(wait_s)},
+        )

@@ -27,8 +27,10 @@ class StaffAccounts(Protocol):
     async def set_active(self, name: str, active: bool) -> StaffMember:
         """Raises ``UnknownMember``."""
 
-    async def login_failed(self, member_id: int, max_failures: int, lockout: timedelta) -> None:
-        """Count a failure; the ``max_failures``-th locks the login for ``lockout``."""
+    async def claim_attempt(self, member_id: int, max_failures: int, lockout: timedelta) -> bool:
+        """Count a login attempt as failed before its password is checked, in one atomic
+        step; False when the login is locked. The ``max_failures``-th attempt since the last
+        success locks it for ``lockout``, so parallel guesses cannot outrun the count."""
 
     async def login_succeeded(self, member_id: int, password_hash: str | None = None) -> None:
         """Clear failures; store ``password_hash`` when the old one needed rehashing."""

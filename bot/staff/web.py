@@ -107,7 +107,8 @@ class StaffGate:
         )
         async def login(body: StaffLoginIn, request: Request) -> Response:
             self.check_csrf(request)
-            member, token, expires = await self.auth.login(body.name, body.password)
+            address = request.client.host if request.client else None
+            member, token, expires = await self.auth.login(body.name, body.password, address)
             if member.role not in page.roles:
                 await self.auth.logout(token)
                 raise Forbidden(page.refusal)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import case, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
@@ -80,15 +80,23 @@ class SqlStaffStore:
                 setattr(row, key, value)
             return _member(row)
 
-    async def login_failed(self, member_id: int, max_failures: int, lockout: timedelta) -> None:
+    async def claim_attempt(self, member_id: int, max_failures: int, lockout: timedelta) -> bool:
+        now = datetime.now(UTC)
+        reaching = StaffMemberRow.failed_logins + 1 >= max_failures
+        claim = (
+            update(StaffMemberRow)
+            .where(
+                StaffMemberRow.id == member_id,
+                or_(StaffMemberRow.locked_until.is_(None), StaffMemberRow.locked_until <= now),
+            )
+            .values(
+                failed_logins=case((reaching, 0), else_=StaffMemberRow.failed_logins + 1),
+                locked_until=case((reaching, now + lockout), else_=None),
+            )
+        )
         async with self._sessions.begin() as session:
-            row = await session.get(StaffMemberRow, member_id, with_for_update=True)
-            if row is None:
-                return
-            row.failed_logins += 1
-            if row.failed_logins >= max_failures:
-                row.locked_until = datetime.now(UTC) + lockout
-                row.failed_logins = 0
+            result = await session.execute(claim)
+        return bool(getattr(result, "rowcount", 0))
 
     async def login_succeeded(self, member_id: int, password_hash: str | None = None) -> None:
         values: dict[str, object] = {"failed_logins": 0, "locked_until": None}

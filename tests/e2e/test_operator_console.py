@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
+import statistics
 import subprocess
 import sys
 import time
@@ -23,9 +24,10 @@ import websockets
 import websockets.exceptions
 
 from bot.web_token import sign_token
-from tests.support.console import PASSWORD, ConsoleClient, add_staff
+from tests.support.console import HEADERS, PASSWORD, ConsoleClient, add_staff
 from tests.support.servers import (
     SANDBOX_TOKEN,
+    HealthProbe,
     RunningServer,
     perimeter_server,
     server_env,
@@ -436,3 +438,40 @@ async def test_nobody_takes_it_so_the_customer_is_offered_a_callback_ticket(
         ).fetchall()
     assert row == ("resolved", "callback", ticket)
     assert ("open_ticket", "ok") in audit
+
+
+async def test_a_burst_of_wrong_logins_checks_at_most_five_and_the_chat_stays_fast(
+    sandbox: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """50 wrong passwords for one account at once (the review's M4): the lockout is not
+    outrun (at most 5 are checked as wrong, the account's limit), the address's login rate
+    and the bounded check queue refuse the rest with 429, and /healthz answers meanwhile:
+    the argon2id checks run off the event loop."""
+    data_dir = tmp_path_factory.mktemp("lockout")
+    settings = settings_for(sandbox)
+    add_staff(data_dir, "anna", "operator", "Анна", **settings)
+    with perimeter_server(data_dir, **settings) as running, HealthProbe(running.base_url) as probe:
+        async with httpx.AsyncClient(base_url=running.base_url, headers=HEADERS) as http:
+            responses = await asyncio.gather(
+                *(
+                    http.post(
+                        "/operator/api/login", json={"name": "anna", "password": f"guess-{n:04}"}
+                    )
+                    for n in range(50)
+                )
+            )
+            own = await http.post(
+                "/operator/api/login", json={"name": "anna", "password": PASSWORD}
+            )
+    codes = [r.json()["code"] for r in responses]
+    assert codes.count("bad_credentials") <= 5, codes
+    assert set(codes) <= {"bad_credentials", "locked", "rate_limited"}, codes
+    assert all(r.status_code == 429 for r in responses if r.json()["code"] != "bad_credentials")
+    assert own.status_code == 429, "locked, or this address is out of attempts"
+    assert not probe.failures and probe.seconds
+    print(
+        f"\n50 parallel wrong logins: {codes.count('bad_credentials')} checked as wrong, "
+        f"{codes.count('locked')} locked, {codes.count('rate_limited')} rate-limited; /healthz "
+        f"median {statistics.median(probe.seconds) * 1000:.0f} ms, "
+        f"max {max(probe.seconds) * 1000:.0f} ms over {len(probe.seconds)} probes"
+    )

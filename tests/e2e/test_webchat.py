@@ -9,8 +9,6 @@ import sqlite3
 import statistics
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,7 @@ import websockets
 from tests.conftest import KB_DIR
 from tests.support.doubles.ollama_server import OllamaDoubleConfig, run_ollama_double
 from tests.support.servers import (
+    HealthProbe,
     RunningServer,
     embedded_llm_server,
     free_port,
@@ -204,35 +203,6 @@ ADVERSARIAL = {
     "spaces": " " * 262_144,
     "a.": "a." * 131_072,
 }
-
-
-class HealthProbe:
-    """Asks /healthz every 50 ms from its own thread and keeps how long each answer took."""
-
-    def __init__(self, base_url: str) -> None:
-        self.base_url = base_url
-        self.seconds: list[float] = []
-        self.failures: list[int] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        with httpx.Client(base_url=self.base_url, timeout=30) as client:
-            while not self._stop.is_set():
-                started = time.perf_counter()
-                status = client.get("/healthz").status_code
-                self.seconds.append(time.perf_counter() - started)
-                if status != 200:
-                    self.failures.append(status)
-                time.sleep(0.05)
-
-    def __enter__(self) -> HealthProbe:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
 
 
 async def test_adversarial_input_is_refused_first_and_healthz_keeps_answering(

@@ -6,10 +6,14 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+import httpx
 
 from integrations.core_banking.sandbox.process import sandbox_command
 from integrations.processes import child_process, free_port
@@ -100,3 +104,32 @@ def sandbox_server(data: Path, *args: str, startup_s: float = 60) -> Iterator[st
         argv, log=log, env=env, health_url=f"{base_url}/healthz", startup_s=startup_s
     ):
         yield base_url
+
+
+class HealthProbe:
+    """Asks /healthz every 50 ms from its own thread and keeps how long each answer took."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.seconds: list[float] = []
+        self.failures: list[int] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        with httpx.Client(base_url=self.base_url, timeout=30) as client:
+            while not self._stop.is_set():
+                started = time.perf_counter()
+                status = client.get("/healthz").status_code
+                self.seconds.append(time.perf_counter() - started)
+                if status != 200:
+                    self.failures.append(status)
+                time.sleep(0.05)
+
+    def __enter__(self) -> HealthProbe:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()

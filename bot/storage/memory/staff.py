@@ -44,16 +44,18 @@ class MemoryStaffStore:
         self._accounts[name] = dataclasses.replace(found, member=member)
         return member
 
-    async def login_failed(self, member_id: int, max_failures: int, lockout: timedelta) -> None:
+    async def claim_attempt(self, member_id: int, max_failures: int, lockout: timedelta) -> bool:
         found = self._by_id(member_id)
-        if found is None:
-            return
-        failures, locked = found.failed_logins + 1, found.locked_until
+        now = datetime.now(UTC)
+        if found is None or (found.locked_until is not None and found.locked_until > now):
+            return False
+        failures, locked = found.failed_logins + 1, None
         if failures >= max_failures:
-            failures, locked = 0, datetime.now(UTC) + lockout
+            failures, locked = 0, now + lockout
         self._accounts[found.member.name] = dataclasses.replace(
             found, failed_logins=failures, locked_until=locked
         )
+        return True
 
     async def login_succeeded(self, member_id: int, password_hash: str | None = None) -> None:
         found = self._by_id(member_id)

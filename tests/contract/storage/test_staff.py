@@ -3,6 +3,7 @@ three homes."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -44,11 +45,13 @@ class StaffContract:
         self, accounts: StaffAccounts
     ) -> None:
         anna = await accounts.add_member("anna", "Анна", StaffRole.OPERATOR, HASH)
+        window = timedelta(minutes=15)
         for _ in range(2):
-            await accounts.login_failed(anna.id, 3, timedelta(minutes=15))
+            assert await accounts.claim_attempt(anna.id, 3, window)
         counted = await accounts.credentials("anna")
         assert counted is not None and counted.failed_logins == 2 and counted.locked_until is None
-        await accounts.login_failed(anna.id, 3, timedelta(minutes=15))
+        assert await accounts.claim_attempt(anna.id, 3, window), "the third may still be tried"
+        assert not await accounts.claim_attempt(anna.id, 3, window), "then it is locked"
         locked = await accounts.credentials("anna")
         assert locked is not None and locked.locked_until is not None
         assert locked.locked_until > datetime.now(UTC) + timedelta(minutes=14)
@@ -56,7 +59,7 @@ class StaffContract:
         reset = await accounts.credentials("anna")
         assert reset is not None and reset.password_hash == "$argon2id$new"
         assert (reset.failed_logins, reset.locked_until) == (0, None)
-        await accounts.login_failed(anna.id, 3, timedelta(minutes=15))
+        assert await accounts.claim_attempt(anna.id, 3, window)
         await accounts.login_succeeded(anna.id, "$argon2id$rehashed")
         cleared = await accounts.credentials("anna")
         assert cleared is not None and cleared.failed_logins == 0
@@ -65,6 +68,20 @@ class StaffContract:
             await accounts.set_password("nobody", HASH)
         with pytest.raises(UnknownMember):
             await accounts.set_active("nobody", False)
+
+    async def test_parallel_attempts_never_outrun_the_lockout(
+        self, accounts: StaffAccounts
+    ) -> None:
+        anna = await accounts.add_member("anna", "Анна", StaffRole.OPERATOR, HASH)
+        claims = await asyncio.gather(
+            *(accounts.claim_attempt(anna.id, 5, timedelta(minutes=15)) for _ in range(30))
+        )
+        assert claims.count(True) == 5
+        expired = await accounts.add_member("boris", "Борис", StaffRole.OPERATOR, HASH)
+        assert await accounts.claim_attempt(expired.id, 1, timedelta(microseconds=1))
+        await asyncio.sleep(0.01)
+        assert await accounts.claim_attempt(expired.id, 2, timedelta(minutes=1)), "lock over"
+        assert not await accounts.claim_attempt(12345, 5, timedelta(minutes=1)), "no member"
 
     async def test_a_session_lives_until_it_expires_ends_or_its_member_is_disabled(
         self, accounts: StaffAccounts, sessions: StaffSessions
