@@ -1,11 +1,17 @@
-"""The web application: one ASGI app assembled from the routes each surface exposes.
+"""The web application: ASGI apps assembled from the routes each surface exposes.
 
+For customers:
 - the web chat (``bot.channels.webchat``): the widget at /, its API under /api, /ws/chat;
+- Telegram's webhook (``bot.channels.telegram``), when configured: /telegram/webhook.
+
+For staff and the bank's monitoring:
 - the operator console (``bot.operators``): /operator, /operator/api, /operator/ws;
 - the knowledge-base admin (``bot.content``): /admin, /admin/api;
-- Telegram's webhook (``bot.channels.telegram``), when configured: /telegram/webhook;
-- health and metrics: /healthz, /metrics;
-- with ``PERIMETER_HTTP__API_DOCS=true``, the API's description: /openapi.json, /docs.
+- metrics: /metrics; with ``PERIMETER_HTTP__API_DOCS=true``, /openapi.json and /docs.
+
+Both have /healthz. On the embedded defaults one app serves both on ``http.port``; with
+``http.staff_port`` set, ``perimeter serve`` serves them as two apps on two ports, and the
+customers' port has no staff page, metrics or API description at all.
 
 Every refusal has the body ``bot.http.errors.ErrorOut``; every response carries the
 security headers below. The container starts and stops what the app uses.
@@ -16,6 +22,7 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -58,10 +65,21 @@ class HealthOut(BaseModel):
     llm: str
 
 
-def create_app(container: Container, *, ingest_dir: Path | None = None) -> FastAPI:
-    """The whole web app over ``container``; at startup the container migrates the database,
-    loads the models and starts the background services, and ``ingest_dir`` fills an empty
-    index (or rebuilds one built with another embedding model)."""
+class Surface(StrEnum):
+    """Which routes an app serves."""
+
+    ALL = "all"  # one port for everything: the embedded defaults
+    CUSTOMERS = "customers"  # owns the container's start and stop
+    STAFF = "staff"  # shares a container the customers' app runs
+
+
+def create_app(
+    container: Container, *, ingest_dir: Path | None = None, surface: Surface = Surface.ALL
+) -> FastAPI:
+    """The web app of ``surface`` over ``container``. Except for the staff surface, at
+    startup the container migrates the database, loads the models and starts the background
+    services, and ``ingest_dir`` fills an empty index (or rebuilds one built with another
+    embedding model)."""
     web_chat = container.web_chat
     console = container.console
     admin = container.admin
@@ -69,9 +87,14 @@ def create_app(container: Container, *, ingest_dir: Path | None = None) -> FastA
     container.telegram_sender  # noqa: B018 - built now: operators reach Telegram customers
     container.sweeper  # noqa: B018 - built now: it runs while the app does
     backend = type(container.chat_backend.model).__name__
+    customers = surface in (Surface.ALL, Surface.CUSTOMERS)
+    staff = surface in (Surface.ALL, Surface.STAFF)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if not customers:  # the customers' app runs the container
+            yield
+            return
         async with container.running():
             await container.prepare_index(ingest_dir)
             yield
@@ -90,18 +113,23 @@ def create_app(container: Container, *, ingest_dir: Path | None = None) -> FastA
     app.add_exception_handler(StarletteHTTPException, http_error_handler)
     app.add_middleware(BodyLimit, **body_limits(container))
     app.middleware("http")(_observed(container.metrics))  # outermost: 413s are counted too
-    app.include_router(webchat_api.routes(web_chat))
-    app.include_router(console_api.routes(console))
-    app.include_router(admin_api.routes(admin))
-    if webhook is not None:
-        app.include_router(webhook_router(webhook))
-    app.include_router(_service_routes(container.metrics, backend))
-    app.mount("/static", StaticFiles(directory=webchat_api.STATIC), name="static")
-    app.mount("/operator/static", StaticFiles(directory=console_api.STATIC), name="operator-static")
-    app.mount("/admin/static", StaticFiles(directory=admin_api.STATIC), name="admin-static")
-    app.mount("/staff/static", StaticFiles(directory=STAFF_STATIC), name="staff-static")
-    if container.settings.http.api_docs:
-        describe(app)
+    app.include_router(_health_route(backend))
+    if customers:
+        app.include_router(webchat_api.routes(web_chat))
+        if webhook is not None:
+            app.include_router(webhook_router(webhook))
+        app.mount("/static", StaticFiles(directory=webchat_api.STATIC), name="static")
+    if staff:
+        app.include_router(console_api.routes(console))
+        app.include_router(admin_api.routes(admin))
+        app.include_router(_metrics_route(container.metrics))
+        app.mount(
+            "/operator/static", StaticFiles(directory=console_api.STATIC), name="operator-static"
+        )
+        app.mount("/admin/static", StaticFiles(directory=admin_api.STATIC), name="admin-static")
+        app.mount("/staff/static", StaticFiles(directory=STAFF_STATIC), name="staff-static")
+        if container.settings.http.api_docs:
+            describe(app)
     return app
 
 
@@ -119,12 +147,18 @@ def body_limits(container: Container) -> dict[str, Any]:
     }
 
 
-def _service_routes(metrics: Metrics, backend: str) -> APIRouter:
+def _health_route(backend: str) -> APIRouter:
     router = APIRouter(tags=["service"])
 
     @router.get("/healthz", summary="The process is up")
     async def healthz() -> HealthOut:
         return HealthOut(status="ok", llm=backend)
+
+    return router
+
+
+def _metrics_route(metrics: Metrics) -> APIRouter:
+    router = APIRouter(tags=["service"])
 
     @router.get("/metrics", include_in_schema=False)
     async def prometheus() -> Response:

@@ -348,6 +348,7 @@ class Container:
             self.stores.staff_accounts,
             self.stores.staff_sessions,
             session_ttl_s=section.session_ttl_s,
+            idle_timeout_s=section.idle_timeout_s,
             max_failures=section.max_login_failures,
             lockout_s=section.lockout_s,
             limiter=self.rate_limiter,

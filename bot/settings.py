@@ -62,6 +62,15 @@ class HttpSettings(BaseModel):
         description="Serve the API's description at /openapi.json and /docs (assets served"
         " locally). Off: the customers' port does not publish the API's shape.",
     )
+    staff_port: Annotated[int | None, Field(ge=1, le=65535)] = Field(
+        default=None,
+        description="Serve the operator console, the KB admin, /metrics and /docs on this port"
+        " (bound to staff_host) instead of the customers' port, which then has none of them."
+        " Unset: one port for everything (the embedded defaults).",
+    )
+    staff_host: str = Field(
+        default="127.0.0.1", description="Bind address of the staff port (the staff network's)."
+    )
     forwarded_allow_ips: str = Field(
         default="127.0.0.1",
         description="Addresses of the bank's reverse proxies, comma-separated, whose"
@@ -421,6 +430,11 @@ class StaffSettings(BaseModel):
     session_ttl_s: Annotated[float, Field(gt=0, le=7 * 86_400)] = Field(
         default=12 * 3600.0, description="How long a staff login lasts (a shift)."
     )
+    idle_timeout_s: Annotated[float, Field(gt=0, le=7 * 86_400)] = Field(
+        default=1800.0,
+        description="A staff login unused for this long ends (an unattended desk); a "
+        "request to the page's API is a use, an open console's live queue is not.",
+    )
     max_login_failures: Annotated[int, Field(ge=1, le=100)] = Field(
         default=5, description="Wrong passwords in a row before the login is locked."
     )
@@ -433,7 +447,9 @@ class StaffSettings(BaseModel):
     logins_window_s: Annotated[float, Field(gt=0, le=86_400)] = 300.0
     secure_cookie: bool = Field(
         default=False,
-        description="Mark the staff pages' cookies Secure (set when served over HTTPS).",
+        description="Mark the staff pages' cookies Secure on every response; without it they"
+        " are Secure whenever the login came over HTTPS (directly or through the trusted"
+        " proxy's X-Forwarded-Proto).",
     )
 
 

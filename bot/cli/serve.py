@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -20,30 +20,49 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Bind address (default from settings).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default from settings).")] = None,
 ) -> None:
-    """Serve the web chat, the operator console, the KB admin, /healthz and /metrics."""
+    """Serve the web chat, the operator console, the KB admin, /healthz and /metrics (the
+    staff pages and /metrics on their own port when PERIMETER_HTTP__STAFF_PORT is set)."""
     import uvicorn
 
-    from bot.app import create_app
+    from bot.app import Surface, create_app
     from bot.container import build_container
+    from bot.http.serving import serve_apart
     from rag.errors import RagError
 
     loaded = settings()
     kb_dir = loaded.kb_dir if loaded.kb_dir.is_dir() else None
+    apart = loaded.http.staff_port is not None
     try:
-        web = create_app(build_container(loaded), ingest_dir=kb_dir)
+        container = build_container(loaded)
+        web = create_app(
+            container, ingest_dir=kb_dir, surface=Surface.CUSTOMERS if apart else Surface.ALL
+        )
+        staff = create_app(container, surface=Surface.STAFF) if apart else None
     except (RagError, ValueError) as exc:
         fail(str(exc))
-    uvicorn.run(
-        web,
-        host=host or loaded.http.host,
-        port=port or loaded.http.port,
+    common: dict[str, Any] = {
         # What a connection may buffer; a frame over the chat's own limit is refused with
         # a «too long» error frame, unparsed, and the connection stays open.
-        ws_max_size=1024 * 1024,
-        proxy_headers=True,
-        forwarded_allow_ips=loaded.http.forwarded_allow_ips,
-        log_level=loaded.log_level.lower(),
+        "ws_max_size": 1024 * 1024,
+        "proxy_headers": True,
+        "forwarded_allow_ips": loaded.http.forwarded_allow_ips,
+        "log_level": loaded.log_level.lower(),
+    }
+    customers = uvicorn.Config(
+        web, host=host or loaded.http.host, port=port or loaded.http.port, **common
     )
+    if staff is None:
+        uvicorn.Server(customers).run()
+        return
+    staff_config = uvicorn.Config(
+        staff,
+        host=loaded.http.staff_host,
+        port=loaded.http.staff_port or 0,
+        lifespan="off",  # the customers' app starts and stops the shared container
+        **common,
+    )
+    if not asyncio.run(serve_apart(customers, staff_config)):
+        fail("the staff port could not be served (is it taken?)")
 
 
 def telegram() -> None:

@@ -43,6 +43,7 @@ class StaffAuth:
         sessions: StaffSessions,
         *,
         session_ttl_s: float,
+        idle_timeout_s: float,
         max_failures: int,
         lockout_s: float,
         limiter: RateLimiter,
@@ -51,6 +52,7 @@ class StaffAuth:
         self._accounts = accounts
         self._sessions = sessions
         self._ttl = timedelta(seconds=session_ttl_s)
+        self._idle = timedelta(seconds=idle_timeout_s)
         self._max_failures = max_failures
         self._lockout = timedelta(seconds=lockout_s)
         self._limiter = limiter
@@ -104,11 +106,13 @@ class StaffAuth:
         finally:
             self._checks -= 1
 
-    async def member(self, token: str | None) -> StaffMember | None:
-        """Who holds this session token; None when there is no live session."""
+    async def member(self, token: str | None, *, touch: bool = False) -> StaffMember | None:
+        """Who holds this session token; None when there is no live session (expired, or
+        idle for longer than the idle timeout). ``touch``: a request the member made, which
+        keeps the session alive (a console's socket checking on it does not)."""
         if not token or len(token) > MAX_TOKEN_CHARS:
             return None
-        return await self._sessions.session_member(token_hash(token))
+        return await self._sessions.session_member(token_hash(token), idle=self._idle, touch=touch)
 
     async def logout(self, token: str) -> None:
         await self._sessions.delete_session(token_hash(token))

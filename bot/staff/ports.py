@@ -42,8 +42,11 @@ class StaffSessions(Protocol):
     async def create_session(self, member_id: int, token_hash: str, expires_at: datetime) -> None:
         """Also forgets expired sessions."""
 
-    async def session_member(self, token_hash: str) -> StaffMember | None:
-        """The member of a live session; None when expired, unknown or disabled."""
+    async def session_member(
+        self, token_hash: str, *, idle: timedelta | None = None, touch: bool = False
+    ) -> StaffMember | None:
+        """The member of a live session; None when expired, unknown, disabled, or (with
+        ``idle``) unused for longer than ``idle``. ``touch`` counts this as a use."""
 
     async def delete_session(self, token_hash: str) -> None: ...
 

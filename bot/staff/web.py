@@ -65,7 +65,7 @@ class StaffGate:
         return origin is None or urlsplit(origin).netloc == websocket.headers.get("host")
 
     async def require(self, request: Request) -> StaffMember:
-        member = await self.auth.member(self.token(request))
+        member = await self.auth.member(self.token(request), touch=True)
         if member is None:
             raise NotLoggedIn(f"Please log in to {self.page.label}.")
         if member.role not in self.page.roles:
@@ -120,7 +120,8 @@ class StaffGate:
                 path=page.path,
                 httponly=True,
                 samesite="strict",
-                secure=self._secure,
+                # Behind TLS (directly, or the trusted proxy's X-Forwarded-Proto) always.
+                secure=self._secure or request.url.scheme == "https",
             )
             return response
 

@@ -123,7 +123,9 @@ class SqlStaffStore:
                 )
             )
 
-    async def session_member(self, token_hash: str) -> StaffMember | None:
+    async def session_member(
+        self, token_hash: str, *, idle: timedelta | None = None, touch: bool = False
+    ) -> StaffMember | None:
         now = datetime.now(UTC)
         query = (
             select(StaffMemberRow)
@@ -134,8 +136,16 @@ class SqlStaffStore:
                 StaffMemberRow.active.is_(True),
             )
         )
-        async with self._sessions() as session:
+        if idle is not None:
+            query = query.where(StaffSessionRow.last_seen_at > now - idle)
+        async with self._sessions.begin() as session:
             row = await session.scalar(query)
+            if row is not None and touch:
+                await session.execute(
+                    update(StaffSessionRow)
+                    .where(StaffSessionRow.token_hash == token_hash)
+                    .values(last_seen_at=now)
+                )
         return _member(row) if row is not None else None
 
     async def delete_session(self, token_hash: str) -> None:

@@ -29,6 +29,7 @@ from tests.support.servers import (
     SANDBOX_TOKEN,
     HealthProbe,
     RunningServer,
+    free_port,
     perimeter_server,
     server_env,
 )
@@ -226,6 +227,14 @@ def test_login_sets_a_strict_http_only_cookie_and_wrong_passwords_lock(
     }
     cookie = ok.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=strict" in cookie and "path=/operator" in cookie
+    assert "secure" not in cookie, "plain HTTP on loopback (make run)"
+    behind_tls = httpx.post(
+        f"{server.base_url}/operator/api/login",
+        json={"name": "boris", "password": PASSWORD},
+        # The bank's TLS proxy, trusted on 127.0.0.1 (http.forwarded_allow_ips).
+        headers={**HEADERS, "X-Forwarded-Proto": "https"},
+    )
+    assert "secure" in behind_tls.headers["set-cookie"].lower()
     assert client.get("/me").json()["name"] == "boris"
     assert client.post("/logout").status_code == 204
     assert client.get("/me").status_code == 401, "the session ended on the server"
@@ -448,7 +457,7 @@ async def test_a_burst_of_wrong_logins_checks_at_most_five_and_the_chat_stays_fa
     and the bounded check queue refuse the rest with 429, and /healthz answers meanwhile:
     the argon2id checks run off the event loop."""
     data_dir = tmp_path_factory.mktemp("lockout")
-    settings = settings_for(sandbox)
+    settings = settings_for(sandbox, staff__logins_per_address="20")
     add_staff(data_dir, "anna", "operator", "Анна", **settings)
     with perimeter_server(data_dir, **settings) as running, HealthProbe(running.base_url) as probe:
         async with httpx.AsyncClient(base_url=running.base_url, headers=HEADERS) as http:
@@ -475,3 +484,40 @@ async def test_a_burst_of_wrong_logins_checks_at_most_five_and_the_chat_stays_fa
         f"median {statistics.median(probe.seconds) * 1000:.0f} ms, "
         f"max {max(probe.seconds) * 1000:.0f} ms over {len(probe.seconds)} probes"
     )
+
+
+def test_staff_pages_metrics_and_docs_can_live_on_an_internal_port(
+    sandbox: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """With http.staff_port set, the customers' port serves the chat and nothing of staff's
+    (the review's M5), the staff port serves the console, the admin, /metrics and /docs, and
+    one SIGTERM stops both."""
+    data_dir = tmp_path_factory.mktemp("staff-port")
+    staff_port = free_port()
+    settings = settings_for(sandbox, http__staff_port=str(staff_port))
+    add_staff(data_dir, "anna", "operator", "Анна", **settings)
+    staff_url = f"http://127.0.0.1:{staff_port}"
+    with perimeter_server(data_dir, **settings) as running:
+        with httpx.Client(base_url=running.base_url) as public:
+            assert public.get("/").status_code == 200
+            assert public.post("/api/conversations").status_code == 201
+            for path in ("/operator", "/admin", "/metrics", "/openapi.json", "/docs"):
+                assert public.get(path).status_code == 404, path
+            refused = public.post(
+                "/operator/api/login", json={"name": "anna", "password": PASSWORD}, headers=HEADERS
+            )
+            assert refused.status_code == 404
+        with httpx.Client(base_url=staff_url, headers=HEADERS) as internal:
+            assert internal.get("/healthz").status_code == 200
+            for path in ("/operator", "/admin", "/metrics", "/openapi.json"):
+                assert internal.get(path).status_code == 200, path
+            assert internal.get("/").status_code == 404, "no customer surface here"
+            login = internal.post(
+                "/operator/api/login", json={"name": "anna", "password": PASSWORD}
+            )
+            assert login.status_code == 200
+            assert "perimeter_http_requests_total" in internal.get("/metrics").text
+        process = running.process
+    assert process.returncode is not None and process.returncode <= 0, "stopped by SIGTERM"
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"{staff_url}/healthz")

@@ -45,9 +45,10 @@ def server_env(data_dir: Path, **settings: str) -> dict[str, str]:
         # The sample KB's curated FAQ would answer the questions these tests put to the
         # model; tests of the FAQ path turn it back on (retrieval__faq_min_score).
         PERIMETER_RETRIEVAL__FAQ_MIN_SCORE="1.01",
-        # Every test client is 127.0.0.1 and a module's tests share one server; the limit
-        # itself is tested with its own server.
+        # Every test client is 127.0.0.1 and a module's tests share one server; the limits
+        # themselves are tested with their own servers.
         PERIMETER_CHAT__RATE_CONVERSATIONS="100000",
+        PERIMETER_STAFF__LOGINS_PER_ADDRESS="10000",
     )
     env.update({f"PERIMETER_{k.upper()}": v for k, v in settings.items()})
     return env

@@ -295,6 +295,8 @@ def test_perimeter_environment() -> None:
         "PERIMETER_CORE_BANKING__BASE_URL": "${CORE_BANKING_URL:?set CORE_BANKING_URL}",
         "PERIMETER_CORE_BANKING__TOKEN": "${CORE_BANKING_TOKEN:?set CORE_BANKING_TOKEN}",
         "PERIMETER_AUTH__WEB_TOKEN_SECRET": "${WEB_TOKEN_SECRET:-}",
+        "PERIMETER_HTTP__STAFF_PORT": "8081",
+        "PERIMETER_HTTP__STAFF_HOST": "0.0.0.0",
     }
 
 
@@ -367,6 +369,9 @@ def test_perimeter_service_runs_serve_on_8080() -> None:
     command = shlex.split(command) if isinstance(command, str) else command
     assert [*entrypoint, *command] == ["perimeter", "serve", "--host", "0.0.0.0", "--port", "8080"]
     assert any(str(p).split(":")[-1] == "8080" for p in perimeter["ports"])
+    # Security review M5: staff pages and /metrics on their own port, loopback on the host.
+    assert perimeter["environment"]["PERIMETER_HTTP__STAFF_PORT"] == "8081"
+    assert "127.0.0.1:8081:8081" in perimeter["ports"]
 
 
 def test_docker_compose_config_accepts_the_file(tmp_path: Path) -> None:

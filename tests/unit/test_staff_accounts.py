@@ -25,11 +25,14 @@ def store() -> MemoryStaffStore:
     return MemoryStaffStore()
 
 
-def auth(store: MemoryStaffStore, ttl_s: float = 3600, per_address: int = 1000) -> StaffAuth:
+def auth(
+    store: MemoryStaffStore, ttl_s: float = 3600, per_address: int = 1000, idle_s: float = 600
+) -> StaffAuth:
     return StaffAuth(
         store,
         store,
         session_ttl_s=ttl_s,
+        idle_timeout_s=idle_s,
         max_failures=3,
         lockout_s=60,
         limiter=MemoryRateLimiter(),
@@ -142,3 +145,18 @@ async def test_one_address_gets_a_login_rate_whatever_the_account(
     assert member.name == "anna"
     credentials = await store.credentials("anna")
     assert credentials is not None and credentials.failed_logins == 0, "no account was charged"
+
+
+async def test_a_session_unused_for_the_idle_timeout_ends(store: MemoryStaffStore) -> None:
+    """A request keeps the session alive; a console's socket checking on it does not."""
+    await StaffDirectory(store, store).add("anna", PASSWORD, role=StaffRole.OPERATOR)
+    gate = auth(store, idle_s=0.2)
+    _, token, _ = await gate.login("anna", PASSWORD)
+    for _ in range(3):
+        await asyncio.sleep(0.1)
+        assert await gate.member(token, touch=True) is not None, "used: alive"
+    await asyncio.sleep(0.1)
+    assert await gate.member(token) is not None, "a check is not a use..."
+    await asyncio.sleep(0.15)
+    assert await gate.member(token) is None, "...and the idle desk's session is over"
+    assert await gate.member(token, touch=True) is None, "a use after the end revives nothing"

@@ -12,7 +12,8 @@ from bot.staff.models import Credentials, StaffMember, StaffRole
 class MemoryStaffStore:
     def __init__(self) -> None:
         self._accounts: dict[str, Credentials] = {}
-        self._sessions: dict[str, tuple[int, datetime]] = {}  # token hash → member id, expiry
+        # token hash → member id, expiry, last use
+        self._sessions: dict[str, tuple[int, datetime, datetime]] = {}
 
     async def add_member(
         self, name: str, display_name: str, role: StaffRole, password_hash: str
@@ -71,14 +72,23 @@ class MemoryStaffStore:
     async def create_session(self, member_id: int, token_hash: str, expires_at: datetime) -> None:
         now = datetime.now(UTC)
         self._sessions = {k: v for k, v in self._sessions.items() if v[1] >= now}
-        self._sessions[token_hash] = (member_id, expires_at)
+        self._sessions[token_hash] = (member_id, expires_at, now)
 
-    async def session_member(self, token_hash: str) -> StaffMember | None:
+    async def session_member(
+        self, token_hash: str, *, idle: timedelta | None = None, touch: bool = False
+    ) -> StaffMember | None:
         session = self._sessions.get(token_hash)
-        if session is None or session[1] <= datetime.now(UTC):
+        now = datetime.now(UTC)
+        if session is None or session[1] <= now:
+            return None
+        if idle is not None and session[2] <= now - idle:
             return None
         found = self._by_id(session[0])
-        return found.member if found is not None and found.member.active else None
+        if found is None or not found.member.active:
+            return None
+        if touch:
+            self._sessions[token_hash] = (session[0], session[1], now)
+        return found.member
 
     async def delete_session(self, token_hash: str) -> None:
         self._sessions.pop(token_hash, None)

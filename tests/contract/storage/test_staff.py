@@ -107,6 +107,20 @@ class StaffContract:
         await accounts.set_active("boris", True)
         assert await sessions.session_member("h-boris") == boris
 
+    async def test_an_idle_session_ends_and_a_use_keeps_it(
+        self, accounts: StaffAccounts, sessions: StaffSessions
+    ) -> None:
+        anna = await accounts.add_member("anna", "Анна", StaffRole.OPERATOR, HASH)
+        await sessions.create_session(anna.id, "h-1", datetime.now(UTC) + timedelta(hours=1))
+        idle = timedelta(milliseconds=300)
+        await asyncio.sleep(0.2)
+        assert await sessions.session_member("h-1", idle=idle, touch=True) == anna
+        await asyncio.sleep(0.2)
+        assert await sessions.session_member("h-1", idle=idle) == anna, "touched 0.2 s ago"
+        await asyncio.sleep(0.2)
+        assert await sessions.session_member("h-1", idle=idle) is None, "idle 0.4 s"
+        assert await sessions.session_member("h-1") == anna, "without an idle rule: alive"
+
 
 class TestMemory(MemoryStores, StaffContract):
     pass
