@@ -65,6 +65,7 @@ bench: venv
 	$(PY) benchmarks/latency.py
 	$(PY) benchmarks/telegram.py
 	$(PY) benchmarks/operators.py
+	$(PY) benchmarks/pii.py
 
 # The tuning set and the blind holdout sets, side by side (about an hour on 2 cores).
 eval: venv

@@ -47,6 +47,9 @@ from bot.operators.desk import OperatorDesk
 from bot.operators.feed import EventFeed
 from bot.operators.summary import ModelSummarizer
 from bot.operators.sweeper import QueueSweeper
+from bot.privacy.detector import PiiDetector
+from bot.privacy.redactor import PiiRedactor
+from bot.privacy.words import NameTagger
 from bot.settings import LLMBackend, Settings
 from bot.staff.accounts import StaffDirectory
 from bot.staff.auth import StaffAuth
@@ -318,9 +321,19 @@ class Container:
             summarizer=summarizer,
             callbacks=CrmCallbacks(core),
             limiter=self.rate_limiter,
+            redactor=self.redactor,
         )
         self._lifecycle.add("dialogue engine", stop=engine.aclose)
         return engine
+
+    @cached_property
+    def redactor(self) -> PiiRedactor:
+        """Personal data out of everything stored or sent to staff, counted by kind."""
+        names = NameTagger() if self.settings.privacy.names else None
+        metrics = self.metrics
+        return PiiRedactor(
+            PiiDetector(names=names), on_found=lambda kind: metrics.pii_redacted.labels(kind).inc()
+        )
 
     @cached_property
     def rate_limiter(self) -> RateLimiter:
@@ -532,6 +545,7 @@ class Container:
                 feed=feed,
                 texts=texts,
                 group_id=group_id,
+                redactor=self.redactor,
             )
 
         return build

@@ -453,6 +453,17 @@ class StaffSettings(BaseModel):
     )
 
 
+class PrivacySettings(BaseModel):
+    """Personal data in what Perimeter keeps (``docs/security.md``, «Personal data»)."""
+
+    names: bool = Field(
+        default=True,
+        description="Find people's names with natasha's NER (Russian; English names in"
+        " «my name is …» phrases) as well as by the phrases customers introduce themselves"
+        " with. Off: only the phrases.",
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="PERIMETER_",
@@ -486,6 +497,7 @@ class Settings(BaseSettings):
     telegram: TelegramSettings = TelegramSettings()
     operators: OperatorSettings = OperatorSettings()
     staff: StaffSettings = StaffSettings()
+    privacy: PrivacySettings = PrivacySettings()
 
     @property
     def database_url(self) -> str:

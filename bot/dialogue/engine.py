@@ -84,6 +84,7 @@ from bot.dialogue.ports import (
     IntentClassifier,
     KnowledgeBase,
     RateLimiter,
+    Redactor,
     ReplySink,
     Summarizer,
     TextCatalog,
@@ -133,8 +134,10 @@ class DialogueEngine:
         callbacks: CallbackDesk | None = None,
         locks: ConversationLocks | None = None,
         limiter: RateLimiter | None = None,
+        redactor: Redactor | None = None,
     ) -> None:
         self._intents = intents
+        self._redactor = redactor
         self._clock = clock or (lambda: datetime.now(UTC))
         policy = policy or EnginePolicy()
         self.locks: ConversationLocks = locks or MemoryConversationLocks()
@@ -269,9 +272,10 @@ class DialogueEngine:
         ]
         handoff = await self._store.current_handoff(conversation.id)
         with self._timed("store"):
-            stored = await self._store.add_message(
-                message.conversation_id, Role.CUSTOMER, Login.masked(text, conversation.state)
-            )
+            kept = Login.masked(text, conversation.state)
+            if self._redactor is not None:  # the turn works on the original, the store never
+                kept = await self._redactor.redact(kept)
+            stored = await self._store.add_message(message.conversation_id, Role.CUSTOMER, kept)
         await sink.accepted(stored.id)
         previous = next((m.text for m in reversed(history) if m.role is Role.CUSTOMER), "")
         fallback = detect_language(previous, self._policy.default_language)

@@ -212,6 +212,13 @@ class ConversationLocks(Protocol):
     def hold(self, key: str) -> AbstractAsyncContextManager[None]: ...
 
 
+class Redactor(Protocol):
+    """Replaces personal data in text before it is stored or sent to staff
+    (``bot.privacy``); the model sees the original only within its turn."""
+
+    async def redact(self, text: str) -> str: ...
+
+
 class RateLimiter(Protocol):
     """Counts events per key in a sliding window."""
 

@@ -20,6 +20,12 @@ class Metrics:
             ["method", "path", "status"],
             registry=self.registry,
         )
+        self.pii_redacted = Counter(
+            "perimeter_pii_redacted_total",
+            "Personal data replaced before storage or staff saw it, by kind",
+            ["kind"],
+            registry=self.registry,
+        )
         self.messages = Counter(
             "perimeter_messages_total",
             "Customer messages handled, by reply route",

@@ -66,7 +66,10 @@ class SqlChatLedger:
             await session.execute(
                 update(TelegramUpdateRow)
                 .where(TelegramUpdateRow.update_id == update_id)
-                .values(status="done", done_at=_now())
+                # The update's text, contact and the reply were needed only to resume it:
+                # a finished update keeps its id (duplicates are still refused) and no
+                # personal data.
+                .values(status="done", done_at=_now(), payload={}, reply=None)
             )
 
     async def record_reply(self, update_id: int, pieces: list[dict[str, Any]]) -> None:

@@ -24,6 +24,9 @@ from bot.observability.metrics import Metrics
 from bot.operators.delivery import ChannelDelivery
 from bot.operators.desk import OperatorDesk
 from bot.operators.feed import EventFeed
+from bot.privacy.detector import PiiDetector
+from bot.privacy.redactor import PiiRedactor
+from bot.privacy.words import NameTagger
 from bot.storage import Stores, create_engine, sql_stores, upgrade_database
 from prompts import default_library
 from tests.support.doubles.telegram_api import (
@@ -61,7 +64,8 @@ async def setup(tmp_path: Path) -> AsyncIterator[Setup]:
     database = create_engine(url)
     stores = sql_stores(database)
     texts = default_library()
-    engine = DialogueEngine(stores.conversations, FakeKnowledgeBase(), texts)
+    redactor = PiiRedactor(PiiDetector(names=NameTagger()))
+    engine = DialogueEngine(stores.conversations, FakeKnowledgeBase(), texts, redactor=redactor)
     chats = stores.chats
     async with running_double(TOKEN) as (double, api_base):
         double.chat_interval_s = 0.0  # the group and the chat are paced by the bot's throttle
@@ -82,6 +86,7 @@ async def setup(tmp_path: Path) -> AsyncIterator[Setup]:
             feed=feed,
             texts=texts,
             group_id=GROUP,
+            redactor=redactor,
         )
         dispatcher = build_dispatcher(engine, chats, texts, operators_group=group)
         await feed.start()
@@ -124,9 +129,17 @@ async def test_a_handoff_becomes_a_topic_and_the_operator_answers_from_it(setup:
     assert handoff.operator == "tg-900"
 
     count = len([m for m in double.sent if m.chat_id == CUSTOMER])
-    double.push(message_update(4, CUSTOMER, text="спасибо, жду"))
+    double.push(
+        message_update(
+            4, CUSTOMER, text="спасибо, жду. карта 4276 3801 2345 6787, паспорт 45 12 345678"
+        )
+    )
     mirrored = await setup.sent(GROUP, 3)
     assert "спасибо, жду" in mirrored[-1].text
+    assert "[карта ••6787]" in mirrored[-1].text and "[паспорт]" in mirrored[-1].text
+    assert "3801 2345" not in str(double.sent) and "12 345678" not in str(double.sent), (
+        "no card or passport number reaches Telegram's cloud"
+    )
     assert len([m for m in double.sent if m.chat_id == CUSTOMER]) == count, "the bot is silent"
 
     double.push(group_message_update(5, GROUP, thread, "/resolve"))

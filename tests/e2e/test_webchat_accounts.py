@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 import sys
 import time
 from collections.abc import Iterator
@@ -281,3 +282,41 @@ async def test_a_socket_that_does_not_say_hello_first_is_closed(server: RunningS
             await ws.recv()
     assert (refusal["type"], refusal["code"]) == ("error", "bad_request")
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 1008
+
+
+def test_personal_data_is_redacted_before_it_is_stored(server: RunningServer) -> None:
+    """The review's H3: what a customer types is kept only with its personal data replaced,
+    in the transcript, the handoff's summary and what staff read; the turn itself still
+    worked on the original."""
+    chat = new_conversation(server)
+    typed = (
+        "Меня зовут Смирнова Анна Петровна, карта 4276 3801 2345 6787 cvv 123, паспорт "
+        "45 12 345678, СНИЛС 112-233-445 95, живу: г. Казань, ул. Баумана, д. 12, кв. 4, "
+        "тел. +7 916 555-12-34, почта anna.smirnova@mail.ru"
+    )
+    say(server, chat, typed)
+    assert say(server, chat, "позовите оператора")["handoff"]
+    with sqlite3.connect(f"file:{server.data_dir / 'perimeter.db'}?mode=ro", uri=True) as db:
+        stored = [text for (text,) in db.execute("SELECT text FROM messages")]
+        summaries = [s for (s,) in db.execute("SELECT summary FROM handoff_requests")]
+    kept = "\n".join(stored + summaries)
+    for value in (
+        "Смирнова",
+        "Анна Петровна",
+        "4276 3801",
+        "cvv 123",
+        "45 12 345678",
+        "112-233-445 95",
+        "Баумана",
+        "555-12-34",
+        "anna.smirnova",
+    ):
+        assert value not in kept, value
+    assert "[карта ••6787]" in kept and "[паспорт]" in kept and "[СНИЛС]" in kept
+    transcript = httpx.get(
+        f"{server.base_url}/api/conversations/{chat[0]}/messages", headers=chat[1]
+    ).json()
+    assert "4276 3801" not in str(transcript) and "[карта ••6787]" in str(transcript)
+    metrics = httpx.get(f"{server.base_url}/metrics").text
+    assert 'perimeter_pii_redacted_total{kind="card"}' in metrics
+    assert "4276" not in metrics and "Смирнова" not in server.log_text()

@@ -19,7 +19,7 @@ from aiogram.types import Message
 from bot.background import Background
 from bot.channels.telegram.ports import TopicMap
 from bot.dialogue.models import HandoffEvent, HandoffEventKind, HandoffStatus, Role
-from bot.dialogue.ports import TextCatalog
+from bot.dialogue.ports import Redactor, TextCatalog
 from bot.http.errors import ApiError
 from bot.operators.desk import OperatorDesk
 from bot.operators.feed import EventFeed, follow
@@ -50,8 +50,10 @@ class OperatorsGroup:
         feed: EventFeed,
         texts: TextCatalog,
         group_id: int,
+        redactor: Redactor,
     ) -> None:
         self._bot = bot
+        self._redactor = redactor
         self._events = events
         self._queue = queue
         self._topics = topics
@@ -94,7 +96,10 @@ class OperatorsGroup:
                 Role.BOT: "Бот",
                 Role.OPERATOR: f"Оператор {message.author or ''}".strip(),
             }[message.role]
-            text = f"<b>{html.escape(who)}:</b> {html.escape(message.text, quote=False)}"
+            # Telegram's cloud is outside the bank: rows stored before redaction are redacted
+            # here too.
+            said = await self._redactor.redact(message.text)
+            text = f"<b>{html.escape(who)}:</b> {html.escape(said, quote=False)}"
             await self._post(topic, text)
             return
         handoff = await self._queue.handoff(event.handoff_id)
@@ -109,12 +114,13 @@ class OperatorsGroup:
             return
         priority = "‼️ " if handoff.priority == "high" else ""
         name = f"{priority}№{handoff.id} · {handoff.reason.value}"[:_TOPIC_NAME_LIMIT]
+        summary = await self._redactor.redact(handoff.summary)
         topic = await self._bot.create_forum_topic(self.group_id, name)
         await self._topics.set_topic(handoff.id, topic.message_thread_id)
         card = (
             f"<b>Причина:</b> {html.escape(handoff.reason.value)} "
             f"(приоритет {html.escape(handoff.priority.value)})\n"
-            f"<b>Сводка:</b>\n{html.escape(handoff.summary, quote=False)}\n\n"
+            f"<b>Сводка:</b>\n{html.escape(summary, quote=False)}\n\n"
             "Ответ в этой теме уйдёт клиенту. /resolve — закрыть, /handback — вернуть боту."
         )
         await self._post(topic.message_thread_id, card)

@@ -43,7 +43,7 @@ class MemoryChatLedger:
 
     async def finish_update(self, update_id: int) -> None:
         if update_id in self._updates:
-            self._updates[update_id]["status"] = "done"
+            self._updates[update_id] = {"status": "done", "payload": {}}
 
     async def unfinished_updates(self) -> list[dict[str, Any]]:
         return [

@@ -53,6 +53,8 @@ class TelegramStoresContract:
         await chats.finish_update(7)
         await chats.finish_update(9)
         assert await chats.unfinished_updates() == [{"update_id": 8}]
+        assert await chats.stored_reply(7) is None, "a finished update keeps no reply"
+        assert not await chats.claim_update(7, payload), "nor forgets it was handled"
 
     async def test_a_topic_mirrors_the_newest_handoff(
         self, stores: Stores, topics: TopicMap
