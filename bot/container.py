@@ -49,6 +49,7 @@ from bot.operators.summary import ModelSummarizer
 from bot.operators.sweeper import QueueSweeper
 from bot.privacy.detector import PiiDetector
 from bot.privacy.redactor import PiiRedactor
+from bot.privacy.requests import DataSubjectRequests, RetentionDays, RetentionJob
 from bot.privacy.words import NameTagger
 from bot.settings import LLMBackend, Settings
 from bot.staff.accounts import StaffDirectory
@@ -334,6 +335,29 @@ class Container:
         return PiiRedactor(
             PiiDetector(names=names), on_found=lambda kind: metrics.pii_redacted.labels(kind).inc()
         )
+
+    @cached_property
+    def data_subject_requests(self) -> DataSubjectRequests:
+        section = self.settings.privacy
+        return DataSubjectRequests(
+            self.stores.privacy,
+            self.stores.conversations,
+            RetentionDays(
+                conversations=section.conversation_days,
+                audit=section.audit_days,
+                telegram_updates=section.telegram_update_days,
+            ),
+        )
+
+    @cached_property
+    def retention_job(self) -> RetentionJob:
+        job = RetentionJob(self.data_subject_requests, self.settings.privacy.purge_interval_s)
+
+        async def start() -> None:
+            job.start()
+
+        self._lifecycle.add("retention purge", start=start, stop=job.close)
+        return job
 
     @cached_property
     def rate_limiter(self) -> RateLimiter:

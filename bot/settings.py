@@ -462,6 +462,24 @@ class PrivacySettings(BaseModel):
         " «my name is …» phrases) as well as by the phrases customers introduce themselves"
         " with. Off: only the phrases.",
     )
+    conversation_days: Annotated[float, Field(gt=0, le=36_500)] = Field(
+        default=365.0,
+        description="A conversation with no message for this long, and no handoff still open,"
+        " is deleted with its messages and handoffs.",
+    )
+    audit_days: Annotated[float, Field(gt=0, le=36_500)] = Field(
+        default=1825.0,
+        description="Entries of the core-banking audit log older than this are deleted"
+        " (5 years: the bank's records of operations).",
+    )
+    telegram_update_days: Annotated[float, Field(gt=0, le=3650)] = Field(
+        default=7.0,
+        description="Handled Telegram updates are remembered (by id only) this long, to"
+        " refuse Telegram's redeliveries.",
+    )
+    purge_interval_s: Annotated[float, Field(ge=60, le=7 * 86_400)] = Field(
+        default=86_400.0, description="How often the retention purge runs while serving."
+    )
 
 
 class Settings(BaseSettings):

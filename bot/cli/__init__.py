@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import auth, db, kb, models, staff
+from bot.cli import auth, db, kb, models, privacy, staff
 from bot.cli.audit import audit
 from bot.cli.eval import evaluate
 from bot.cli.report import report
@@ -25,6 +25,7 @@ app.add_typer(staff.app, name="operators", hidden=True)  # the name of earlier r
 app.add_typer(models.app, name="models")
 app.add_typer(db.app, name="db")
 app.add_typer(auth.app, name="auth")
+app.add_typer(privacy.app, name="privacy")
 app.command("serve")(serve)
 app.command("telegram")(telegram)
 app.command("eval")(evaluate)

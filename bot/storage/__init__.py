@@ -24,6 +24,7 @@ from bot.channels.telegram.ports import ChatLedger, TopicMap
 from bot.content.ports import ContentStore, UnansweredQuestions
 from bot.dialogue.ports import ConversationStore
 from bot.operators.ports import EventLog, HandoffQueue, Reports, Transcripts
+from bot.privacy.ports import PersonalRecords
 from bot.staff.ports import StaffAccounts, StaffSessions
 from bot.storage.content import SqlContentStore
 from bot.storage.conversations import SqlConversationStore
@@ -40,7 +41,9 @@ from bot.storage.memory import (
     MemoryStaffStore,
     MemoryTopicMap,
 )
+from bot.storage.memory.privacy import MemoryPersonalRecords
 from bot.storage.migrate import upgrade_database
+from bot.storage.privacy import SqlPersonalRecords
 from bot.storage.queue import SqlHandoffQueue
 from bot.storage.reports import SqlReports
 from bot.storage.staff import SqlStaffStore
@@ -65,6 +68,7 @@ class Stores:
     content: ContentStore
     chats: ChatLedger
     topics: TopicMap
+    privacy: PersonalRecords
 
 
 def sql_stores(engine: AsyncEngine) -> Stores:
@@ -80,12 +84,13 @@ def sql_stores(engine: AsyncEngine) -> Stores:
         content=SqlContentStore(engine),
         chats=SqlChatLedger(engine),
         topics=SqlTopicMap(engine),
+        privacy=SqlPersonalRecords(engine),
     )
 
 
 def memory_stores(db: MemoryDatabase | None = None) -> Stores:
     db = db or MemoryDatabase()
-    reports, staff = MemoryReports(db), MemoryStaffStore()
+    reports, staff, chats = MemoryReports(db), MemoryStaffStore(), MemoryChatLedger()
     return Stores(
         conversations=MemoryConversationStore(db),
         queue=MemoryHandoffQueue(db),
@@ -95,8 +100,9 @@ def memory_stores(db: MemoryDatabase | None = None) -> Stores:
         staff_accounts=staff,
         staff_sessions=staff,
         content=MemoryContentStore(),
-        chats=MemoryChatLedger(),
+        chats=chats,
         topics=MemoryTopicMap(db),
+        privacy=MemoryPersonalRecords(db, chats),
     )
 
 

@@ -24,7 +24,13 @@ from bot.dialogue.models import (
 from bot.dialogue.state import DialogueState
 from bot.storage.handoffs import SqlHandoffLog
 from bot.storage.mapping import message_of, row_id, source_dicts
-from bot.storage.tables import AuditRow, ConversationRow, MessageRow, UsedTokenRow
+from bot.storage.tables import (
+    AuditRow,
+    ConversationCustomerRow,
+    ConversationRow,
+    MessageRow,
+    UsedTokenRow,
+)
 
 
 def new_conversation_id() -> str:
@@ -103,6 +109,16 @@ class SqlConversationStore(SqlHandoffLog):
             await session.execute(
                 update(ConversationRow).where(ConversationRow.id == conversation_id).values(values)
             )
+            if customer_id is not None:
+                known = await session.get(ConversationCustomerRow, (conversation_id, customer_id))
+                if known is None:
+                    session.add(
+                        ConversationCustomerRow(
+                            conversation_id=conversation_id,
+                            customer_id=customer_id,
+                            first_at=datetime.now(UTC),
+                        )
+                    )
 
     async def set_state(self, conversation_id: str, state: DialogueState) -> None:
         async with self._sessions.begin() as session:

@@ -168,6 +168,19 @@ class AuditRow(Base):
     latency_ms: Mapped[float] = mapped_column(Float)
 
 
+class ConversationCustomerRow(Base):
+    """Every customer ever authenticated in a conversation: a logout clears the
+    conversation's customer, not this, so a data-subject request finds all of theirs."""
+
+    __tablename__ = "conversation_customers"
+
+    conversation_id: Mapped[str] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True
+    )
+    customer_id: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    first_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
 class UsedTokenRow(Base):
     """Ids of the bank's one-time web tokens already used (replay protection)."""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -320,3 +321,61 @@ def test_personal_data_is_redacted_before_it_is_stored(server: RunningServer) ->
     metrics = httpx.get(f"{server.base_url}/metrics").text
     assert 'perimeter_pii_redacted_total{kind="card"}' in metrics
     assert "4276" not in metrics and "Смирнова" not in server.log_text()
+
+
+def privacy_cli(
+    server: RunningServer, *args: str, answer: str = ""
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", "privacy", *args],
+        env=server_env(server.data_dir),
+        input=answer,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_a_customer_gets_their_data_exported_then_erased(server: RunningServer) -> None:
+    """152-FZ art. 14 and 21: `perimeter privacy export|forget`, both audited; the export
+    holds what was kept (redacted), the erasure leaves nothing of the conversations."""
+    customer = "c-2003"
+    chat = new_conversation(server)
+    assert token_login(server, chat, sign_token(SECRET, customer)).status_code == 200
+    say(server, chat, "когда следующий платёж по кредиту? мой тел. 89165551234")
+    logout = f"{server.base_url}/api/conversations/{chat[0]}/logout"
+    assert httpx.post(logout, headers=chat[1]).is_success  # found after a logout too
+
+    exported = privacy_cli(server, "export", customer)
+    assert exported.returncode == 0, exported.stderr
+    document = json.loads(exported.stdout)
+    [conversation] = [c for c in document["conversations"] if c["id"] == chat[0]]
+    texts = [m["text"] for m in conversation["messages"]]
+    assert "когда следующий платёж по кредиту? мой тел. [телефон]" in texts
+    assert any("01.12.2026" in t for t in texts), "the reply with the payment is theirs"
+    assert "5551234" not in exported.stdout
+
+    kept = privacy_cli(server, "forget", customer, answer="n\n")
+    assert kept.returncode == 1 and "nothing deleted" in kept.stderr
+    erased = privacy_cli(server, "forget", customer, "--yes")
+    assert erased.returncode == 0 and "deleted" in erased.stdout, erased.stderr
+    again = json.loads(privacy_cli(server, "export", customer).stdout)
+    assert again["conversations"] == []
+    transcript = httpx.get(
+        f"{server.base_url}/api/conversations/{chat[0]}/messages", headers=chat[1]
+    )
+    assert transcript.status_code == 404
+
+    audit = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "audit", "--customer", customer],
+        env=server_env(server.data_dir),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+    actions = [line.split()[-3] for line in audit.splitlines()[1:]]
+    assert actions[-3:] == ["privacy_export", "privacy_forget", "privacy_export"], audit
+    purged = privacy_cli(server, "purge")
+    assert purged.returncode == 0 and purged.stdout.startswith("deleted 0 conversations")

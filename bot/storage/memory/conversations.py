@@ -99,6 +99,8 @@ class MemoryConversationStore:
         method: AuthMethod | None,
     ) -> None:
         current = self.db.conversations[conversation_id]
+        if customer_id is not None:
+            self.db.customers.setdefault(conversation_id, set()).add(customer_id)
         self.db.conversations[conversation_id] = dataclasses.replace(
             current,
             customer_id=customer_id,

@@ -26,6 +26,8 @@ class MemoryDatabase:
     handoffs: dict[str, Handoff] = field(default_factory=dict)  # by id, in order
     events: list[HandoffEvent] = field(default_factory=list)
     audit: list[AuditEntry] = field(default_factory=list)
+    # conversation id → every customer ever authenticated in it
+    customers: dict[str, set[str]] = field(default_factory=dict)
     _ids: count[int] = field(default_factory=lambda: count(1))
 
     def next_id(self) -> str:

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import copy
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.dialogue.models import Handoff
 from bot.storage.memory.database import MemoryDatabase
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
 
 
 class MemoryChatLedger:
@@ -22,6 +27,20 @@ class MemoryChatLedger:
             chat for chat, conversation in self._chats.items() if conversation == conversation_id
         ]
         return linked[-1] if linked else None
+
+    def forget_conversations(self, conversation_ids: set[str]) -> None:
+        self._chats = {c: v for c, v in self._chats.items() if v not in conversation_ids}
+
+    def purge_updates(self, before: datetime) -> int:
+        """Handled updates older than ``before``; how many."""
+        old = [
+            u
+            for u, entry in self._updates.items()
+            if entry["status"] == "done" and entry["done_at"] < before
+        ]
+        for update_id in old:
+            del self._updates[update_id]
+        return len(old)
 
     async def link(self, chat_id: int, conversation_id: str) -> None:
         self._chats.pop(chat_id, None)  # re-linked: the newest link last
@@ -43,7 +62,7 @@ class MemoryChatLedger:
 
     async def finish_update(self, update_id: int) -> None:
         if update_id in self._updates:
-            self._updates[update_id] = {"status": "done", "payload": {}}
+            self._updates[update_id] = {"status": "done", "payload": {}, "done_at": _now()}
 
     async def unfinished_updates(self) -> list[dict[str, Any]]:
         return [
