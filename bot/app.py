@@ -19,6 +19,7 @@ security headers below. The container starts and stops what the app uses.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -52,12 +53,13 @@ from rag.documents import MAX_BINARY_FILE_BYTES
 STAFF_STATIC = Path(__file__).parent / "staff" / "static"
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
-        "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; "
-        "frame-ancestors 'self'"
+        # 'self' covers the page's own ws:/wss: origin (CSP 3): no socket to another host.
+        "default-src 'self'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'self'"
     ),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
+HSTS = "max-age=31536000; includeSubDomains"
 
 
 class HealthOut(BaseModel):
@@ -98,7 +100,9 @@ def create_app(
             return
         async with container.running():
             await container.prepare_index(ingest_dir)
+            warnings = asyncio.create_task(container.warn_if_demo())
             yield
+            warnings.cancel()
 
     app = FastAPI(
         title="Perimeter",
@@ -186,6 +190,8 @@ def _observed(metrics: Metrics) -> Middleware:
         metrics.stage_seconds.labels("http").observe(time.perf_counter() - started)
         for header, value in SECURITY_HEADERS.items():
             response.headers.setdefault(header, value)
+        if request.url.scheme == "https":  # directly, or the trusted proxy's X-Forwarded-Proto
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
         return response
 
     return middleware

@@ -52,7 +52,7 @@ from bot.privacy.redactor import PiiRedactor
 from bot.privacy.requests import DataSubjectRequests, RetentionDays, RetentionJob
 from bot.privacy.words import NameTagger
 from bot.settings import LLMBackend, Settings
-from bot.staff.accounts import StaffDirectory
+from bot.staff.accounts import DEMO_PASSWORD, StaffDirectory
 from bot.staff.auth import StaffAuth
 from bot.staff.web import StaffGate, StaffPage
 from bot.storage import Stores, create_engine, sql_stores, upgrade_database
@@ -139,6 +139,23 @@ class Container:
         work); stop it all on the way out."""
         async with self._lifecycle.run():
             yield self
+
+    async def warn_if_demo(self) -> None:
+        """What a bank must not go live with, said loudly at startup: demo mode, and staff
+        accounts that still have the demo password."""
+        if self.settings.demo:
+            log.warning("demo mode (PERIMETER_DEMO=true): demo tools are on; never in production")
+        try:
+            names = await self.staff.still_with_password(DEMO_PASSWORD)
+        except Exception:
+            log.exception("could not check staff accounts for the demo password")
+            return
+        for name in names:
+            log.warning(
+                "staff login %s still has the demo password: change it (perimeter staff passwd)"
+                " or disable it (perimeter staff disable)",
+                name,
+            )
 
     async def prepare_index(self, ingest_dir: Path | None) -> None:
         """Index ``ingest_dir`` into an empty knowledge base, or rebuild it (with the content

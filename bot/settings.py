@@ -491,6 +491,11 @@ class Settings(BaseSettings):
         extra="ignore",
     )
 
+    demo: bool = Field(
+        default=False,
+        description="A demo installation (`make run` sets it): `perimeter auth sign-token`"
+        " works, and startup says so. Never on a bank's installation.",
+    )
     data_dir: Path = Path("./var")
     cache_dir: Path = Field(default_factory=_default_cache_dir)
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")

@@ -15,6 +15,7 @@ if [ -z "${PERIMETER_CORE_BANKING__TOKEN:-}" ]; then
   export PERIMETER_CORE_BANKING__TOKEN
 fi
 export PERIMETER_CORE_BANKING__BASE_URL=${PERIMETER_CORE_BANKING__BASE_URL:-http://127.0.0.1:$SANDBOX_PORT}
+export PERIMETER_DEMO=true  # demo tools on (perimeter auth sign-token); startup warns of it
 
 "$VENV/bin/perimeter" sandbox --data examples/bank.json --port "$SANDBOX_PORT" --demo-phone \
   > "$DATA_DIR/sandbox.log" 2>&1 &

@@ -19,6 +19,12 @@ def sign_token(
 ) -> None:
     """Sign a one-time web token as the bank's site would (demo and testing)."""
     loaded = settings()
+    if not loaded.demo:
+        fail(
+            "sign-token mints a login for any customer: it is a demo tool, refused unless "
+            "PERIMETER_DEMO=true (a demo installation; the bank's site signs real tokens)",
+            2,
+        )
     secret = loaded.auth.web_token_secret
     if secret is None:
         fail("PERIMETER_AUTH__WEB_TOKEN_SECRET is not set", 2)

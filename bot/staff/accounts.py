@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from bot.staff.errors import UnknownMember
 from bot.staff.models import StaffMember, StaffRole
-from bot.staff.passwords import check_strength, hash_password
+from bot.staff.passwords import check_strength, hash_password, verify_password
 from bot.staff.ports import StaffAccounts, StaffSessions
 
 log = logging.getLogger(__name__)
+
+# What `make run` gives its demo accounts (scripts/run.sh): found at startup, it is warned of.
+DEMO_PASSWORD = "perimeter-demo"  # noqa: S105 - a known value to look for, not a secret
 
 
 def validate_name(name: str) -> str:
@@ -54,6 +58,18 @@ class StaffDirectory:
         """Locked out at once (the sessions end); the history stays."""
         member = await self._accounts.set_active(validate_name(name), False)
         await self._sessions.end_sessions(member.id)
+
+    async def still_with_password(self, password: str) -> list[str]:
+        """Logins of active accounts whose password is ``password`` (the demo's, at startup);
+        each check in a worker thread."""
+        found = []
+        for member in await self._accounts.list_members():
+            credentials = await self._accounts.credentials(member.name)
+            if credentials is None or not member.active:
+                continue
+            if await asyncio.to_thread(verify_password, credentials.password_hash, password):
+                found.append(member.name)
+        return found
 
     async def enable(self, name: str) -> None:
         await self._accounts.set_active(validate_name(name), True)

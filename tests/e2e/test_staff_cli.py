@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from bot.cli import app
+from bot.staff.accounts import DEMO_PASSWORD
+from tests.support.console import add_staff
+from tests.support.servers import perimeter_server
 
 PASSWORD = "correct horse battery"
 
@@ -42,3 +46,28 @@ def test_cli_adds_lists_and_refuses(tmp_path: Path, clean_env: None) -> None:
     assert old_name.exit_code == 0 and "olga" in old_name.output, "earlier scripts keep working"
     report = runner.invoke(app, ["report", "--day", "not-a-date"], env=env)
     assert report.exit_code == 2 and "YYYY-MM-DD" in report.output
+
+
+def test_sign_token_is_a_demo_tool(clean_env: None) -> None:
+    """The review's L4: minting a login for any customer is refused outside a demo."""
+    runner = CliRunner()
+    secret = {"PERIMETER_AUTH__WEB_TOKEN_SECRET": "s" * 40}
+    refused = runner.invoke(app, ["auth", "sign-token", "c-2001"], env=secret)
+    assert refused.exit_code == 2 and "demo tool" in refused.output
+    demo = runner.invoke(
+        app, ["auth", "sign-token", "c-2001"], env={**secret, "PERIMETER_DEMO": "true"}
+    )
+    assert demo.exit_code == 0 and demo.output.count(".") == 2, "a JWT"
+
+
+def test_startup_warns_of_staff_accounts_with_the_demo_password(tmp_path: Path) -> None:
+    """The review's L5: a bank that kept `make run`'s demo accounts is told at every start."""
+    add_staff(tmp_path, "operator", "operator", "Анна", password=DEMO_PASSWORD)
+    add_staff(tmp_path, "olga", "supervisor", "Ольга")
+    with perimeter_server(tmp_path) as running:
+        deadline = time.monotonic() + 30
+        while "demo password" not in running.log_text() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        log = running.log_text()
+    assert "staff login operator still has the demo password" in log
+    assert "staff login olga" not in log

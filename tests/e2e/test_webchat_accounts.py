@@ -379,3 +379,16 @@ def test_a_customer_gets_their_data_exported_then_erased(server: RunningServer) 
     assert actions[-3:] == ["privacy_export", "privacy_forget", "privacy_export"], audit
     purged = privacy_cli(server, "purge")
     assert purged.returncode == 0 and purged.stdout.startswith("deleted 0 conversations")
+
+
+def test_the_page_may_talk_only_to_its_own_origin_and_tls_is_remembered(
+    server: RunningServer,
+) -> None:
+    """The review's L3: the CSP allows sockets to this origin only, and behind the bank's TLS
+    proxy the browser is told to use HTTPS from then on (HSTS); plain loopback HTTP is not."""
+    plain = httpx.get(server.base_url)
+    csp = plain.headers["Content-Security-Policy"]
+    assert "connect-src 'self';" in csp and "ws:" not in csp and "wss:" not in csp
+    assert "Strict-Transport-Security" not in plain.headers
+    behind_tls = httpx.get(server.base_url, headers={"X-Forwarded-Proto": "https"})
+    assert behind_tls.headers["Strict-Transport-Security"].startswith("max-age=31536000")

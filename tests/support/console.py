@@ -15,7 +15,15 @@ HEADERS = {"X-Requested-With": "perimeter-console"}
 PASSWORD = "correct horse battery"
 
 
-def add_staff(data_dir: Path, name: str, role: str, display: str, **settings: str) -> None:
+def add_staff(
+    data_dir: Path,
+    name: str,
+    role: str,
+    display: str,
+    *,
+    password: str = PASSWORD,
+    **settings: str,
+) -> None:
     """``perimeter staff add`` against the server's database, password on stdin."""
     result = subprocess.run(
         [
@@ -31,7 +39,7 @@ def add_staff(data_dir: Path, name: str, role: str, display: str, **settings: st
             display,
             "--password-stdin",
         ],
-        input=f"{PASSWORD}\n",
+        input=f"{password}\n",
         env=server_env(data_dir, **settings),
         capture_output=True,
         text=True,
