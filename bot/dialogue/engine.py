@@ -437,9 +437,11 @@ class DialogueEngine:
     async def _knowledge_answer(self, turn: Turn, unsure: Reply | None = None) -> Reply:
         """The knowledge base's answer; a handoff when it is unsure, or ``unsure`` if given."""
         stored, history, lang, sink = turn.stored, turn.history, turn.lang, turn.sink
+        # The message as typed (the store keeps it redacted): «отделение на ул. Тверской, 15»
+        # must reach retrieval and the model whole, within this turn only.
         question = KnowledgeQuestion(
-            text=stored.text,
-            search_query=self._search_query(stored.text, history),
+            text=turn.text,
+            search_query=self._search_query(turn.text, history),
             lang=lang,
             history=tuple(ChatTurn(m.role, m.text) for m in history),
         )
@@ -471,7 +473,7 @@ class DialogueEngine:
         self._observer.stage("answer", time.perf_counter() - started)
 
         if found is None or not found.confident or finished is None:
-            if unsure is None and len(stored.text.split()) <= _TOO_SHORT_TO_SEARCH:
+            if unsure is None and len(turn.text.split()) <= _TOO_SHORT_TO_SEARCH:
                 # A word or two the knowledge base does not place («кэшбэк?», «а это»): ask what
                 # the customer means; a second miss in a row goes to a person.
                 asked = self._texts.render("utter_clarify_nothing_pending", lang)

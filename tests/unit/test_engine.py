@@ -31,6 +31,8 @@ from bot.dialogue.models import (
 from bot.dialogue.sinks import RecordingSink
 from bot.intents import FakeIntentClassifier
 from bot.knowledge import FakeKnowledgeBase
+from bot.privacy.detector import PiiDetector
+from bot.privacy.redactor import PiiRedactor
 from bot.storage import MemoryConversationStore
 from prompts import default_library
 from tests.conftest import BANK
@@ -409,3 +411,15 @@ async def test_the_intent_classifier_is_asked_only_when_routing_needs_it() -> No
     await say(engine, conversation.id, "позовите оператора")  # a handoff, by rule
     await say(engine, conversation.id, "ну где же вы")  # held for the operator
     assert intents.texts == ["какой у меня баланс?"]
+
+
+async def test_the_store_keeps_the_message_redacted_and_the_turn_works_on_the_original() -> None:
+    store, kb = MemoryConversationStore(), FakeKnowledgeBase()
+    redactor = PiiRedactor(PiiDetector())  # no NER: the rules alone
+    engine = DialogueEngine(store, kb, default_library(), redactor=redactor)
+    conversation = await engine.start_conversation()
+    typed = "Сколько стоит обслуживание карты 4276 3801 2345 6787 в отделении на ул. Тверской, 15?"
+    await say(engine, conversation.id, typed)
+    assert kb.questions[-1].text == typed, "retrieval and the model see it as typed"
+    stored = (await store.list_messages(conversation.id))[0].text
+    assert stored == "Сколько стоит обслуживание карты [карта ••6787] в отделении на [адрес]?"

@@ -602,9 +602,17 @@ def flat() -> str:
     return str(rng.randint(1, 320))
 
 
+SPB_ONLY = {"Невский пр.", "наб. реки Фонтанки"}
+
+
 def make_address(style: str | None = None) -> str:
     city = rng.choice(CITIES)
-    st = street_variant(rng.choice(STREETS))
+    st0 = rng.choice(STREETS)
+    if st0 in SPB_ONLY:
+        if style in ("region", "village"):
+            st0 = "ул. Садовая"
+        city = CITIES[1]
+    st = street_variant(st0)
     h, f = house(), flat()
     if style is None:
         style = rng.choice(["full", "full", "short_city", "idx", "nocity", "nocity2", "region", "city_nodot", "village"])
@@ -699,7 +707,7 @@ def make_amount() -> str:
     k = rng.randint(0, 99)
     return rng.choice([
         f"{thousands(n)} руб.", f"{thousands(n)} руб", f"{thousands(n)} рублей", f"{n}р", f"{thousands(n)} ₽",
-        f"{thousands(n)},{k:02d}", f"{thousands(n)},{k:02d} руб.", f"{n//1000 or 1}к", f"{thousands(n)}₽",
+        f"{thousands(n)},{k:02d}", f"{thousands(n)},{k:02d} руб.", f"{min(n // 1000, 999) or 1}к", f"{thousands(n)}₽",
         f"{n} рублей", f"{thousands(n)} р.",
     ])
 
@@ -803,7 +811,7 @@ PII_TEMPLATES: list[tuple[str, str]] = [
     ("ru", "мошенники узнали мой cvv {cvv} и номер карты {card:glued}, списали {amt} в {time}"),
     ("ru", "карту {card} оформляли на {n:acc:fl:f}, сейчас она за границей, можно продлить?"),
     ("ru", "дочке {n:dat:dim:f} перевожу на карту {card} каждый месяц {amt}, можно сделать автоплатеж?"),
-    ("ru", "cvc {cvv}"),
+    ("ru", "вот cvc {cvv}"),
     ("ru", "Добрый день. Номер карты: {card}. Код CVV: {cvv}. Прошу проверить, почему отклоняются покупки в интернете"),
     ("ru", "вот карта {card:glued}\nвот cvc {cvv}\nпомогите оплатить штраф, сама не справляюсь"),
     ("ru", "карта {card}, на обороте {cvv} — или это не cvv? там ещё какие-то цифры рядом с подписью"),
@@ -828,7 +836,7 @@ PII_TEMPLATES: list[tuple[str, str]] = [
     ("ru", "мне отказали в кредите, хотя паспорт {pass} действующий, в чем дело???"),
     # --- snils --------------------------------------------------------------
     ("ru", "мой снилс {snils} привяжите к госуслугам пожалуйста"),
-    ("ru", "СНИЛС: {snils}"),
+    ("ru", "мой СНИЛС: {snils}"),
     ("ru", "снилс{snils:glued} не подтягивается в приложении"),
     ("ru", "для пенсии нужен снилс? вот {snils}, получатель {n:nom:full:f}"),
     ("ru", "дочь {n:nom:fp:f} (снилс {snils}) хочет оформить детскую карту"),
@@ -948,6 +956,7 @@ PII_TEMPLATES: list[tuple[str, str]] = [
     ("ru", "Здравствуйте! Мне пришло письмо на {email} что мой счёт {acc} будет закрыт, если я не обновлю данные. Это правда от вас или мошенники? Я {n:nom:fp:f}, телефон привязан {ph}"),
     ("ru", "добрый день, хочу оформить перевод за границу родственнику, {n:dat:full:m}, он живёт в Минске, его номер {ph:for_by}, а у меня карта {card}, какие лимиты и сколько будет комиссия?"),
     ("ru", "я потерял карту где-то в такси, номер не помню, последние цифры {l4}, но у меня есть счёт {acc}, паспорт {pass}, ФИО {n:nom:full:m}, помогите заблокировать пока не сняли все деньги, там {amt}"),
+    ("ru", "Здравствуйте! Пишу уже не первый раз, прошу наконец разобраться. {date} мне пришла смс о списании {amt}, хотя я ничего не покупала. Карта {card} всегда лежит дома, никому её не давала. Сразу позвонила на горячую линию, карту заблокировали, обещали вернуть деньги в течение 30 дней, но прошло уже полтора месяца. Номер обращения мне не сказали. Меня зовут {n:nom:full:f}, мой номер телефона {ph}, ответ можно прислать на {email}. Очень прошу помочь, это были последние деньги до зарплаты 😢"),
     # --- English ------------------------------------------------------------
     ("en", "Hi, my name is {en:full}, my card {card} was blocked while I was travelling"),
     ("en", "I lost my card {card:dash}. Please block it. Phone: {ph:for}"),
@@ -966,7 +975,7 @@ PII_TEMPLATES: list[tuple[str, str]] = [
     ("en", "I sent 5,000 RUB to {en:full} by phone number {ph:for} but it bounced"),
     ("en", "Account {acc}, please send me a statement to {email:en}"),
     ("en", "hi its {en:first} again, still no refund to card {card}. my number is {ph}"),
-    ("en", "Please send the tax certificate to {email:en}. My INN is {inn:12}. Thanks, {en:full}"),
+    ("en", "Please send the tax certificate to {email:en:p1}. My INN is {inn:12}. Thanks, {en:full:p1}"),
 ]
 
 NEG_TEMPLATES: list[tuple[str, str]] = [
@@ -1063,7 +1072,6 @@ NEG_TEMPLATES: list[tuple[str, str]] = [
     ("ru", "карта заканчивается на {l4}, хочу поменять дизайн"),
     ("ru", "подскажите по заявке {app9}: одобрили {amt} под {pct}?"),
     ("ru", "Газпромбанк предлагает {pct} на вклад, вы сможете сделать столько же?"),
-    ("ru", "привет"),
     ("ru", "а почему у вас уведомления платные {amt} в месяц"),
     ("ru", "переводила в {time} {date}, номер документа {ref12}, помогите найти"),
     ("ru", "сколько ждать карту если заказала {date} в отделении {branch}"),
@@ -1074,6 +1082,7 @@ NEG_TEMPLATES: list[tuple[str, str]] = [
     ("ru", "чем отличается СберПрайм от СберПрайм+?"),
     ("ru", "спасибо за помощь, Сбербанк лучший 😊"),
     ("ru", "в {city:prep} есть отделение которое работает в воскресенье?"),
+    ("ru", "добрый вечер, у меня такая ситуация: в {month} открыла вклад на {amt} под {pct}, потом ставку подняли до {pct}, а мне никто не предложил переоформить. в отделении {branch} сказали что ничего сделать нельзя пока не закончится срок, а это только {date}. при этом подруга в {bank} спокойно переоформила без потери процентов. я клиентка вашего банка много лет, у меня зарплатная карта, кредитка и ипотека, и вот такое отношение. можно как-то пересчитать проценты или хотя бы объяснить почему так?"),
     # --- English negatives ---------------------------------------------------
     ("en", "Hi, my card ending in {l4} was declined at the airport"),
     ("en", "What is the fee for an international transfer of {eamt}?"),
