@@ -279,3 +279,32 @@ async def test_a_reply_is_streamed_into_one_message_within_the_limits(
     assert "для пенсионеров бесплатно" in streamed.text and not streamed.text.endswith("…")
     assert len(run.double.edits) >= 2, "edited while the model was writing"
     assert run.double.too_many == 0, "never more than one edit per second"
+
+
+@pytest.mark.parametrize("telegram", [True], indirect=True)
+async def test_a_streamed_draft_that_fails_the_check_does_not_stay_in_the_chat(
+    telegram: Callable[..., Running],
+) -> None:
+    """The review's M2: an authenticated customer's reply carries a reply keyboard, which an
+    edit cannot attach; the unchecked draft used to be put back. Now it is deleted and the
+    handoff is what the chat shows."""
+    run = telegram()
+    own = {"phone_number": "79031112233", "first_name": "Анна", "user_id": 7201}
+    run.double.push(message_update(81, chat_id=7201, contact=own))
+    await run.sent_until(1)
+    code = run.codes.bank.last_code("+79031112233")
+    run.double.push(message_update(82, chat_id=7201, text=code))
+    await run.sent_until(2)
+    run.kb.answer_text = "Обслуживание карты стоит 12 345 ₽ в месяц, звоните +7 999 000-00-00."
+    run.kb.grounded = False
+    run.kb.token_delay_s = 0.4
+    run.double.push(message_update(83, chat_id=7201, text="сколько стоит обслуживание карты?"))
+    deadline = asyncio.get_running_loop().time() + 20
+    while not run.double.deleted:
+        assert asyncio.get_running_loop().time() < deadline, run.double.sent
+        await asyncio.sleep(0.1)
+    await run.settle(1.5)
+    shown = [m.text for m in run.double.sent if m.chat_id == 7201]
+    assert any("12 345" in text for _, text in run.double.edits), "the draft was streamed"
+    assert not any("12 345" in text or "000-00-00" in text for text in shown), shown
+    assert "оператор" in shown[-1]

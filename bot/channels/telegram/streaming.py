@@ -1,5 +1,9 @@
 """A reply streamed into one Telegram message: sent with the first tokens, then edited at most
-once per ``min_interval_s`` (Telegram's per-chat limit), and replaced by the final text."""
+once per ``min_interval_s`` (Telegram's per-chat limit), and replaced by the final text.
+
+The streamed text is a draft the grounding and figures checks have not passed: it never
+stays. The final reply is edited over it, or, when the final reply needs a reply keyboard
+(which an edit cannot attach), the draft is deleted and the reply sent anew."""
 
 from __future__ import annotations
 
@@ -63,8 +67,12 @@ class EditingSink:
         first = pieces[0]
         markup = markup_of(first)
         if markup is not None and not isinstance(markup, InlineKeyboardMarkup):
-            # A reply keyboard cannot be attached by an edit: end the stream, send anew.
-            await self._edit(html.escape(self._text[: LIMIT - 100], quote=False), None)
+            # A reply keyboard cannot be attached by an edit: the draft goes, the reply is
+            # sent anew (an undeletable draft is overwritten by the reply's first piece).
+            try:
+                await self._bot.delete_message(self._chat_id, self.message_id)
+            except TelegramBadRequest:
+                await self._edit(first["text"], None)
             return pieces
         await self._edit(first["text"], first)
         return pieces[1:]

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import WebSocket, WebSocketDisconnect
 
 from bot.channels.webchat.schemas import SourcePublic
-from bot.dialogue.models import Reply
+from bot.dialogue.models import Reply, Route
 
 
 class SocketSender:
@@ -38,6 +38,7 @@ class WebSocketSink:
     def __init__(self, sender: SocketSender) -> None:
         self._sender = sender
         self.message_id: str | None = None
+        self._streamed = ""
 
     @property
     def gone(self) -> bool:
@@ -51,9 +52,15 @@ class WebSocketSink:
         await self._send({"type": "ack", "message_id": message_id})
 
     async def token(self, text: str) -> None:
+        self._streamed += text
         await self._send({"type": "token", "text": text})
 
     async def reply(self, reply: Reply) -> None:
+        # The streamed draft had not passed the grounding and figures checks: when the reply
+        # is not that draft, the widget says the draft was withdrawn (the review's M2).
+        retracted = bool(self._streamed.strip()) and (
+            reply.route is not Route.ANSWER or reply.text.strip() != self._streamed.strip()
+        )
         await self._send(
             {
                 "type": "reply",
@@ -65,6 +72,7 @@ class WebSocketSink:
                 "authenticated": reply.authenticated,
                 "sources": [SourcePublic.of(s).model_dump() for s in reply.sources],
                 "buttons": [{"title": b.title, "payload": b.payload} for b in reply.buttons],
+                "retracted": retracted,
             }
         )
 

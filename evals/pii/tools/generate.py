@@ -701,10 +701,13 @@ def thousands(n: int, sep: str = " ") -> str:
     return f"{n:,}".replace(",", sep)
 
 
-def make_amount() -> str:
+def make_amount(small: bool = False) -> str:
+    if small:
+        n = rng.choice([59, 99, 149, 199, 290, 350, 490, 500, 990, 1500, 2990, 4900])
+        return rng.choice([f"{n} руб.", f"{n} ₽", f"{n}р", f"{n} рублей", f"{thousands(n)},00"])
     n = rng.choice([rng.randint(1, 99) * 100, rng.randint(1, 300) * 500, rng.randint(100, 99999),
                     rng.randint(1, 30) * 50000, rng.randint(1, 5) * 500000])
-    k = rng.randint(0, 99)
+    k = rng.randint(0, 99) if n < 100000 else 0
     return rng.choice([
         f"{thousands(n)} руб.", f"{thousands(n)} руб", f"{thousands(n)} рублей", f"{n}р", f"{thousands(n)} ₽",
         f"{thousands(n)},{k:02d}", f"{thousands(n)},{k:02d} руб.", f"{min(n // 1000, 999) or 1}к", f"{thousands(n)}₽",
@@ -737,8 +740,10 @@ def make_pct(en: bool = False) -> str:
     return rng.choice([f"{v}%", f"{v} %", f"{v}%", f"{v}% годовых" if not en else f"{v}% p.a."])
 
 
-def make_contract() -> str:
+def make_contract(en: bool = False) -> str:
     y = rng.choice(["2022", "2023", "2024", "2025"])
+    if en:
+        return rng.choice([f"{rdig(4)}-{rdig(2)}/{y}", f"KD-{y}/{rdig(5)}", f"{rdig(3)}-{rdig(5)}", f"TKS-{rdig(6)}"])
     return rng.choice([
         f"{rdig(4)}-{rdig(2)}/{y}", f"КД-{y}/{rdig(5)}", f"{rdig(5)}/{rdig(2)}-ПК", f"ПОС-{rdig(7)}",
         f"{rdig(3)}-{rdig(5)}", f"{rdig(2)}/{rdig(4)}-КК", f"TKS-{rdig(6)}",
@@ -980,7 +985,7 @@ PII_TEMPLATES: list[tuple[str, str]] = [
 
 NEG_TEMPLATES: list[tuple[str, str]] = [
     ("ru", "Здравствуйте, не могу войти в Сбербанк Онлайн, пишет ошибку"),
-    ("ru", "почему списали {amt} за обслуживание??"),
+    ("ru", "почему списали {amt:small} за обслуживание??"),
     ("ru", "карта *{l4} не работает со вчерашнего дня"),
     ("ru", "на карту, оканчивающуюся на {l4}, не пришла зарплата {date}"),
     ("ru", "номер операции {txn16}, деньги не дошли до получателя"),
@@ -996,9 +1001,9 @@ NEG_TEMPLATES: list[tuple[str, str]] = [
     ("ru", "номер обращения {ref11}, ответа нет уже 3 дня"),
     ("ru", "RRN {ref12} — чек у меня есть, деньги не вернули"),
     ("ru", "по договору {contract} платеж {amt} внесла {date}, а в приложении просрочка"),
-    ("ru", "кэшбэк обещали {pct}, а пришло только {amt}"),
+    ("ru", "кэшбэк обещали {pct}, а пришло только {amt:small}"),
     ("ru", "какой лимит на снятие наличных в сутки, {amt}?"),
-    ("ru", "почему в {bank} перевод без комиссии а у вас {pct}"),
+    ("ru", "почему {bank} переводит без комиссии а у вас {pct}"),
     ("ru", "карта мир оканчивается на {l4}, не могу оплатить в турции"),
     ("ru", "курс доллара сегодня {rate}? это грабеж"),
     ("ru", "{date} должен был прийти кешбек, где он"),
@@ -1012,7 +1017,7 @@ NEG_TEMPLATES: list[tuple[str, str]] = [
     ("ru", "Спасибо, всё решилось 👍"),
     ("ru", "Квитанция № {ref11} от {date} на сумму {amt}"),
     ("ru", "не работает приложение с {time}, что случилось"),
-    ("ru", "сколько стоит перевыпуск карты? {amt}?"),
+    ("ru", "сколько стоит перевыпуск карты? {amt:small}?"),
     ("ru", "страховка вкладов до 1 400 000 руб. или уже больше?"),
     ("ru", "заказ {order} на маркетплейсе отменили, когда вернутся деньги?"),
     ("ru", "код подтверждения {sms} не подходит, пишет неверный"),
@@ -1025,7 +1030,7 @@ NEG_TEMPLATES: list[tuple[str, str]] = [
     ("ru", "Мир Pay не работает на андроиде, что делать"),
     ("ru", "вклад «Лучший %» под {pct} ещё действует?"),
     ("ru", "в {time} был списан платеж {amt} — операция {txn16}, я её не совершала"),
-    ("ru", "из {bank} перевели {amt} на вашу карту *{l4}, где деньги?"),
+    ("ru", "из банка {bank} перевели {amt} на вашу карту *{l4}, где деньги?"),
     ("ru", "бик 044525225, корр счет 30101810400000000225 — это ваши реквизиты?"),
     ("ru", "Набиуллина опять подняла ключевую ставку, вы вклады поднимете?"),
     ("ru", "Греф в интервью обещал новые функции в СберБанк Онлайн, когда появятся?"),
@@ -1072,7 +1077,7 @@ NEG_TEMPLATES: list[tuple[str, str]] = [
     ("ru", "карта заканчивается на {l4}, хочу поменять дизайн"),
     ("ru", "подскажите по заявке {app9}: одобрили {amt} под {pct}?"),
     ("ru", "Газпромбанк предлагает {pct} на вклад, вы сможете сделать столько же?"),
-    ("ru", "а почему у вас уведомления платные {amt} в месяц"),
+    ("ru", "а почему у вас уведомления платные {amt:small} в месяц"),
     ("ru", "переводила в {time} {date}, номер документа {ref12}, помогите найти"),
     ("ru", "сколько ждать карту если заказала {date} в отделении {branch}"),
     ("ru", "по обращению {ref11} мне так и не перезвонили"),
@@ -1082,7 +1087,7 @@ NEG_TEMPLATES: list[tuple[str, str]] = [
     ("ru", "чем отличается СберПрайм от СберПрайм+?"),
     ("ru", "спасибо за помощь, Сбербанк лучший 😊"),
     ("ru", "в {city:prep} есть отделение которое работает в воскресенье?"),
-    ("ru", "добрый вечер, у меня такая ситуация: в {month} открыла вклад на {amt} под {pct}, потом ставку подняли до {pct}, а мне никто не предложил переоформить. в отделении {branch} сказали что ничего сделать нельзя пока не закончится срок, а это только {date}. при этом подруга в {bank} спокойно переоформила без потери процентов. я клиентка вашего банка много лет, у меня зарплатная карта, кредитка и ипотека, и вот такое отношение. можно как-то пересчитать проценты или хотя бы объяснить почему так?"),
+    ("ru", "добрый вечер, у меня такая ситуация: {date} открыла вклад на {amt} под {pct}, потом ставку подняли до {pct}, а мне никто не предложил переоформить. в отделении {branch} сказали что ничего сделать нельзя пока не закончится срок, а это только {date}. при этом подруга в банке {bank} спокойно переоформила без потери процентов. я клиентка вашего банка много лет, у меня зарплатная карта, кредитка и ипотека, и вот такое отношение. можно как-то пересчитать проценты или хотя бы объяснить почему так?"),
     # --- English negatives ---------------------------------------------------
     ("en", "Hi, my card ending in {l4} was declined at the airport"),
     ("en", "What is the fee for an international transfer of {eamt}?"),
@@ -1093,7 +1098,7 @@ NEG_TEMPLATES: list[tuple[str, str]] = [
     ("en", "reference number {ref11} - please check the status"),
     ("en", "Does Sberbank Online work with Apple Pay?"),
     ("en", "I got an SMS code {sms} but I did not request it"),
-    ("en", "my contract No. {contract} - can I repay it early?"),
+    ("en", "my contract No. {contract:en} - can I repay it early?"),
     ("en", "Card *{l4} blocked, what should I do?"),
     ("en", "BIC 044525225 - is this correct for an incoming SWIFT transfer?"),
     ("en", "Order {order} was refunded on {date:en}, where is the money?"),
@@ -1226,7 +1231,7 @@ class Ctx:
             return "", make_address_en(), "address"
         # ---------------- unlabelled fillers ----------------
         if name == "amt":
-            return "", make_amount(), None
+            return "", make_amount(o == "small"), None
         if name == "eamt":
             return "", make_amount_en(), None
         if name == "date":
@@ -1244,7 +1249,7 @@ class Ctx:
         if name == "month":
             return "", rng.choice(MONTHS), None
         if name == "contract":
-            return "", make_contract(), None
+            return "", make_contract(o == "en"), None
         if name == "app9":
             return "", self.neg("app9", str(rng.randint(1, 9)) + rdig(8)), None
         if name == "txn16":

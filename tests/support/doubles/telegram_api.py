@@ -42,6 +42,7 @@ class TelegramDouble:
     next_message_id: int = 1000
     webhook: dict[str, Any] | None = None
     edits: list[tuple[int, str]] = field(default_factory=list)
+    deleted: list[int] = field(default_factory=list)
     # Limits like Telegram's: a chat gets at most one message per ``chat_interval_s``; more is
     # a 429 with retry_after. ``fail_next`` answers the next sends with 429 regardless.
     chat_interval_s: float = 0.9
@@ -157,6 +158,14 @@ class TelegramDouble:
             "chat": {"id": chat, "type": "private"},
             "text": target.text,
         }
+
+    async def _deleteMessage(self, fields: dict[str, Any]) -> bool | web.Response:  # noqa: N802
+        target = next((m for m in self.sent if m.message_id == int(fields["message_id"])), None)
+        if target is None:
+            return _error(400, "Bad Request: message to delete not found")
+        self.sent.remove(target)
+        self.deleted.append(target.message_id)
+        return True
 
     async def _answerCallbackQuery(self, fields: dict[str, Any]) -> bool:  # noqa: N802
         return True

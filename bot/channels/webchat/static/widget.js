@@ -27,6 +27,7 @@
       interrupted: "Соединение прервалось во время ответа.",
       loggedIn: "Вы вошли как клиент банка.",
       operator: "Оператор",
+      retracted: "Черновик ответа не подтвердился по базе знаний и убран.",
     },
     en: {
       title: "Perimeter Bank — support chat",
@@ -46,6 +47,7 @@
       interrupted: "The connection dropped while the reply was being written.",
       loggedIn: "You are logged in as a bank customer.",
       operator: "Operator",
+      retracted: "The draft answer could not be confirmed by the knowledge base and was withdrawn.",
     },
   };
   const lang = (navigator.language || "").toLowerCase().startsWith("en") ? "en" : "ru";
@@ -252,6 +254,7 @@
       node.querySelector(".text").textContent = msg.text || ""; // final text replaces the stream
       decorateBot(node, msg.sources, msg.handoff === true);
       addButtons(node, msg.buttons);
+      if (msg.retracted === true) addSystem(t.retracted); // the unchecked draft is gone, visibly
       finishPending();
       scrollToBottom();
     },
