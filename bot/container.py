@@ -496,6 +496,7 @@ class Container:
             embeddings,
             questions=questions,
             min_score=self.settings.retrieval.min_score,
+            two_person_publish=self.settings.content.two_person_publish,
         )
 
     @cached_property

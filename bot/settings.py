@@ -453,6 +453,17 @@ class StaffSettings(BaseModel):
     )
 
 
+class ContentSettings(BaseModel):
+    """The content team's knowledge-base workflow at /admin."""
+
+    two_person_publish: bool = Field(
+        default=False,
+        description="Every draft is published by an editor other than its author. Off, only"
+        " drafts that bring new contact details (phones, e-mails, web or account numbers) or"
+        " text addressed to the assistant need a second editor.",
+    )
+
+
 class PrivacySettings(BaseModel):
     """Personal data in what Perimeter keeps (``docs/security.md``, «Personal data»)."""
 
@@ -521,6 +532,7 @@ class Settings(BaseSettings):
     operators: OperatorSettings = OperatorSettings()
     staff: StaffSettings = StaffSettings()
     privacy: PrivacySettings = PrivacySettings()
+    content: ContentSettings = ContentSettings()
 
     @property
     def database_url(self) -> str:

@@ -377,6 +377,27 @@ class KnowledgeStore:
             for doc_id, e in found.items()
         }
 
+    def texts(self, *, excluding: str | None = None) -> list[str]:
+        """The text of every chunk the bot answers from, but those of document ``excluding``."""
+        collection = self._reading_from()
+        texts: list[str] = []
+        offset: Any = None
+        with self._lock, _translated():
+            while True:
+                records, offset = self._client.scroll(
+                    collection,
+                    limit=512,
+                    offset=offset,
+                    with_payload=[CONTENT_KEY, f"{METADATA_KEY}.doc_id"],
+                    with_vectors=False,
+                )
+                for record in records:
+                    payload = record.payload or {}
+                    if payload.get(METADATA_KEY, {}).get("doc_id") != excluding:
+                        texts.append(str(payload.get(CONTENT_KEY, "")))
+                if offset is None:
+                    return texts
+
     def count(self) -> int:
         collection = self._writing_to()
         with self._lock, _translated():

@@ -19,7 +19,8 @@ from langchain_core.embeddings import Embeddings
 
 from bot.content.models import KbAction, KbDocument, KbVersion, PublishConflict, PublishedVersion
 from bot.content.ports import ContentStore
-from bot.http.errors import Conflict, InvalidInput, NotFound, TooLarge, Unavailable
+from bot.content.screening import DraftScreen
+from bot.http.errors import Conflict, Forbidden, InvalidInput, NotFound, TooLarge, Unavailable
 from rag.chunking import Chunk, Chunker
 from rag.documents import MAX_BINARY_FILE_BYTES, SourceDocument, load_document, supported_suffix
 from rag.errors import DocumentError, RagError
@@ -38,6 +39,10 @@ class InvalidDocument(InvalidInput):
 
 class IndexUnavailable(Unavailable):
     code = "index_unavailable"
+
+
+class SecondEditorRequired(Forbidden):
+    code = "second_editor_required"
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +97,11 @@ class ContentService:
         questions: list[tuple[str, str]] | None = None,
         min_score: float = 0.3,
         chunker: Chunker | None = None,
+        screen: DraftScreen | None = None,
+        two_person_publish: bool = False,
     ) -> None:
+        self._screen = screen or DraftScreen()
+        self._two_person = two_person_publish
         self._store = store
         self._knowledge = knowledge
         self._embeddings = embeddings
@@ -233,9 +242,11 @@ class ContentService:
         action: str = "publish",
     ) -> KbDocument:
         index = self._index()
-        _, data, filename = await self._version(doc_id, version)
+        draft, data, filename = await self._version(doc_id, version)
         document = await asyncio.to_thread(parse, filename, data)  # before the claim
         chunks = self._chunker.split(document)
+        if action == "publish":  # a rollback brings back what was published once already
+            await self._check_second_editor(actor, draft, "\n".join(c.text for c in chunks))
         try:
             async with self._store.publishing(doc_id, version, expected, actor, action) as describe:
                 await asyncio.to_thread(
@@ -259,6 +270,22 @@ class ContentService:
         published = await self._store.document(doc_id)
         assert published is not None
         return published
+
+    async def _check_second_editor(self, actor: str, draft: KbVersion, text: str) -> None:
+        """Maker-checker: a flagged draft (``screening``), or any with two-person publishing
+        on, is published by an editor other than its author."""
+        index = self._index()
+        published = await asyncio.to_thread(index.texts, excluding=draft.doc_id)
+        reasons = await asyncio.to_thread(self._screen.reasons, text, published)
+        if reasons or self._two_person:
+            log.info(
+                "kb draft doc=%s version=%s needs a second editor", draft.doc_id, draft.version
+            )
+        if (reasons or self._two_person) and actor == draft.author:
+            why = "; ".join(reasons) if reasons else "two-person publishing is on"
+            raise SecondEditorRequired(
+                f"another editor must publish this version ({why}); its author cannot"
+            )
 
     async def rollback(
         self, actor: str, doc_id: str, version: int, expected: int | None

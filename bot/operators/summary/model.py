@@ -43,9 +43,11 @@ class ModelSummarizer:
             f"{speakers[turn.role]}: {turn.text[:_MAX_TURN_CHARS]}"
             for turn in list(turns)[-self._max_turns :]
         )
+        # Delimited: the prompt tells the model the transcript is data, not orders.
+        transcript = transcript.replace("<<<", "«").replace(">>>", "»")
         messages = [
             SystemMessage(self._texts.render("operator_summary", lang)),
-            HumanMessage(transcript),
+            HumanMessage(f"<<<\n{transcript}\n>>>"),
         ]
         async with turn(self._admission):
             result = await self._llm.ainvoke(messages)
