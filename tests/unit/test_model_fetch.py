@@ -13,15 +13,19 @@ from integrations.llm.catalog import MODELS, PackagedModel
 from integrations.llm.fetch import ModelFetchError, fetch_model, is_ready, model_path
 
 
-def make_part_wheels(downloads: Path, parts: list[bytes], prefix: str = "demo-part") -> None:
-    """Wheels shaped like the real ones: a module with get_part_path() and data/partNN.bin."""
+def make_part_wheels(
+    downloads: Path, parts: list[bytes], prefix: str = "demo-part", init: str | None = None
+) -> None:
+    """Wheels shaped like the real ones: a module with get_part_path() and data/partNN.bin
+    (``init``: other code for the module)."""
     downloads.mkdir(parents=True, exist_ok=True)
     for index, payload in enumerate(parts, start=1):
         module = f"{prefix.replace('-', '_')}{index}"
         with zipfile.ZipFile(downloads / f"{module}-1.0-py3-none-any.whl", "w") as wheel:
             wheel.writestr(
                 f"{module}/__init__.py",
-                "import os\ndef get_part_path():\n"
+                init
+                or "import os\ndef get_part_path():\n"
                 "    here = os.path.dirname(__file__)\n"
                 f"    return os.path.join(here, 'data', 'part{index:02d}.bin')\n",
             )
@@ -84,3 +88,26 @@ def test_the_suite_model_is_the_verified_one(test_gguf: Path) -> None:
     spec = MODELS["qwen2.5-coder-0.5b"]
     assert test_gguf.stat().st_size == spec.size
     assert test_gguf.with_suffix(".sha256").read_text().strip() == spec.sha256
+
+
+def test_no_code_of_a_part_package_runs(tmp_path: Path) -> None:
+    """The review's M7: the parts used to be imported (``get_part_path()``) before the
+    sha256 check; a malicious part ran its code at fetch time. Now the data file is read out
+    of the archive and the package's code never runs."""
+    marker = tmp_path / "pwned"
+    downloads = tmp_path / "downloads" / "demo"
+    parts = [b"GGUF" + b"x" * 100, b"y" * 50]
+    make_part_wheels(downloads, parts, init=f"open({str(marker)!r}, 'w').write('ran')\n")
+    path = fetch_model(spec_for(parts), tmp_path)
+    assert path.read_bytes() == b"".join(parts)
+    assert not marker.exists(), "the package's code did not run"
+
+
+def test_a_part_wheel_without_exactly_one_data_file_is_refused(tmp_path: Path) -> None:
+    downloads = tmp_path / "downloads" / "demo"
+    make_part_wheels(downloads, [b"one"])
+    with zipfile.ZipFile(downloads / "demo_part1-1.0-py3-none-any.whl", "a") as wheel:
+        wheel.writestr("demo_part1/data/extra.bin", b"two")
+    with pytest.raises(ModelFetchError, match="expected one data file"):
+        fetch_model(spec_for([b"one"]), tmp_path)
+    assert not model_path(spec_for([b"one"]), tmp_path).exists()
