@@ -24,10 +24,10 @@ COPY bot ./bot
 COPY rag ./rag
 COPY integrations ./integrations
 COPY prompts ./prompts
-RUN pip install \
-        --constraint constraints.txt \
-        --extra-index-url https://download.pytorch.org/whl/cpu \
-        .
+# torch alone from PyTorch's CPU index (--index-url: only that index for it), then the rest
+# from PyPI alone: no package is looked up on two indexes at once (dependency confusion).
+RUN pip install --index-url https://download.pytorch.org/whl/cpu "torch==2.13.0" \
+ && pip install --constraint constraints.txt .
 
 
 FROM python:3.11-slim

@@ -422,6 +422,8 @@ def test_dockerfile_shape() -> None:
     assert "pip install" in runs
     assert "--constraint constraints.txt" in runs
     assert "https://download.pytorch.org/whl/cpu" in runs
+    # The review's M7: no package is looked up on two indexes at once.
+    assert "--extra-index-url" not in runs
     final = final_stage(instructions)
     assert any(k == "HEALTHCHECK" and "/healthz" in a for k, a in final)
     assert any(k == "ENTRYPOINT" and json.loads(a) == ["perimeter"] for k, a in final)
