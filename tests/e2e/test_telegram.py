@@ -308,3 +308,27 @@ async def test_a_streamed_draft_that_fails_the_check_does_not_stay_in_the_chat(
     assert any("12 345" in text for _, text in run.double.edits), "the draft was streamed"
     assert not any("12 345" in text or "000-00-00" in text for text in shown), shown
     assert "оператор" in shown[-1]
+
+
+async def test_a_flood_of_button_presses_meets_the_chats_rate(
+    telegram: Callable[..., Running],
+) -> None:
+    """The review's L2: presses were not counted; 15 at once now meet the chat's rate (5
+    per 10 s): each is answered (Telegram waits for it), only the first ones are recorded."""
+    run = telegram()
+    run.double.push(message_update(91, chat_id=9101, text="сколько стоит обслуживание карты?"))
+    [answer] = await run.sent_until(1)
+    rows = answer.reply_markup["inline_keyboard"] if answer.reply_markup else []
+    up = rows[0][0]["callback_data"]
+    run.double.push(
+        *(
+            callback_update(92 + n, up, chat_id=9101, message_id=answer.message_id)
+            for n in range(15)
+        )
+    )
+    deadline = asyncio.get_running_loop().time() + 15
+    while len(run.double.callback_answers) < 15:
+        assert asyncio.get_running_loop().time() < deadline, run.double.callback_answers
+        await asyncio.sleep(0.05)
+    thanked = [a for a in run.double.callback_answers if a]
+    assert 1 <= len(thanked) <= 4, run.double.callback_answers  # the question took one

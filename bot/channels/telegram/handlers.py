@@ -215,9 +215,16 @@ async def button(
             else callback.from_user.id
         )
         conversation_id = await chats.conversation_of(chat_id)
+        if conversation_id is None:
+            await callback.answer()
+            return
+        try:  # presses count against the chat's rate like messages (the review's L2)
+            await engine.admit(conversation_id, Channel.TELEGRAM)
+        except RateLimited:
+            await callback.answer()  # Telegram needs an answer; the flood gets nothing else
+            return
         positive, message_id = rating
-        if conversation_id is not None:
-            await engine.feedback(conversation_id, message_id, positive)
+        await engine.feedback(conversation_id, message_id, positive)
         await callback.answer(texts.render("tg_feedback_thanks", lang))
         return
     await callback.answer()

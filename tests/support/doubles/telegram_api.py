@@ -43,6 +43,7 @@ class TelegramDouble:
     webhook: dict[str, Any] | None = None
     edits: list[tuple[int, str]] = field(default_factory=list)
     deleted: list[int] = field(default_factory=list)
+    callback_answers: list[str] = field(default_factory=list)  # their texts, "" for none
     # Limits like Telegram's: a chat gets at most one message per ``chat_interval_s``; more is
     # a 429 with retry_after. ``fail_next`` answers the next sends with 429 regardless.
     chat_interval_s: float = 0.9
@@ -168,6 +169,7 @@ class TelegramDouble:
         return True
 
     async def _answerCallbackQuery(self, fields: dict[str, Any]) -> bool:  # noqa: N802
+        self.callback_answers.append(str(fields.get("text") or ""))
         return True
 
     async def _createForumTopic(self, fields: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
