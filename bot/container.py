@@ -319,6 +319,9 @@ class Container:
                 codes=CodeLimits(
                     interval_s=settings.auth.code_interval_s,
                     per_phone=Rate(settings.auth.codes_per_phone, settings.auth.codes_window_s),
+                    checks_per_phone=Rate(
+                        settings.auth.code_checks_per_phone, settings.auth.codes_window_s
+                    ),
                     per_conversation=Rate(
                         settings.auth.codes_per_conversation, settings.auth.codes_window_s
                     ),

@@ -326,6 +326,11 @@ class AuthSettings(BaseModel):
     codes_per_conversation: Annotated[int, Field(ge=1, le=100)] = Field(
         default=3, description="Codes one conversation may ask for within codes_window_s."
     )
+    code_checks_per_phone: Annotated[int, Field(ge=1, le=1000)] = Field(
+        default=10,
+        description="Codes typed for one phone within codes_window_s, across conversations"
+        " (right or wrong); past it the phone's codes are refused until the window passes.",
+    )
     codes_window_s: Annotated[float, Field(gt=0, le=86_400)] = 3600.0
     code_reply_min_s: Annotated[float, Field(ge=0, le=10)] = Field(
         default=0.5,

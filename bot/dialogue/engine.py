@@ -291,6 +291,7 @@ class DialogueEngine:
             conversation.state,
             sink,
             handoff,
+            message.typed_phone_login,
         )
         if handoff is not None and handoff.status.open:
             await self.handoffs.note(turn, handoff)  # operators see it live
@@ -363,6 +364,11 @@ class DialogueEngine:
                 return Reply(self._texts.render(template, turn.lang), route, action=action)
             case HandOff(reason):
                 return await self.handoffs.open(turn, reason)
+            case SendCode(_) if not turn.typed_phone_login:
+                # A typed phone proves nothing where the channel has a verified contact.
+                return Reply(
+                    self._texts.render("utter_share_contact", turn.lang), Route.AUTH_REQUIRED
+                )
             case SendCode(phone):
                 assert self._login is not None
                 reply, turn.state = await self._login.send_code(

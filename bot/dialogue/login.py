@@ -54,6 +54,12 @@ class LoginAttempt:
 
 CODES_PER_PHONE = Rate(5, 3600.0)
 CODES_PER_CONVERSATION = Rate(3, 3600.0)
+CODE_CHECKS_PER_PHONE = Rate(10, 3600.0)
+
+
+def _phone_key(phone: str) -> str:
+    """The phone by its digest: the limiter (Redis, later) and the state never hold it."""
+    return hashlib.sha256(phone.encode()).hexdigest()[:32]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +69,9 @@ class CodeLimits:
 
     interval_s: float = 60.0  # between two codes to one phone; 0: no spacing
     per_phone: Rate = CODES_PER_PHONE
+    # Codes typed for one phone, across conversations (a guesser starting new ones): right
+    # or wrong, past this the phone's codes are refused until the window has passed.
+    checks_per_phone: Rate = CODE_CHECKS_PER_PHONE
     per_conversation: Rate = CODES_PER_CONVERSATION
     reply_min_s: float = 0.5
 
@@ -119,19 +128,20 @@ class Login:
             await self._pad(started)
             return reply, state
         outcome = "sent"
+        key = _phone_key(phone)
         try:
             sent = await self._auth.send_code(phone)
-            state = state.code_sent(sent.challenge_id)
+            state = state.code_sent(sent.challenge_id, key)
         except UnknownPhone:
             outcome = "unknown_phone"
-            state = state.code_sent(None)
+            state = state.code_sent(None, key)
         except CodeRateLimited:
             # Only a phone the bank knows meets its resend limit: told apart, it would say
             # who banks here. The code sent before still stands; the reply is a send's.
             outcome = "bank_rate_limited"
             awaiting = state.awaiting_code
             if awaiting is None or awaiting.challenge_id is None:
-                state = state.code_sent(None)
+                state = state.code_sent(None, key)
         except CoreUnavailable:
             await self._audit(conversation_id, None, "send_code", "core_unavailable", started)
             raise
@@ -143,8 +153,7 @@ class Login:
         """0 when one more code may go to ``phone`` from this conversation, else the whole
         seconds to wait; the same for every phone, known to the bank or not."""
         limits = self._limits
-        # The phone by its digest: the limiter (Redis, later) never holds the number.
-        key = hashlib.sha256(phone.encode()).hexdigest()[:32]
+        key = _phone_key(phone)
         checks = [(f"codes:conversation:{conversation_id}", limits.per_conversation)]
         if limits.interval_s > 0:
             checks.append((f"codes:spacing:{key}", Rate(1, limits.interval_s)))
@@ -166,6 +175,11 @@ class Login:
     ) -> LoginAttempt:
         started = time.perf_counter()
         awaiting = state.awaiting_code
+        if awaiting is not None and awaiting.phone is not None:
+            checked = f"codes:checks:{awaiting.phone}"
+            if await self._limiter.hit(checked, self._limits.checks_per_phone) > 0:
+                await self._audit(conversation_id, None, "verify_code", "phone_locked", started)
+                return LoginAttempt(self._say("utter_code_locked", lang), state.login_ended())
         try:
             if awaiting is None or awaiting.challenge_id is None:
                 raise WrongCode(None)

@@ -108,6 +108,9 @@ class IncomingMessage:
     text: str
     channel: Channel = Channel.WEBCHAT
     lang: Lang | None = None  # None: detect from the text
+    # Whether a phone in the text may start a login. Telegram says False for typed text: a
+    # login there starts only from the customer's own shared contact (the review's M1).
+    typed_phone_login: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,6 +35,7 @@ class AwaitingCode:
     challenge_id: str | None  # the bank's challenge; None: unknown phone, codes are refused
     failures: int = 0  # wrong codes in this conversation, kept when a new code is sent
     then: str | None = None  # asked for while anonymous: runs once the code is verified
+    phone: str | None = None  # the phone's digest (never the number): attempts per phone
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,13 +110,14 @@ class DialogueState:
             return self._login(dataclasses.replace(login, then=action))
         return self._login(PendingAction(action))
 
-    def code_sent(self, challenge_id: str | None) -> DialogueState:
-        """A code was sent (None: the phone is unknown); failures and the action stay."""
+    def code_sent(self, challenge_id: str | None, phone: str | None = None) -> DialogueState:
+        """A code was sent to the phone of digest ``phone`` (``challenge_id`` None: the phone
+        is unknown); failures and the action stay."""
         login = self.login
         if isinstance(login, AwaitingCode):
-            return self._login(dataclasses.replace(login, challenge_id=challenge_id))
+            return self._login(dataclasses.replace(login, challenge_id=challenge_id, phone=phone))
         then = login.action if login is not None else None
-        return self._login(AwaitingCode(challenge_id, then=then))
+        return self._login(AwaitingCode(challenge_id, then=then, phone=phone))
 
     def code_failed(self) -> DialogueState:
         login = self.awaiting_code
@@ -179,12 +181,13 @@ def _pending_json(pending: Pending | None) -> dict[str, object] | None:
     match pending:
         case None:
             return None
-        case AwaitingCode(challenge_id, failures, then):
+        case AwaitingCode(challenge_id, failures, then, phone):
             return {
                 "kind": "awaiting_code",
                 "challenge_id": challenge_id,
                 "failures": failures,
                 "then": then,
+                "phone": phone,
             }
         case PendingAction(action):
             return {"kind": "pending_action", "action": action}
@@ -206,6 +209,7 @@ def _pending_of(raw: object) -> Pending | None:
                 _optional_text(field("challenge_id")),
                 _count(field("failures")),
                 _optional_text(field("then")),
+                _optional_text(raw.get("phone")),  # absent in states stored before it
             )
         case "pending_action":
             return PendingAction(_text(field("action")))

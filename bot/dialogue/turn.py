@@ -24,6 +24,7 @@ class Turn:
     state: DialogueState  # replaced as the turn's steps change it; stored at the end
     sink: ReplySink
     handoff: Handoff | None = None  # the conversation's latest handoff when the turn began
+    typed_phone_login: bool = True  # ``IncomingMessage.typed_phone_login``
 
 
 class EngineObserver(Protocol):

@@ -22,7 +22,7 @@ from bot.banking import BankAuthenticator, RasaAccountActions
 from bot.dialogue.engine import DialogueEngine, EnginePolicy
 from bot.dialogue.errors import CodeUsed
 from bot.dialogue.login import CodeLimits
-from bot.dialogue.models import AuthMethod, HandoffReason, IncomingMessage, Reply, Route
+from bot.dialogue.models import AuthMethod, HandoffReason, IncomingMessage, Rate, Reply, Route
 from bot.dialogue.sinks import RecordingSink
 from bot.intents import EmbeddingIntentClassifier, load_intent_examples
 from bot.knowledge import FakeKnowledgeBase
@@ -494,4 +494,44 @@ async def test_otp_replies_do_not_tell_who_banks_here_and_sends_are_capped(
         assert ["через" in r.text for r in replies] == [False, False, False, True]
         audit = await SqlConversationStore(database).list_audit(conversation_id=conversation.id)
         assert [e.outcome for e in audit] == ["unknown_phone"] * 3 + ["rate_limited"]
+    await database.dispose()
+
+
+async def test_codes_typed_for_one_phone_are_capped_across_conversations(
+    classifier: EmbeddingIntentClassifier, tmp_path: Path
+) -> None:
+    """Security review M1: a guesser who starts a new conversation when one locks gets no
+    new guesses: past the phone's cap even the right code of a fresh SMS is refused."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+    await upgrade_database(url)
+    database = create_engine(url)
+    store = SqlConversationStore(database)
+    with sandbox_server(BANK, "--otp-resend-s", "0") as abs_url:
+        config = CoreBankingConfig(base_url=abs_url, token=SANDBOX_TOKEN, retry_backoff_s=())
+        async with CoreBankingClient(config) as client:
+            limits = CodeLimits(interval_s=0, checks_per_phone=Rate(6, 3600), reply_min_s=0)
+            engine = DialogueEngine(
+                store,
+                FakeKnowledgeBase(),
+                default_library(),
+                EnginePolicy(codes=limits),
+                intents=classifier,
+                actions=RasaAccountActions(client),
+                authenticator=BankAuthenticator(client),
+            )
+            bot = Bot(engine, store, client, abs_url, Clock(), FakeKnowledgeBase())
+            first = await bot.new()
+            await bot.say(first, SMIRNOVA_PHONE)
+            wrong = next(c for c in ("000000", "111111") if c != bot.last_code(SMIRNOVA_PHONE))
+            for _ in range(5):
+                await bot.say(first, wrong)  # locked in this conversation
+            second = await bot.new()
+            await bot.say(second, SMIRNOVA_PHONE)
+            code = bot.last_code(SMIRNOVA_PHONE)
+            sixth = await bot.say(second, next(c for c in ("000000", "111111") if c != code))
+            assert "Осталось попыток" in sixth.text or "попыт" in sixth.text
+            right = await bot.say(second, code)
+            assert "вы вошли" not in right.text.lower()
+            assert (await engine.conversation(second)).customer_id is None
+            assert ("verify_code", "phone_locked") in await bot.audit(second)
     await database.dispose()

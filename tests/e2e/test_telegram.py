@@ -332,3 +332,15 @@ async def test_a_flood_of_button_presses_meets_the_chats_rate(
         await asyncio.sleep(0.05)
     thanked = [a for a in run.double.callback_answers if a]
     assert 1 <= len(thanked) <= 4, run.double.callback_answers  # the question took one
+
+
+async def test_a_typed_phone_does_not_start_a_login_in_telegram(
+    telegram: Callable[..., Running],
+) -> None:
+    """The review's M1: anyone could type someone else's phone and trigger an SMS; in
+    Telegram only the customer's own shared contact starts a login."""
+    run = telegram()
+    run.double.push(message_update(111, chat_id=1111, text="+7 903 111-22-33"))
+    [reply] = await run.sent_until(1)
+    assert "Поделиться номером" in reply.text and run.codes.phones == []
+    assert reply.reply_markup is not None and reply.reply_markup.get("keyboard")

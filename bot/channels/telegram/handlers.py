@@ -106,12 +106,18 @@ async def ask_engine(
     lang: Lang,
     update_id: int,
     stream: bool = False,
+    contact: bool = False,
 ) -> None:
+    """``contact``: the text is the customer's own shared contact, the only way a login
+    starts in Telegram (a typed phone is answered with the share button)."""
     conversation_id = await conversation_for(message.chat.id, engine, chats)
     assert message.bot is not None
     sink = EditingSink(message.bot, message.chat.id) if stream else DiscardingSink()
     try:
-        reply = await engine.handle(IncomingMessage(conversation_id, text, Channel.TELEGRAM), sink)
+        incoming = IncomingMessage(
+            conversation_id, text, Channel.TELEGRAM, typed_phone_login=contact
+        )
+        reply = await engine.handle(incoming, sink)
     except InvalidMessage as exc:
         name = "error_too_long" if exc.reason == "too_long" else "error_empty"
         values = {"limit": exc.limit} if exc.reason == "too_long" else {}
@@ -181,7 +187,9 @@ async def contact(
             await message.answer(texts.render("tg_contact_not_own", lang))
         return
     digits = "".join(ch for ch in shared.phone_number if ch.isdigit())
-    await ask_engine(message, f"+{digits}", engine, chats, texts, lang, event_update.update_id)
+    await ask_engine(
+        message, f"+{digits}", engine, chats, texts, lang, event_update.update_id, contact=True
+    )
 
 
 async def text_message(
