@@ -18,12 +18,12 @@ import asyncio
 import hashlib
 import logging
 import math
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.dialogue import account_rules
 from bot.dialogue.errors import (
     AuthError,
     CodeExpired,
@@ -55,6 +55,9 @@ class LoginAttempt:
 CODES_PER_PHONE = Rate(5, 3600.0)
 CODES_PER_CONVERSATION = Rate(3, 3600.0)
 CODE_CHECKS_PER_PHONE = Rate(10, 3600.0)
+
+
+_CODE_LIKE = re.compile(r"(?<!\d)\d{4,8}(?!\d)")
 
 
 def _phone_key(phone: str) -> str:
@@ -102,9 +105,11 @@ class Login:
 
     @staticmethod
     def masked(text: str, state: DialogueState) -> str:
-        """What the transcript keeps: a code typed during a login is never stored."""
-        code = account_rules.extract_code(text) if state.awaiting_code else None
-        return text.replace(code, "•" * len(code)) if code else text
+        """What the transcript keeps: while a code is awaited, no run of 4-8 digits is
+        stored, whatever words are around it («123456 проверьте, пожалуйста»)."""
+        if state.awaiting_code is None:
+            return text
+        return _CODE_LIKE.sub(lambda m: "•" * len(m.group(0)), text)
 
     async def authenticate(
         self, conversation_id: str, customer_id: str, method: AuthMethod

@@ -535,3 +535,15 @@ async def test_codes_typed_for_one_phone_are_capped_across_conversations(
             assert (await engine.conversation(second)).customer_id is None
             assert ("verify_code", "phone_locked") in await bot.audit(second)
     await database.dispose()
+
+
+async def test_a_code_with_words_around_it_is_not_stored(bot: Bot) -> None:
+    """Security review L6: «123456 проверьте» was not taken for a code and was stored raw;
+    while a code is awaited, no run of 4-8 digits reaches the transcript."""
+    conversation = await bot.new()
+    await bot.say(conversation, SMIRNOVA_PHONE)
+    code = bot.last_code(SMIRNOVA_PHONE)
+    await bot.say(conversation, f"{code} проверьте, пожалуйста, а то не приходит")
+    stored = [m.text for m in await bot.store.list_messages(conversation)]
+    assert not any(code in text for text in stored), stored
+    assert any("•" * len(code) in text for text in stored)
