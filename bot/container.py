@@ -50,6 +50,7 @@ from bot.operators.sweeper import QueueSweeper
 from bot.privacy.detector import PiiDetector
 from bot.privacy.redactor import PiiRedactor
 from bot.privacy.requests import DataSubjectRequests, RetentionDays, RetentionJob
+from bot.privacy.sealing import FernetSealer
 from bot.privacy.words import NameTagger
 from bot.settings import LLMBackend, Settings
 from bot.staff.accounts import DEMO_PASSWORD, StaffDirectory
@@ -343,6 +344,7 @@ class Container:
             callbacks=CrmCallbacks(core),
             limiter=self.rate_limiter,
             redactor=self.redactor,
+            sealer=self.sealer,
         )
         self._lifecycle.add("dialogue engine", stop=engine.aclose)
         return engine
@@ -357,6 +359,12 @@ class Container:
         )
 
     @cached_property
+    def sealer(self) -> FernetSealer | None:
+        """Keeps redacted customer messages as typed too, encrypted, when a key is set."""
+        key = self.settings.privacy.raw_text_key
+        return FernetSealer(key.get_secret_value()) if key is not None else None
+
+    @cached_property
     def data_subject_requests(self) -> DataSubjectRequests:
         section = self.settings.privacy
         return DataSubjectRequests(
@@ -367,6 +375,7 @@ class Container:
                 audit=section.audit_days,
                 telegram_updates=section.telegram_update_days,
             ),
+            opener=self.sealer,
         )
 
     @cached_property

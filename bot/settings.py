@@ -478,6 +478,13 @@ class PrivacySettings(BaseModel):
         " «my name is …» phrases) as well as by the phrases customers introduce themselves"
         " with. Off: only the phrases.",
     )
+    raw_text_key: SecretStr | None = Field(
+        default=None,
+        description="A Fernet key (`perimeter privacy new-key`): a customer message whose"
+        " personal data was redacted is also kept as typed, encrypted with it, for banks that"
+        " must keep it; only `perimeter privacy export` opens it. Unset: only the redacted"
+        " text is kept.",
+    )
     conversation_days: Annotated[float, Field(gt=0, le=36_500)] = Field(
         default=365.0,
         description="A conversation with no message for this long, and no handoff still open,"

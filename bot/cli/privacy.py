@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -18,6 +19,19 @@ app = typer.Typer(
     help="Personal data: a customer's export and erasure, and the retention purge.",
     no_args_is_help=True,
 )
+
+T = TypeVar("T")
+
+
+def _run(job: Callable[[Container], Coroutine[Any, Any, T]]) -> T:
+    """``runtime.run``, with a wrong privacy key said plainly."""
+    from bot.privacy.sealing import SealError
+
+    try:
+        return run(job)
+    except SealError as exc:
+        fail(str(exc), 2)
+
 
 Customer = Annotated[str, typer.Argument(help="The customer's id in the bank's systems.")]
 
@@ -36,7 +50,7 @@ def export(
         async with container.running():
             return await requests.export(customer)
 
-    document = json.dumps(run(job), ensure_ascii=False, indent=2)
+    document = json.dumps(_run(job), ensure_ascii=False, indent=2)
     if out is None:
         typer.echo(document)
         return
@@ -61,7 +75,15 @@ def forget(
         async with container.running():
             return await requests.forget(customer)
 
-    typer.echo(f"deleted {run(job)} conversations")
+    typer.echo(f"deleted {_run(job)} conversations")
+
+
+@app.command("new-key")
+def new_key() -> None:
+    """Print a new key for PERIMETER_PRIVACY__RAW_TEXT_KEY (keep it in the bank's vault)."""
+    from bot.privacy.sealing import new_key as make
+
+    typer.echo(make())
 
 
 @app.command("purge")
@@ -73,7 +95,7 @@ def purge() -> None:
         async with container.running():
             return await requests.purge()
 
-    purged = run(job)
+    purged = _run(job)
     typer.echo(
         f"deleted {purged.conversations} conversations, {purged.audit_entries} audit entries, "
         f"{purged.telegram_updates} Telegram updates, {purged.web_tokens} used web tokens"

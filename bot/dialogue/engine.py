@@ -86,6 +86,7 @@ from bot.dialogue.ports import (
     RateLimiter,
     Redactor,
     ReplySink,
+    Sealer,
     Summarizer,
     TextCatalog,
 )
@@ -135,9 +136,11 @@ class DialogueEngine:
         locks: ConversationLocks | None = None,
         limiter: RateLimiter | None = None,
         redactor: Redactor | None = None,
+        sealer: Sealer | None = None,
     ) -> None:
         self._intents = intents
         self._redactor = redactor
+        self._sealer = sealer
         self._clock = clock or (lambda: datetime.now(UTC))
         policy = policy or EnginePolicy()
         self.locks: ConversationLocks = locks or MemoryConversationLocks()
@@ -272,10 +275,13 @@ class DialogueEngine:
         ]
         handoff = await self._store.current_handoff(conversation.id)
         with self._timed("store"):
-            kept = Login.masked(text, conversation.state)
+            typed = Login.masked(text, conversation.state)
+            kept = typed
             if self._redactor is not None:  # the turn works on the original, the store never
-                kept = await self._redactor.redact(kept)
+                kept = await self._redactor.redact(typed)
             stored = await self._store.add_message(message.conversation_id, Role.CUSTOMER, kept)
+            if self._sealer is not None and kept != typed:  # the bank keeps it, encrypted
+                await self._store.seal_message(stored.id, self._sealer.seal(typed))
         await sink.accepted(stored.id)
         previous = next((m.text for m in reversed(history) if m.role is Role.CUSTOMER), "")
         fallback = detect_language(previous, self._policy.default_language)

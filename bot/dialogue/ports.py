@@ -120,6 +120,12 @@ class ConversationStore(HandoffLog, Protocol):
 
     async def add_audit(self, entry: AuditEntry) -> None: ...
 
+    async def seal_message(self, message_id: str, sealed: str) -> None:
+        """Keep a customer message's text as typed, encrypted (``Sealer``), beside it."""
+
+    async def sealed_texts(self, conversation_id: str) -> dict[str, str]:
+        """The sealed texts of the conversation's messages, by message id."""
+
     async def set_feedback(self, conversation_id: str, message_id: str, positive: bool) -> bool:
         """👍/👎 on a bot message of this conversation; False when there is no such message."""
 
@@ -210,6 +216,12 @@ class ConversationLocks(Protocol):
     handled one by one, in arrival order, and a lock is released however its holder ends."""
 
     def hold(self, key: str) -> AbstractAsyncContextManager[None]: ...
+
+
+class Sealer(Protocol):
+    """Encrypts the message as typed, for banks that must keep it (``bot.privacy``)."""
+
+    def seal(self, text: str) -> str: ...
 
 
 class Redactor(Protocol):

@@ -25,6 +25,7 @@ from typing import Any, Protocol
 from bot.background import Background
 from bot.dialogue.models import AuditEntry, Conversation, Handoff, StoredMessage
 from bot.privacy.ports import PersonalRecords, Purged, Retention
+from bot.privacy.sealing import FernetSealer
 
 log = logging.getLogger(__name__)
 EXPORT_AUDIT_LIMIT = 10_000
@@ -52,6 +53,8 @@ class CustomerHistory(Protocol):
 
     async def add_audit(self, entry: AuditEntry) -> None: ...
 
+    async def sealed_texts(self, conversation_id: str) -> dict[str, str]: ...
+
 
 @dataclass(frozen=True, slots=True)
 class RetentionDays:
@@ -74,7 +77,9 @@ class DataSubjectRequests:
         history: CustomerHistory,
         retention: RetentionDays,
         clock: Callable[[], datetime] | None = None,
+        opener: FernetSealer | None = None,
     ) -> None:
+        self._opener = opener  # opens the texts kept as typed (privacy.raw_text_key)
         self._records = records
         self._history = history
         self.retention = retention
@@ -90,7 +95,11 @@ class DataSubjectRequests:
                 continue
             messages = await self._history.list_messages(conversation_id)
             handoffs = await self._history.list_handoffs(conversation_id)
-            conversations.append(_conversation(conversation, messages, handoffs))
+            typed = {}
+            if self._opener is not None:
+                sealed = await self._history.sealed_texts(conversation_id)
+                typed = {m: self._opener.open(s) for m, s in sealed.items()}
+            conversations.append(_conversation(conversation, messages, handoffs, typed))
         audit = await self._history.list_audit(customer_id=customer_id, limit=EXPORT_AUDIT_LIMIT)
         await self._audit(started, customer_id, "privacy_export", len(conversations))
         return {
@@ -154,7 +163,10 @@ class RetentionJob:
 
 
 def _conversation(
-    conversation: Conversation, messages: list[StoredMessage], handoffs: list[Handoff]
+    conversation: Conversation,
+    messages: list[StoredMessage],
+    handoffs: list[Handoff],
+    typed: dict[str, str],
 ) -> dict[str, Any]:
     return {
         "id": conversation.id,
@@ -164,6 +176,7 @@ def _conversation(
             {
                 "role": m.role.value,
                 "text": m.text,
+                **({"text_as_typed": typed[m.id]} if m.id in typed else {}),
                 "created_at": m.created_at.isoformat(),
                 "author": m.author,
             }

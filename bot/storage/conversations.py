@@ -29,6 +29,7 @@ from bot.storage.tables import (
     ConversationCustomerRow,
     ConversationRow,
     MessageRow,
+    SealedMessageRow,
     UsedTokenRow,
 )
 
@@ -161,6 +162,25 @@ class SqlConversationStore(SqlHandoffLog):
             AuditEntry(r.conversation_id, r.customer_id, r.action, r.outcome, r.latency_ms, r.at)
             for r in reversed(rows)
         ]
+
+    async def seal_message(self, message_id: str, sealed: str) -> None:
+        number = row_id(message_id)
+        if number is None:
+            return
+        async with self._sessions.begin() as session:
+            row = await session.get(MessageRow, number)
+            if row is not None:
+                session.add(
+                    SealedMessageRow(
+                        message_id=number, conversation_id=row.conversation_id, sealed=sealed
+                    )
+                )
+
+    async def sealed_texts(self, conversation_id: str) -> dict[str, str]:
+        query = select(SealedMessageRow).where(SealedMessageRow.conversation_id == conversation_id)
+        async with self._sessions() as session:
+            rows = (await session.scalars(query)).all()
+        return {str(row.message_id): row.sealed for row in rows}
 
     async def claim_token(self, token_id: str, expires_at: datetime) -> bool:
         now = datetime.now(UTC)

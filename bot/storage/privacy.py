@@ -17,6 +17,7 @@ from bot.storage.tables import (
     HandoffEventRow,
     HandoffRow,
     MessageRow,
+    SealedMessageRow,
     TelegramChatRow,
     TelegramUpdateRow,
     UsedTokenRow,
@@ -99,6 +100,9 @@ async def _delete(session: AsyncSession, conversation_ids: list[str]) -> int:
     await session.execute(delete(HandoffEventRow).where(HandoffEventRow.handoff_id.in_(handoffs)))
     await session.execute(
         delete(HandoffRow).where(HandoffRow.conversation_id.in_(conversation_ids))
+    )
+    await session.execute(
+        delete(SealedMessageRow).where(SealedMessageRow.conversation_id.in_(conversation_ids))
     )
     await session.execute(
         delete(MessageRow).where(MessageRow.conversation_id.in_(conversation_ids))

@@ -80,6 +80,18 @@ class MessageRow(Base):
     buttons: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
 
 
+class SealedMessageRow(Base):
+    """A customer message as typed, encrypted (``privacy.raw_text_key``); only with it on."""
+
+    __tablename__ = "sealed_messages"
+
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    conversation_id: Mapped[str] = mapped_column(String(64), index=True)
+    sealed: Mapped[str] = mapped_column(Text)
+
+
 class HandoffRow(Base):
     """A conversation handed to people: queued → assigned → active → resolved."""
 

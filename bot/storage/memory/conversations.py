@@ -114,6 +114,17 @@ class MemoryConversationStore:
         current = self.db.conversations[conversation_id]
         self.db.conversations[conversation_id] = dataclasses.replace(current, state=stored)
 
+    async def seal_message(self, message_id: str, sealed: str) -> None:
+        if message_id in self.db.messages:
+            self.db.sealed[message_id] = sealed
+
+    async def sealed_texts(self, conversation_id: str) -> dict[str, str]:
+        return {
+            m: sealed
+            for m, sealed in self.db.sealed.items()
+            if self.db.messages[m].conversation_id == conversation_id
+        }
+
     async def set_feedback(self, conversation_id: str, message_id: str, positive: bool) -> bool:
         message = self.db.messages.get(message_id)
         found = (

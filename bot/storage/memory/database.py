@@ -28,6 +28,7 @@ class MemoryDatabase:
     audit: list[AuditEntry] = field(default_factory=list)
     # conversation id → every customer ever authenticated in it
     customers: dict[str, set[str]] = field(default_factory=dict)
+    sealed: dict[str, str] = field(default_factory=dict)  # message id → its text, sealed
     _ids: count[int] = field(default_factory=lambda: count(1))
 
     def next_id(self) -> str:

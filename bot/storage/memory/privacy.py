@@ -30,6 +30,7 @@ class MemoryPersonalRecords:
             del db.handoffs[handoff_id]
         for message_id in [m for m, msg in db.messages.items() if msg.conversation_id in gone]:
             del db.messages[message_id]
+            db.sealed.pop(message_id, None)
         for conversation_id in gone:
             del db.conversations[conversation_id]
             db.customers.pop(conversation_id, None)

@@ -41,11 +41,16 @@ class PersonalRecordsContract:
         conversations, privacy = stores.conversations, stores.privacy
         gone = await queued_handoff(stores, "карта [карта ••6787]")
         kept = await queued_handoff(stores, "другой клиент")
+        [typed] = await conversations.list_messages(gone.conversation_id)
+        await conversations.seal_message(typed.id, "sealed-1")
+        assert await conversations.sealed_texts(gone.conversation_id) == {typed.id: "sealed-1"}
+        assert await conversations.sealed_texts(kept.conversation_id) == {}
         await stores.chats.link(42, gone.conversation_id)
         await conversations.add_audit(AuditEntry(gone.conversation_id, "c-1", "balance", "ok", 1))
         assert await privacy.delete_conversations([gone.conversation_id, "no-such"]) == 1
         assert await conversations.get_conversation(gone.conversation_id) is None
         assert await conversations.list_messages(gone.conversation_id) == []
+        assert await conversations.sealed_texts(gone.conversation_id) == {}
         assert await stores.queue.handoff(gone.id) is None
         assert await stores.chats.conversation_of(42) is None
         assert await conversations.get_conversation(kept.conversation_id) is not None
