@@ -347,29 +347,27 @@ class KnowledgeStore:
 
     # --- reading -------------------------------------------------------------------------
 
-    def indexed_documents(self) -> dict[str, IndexedDocument]:
+    def _payloads(self, fields: list[str]) -> list[dict[str, Any]]:
+        """The ``fields`` of every point of the collection read from, page by page."""
         collection = self._reading_from()
-        found: dict[str, dict[str, Any]] = {}
+        payloads: list[dict[str, Any]] = []
         offset: Any = None
         with self._lock, _translated():
             while True:
                 records, offset = self._client.scroll(
-                    collection,
-                    limit=512,
-                    offset=offset,
-                    with_payload=[
-                        f"{METADATA_KEY}.doc_id",
-                        f"{METADATA_KEY}.content_hash",
-                        f"{METADATA_KEY}.source",
-                    ],
-                    with_vectors=False,
+                    collection, limit=512, offset=offset, with_payload=fields, with_vectors=False
                 )
-                for record in records:
-                    meta = (record.payload or {}).get(METADATA_KEY, {})
-                    entry = found.setdefault(str(meta.get("doc_id")), {"n": 0, **meta})
-                    entry["n"] += 1
+                payloads.extend(record.payload or {} for record in records)
                 if offset is None:
-                    break
+                    return payloads
+
+    def indexed_documents(self) -> dict[str, IndexedDocument]:
+        found: dict[str, dict[str, Any]] = {}
+        fields = [f"{METADATA_KEY}.{key}" for key in ("doc_id", "content_hash", "source")]
+        for payload in self._payloads(fields):
+            meta = payload.get(METADATA_KEY, {})
+            entry = found.setdefault(str(meta.get("doc_id")), {"n": 0, **meta})
+            entry["n"] += 1
         return {
             doc_id: IndexedDocument(
                 doc_id, str(e.get("content_hash")), str(e.get("source")), int(e["n"])
@@ -379,24 +377,11 @@ class KnowledgeStore:
 
     def texts(self, *, excluding: str | None = None) -> list[str]:
         """The text of every chunk the bot answers from, but those of document ``excluding``."""
-        collection = self._reading_from()
-        texts: list[str] = []
-        offset: Any = None
-        with self._lock, _translated():
-            while True:
-                records, offset = self._client.scroll(
-                    collection,
-                    limit=512,
-                    offset=offset,
-                    with_payload=[CONTENT_KEY, f"{METADATA_KEY}.doc_id"],
-                    with_vectors=False,
-                )
-                for record in records:
-                    payload = record.payload or {}
-                    if payload.get(METADATA_KEY, {}).get("doc_id") != excluding:
-                        texts.append(str(payload.get(CONTENT_KEY, "")))
-                if offset is None:
-                    return texts
+        return [
+            str(payload.get(CONTENT_KEY, ""))
+            for payload in self._payloads([CONTENT_KEY, f"{METADATA_KEY}.doc_id"])
+            if payload.get(METADATA_KEY, {}).get("doc_id") != excluding
+        ]
 
     def count(self) -> int:
         collection = self._writing_to()
