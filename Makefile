@@ -26,7 +26,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 			-w $(CACHE)/wheels llama-cpp-python==$(LLAMA_VERSION); \
 	fi
 	@echo "installing pinned dependencies into $(VENV) (a few minutes the first time)..."
-	$(PY) -m pip install --progress-bar on --find-links $(CACHE)/wheels -c constraints.txt -e ".[dev]" \
+	$(PY) -m pip install --progress-bar on --find-links $(CACHE)/wheels -c constraints.txt -e ".[dev,sentence-transformers]" \
 		| (grep -v "^WARNING: Location" || true)
 	@$(PY) -c "import bot, rag, integrations, prompts, llama_cpp" # fail here, not later
 	@touch $@

@@ -31,7 +31,7 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.channels.telegram.webhook import webhook_router
@@ -46,8 +46,10 @@ from bot.http.errors import (
     http_error_handler,
     validation_error_handler,
 )
+from bot.observability.logs import REQUEST_ID_HEADER, begin_request
 from bot.observability.metrics import Metrics
 from bot.operators import api as console_api
+from bot.readiness import OK, Readiness
 from rag.documents import MAX_BINARY_FILE_BYTES
 
 STAFF_STATIC = Path(__file__).parent / "staff" / "static"
@@ -65,6 +67,11 @@ HSTS = "max-age=31536000; includeSubDomains"
 class HealthOut(BaseModel):
     status: str
     llm: str
+
+
+class ReadyOut(BaseModel):
+    status: str = Field(description="ready, or not_ready (then 503)")
+    checks: dict[str, str] = Field(description="Each part: ok, or why it is not ready.")
 
 
 class Surface(StrEnum):
@@ -118,7 +125,7 @@ def create_app(
     app.add_exception_handler(StarletteHTTPException, http_error_handler)
     app.add_middleware(BodyLimit, **body_limits(container))
     app.middleware("http")(_observed(container.metrics))  # outermost: 413s are counted too
-    app.include_router(_health_route(backend))
+    app.include_router(_health_routes(backend, container.readiness))
     if customers:
         app.include_router(webchat_api.routes(web_chat))
         if webhook is not None:
@@ -152,12 +159,24 @@ def body_limits(container: Container) -> dict[str, Any]:
     }
 
 
-def _health_route(backend: str) -> APIRouter:
+def _health_routes(backend: str, readiness: Readiness) -> APIRouter:
     router = APIRouter(tags=["service"])
 
-    @router.get("/healthz", summary="The process is up")
+    @router.get("/healthz", summary="The process is up (liveness)")
     async def healthz() -> HealthOut:
         return HealthOut(status="ok", llm=backend)
+
+    @router.get(
+        "/readyz",
+        summary="It can serve customers now (readiness)",
+        responses={503: {"model": ReadyOut, "description": "A part is not ready."}},
+    )
+    async def readyz(response: Response) -> ReadyOut:
+        checks = await readiness.check()
+        ready = all(result == OK for result in checks.values())
+        if not ready:
+            response.status_code = 503
+        return ReadyOut(status="ready" if ready else "not_ready", checks=checks)
 
     return router
 
@@ -176,14 +195,16 @@ Middleware = Callable[[Request, Callable[[Request], Awaitable[Response]]], Await
 
 
 def _observed(metrics: Metrics) -> Middleware:
-    """Counts every request by route template (never the path: it may carry an id) and sets
-    the security headers."""
+    """Counts every request by route template (never the path: it may carry an id), gives it
+    an id for its log lines and sets the security headers."""
 
     async def middleware(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         started = time.perf_counter()
+        request_id = begin_request(request.headers.get(REQUEST_ID_HEADER))
         response = await call_next(request)
+        response.headers[REQUEST_ID_HEADER] = request_id
         route = request.scope.get("route")
         path = getattr(route, "path", "unmatched")
         metrics.requests.labels(request.method, path, str(response.status_code)).inc()

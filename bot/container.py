@@ -17,9 +17,12 @@ from functools import cached_property
 from pathlib import Path
 
 from aiogram import Bot
+from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
+from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.banking import BankAuthenticator, CrmCallbacks, CustomerDirectory, RasaAccountActions
+from bot.channels.telegram.app import SharedState
 from bot.channels.telegram.assembly import TelegramChannel, assemble, bot_for
 from bot.channels.telegram.delivery import TelegramDelivery
 from bot.channels.telegram.operators_group import OperatorsGroup
@@ -33,18 +36,20 @@ from bot.content.index import prepare_index
 from bot.content.service import ContentService
 from bot.dialogue.engine import ChannelRates, DialogueEngine, EnginePolicy, HandoffPolicy, Rate
 from bot.dialogue.login import CodeLimits
-from bot.dialogue.ports import RateLimiter
+from bot.dialogue.ports import ConversationLocks, RateLimiter
 from bot.dialogue.rate_limits import MemoryRateLimiter
 from bot.evaluation.cases import CaseFileError, load_cases
 from bot.intents import EmbeddingIntentClassifier, load_intent_examples
 from bot.knowledge import RagKnowledgeBase
-from bot.lifecycle import Lifecycle
+from bot.lifecycle import Coordinator, Leadership, Lifecycle
 from bot.observability.metrics import Metrics
 from bot.operators import api as console_api
 from bot.operators.api import Console
 from bot.operators.delivery import ChannelDelivery
 from bot.operators.desk import OperatorDesk
 from bot.operators.feed import EventFeed
+from bot.operators.ports import Presence
+from bot.operators.presence import MemoryPresence
 from bot.operators.summary import ModelSummarizer
 from bot.operators.sweeper import QueueSweeper
 from bot.privacy.detector import PiiDetector
@@ -52,11 +57,17 @@ from bot.privacy.redactor import PiiRedactor
 from bot.privacy.requests import DataSubjectRequests, RetentionDays, RetentionJob
 from bot.privacy.sealing import FernetSealer
 from bot.privacy.words import NameTagger
+from bot.readiness import Readiness
 from bot.settings import LLMBackend, Settings
 from bot.staff.accounts import DEMO_PASSWORD, StaffDirectory
 from bot.staff.auth import StaffAuth
 from bot.staff.web import StaffGate, StaffPage
-from bot.storage import Stores, create_engine, sql_stores, upgrade_database
+from bot.storage import Stores, create_engine, sql_stores
+from bot.storage.coordination import FileCoordinator, PgCoordinator
+from bot.storage.database import ping
+from bot.storage.migrate import check_schema, upgrade_database
+from bot.storage.notices import PgEventNotices
+from bot.storage.redis import RedisConversationLocks, RedisPresence, RedisRateLimiter, connect
 from bot.web_token import WebTokenVerifier
 from integrations.core_banking import CoreBankingClient, CoreBankingConfig
 from integrations.llm import ChatBackend, LLMConfig, build_chat_backend
@@ -160,8 +171,25 @@ class Container:
 
     async def prepare_index(self, ingest_dir: Path | None) -> None:
         """Index ``ingest_dir`` into an empty knowledge base, or rebuild it (with the content
-        team's published documents) when the embedding model changed."""
-        await prepare_index(self.knowledge_store, self.content, ingest_dir)
+        team's published documents) when the embedding model changed: one process at a time,
+        so replicas starting together build it once."""
+        async with self.coordinator.exclusive("index"):
+            await asyncio.to_thread(self.knowledge_store.ensure_collection)  # as built by another
+            await prepare_index(self.knowledge_store, self.content, ingest_dir)
+
+    async def check_database(self) -> None:
+        """Raises ``StartupRefused`` unless the database is at this version's schema (on an
+        engine of its own: call it before ``running()``, from any event loop)."""
+        engine = create_engine(self.settings.database_url)
+        try:
+            await check_schema(engine)
+        finally:
+            await engine.dispose()
+
+    async def upgrade_database(self) -> None:
+        """Apply the migrations (``perimeter db upgrade``): one process at a time."""
+        async with self.coordinator.exclusive("migrate"):
+            await upgrade_database(self.settings.database_url)
 
     # --- infrastructure ----------------------------------------------------------------------
 
@@ -175,10 +203,72 @@ class Container:
 
     @cached_property
     def database(self) -> AsyncEngine:
+        """The database, checked at start to be at this version's schema (only
+        ``perimeter db upgrade`` migrates it)."""
         url = self.settings.database_url
+        if url.startswith("sqlite+aiosqlite:///"):
+            Path(url.removeprefix("sqlite+aiosqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, echo=self.settings.database.echo)
-        self._lifecycle.add("database", start=lambda: upgrade_database(url), stop=engine.dispose)
+        self._lifecycle.add("database", start=lambda: check_schema(engine), stop=engine.dispose)
         return engine
+
+    @property
+    def _postgres(self) -> bool:
+        return self.settings.database_url.startswith("postgresql")
+
+    @cached_property
+    def coordinator(self) -> Coordinator:
+        """Locks and leadership the replicas agree on: PostgreSQL's advisory locks, or lock
+        files beside the embedded database."""
+        if self._postgres:
+            return PgCoordinator(self.database)
+        return FileCoordinator(self.settings.data_dir / "locks")
+
+    @cached_property
+    def leadership(self) -> Leadership:
+        """Duties that run in one process of all replicas."""
+        leadership = Leadership(self.coordinator, "background duties")
+        self.database  # noqa: B018 - started first: leading needs it
+        self._lifecycle.add("leadership", start=leadership.start, stop=leadership.close)
+        return leadership
+
+    @cached_property
+    def readiness(self) -> Readiness:
+        """What ``/readyz`` checks: the database, Redis when configured, the knowledge base's
+        collection and the model."""
+        database, store, backend = self.database, self.knowledge_store, self.chat_backend
+        checks = {
+            "database": lambda: ping(database),
+            "knowledge_base": lambda: asyncio.to_thread(store.ready),
+            "model": backend.ready,
+        }
+        redis = self.redis
+        if redis is not None:
+            checks["redis"] = lambda: _ping(redis)
+        return Readiness(checks)
+
+    @cached_property
+    def redis(self) -> Redis | None:
+        """The Redis that replicas share, when configured."""
+        url = self.settings.redis.url
+        if url is None:
+            return None
+        client = connect(url.get_secret_value())
+        self._lifecycle.add("redis", start=lambda: _ping(client), stop=client.aclose)
+        return client
+
+    @cached_property
+    def conversation_locks(self) -> ConversationLocks | None:
+        """Shared by the replicas with Redis; else the engine's own, in this process."""
+        if self.redis is None:
+            return None
+        return RedisConversationLocks(self.redis, lease_s=self.settings.redis.lock_lease_s)
+
+    @cached_property
+    def presence(self) -> Presence:
+        if self.redis is None:
+            return MemoryPresence()
+        return RedisPresence(self.redis, ttl_s=self.settings.redis.presence_ttl_s)
 
     @cached_property
     def stores(self) -> Stores:
@@ -345,8 +435,10 @@ class Container:
             limiter=self.rate_limiter,
             redactor=self.redactor,
             sealer=self.sealer,
+            locks=self.conversation_locks,
         )
-        self._lifecycle.add("dialogue engine", stop=engine.aclose)
+        grace = settings.http.shutdown_grace_s
+        self._lifecycle.add("dialogue engine", stop=lambda: engine.aclose(grace))
         return engine
 
     @cached_property
@@ -385,13 +477,18 @@ class Container:
         async def start() -> None:
             job.start()
 
-        self._lifecycle.add("retention purge", start=start, stop=job.close)
+        self.leadership.add("retention purge", start=start, stop=job.close)
         return job
 
     @cached_property
     def rate_limiter(self) -> RateLimiter:
-        """One limiter for every per-conversation and per-address rate of this process."""
-        return MemoryRateLimiter()
+        """One limiter for every per-conversation and per-address rate, and Telegram's
+        outbound budget: in Redis when the replicas share one, else in this process."""
+        url = self.settings.redis.url
+        if url is None:
+            return MemoryRateLimiter()
+        self.redis  # noqa: B018 - started (pinged) before anything counts
+        return RedisRateLimiter(url.get_secret_value())
 
     @cached_property
     def web_tokens(self) -> WebTokenVerifier | None:
@@ -454,7 +551,8 @@ class Container:
 
     @cached_property
     def feed(self) -> EventFeed:
-        feed = EventFeed(self.stores.events)
+        notices = PgEventNotices(self.database) if self._postgres else None
+        feed = EventFeed(self.stores.events, notices=notices)
         self._lifecycle.add("operators' feed", start=feed.start, stop=feed.close)
         return feed
 
@@ -466,11 +564,12 @@ class Container:
             self.stores.events,
             self.stores.queue,
             self.staff_gate(console_api.PAGE),
+            self.presence,
         )
 
     @cached_property
     def sweeper(self) -> QueueSweeper:
-        section, feed = self.settings.operators, self.feed
+        section = self.settings.operators
         sweeper = QueueSweeper(
             self.stores.queue,
             self.stores.conversations,
@@ -479,13 +578,13 @@ class Container:
             self.metrics,
             timeout_s=section.queue_timeout_s,
             interval_s=section.sweep_interval_s,
-            online=lambda: sum(1 for count in feed.online.values() if count > 0),
+            presence=self.presence,
         )
 
         async def start() -> None:
             sweeper.start()
 
-        self._lifecycle.add("queue sweeper", start=start, stop=sweeper.close)
+        self.leadership.add("queue sweeper", start=start, stop=sweeper.close)
         return sweeper
 
     # --- the content team ----------------------------------------------------------------------
@@ -562,6 +661,8 @@ class Container:
             chats=self.stores.chats,
             texts=self.texts,
             operators_group=None if group_id is None else self._operators_group(group_id),
+            limiter=self.rate_limiter,
+            shared=self._telegram_shared_state(),
         )
         self.delivery.register("telegram", TelegramDelivery(channel.bot, channel.chats))
         self._lifecycle.add("telegram bot", stop=channel.bot.session.close)
@@ -580,10 +681,16 @@ class Container:
             return None
         if self.telegram_webhook is not None:
             return self.telegram_webhook.bot
-        bot = bot_for(section, section.token.get_secret_value())
+        bot = bot_for(section, section.token.get_secret_value(), self.rate_limiter)
         self.delivery.register("telegram", TelegramDelivery(bot, self.stores.chats))
         self._lifecycle.add("telegram sender", stop=bot.session.close)
         return bot
+
+    def _telegram_shared_state(self) -> SharedState | None:
+        """aiogram's FSM storage and per-chat event isolation in the shared Redis."""
+        if self.redis is None:
+            return None
+        return SharedState(RedisStorage(self.redis), RedisEventIsolation(self.redis))
 
     def _operators_group(self, group_id: int) -> Callable[[Bot], OperatorsGroup]:
         stores, desk, feed, texts = self.stores, self.desk, self.feed, self.texts
@@ -625,6 +732,10 @@ class Container:
 
         self._lifecycle.add("telegram webhook", start=register, stop=webhook.close)
         return webhook
+
+
+async def _ping(client: Redis) -> None:
+    await client.ping()
 
 
 def build_container(settings: Settings) -> Container:

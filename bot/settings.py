@@ -1,8 +1,10 @@
 """Settings: the one place configuration enters the process.
 
 Every value comes from the environment (prefix ``PERIMETER_``, nested sections joined by
-``__``, e.g. ``PERIMETER_LLM__BACKEND=ollama``) or from a ``.env`` file in the working
-directory. Invalid values fail at start with a message naming the setting
+``__``, e.g. ``PERIMETER_LLM__BACKEND=ollama``), from a ``.env`` file in the working
+directory, or from a file in the secrets directory (Docker and Kubernetes secrets: the file
+``/run/secrets/perimeter_database__url`` holds ``PERIMETER_DATABASE__URL``; another directory
+with ``PERIMETER_SECRETS_DIR``). Invalid values fail at start with a message naming the setting
 (see :func:`load_settings`).
 """
 
@@ -23,7 +25,12 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    NestedSecretsSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 from bot.dialogue.hours import WorkingHours, parse_days
 from bot.dialogue.models import Lang
@@ -34,6 +41,9 @@ def _default_cache_dir() -> Path:
     xdg = os.environ.get("XDG_CACHE_HOME")
     base = Path(xdg) if xdg else Path.home() / ".cache"
     return base / "perimeter"
+
+
+SECRETS_DIR = "/run/secrets"
 
 
 class LLMBackend(StrEnum):
@@ -83,6 +93,45 @@ class HttpSettings(BaseModel):
         " the file limit, 20 MB) and the chat's messages (sized by chat.max_message_chars);"
         " a larger one is refused with 413 before it is read.",
     )
+    shutdown_grace_s: Annotated[float, Field(gt=0, le=600)] = Field(
+        default=20.0,
+        description="On SIGTERM: how long turns and background summaries in flight may take to"
+        " finish before they are cancelled. Keep it below the orchestrator's grace period"
+        " (compose stop_grace_period, Kubernetes terminationGracePeriodSeconds).",
+    )
+
+
+class RedisSettings(BaseModel):
+    url: SecretStr | None = Field(
+        default=None,
+        description="redis:// or rediss:// URL of the Redis that several replicas share"
+        " (conversation locks, rate windows, Telegram's outbound budget, operator presence)."
+        " Unset: that state lives in this process (one replica).",
+    )
+    lock_lease_s: Annotated[float, Field(ge=2, le=600)] = Field(
+        default=15.0,
+        description="A conversation lock's lease, renewed while its turn runs: how long a"
+        " replica that died mid-turn keeps the conversation from the others.",
+    )
+    presence_ttl_s: Annotated[float, Field(ge=3, le=600)] = Field(
+        default=30.0,
+        description="An operator's console counts as open this long after its replica last"
+        " said so (every third of it).",
+    )
+
+    @field_validator("url")
+    @classmethod
+    def _scheme(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith(
+            ("redis://", "rediss://", "unix://")
+        ):
+            raise ValueError("must start with redis://, rediss:// or unix://")
+        return value
+
+
+class LogFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"  # one object per line with the request id, for the bank's log pipeline
 
 
 class DatabaseSettings(BaseModel):
@@ -512,7 +561,24 @@ class Settings(BaseSettings):
         env_file=".env",
         env_file_encoding="utf-8",
         extra="ignore",
+        secrets_dir=SECRETS_DIR,
+        secrets_dir_missing="ok",  # no secrets directory outside containers
+        secrets_nested_delimiter="__",
+        secrets_prefix="PERIMETER_",
     )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Secret files name nested settings the way the environment does.
+        secrets = NestedSecretsSettingsSource(file_secret_settings)
+        return init_settings, env_settings, dotenv_settings, secrets
 
     demo: bool = Field(
         default=False,
@@ -522,6 +588,7 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./var")
     cache_dir: Path = Field(default_factory=_default_cache_dir)
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
+    log_format: LogFormat = LogFormat.TEXT
     kb_dir: Path = Path("./examples/kb")
     eval_cases_file: Path = Field(
         default=Path("./examples/eval/cases.yaml"),
@@ -533,6 +600,7 @@ class Settings(BaseSettings):
     )
     http: HttpSettings = HttpSettings()
     database: DatabaseSettings = DatabaseSettings()
+    redis: RedisSettings = RedisSettings()
     qdrant: QdrantSettings = QdrantSettings()
     embeddings: EmbeddingsSettings = EmbeddingsSettings()
     llm: LLMSettings = LLMSettings()
@@ -577,8 +645,9 @@ def _shown_input(loc: tuple[int | str, ...], value: object) -> str:
 
 def load_settings(**overrides: object) -> Settings:
     """Build settings, turning validation errors into one readable message."""
+    secrets = os.environ.get("PERIMETER_SECRETS_DIR", SECRETS_DIR)
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        return Settings(**overrides, _secrets_dir=secrets)  # type: ignore[arg-type]
     except ValidationError as exc:
         lines = [
             f"{_env_name(e['loc'])}: {e['msg']}{_shown_input(e['loc'], e.get('input'))}"

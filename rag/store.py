@@ -177,9 +177,14 @@ class KnowledgeStore:
             if current is None and self._client.collection_exists(self._alias):
                 current = self._alias  # the layout before aliases: a plain collection
             if current is None:
-                self._create(target)
-                self._client.update_collection_aliases([_create_alias(target, self._alias)])
-                current = target
+                try:
+                    self._create(target)
+                    self._client.update_collection_aliases([_create_alias(target, self._alias)])
+                    current = target
+                except Exception:
+                    current = self._aliased()  # another replica created it just now
+                    if current is None:
+                        raise
             self._physical = current
             self.needs_rebuild = current != target
         if self.needs_rebuild:
@@ -382,6 +387,12 @@ class KnowledgeStore:
             for payload in self._payloads([CONTENT_KEY, f"{METADATA_KEY}.doc_id"])
             if payload.get(METADATA_KEY, {}).get("doc_id") != excluding
         ]
+
+    def ready(self) -> None:
+        """Raises ``StoreError`` unless the collection the bot searches is there."""
+        with self._lock, _translated():
+            if self._aliased() is None and not self._client.collection_exists(self._alias):
+                raise StoreError(f"the knowledge base collection {self._alias!r} is missing")
 
     def count(self) -> int:
         collection = self._writing_to()

@@ -34,6 +34,9 @@ done
 echo "Sandbox ABS on http://127.0.0.1:$SANDBOX_PORT — demo phone (SMS codes): http://127.0.0.1:$SANDBOX_PORT/demo/phone"
 echo "Demo customers: +79031112233 (Смирнова), +79164445566 (Петров), +79265557788 (Иванова)"
 
+# The schema first: `perimeter serve` only checks it (a bank runs this as its migration step).
+"$VENV/bin/perimeter" db upgrade
+
 # Demo console accounts (README «Operators»); a real installation creates its own with
 # `perimeter staff add NAME --role …` and never runs this script.
 DEMO_PASSWORD=${PERIMETER_DEMO_OPERATOR_PASSWORD:-perimeter-demo}

@@ -16,12 +16,12 @@ app = typer.Typer(help="Database.", no_args_is_help=True)
 
 @app.command("upgrade")
 def upgrade() -> None:
-    """Apply database migrations."""
+    """Apply database migrations: the deployment's migration step, before any replica of
+    the new version starts (they refuse an old schema). Safe to run from several places at
+    once: they take turns, and the later ones find nothing to do."""
 
     async def job(container: Container) -> None:
-        container.database  # noqa: B018 - building it makes running() migrate
-        async with container.running():
-            pass
+        await container.upgrade_database()
 
     run(job)
     typer.echo("database is up to date")

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import typer
 
-from bot.settings import Settings, SettingsError, load_settings
+from bot.observability.logs import configure_logging
+from bot.settings import LogFormat, Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
     from bot.container import Container
@@ -40,9 +41,7 @@ def settings(**overrides: Any) -> Settings:
         loaded = load_settings(**overrides)
     except SettingsError as exc:
         fail(str(exc), 2)
-    logging.basicConfig(
-        level=loaded.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(loaded.log_level, json_lines=loaded.log_format is LogFormat.JSON)
     # httpx logs full request URLs at INFO: they may carry phones and account ids.
     for noisy in ("httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(
@@ -66,6 +65,7 @@ def run(job: Callable[[Container], Coroutine[Any, Any, T]], loaded: Settings | N
     """
     from bot.container import build_container  # the heavy imports, only when needed
     from bot.http.errors import ApiError
+    from bot.lifecycle import StartupRefused
     from rag.errors import RagError
 
     container = build_container(loaded or settings())
@@ -73,5 +73,5 @@ def run(job: Callable[[Container], Coroutine[Any, Any, T]], loaded: Settings | N
         return asyncio.run(job(container))
     except ApiError as exc:
         fail(exc.message, 2 if exc.status in (413, 422) else 1)
-    except RagError as exc:
+    except (RagError, StartupRefused) as exc:
         fail(str(exc))

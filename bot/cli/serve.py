@@ -27,6 +27,7 @@ def serve(
     from bot.app import Surface, create_app
     from bot.container import build_container
     from bot.http.serving import serve_apart
+    from bot.lifecycle import StartupRefused
     from rag.errors import RagError
 
     loaded = settings()
@@ -34,11 +35,12 @@ def serve(
     apart = loaded.http.staff_port is not None
     try:
         container = build_container(loaded)
+        asyncio.run(container.check_database())
         web = create_app(
             container, ingest_dir=kb_dir, surface=Surface.CUSTOMERS if apart else Surface.ALL
         )
         staff = create_app(container, surface=Surface.STAFF) if apart else None
-    except (RagError, ValueError) as exc:
+    except (RagError, ValueError, StartupRefused) as exc:
         fail(str(exc))
     common: dict[str, Any] = {
         # What a connection may buffer; a frame over the chat's own limit is refused with
@@ -47,6 +49,11 @@ def serve(
         "proxy_headers": True,
         "forwarded_allow_ips": loaded.http.forwarded_allow_ips,
         "log_level": loaded.log_level.lower(),
+        # JSON lines: uvicorn's loggers go through the process's handler (request ids too).
+        **({"log_config": None} if loaded.log_format == "json" else {}),
+        # SIGTERM: requests and sockets in flight get this long before they are cancelled;
+        # then the container stops (summaries being written get the same grace).
+        "timeout_graceful_shutdown": loaded.http.shutdown_grace_s,
     }
     customers = uvicorn.Config(
         web, host=host or loaded.http.host, port=port or loaded.http.port, **common
@@ -68,12 +75,16 @@ def serve(
 def telegram() -> None:
     """Run the Telegram bot with long polling (PERIMETER_TELEGRAM__TOKEN, __API_BASE)."""
     from bot.container import build_container
+    from bot.lifecycle import StartupRefused
 
     loaded = settings()
     token = loaded.telegram.token
     if token is None:
         fail("PERIMETER_TELEGRAM__TOKEN is not set (a token from @BotFather)", 2)
-    asyncio.run(_poll(build_container(loaded), token.get_secret_value()))
+    try:
+        asyncio.run(_poll(build_container(loaded), token.get_secret_value()))
+    except StartupRefused as exc:
+        fail(str(exc))
 
 
 async def _poll(container: Container, token: str) -> None:

@@ -188,9 +188,9 @@ class DialogueEngine:
             fraud=policy.handoff.escalate_fraud, complaints=policy.handoff.escalate_complaints
         )
 
-    async def aclose(self) -> None:
-        """Stop background work (summaries being written)."""
-        await self.handoffs.aclose()
+    async def aclose(self, grace_s: float = 0.0) -> None:
+        """Stop background work: summaries being written may finish within ``grace_s``."""
+        await self.handoffs.aclose(grace_s)
 
     async def start_conversation(
         self,

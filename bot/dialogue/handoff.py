@@ -125,7 +125,10 @@ class SummaryWriter:
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
-    async def aclose(self) -> None:
+    async def aclose(self, grace_s: float = 0.0) -> None:
+        """Let the summaries being written finish within ``grace_s``, cancel the rest."""
+        if self._tasks and grace_s > 0:
+            await asyncio.wait(list(self._tasks), timeout=grace_s)
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*list(self._tasks), return_exceptions=True)
@@ -294,6 +297,6 @@ class HandoffFlow:
         name = "utter_callback_created" if closed else "utter_callback_created_operator_joined"
         return Reply(self._texts.render(name, turn.lang, ticket=ticket), Route.ACTION)
 
-    async def aclose(self) -> None:
+    async def aclose(self, grace_s: float = 0.0) -> None:
         if self.summaries is not None:
-            await self.summaries.aclose()
+            await self.summaries.aclose(grace_s)

@@ -24,7 +24,7 @@ from bot.http.errors import Forbidden, NotFound, error_responses
 from bot.http.fields import VISIBLE, visible_text
 from bot.operators.desk import HandoffView, OperatorDesk
 from bot.operators.feed import EventFeed
-from bot.operators.ports import EventLog, HandoffQueue
+from bot.operators.ports import EventLog, HandoffQueue, Presence
 from bot.operators.schemas import (
     AssignIn,
     ConsoleMessageOut,
@@ -62,6 +62,7 @@ class Console:
     events: EventLog
     queue: HandoffQueue
     gate: StaffGate
+    presence: Presence
 
 
 def routes(console: Console) -> APIRouter:
@@ -118,6 +119,7 @@ def routes(console: Console) -> APIRouter:
     @api.get("/operators", responses=seen, summary="Operators and their load (supervisors)")
     async def operators(operator: Member) -> OperatorsOut:
         rows = await desk.operators(operator)
+        online = await console.presence.online()
         return OperatorsOut(
             operators=[
                 OperatorOut(
@@ -125,7 +127,7 @@ def routes(console: Console) -> APIRouter:
                     display_name=o.display_name,
                     role=o.role.value,
                     open_handoffs=count,
-                    online=feed.online[o.name] > 0,
+                    online=o.name in online,
                 )
                 for o, count in rows
             ]
@@ -169,26 +171,33 @@ def _socket(console: Console) -> Callable[[WebSocket], Awaitable[None]]:
             else await console.events.last_event_id()
         )
         await websocket.send_json({"type": "hello", "last_event_id": cursor})
-        console.feed.online[operator.name] += 1
         try:
-            while websocket.client_state is WebSocketState.CONNECTED:
-                if await gate.member(token) is None:
-                    await websocket.close(code=SESSION_ENDED)
-                    return
-                events = await console.events.events_after(cursor)
-                for event in events:
-                    frame = await _frame(console, operator, event)
-                    if frame is not None:
-                        await websocket.send_text(json.dumps(frame, default=str))
-                    cursor = event.id
-                if not events:
-                    await console.feed.wait(cursor, patience_s=5.0)
+            async with console.presence.present(operator.name):
+                await _follow(websocket, console, operator, token, cursor)
         except (WebSocketDisconnect, RuntimeError, OSError):
             return
-        finally:
-            console.feed.online[operator.name] -= 1
 
     return console_socket
+
+
+async def _follow(
+    websocket: WebSocket, console: Console, operator: StaffMember, token: str | None, cursor: int
+) -> None:
+    """Send the events after ``cursor`` this member may see, for as long as the socket lives
+    and the session lasts."""
+    gate = console.gate
+    while websocket.client_state is WebSocketState.CONNECTED:
+        if await gate.member(token) is None:
+            await websocket.close(code=SESSION_ENDED)
+            return
+        events = await console.events.events_after(cursor)
+        for event in events:
+            frame = await _frame(console, operator, event)
+            if frame is not None:
+                await websocket.send_text(json.dumps(frame, default=str))
+            cursor = event.id
+        if not events:
+            await console.feed.wait(cursor, patience_s=5.0)
 
 
 async def _frame(

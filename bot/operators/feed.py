@@ -2,8 +2,10 @@
 
 Events are rows in ``handoff_events`` (written in the same transaction as the change), so a
 console that reconnects with ``?after=<last id>`` gets exactly what it missed, and changes
-made by another process (``perimeter telegram``) reach it too. One watcher per process polls
-the newest event id and wakes the sockets; each socket then reads what it has not seen.
+made by another process (``perimeter telegram``, another replica) reach it too. One watcher
+per process learns the newest event id and wakes the sockets; each socket then reads what it
+has not seen. With ``notices`` (PostgreSQL's LISTEN/NOTIFY) the database pushes every commit
+and polling is only a safety net every ``safety_poll_s``; without, it polls every ``poll_s``.
 """
 
 from __future__ import annotations
@@ -11,31 +13,42 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import Counter
 from collections.abc import Awaitable, Callable
 
 from bot.background import Background
 from bot.dialogue.models import HandoffEvent
-from bot.operators.ports import EventLog
+from bot.operators.ports import EventLog, EventNotices
 
 log = logging.getLogger(__name__)
 
 
 class EventFeed:
-    def __init__(self, store: EventLog, poll_s: float = 0.5) -> None:
+    def __init__(
+        self,
+        store: EventLog,
+        poll_s: float = 0.5,
+        *,
+        notices: EventNotices | None = None,
+        safety_poll_s: float = 5.0,
+    ) -> None:
         self._store = store
-        self._poll_s = poll_s
+        self._notices = notices
+        self._poll_s = poll_s if notices is None else safety_poll_s
         self._changed = asyncio.Condition()
         self._latest = 0
         self._watcher = Background()
-        self.online: Counter[str] = Counter()  # operator login -> open consoles
+        self._listener = Background()
+        self._noticed = asyncio.Event()
 
     async def start(self) -> None:
         if not self._watcher.running:
             self._latest = await self._store.last_event_id()
             self._watcher.start(self._watch())
+            if self._notices is not None:
+                self._listener.start(self._notices.listen(self._noticed.set))
 
     async def close(self) -> None:
+        await self._listener.stop()
         await self._watcher.stop()
 
     async def poke(self) -> None:
@@ -61,7 +74,9 @@ class EventFeed:
             if latest != self._latest:
                 self._latest = latest
                 await self.poke()
-            await asyncio.sleep(self._poll_s)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._noticed.wait(), self._poll_s)
+            self._noticed.clear()
 
 
 async def follow(

@@ -7,7 +7,8 @@ The conversations are read through ``Transcripts`` (the store behind the dialogu
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Protocol
 
@@ -90,6 +91,23 @@ class EventLog(Protocol):
 
     async def last_event_id(self) -> int:
         """0 when there is none."""
+
+
+class Presence(Protocol):
+    """Who has a console open, on any replica."""
+
+    def present(self, login: str) -> AbstractAsyncContextManager[None]:
+        """``login`` counts as online while this is entered (one per open console)."""
+
+    async def online(self) -> set[str]:
+        """Logins with at least one console open."""
+
+
+class EventNotices(Protocol):
+    """A push when the feed has new events, from whichever process wrote them."""
+
+    async def listen(self, wake: Callable[[], None]) -> None:
+        """Call ``wake`` on every notice until cancelled; reconnects by itself."""
 
 
 class Reports(Protocol):

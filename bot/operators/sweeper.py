@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from bot.background import Background
@@ -12,7 +11,7 @@ from bot.dialogue.models import Priority
 from bot.dialogue.ports import HandoffLog
 from bot.observability.metrics import Metrics
 from bot.operators.desk import OperatorDesk
-from bot.operators.ports import HandoffQueue, Reports
+from bot.operators.ports import HandoffQueue, Presence, Reports
 
 log = logging.getLogger(__name__)
 _CONTAINMENT_EVERY = timedelta(seconds=60)
@@ -32,9 +31,9 @@ class QueueSweeper:
         *,
         timeout_s: float,
         interval_s: float,
-        online: Callable[[], int] = lambda: 0,
+        presence: Presence | None = None,
     ) -> None:
-        self._online = online
+        self._presence = presence
         self._store = store
         self._handoffs = handoffs
         self._reports = reports
@@ -83,7 +82,8 @@ class QueueSweeper:
             )
         owned = counts.get("status:assigned", 0) + counts.get("status:active", 0)
         self._metrics.handoffs_open.set(owned)
-        self._metrics.operators_online.set(self._online())
+        if self._presence is not None:
+            self._metrics.operators_online.set(len(await self._presence.online()))
         # Containment scans the day's messages: once a minute is plenty for a dashboard.
         if self._containment_at and now - self._containment_at < _CONTAINMENT_EVERY:
             return

@@ -1,4 +1,6 @@
-"""Run Alembic migrations programmatically (at start, and by ``perimeter db upgrade``)."""
+"""The database schema: Alembic migrations, applied only by ``perimeter db upgrade`` (under
+an exclusive lock, so two replicas' init steps never race), and the check every other
+process makes at start: it refuses a schema that is not its own version's."""
 
 from __future__ import annotations
 
@@ -7,6 +9,12 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.lifecycle import StartupRefused
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -18,6 +26,12 @@ def alembic_config(url: str) -> Config:
     return config
 
 
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    assert head is not None, "no migrations"
+    return head
+
+
 def _upgrade(url: str, revision: str) -> None:
     if url.startswith("sqlite+aiosqlite:///"):
         Path(url.removeprefix("sqlite+aiosqlite:///")).parent.mkdir(parents=True, exist_ok=True)
@@ -27,3 +41,34 @@ def _upgrade(url: str, revision: str) -> None:
 async def upgrade_database(url: str, revision: str = "head") -> None:
     """Alembic's async env runs its own event loop, so it goes to a worker thread."""
     await asyncio.to_thread(_upgrade, url, revision)
+
+
+async def current_revision(engine: AsyncEngine) -> str | None:
+    def read(connection: Connection) -> str | None:
+        return MigrationContext.configure(connection).get_current_revision()
+
+    async with engine.connect() as connection:
+        return await connection.run_sync(read)
+
+
+async def check_schema(engine: AsyncEngine) -> None:
+    """Raises ``StartupRefused`` unless the database is at this version's schema."""
+    current, head = await current_revision(engine), head_revision()
+    if current == head:
+        return
+    if current is None:
+        raise StartupRefused(
+            "the database has no schema yet: run `perimeter db upgrade` first"
+            " (the migration step of the deployment)"
+        )
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    known = {revision.revision for revision in script.walk_revisions()}
+    if current in known:
+        raise StartupRefused(
+            f"the database schema is at revision {current}, this version needs {head}:"
+            " run `perimeter db upgrade` first (the migration step of the deployment)"
+        )
+    raise StartupRefused(
+        f"the database schema is at revision {current}, newer than this version ({head}):"
+        " a newer Perimeter migrated it; run that version, or restore the database"
+    )

@@ -7,7 +7,20 @@
   wherever the model's words are not what is being tested.
 """
 
-from integrations.llm.factory import ChatBackend, LLMConfig, LLMConfigError, build_chat_backend
+from integrations.llm.factory import (
+    ChatBackend,
+    LLMConfig,
+    LLMConfigError,
+    ModelNotReady,
+    build_chat_backend,
+)
 from integrations.llm.scripted import ScriptedChatModel
 
-__all__ = ["ChatBackend", "LLMConfig", "LLMConfigError", "ScriptedChatModel", "build_chat_backend"]
+__all__ = [
+    "ChatBackend",
+    "LLMConfig",
+    "LLMConfigError",
+    "ModelNotReady",
+    "ScriptedChatModel",
+    "build_chat_backend",
+]

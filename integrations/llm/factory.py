@@ -7,9 +7,10 @@ The HTTP clients of the server backends are made here and closed by :meth:`ChatB
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 from langchain_core.language_models import BaseChatModel
@@ -30,6 +31,38 @@ class LLMConfig:
     timeout_s: float = 120.0
 
 
+class ModelNotReady(Exception):
+    """The model cannot answer now; the message says why (never a credential)."""
+
+
+_PROBE_TIMEOUT_S = 3.0
+
+
+def _served(
+    transport: httpx.AsyncBaseTransport,
+    url: str,
+    model: str,
+    names: Callable[[dict[str, Any]], list[str]],
+    headers: dict[str, str] | None = None,
+) -> Callable[[], Awaitable[None]]:
+    """A probe: GET ``url`` and find ``model`` among the names it lists."""
+
+    async def probe() -> None:
+        try:
+            async with httpx.AsyncClient(transport=transport, timeout=_PROBE_TIMEOUT_S) as client:
+                response = await client.get(url, headers=headers)
+                response.raise_for_status()
+                listed = names(response.json())
+        except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
+            raise ModelNotReady(f"the model server does not answer: {type(exc).__name__}") from None
+        wanted = {model, f"{model}:latest"}
+        if not wanted & set(listed):
+            served = ", ".join(listed) or "none"
+            raise ModelNotReady(f"the model server does not serve {model!r} (it serves: {served})")
+
+    return probe
+
+
 class LLMConfigError(ValueError):
     pass
 
@@ -45,6 +78,7 @@ def estimate_tokens(text: str) -> int:
 class ChatBackend:
     model: BaseChatModel
     _warm_up: Callable[[], None] | None = None
+    _ready: Callable[[], Awaitable[None]] | None = None
     count_tokens: Callable[[str], int] = estimate_tokens
     _sync_transports: list[httpx.BaseTransport] = field(default_factory=list)
     _async_transports: list[httpx.AsyncBaseTransport] = field(default_factory=list)
@@ -53,6 +87,12 @@ class ChatBackend:
         """Load the embedded model's weights (blocking: call it from a worker thread)."""
         if self._warm_up is not None:
             self._warm_up()
+
+    async def ready(self) -> None:
+        """Raises ``ModelNotReady`` unless the model answers now: the server is reachable and
+        serves the configured model, or the embedded weights are loaded."""
+        if self._ready is not None:
+            await self._ready()
 
     async def aclose(self) -> None:
         """Release the connections the backend opened."""
@@ -79,7 +119,19 @@ def build_chat_backend(config: LLMConfig) -> ChatBackend:
             sync_client_kwargs={"transport": sync},
             async_client_kwargs={"transport": asynchronous},
         )
-        return ChatBackend(ollama, _sync_transports=[sync], _async_transports=[asynchronous])
+        probe_transport = httpx.AsyncHTTPTransport()
+        ready = _served(
+            probe_transport,
+            config.ollama_host.rstrip("/") + "/api/tags",
+            config.model,
+            lambda body: [m["name"] for m in body["models"]] + [m["model"] for m in body["models"]],
+        )
+        return ChatBackend(
+            ollama,
+            _ready=ready,
+            _sync_transports=[sync],
+            _async_transports=[asynchronous, probe_transport],
+        )
     if config.backend == "openai":
         if not config.openai_base_url:
             raise LLMConfigError(
@@ -102,7 +154,20 @@ def build_chat_backend(config: LLMConfig) -> ChatBackend:
             http_client=httpx.Client(transport=sync, timeout=config.timeout_s),
             http_async_client=httpx.AsyncClient(transport=asynchronous, timeout=config.timeout_s),
         )
-        return ChatBackend(openai, _sync_transports=[sync], _async_transports=[asynchronous])
+        probe_transport = httpx.AsyncHTTPTransport()
+        ready = _served(
+            probe_transport,
+            config.openai_base_url.rstrip("/") + "/models",
+            config.model,
+            lambda body: [m["id"] for m in body["data"]],
+            headers={"Authorization": f"Bearer {config.openai_api_key}"},
+        )
+        return ChatBackend(
+            openai,
+            _ready=ready,
+            _sync_transports=[sync],
+            _async_transports=[asynchronous, probe_transport],
+        )
     if config.backend == "llamacpp":
         if config.gguf_path is None:
             raise LLMConfigError("no GGUF path for the embedded llama.cpp backend")
@@ -115,5 +180,12 @@ def build_chat_backend(config: LLMConfig) -> ChatBackend:
             max_tokens=config.max_tokens,
             temperature=config.temperature,
         )
-        return ChatBackend(embedded, _warm_up=embedded.load, count_tokens=embedded.count_tokens)
+
+        async def loaded() -> None:
+            if not embedded.loaded:
+                raise ModelNotReady("the embedded model is not loaded yet")
+
+        return ChatBackend(
+            embedded, _warm_up=embedded.load, _ready=loaded, count_tokens=embedded.count_tokens
+        )
     raise LLMConfigError(f"unknown LLM backend {config.backend!r}")

@@ -48,6 +48,10 @@ class LlamaCppChatModel(BaseChatModel):
     def _llm_type(self) -> str:
         return "llama-cpp"
 
+    @property
+    def loaded(self) -> bool:
+        return self._llama is not None
+
     def load(self) -> None:
         with self._load_lock:
             if self._llama is not None:

@@ -69,6 +69,18 @@ def embedded_llm_server(data_dir: Path, gguf: Path, **settings: str) -> Iterator
         yield running
 
 
+def migrate(data_dir: Path, **settings: str) -> None:
+    """``perimeter db upgrade``: the deployment's step before any server starts."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [sys.executable, "-m", "bot.cli", "db", "upgrade"],
+        env=server_env(data_dir, **settings),
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+
+
 @contextmanager
 def perimeter_server(
     data_dir: Path, *, startup_s: float = 180, **settings: str
@@ -76,6 +88,7 @@ def perimeter_server(
     """``perimeter serve`` on a free loopback port; settings as ``llm__backend="ollama"``."""
     port = free_port()
     log = data_dir / f"server-{port}.log"
+    migrate(data_dir, **settings)
     argv = [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
     base_url = f"http://127.0.0.1:{port}"
     with child_process(

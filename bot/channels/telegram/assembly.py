@@ -8,20 +8,21 @@ from dataclasses import dataclass
 
 from aiogram import Bot, Dispatcher
 
-from bot.channels.telegram.app import build_bot, build_dispatcher
+from bot.channels.telegram.app import SharedState, build_bot, build_dispatcher
 from bot.channels.telegram.operators_group import OperatorsGroup
 from bot.channels.telegram.ports import ChatLedger
 from bot.dialogue.engine import DialogueEngine
-from bot.dialogue.ports import TextCatalog
+from bot.dialogue.ports import RateLimiter, TextCatalog
 from bot.settings import TelegramSettings
 
 
-def bot_for(section: TelegramSettings, token: str) -> Bot:
+def bot_for(section: TelegramSettings, token: str, limiter: RateLimiter | None = None) -> Bot:
     return build_bot(
         token,
         section.api_base,
         per_chat_per_s=section.per_chat_per_s,
         overall_per_s=section.overall_per_s,
+        limiter=limiter,
     )
 
 
@@ -41,8 +42,10 @@ def assemble(
     chats: ChatLedger,
     texts: TextCatalog,
     operators_group: Callable[[Bot], OperatorsGroup] | None = None,
+    limiter: RateLimiter | None = None,
+    shared: SharedState | None = None,
 ) -> TelegramChannel:
-    bot = bot_for(section, token)
+    bot = bot_for(section, token, limiter)
     group = operators_group(bot) if operators_group is not None else None
     dispatcher = build_dispatcher(
         engine,
@@ -50,5 +53,6 @@ def assemble(
         texts,
         stream_replies=section.stream_replies,
         operators_group=group,
+        shared=shared,
     )
     return TelegramChannel(bot, dispatcher, chats, group)

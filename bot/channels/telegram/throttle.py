@@ -1,15 +1,16 @@
 """Staying inside Telegram's limits on what the bot sends.
 
-A session middleware: at most about one message per second per chat and 25 per second overall
-(token buckets), and a 429 answer is retried after its ``retry_after``. (What customers send
-is limited by the engine's guard: its Telegram rate.)
+A session middleware: at most about one message per second per chat and 25 per second
+overall, and a 429 answer is retried after its ``retry_after``. The budget is counted by a
+``RateLimiter``: in memory for one process, in Redis when several processes send for the
+same bot (the replicas' webhooks and operator replies, ``perimeter telegram``), so together
+they stay inside Telegram's limits. (What customers send is limited by the engine's guard.)
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from typing import TYPE_CHECKING
 
 from aiogram.client.session.middlewares.base import (
@@ -20,40 +21,37 @@ from aiogram.exceptions import TelegramRetryAfter
 from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 
+from bot.dialogue.models import Rate
+from bot.dialogue.ports import RateLimiter
+from bot.dialogue.rate_limits import MemoryRateLimiter
+
 if TYPE_CHECKING:
     from aiogram import Bot
 
 log = logging.getLogger(__name__)
 
 
-class TokenBucket:
-    def __init__(self, rate_per_s: float, capacity: float) -> None:
-        self._rate, self._capacity = rate_per_s, capacity
-        self._tokens = capacity
-        self._stamp = time.monotonic()
-        self._lock = asyncio.Lock()
-        self.last_used = self._stamp
-
-    async def acquire(self) -> None:
-        async with self._lock:
-            while True:
-                now = time.monotonic()
-                self._tokens = min(self._capacity, self._tokens + (now - self._stamp) * self._rate)
-                self._stamp = now
-                if self._tokens >= 1:
-                    self._tokens -= 1
-                    self.last_used = now
-                    return
-                await asyncio.sleep((1 - self._tokens) / self._rate)
+def per_second(rate_per_s: float) -> Rate:
+    """``rate_per_s`` as a window: 25/s is 25 per 1 s, 0.5/s is 1 per 2 s."""
+    if rate_per_s >= 1:
+        return Rate(round(rate_per_s), 1.0)
+    return Rate(1, 1 / rate_per_s)
 
 
 class OutboundThrottle(BaseRequestMiddleware):
     def __init__(
-        self, *, per_chat_per_s: float = 1.0, overall_per_s: float = 25.0, max_retries: int = 3
+        self,
+        *,
+        per_chat_per_s: float = 1.0,
+        overall_per_s: float = 25.0,
+        max_retries: int = 3,
+        limiter: RateLimiter | None = None,
+        budget: str = "telegram",
     ) -> None:
-        self._per_chat_rate = per_chat_per_s
-        self._overall = TokenBucket(overall_per_s, overall_per_s)
-        self._chats: dict[int | str, TokenBucket] = {}
+        self._per_chat = per_second(per_chat_per_s)
+        self._overall = per_second(overall_per_s)
+        self._limiter = limiter or MemoryRateLimiter()
+        self._budget = budget  # the bot's key: several bots keep their own budgets
         self._max_retries = max_retries
 
     async def __call__(
@@ -64,8 +62,8 @@ class OutboundThrottle(BaseRequestMiddleware):
     ) -> Response[TelegramType]:
         chat_id = getattr(method, "chat_id", None)
         if isinstance(chat_id, int | str):
-            await self._chat(chat_id).acquire()
-            await self._overall.acquire()
+            await self._take(f"{self._budget}:chat:{chat_id}", self._per_chat)
+            await self._take(f"{self._budget}:all", self._overall)
         attempt = 0
         while True:
             try:
@@ -79,11 +77,6 @@ class OutboundThrottle(BaseRequestMiddleware):
                 )
                 await asyncio.sleep(exc.retry_after)
 
-    def _chat(self, chat_id: int | str) -> TokenBucket:
-        bucket = self._chats.get(chat_id)
-        if bucket is None:
-            if len(self._chats) > 10_000:  # forget chats idle for a minute
-                cutoff = time.monotonic() - 60
-                self._chats = {k: b for k, b in self._chats.items() if b.last_used > cutoff}
-            bucket = self._chats[chat_id] = TokenBucket(self._per_chat_rate, 1)
-        return bucket
+    async def _take(self, key: str, rate: Rate) -> None:
+        while (wait := await self._limiter.hit(key, rate)) > 0:  # noqa: ASYNC110 - a budget, not an event
+            await asyncio.sleep(wait)

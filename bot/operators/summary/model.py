@@ -49,10 +49,18 @@ class ModelSummarizer:
             SystemMessage(self._texts.render("operator_summary", lang)),
             HumanMessage(f"<<<\n{transcript}\n>>>"),
         ]
+        # Streamed, not invoked: a cancelled summary (shutdown, timeout) stops the model at
+        # its next token; an invoke would run on in a worker thread the process waits for.
+        pieces: list[str] = []
         async with turn(self._admission):
-            result = await self._llm.ainvoke(messages)
-        content = result.content
-        text = content if isinstance(content, str) else str(content)
+            try:
+                async for chunk in self._llm.astream(messages):
+                    content = chunk.content
+                    pieces.append(content if isinstance(content, str) else str(content))
+            except ValueError:
+                if pieces:
+                    raise  # LangChain's «no chunks» is an empty summary; anything else is not
+        text = "".join(pieces)
         if not text.strip():
             raise ValueError("the model wrote an empty summary")
         return text.strip()
