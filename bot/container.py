@@ -487,8 +487,8 @@ class Container:
         url = self.settings.redis.url
         if url is None:
             return MemoryRateLimiter()
-        self.redis  # noqa: B018 - started (pinged) before anything counts
-        return RedisRateLimiter(url.get_secret_value())
+        assert self.redis is not None
+        return RedisRateLimiter(self.redis, url.get_secret_value())
 
     @cached_property
     def web_tokens(self) -> WebTokenVerifier | None:

@@ -129,6 +129,16 @@ def postgres_scratch_url(worker_id: str) -> str:
     return _postgres(worker_id, "scratch")
 
 
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Redis of this test process, shared by its tests (each uses its own keys or
+    flushes it)."""
+    from tests.support.redis import redis_server
+
+    with redis_server(tmp_path_factory.mktemp("redis")) as url:
+        yield url
+
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",

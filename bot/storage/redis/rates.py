@@ -14,6 +14,7 @@ import time
 from limits import RateLimitItemPerSecond
 from limits.aio.storage import RedisStorage
 from limits.aio.strategies import MovingWindowRateLimiter
+from redis.asyncio import Redis
 
 from bot.dialogue.models import Rate
 
@@ -24,8 +25,14 @@ def _storage_uri(url: str) -> str:
 
 
 class RedisRateLimiter:
-    def __init__(self, url: str, *, prefix: str = "perimeter:rate") -> None:
-        self._storage = RedisStorage(_storage_uri(url), implementation="redispy", key_prefix=prefix)
+    def __init__(self, redis: Redis, url: str, *, prefix: str = "perimeter:rate") -> None:
+        # On the process's own connection pool: one set of connections, closed with it.
+        self._storage = RedisStorage(
+            _storage_uri(url),
+            implementation="redispy",
+            key_prefix=prefix,
+            connection_pool=redis.connection_pool,  # type: ignore[arg-type]  # typed too narrowly
+        )
         self._limiter = MovingWindowRateLimiter(self._storage)
 
     async def hit(self, key: str, rate: Rate) -> float:
