@@ -43,12 +43,12 @@ test: venv system-deps lint
 	$(VENV)/bin/perimeter models fetch --model qwen2.5-coder-0.5b
 	@if [ -z "$$PERIMETER_TEST_POSTGRES_URL" ]; then \
 		export PERIMETER_TEST_POSTGRES_URL="$$(bash scripts/start-postgres.sh)"; fi; \
-	$(PY) -m pytest -n 2 tests/unit tests/contract && $(PY) -m pytest tests/e2e
+	$(PY) -m pytest -n 2 tests/unit tests/contract tests/deploy && $(PY) -m pytest tests/e2e
 
 # The inner loop: unit and contract tests on both cores, no servers to start but PostgreSQL
 # (skipped without PERIMETER_TEST_POSTGRES_URL), under a minute.
 test-fast: venv
-	$(PY) -m pytest -q -n 2 tests/unit tests/contract
+	$(PY) -m pytest -q -n 2 tests/unit tests/contract tests/deploy
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -143,7 +143,7 @@ class DialogueEngine:
         self._sealer = sealer
         self._clock = clock or (lambda: datetime.now(UTC))
         policy = policy or EnginePolicy()
-        self.locks: ConversationLocks = locks or MemoryConversationLocks()
+        self.locks: ConversationLocks = locks if locks is not None else MemoryConversationLocks()
         self._limiter: RateLimiter = limiter or MemoryRateLimiter()
         self._guard = Guard(policy.max_message_chars, policy.rates, self._limiter)
         self._observer: EngineObserver = observer or NullObserver()

@@ -20,7 +20,7 @@ from bot.dialogue.rate_limits import MemoryRateLimiter
 from bot.operators.ports import Presence
 from bot.operators.presence import MemoryPresence
 from bot.storage.redis import RedisConversationLocks, RedisPresence, RedisRateLimiter, connect
-from bot.storage.redis.locks import PREFIX
+from bot.storage.redis.locks import ALIVE, PREFIX
 
 Pair = tuple[Any, Any]  # the same port as two replicas see it
 
@@ -122,12 +122,35 @@ async def test_a_turn_longer_than_the_lease_keeps_its_lock(
 async def test_a_replica_that_died_mid_turn_frees_the_conversation_when_its_lease_ends(
     redis: Redis, second_redis: Redis
 ) -> None:
-    # A dead replica: its lock is in Redis with a lease, and nobody renews it.
-    await redis.set(PREFIX + "conversation-1", "dead-replica", px=1500)
+    # A dead replica: first in the queue, its lease not renewed by anyone.
+    await redis.rpush(PREFIX + "conversation-1", "dead-replica")  # type: ignore[misc]
+    await redis.set(ALIVE + "dead-replica", "1", px=1500)
     started = time.monotonic()
     async with RedisConversationLocks(second_redis).hold("conversation-1"):
         waited = time.monotonic() - started
     assert 1.0 < waited < 5.0
+
+
+async def test_turns_run_in_the_order_they_reached_any_replica(
+    redis: Redis, second_redis: Redis
+) -> None:
+    replicas = RedisConversationLocks(redis), RedisConversationLocks(second_redis)
+    order: list[int] = []
+    first_in = asyncio.Event()
+
+    async def turn(n: int) -> None:
+        async with replicas[n % 2].hold("conversation-1"):
+            first_in.set()
+            order.append(n)
+            await asyncio.sleep(0.05)
+
+    tasks = [asyncio.create_task(turn(0))]
+    await first_in.wait()
+    for n in range(1, 8):  # arrive one after another while the first still runs
+        tasks.append(asyncio.create_task(turn(n)))
+        await asyncio.sleep(0.01)
+    await asyncio.gather(*tasks)
+    assert order == list(range(8))
 
 
 # --- rate windows ---------------------------------------------------------------------------

@@ -1,66 +1,92 @@
-"""``ConversationLocks`` shared by every replica: a Redis lock per conversation with a lease.
+"""``ConversationLocks`` shared by every replica: a fair queue per conversation in Redis.
 
-Inside one process, holders of a key queue on the in-memory locks first (FIFO, so one
-customer's messages keep their order); only the head of that queue waits on Redis, polling
-every 50 ms (redis-py's lock is not fair across processes). The lease is renewed while the
-turn runs, so a turn longer than the lease keeps its lock, and a replica that dies mid-turn
-frees the conversation when its lease runs out.
+A turn joins its conversation's queue (``RPUSH``: Redis orders arrivals from every replica)
+and runs when it is at the head, so one customer's messages keep their order even when they
+land on different replicas — a lock that waiters poll for would let a later message win.
+Every member of a queue keeps a lease alive while it waits and while its turn runs; a member
+whose lease lapsed (its replica died, even by SIGKILL) is dropped by whoever finds it at the
+head, so a dead replica holds a conversation for at most ``lease_s``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
+import time
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from redis.asyncio import Redis
-from redis.asyncio.lock import Lock
-from redis.exceptions import LockError, RedisError
+from redis.exceptions import RedisError
 
-from bot.dialogue.locks import MemoryConversationLocks
+from bot.storage.redis.renewal import renewing
 
 log = logging.getLogger(__name__)
-PREFIX = "perimeter:lock:"
+PREFIX = "perimeter:turns:"  # the queue of a conversation
+ALIVE = "perimeter:turn-alive:"  # a member's lease
+QUEUE_TTL_MS = 24 * 3600 * 1000
+SLOW_S = 10  # a wait worth a warning: a long model answer ahead, or a dead replica's turn
+
+# At the head? Members whose lease lapsed are dropped from the head first.
+_AT_HEAD = """
+local head = redis.call('LINDEX', KEYS[1], 0)
+while head and head ~= ARGV[1] and redis.call('EXISTS', ARGV[2] .. head) == 0 do
+    redis.call('LPOP', KEYS[1])
+    head = redis.call('LINDEX', KEYS[1], 0)
+end
+return head == ARGV[1] and 1 or 0
+"""
 
 
 class RedisConversationLocks:
-    def __init__(self, redis: Redis, *, lease_s: float = 15.0, poll_s: float = 0.05) -> None:
+    def __init__(self, redis: Redis, *, lease_s: float = 15.0, poll_s: float = 0.02) -> None:
         self._redis = redis
-        self._lease_s = lease_s
+        self._lease_ms = int(lease_s * 1000)
         self._poll_s = poll_s
-        self._local = MemoryConversationLocks()
+        self._at_head = redis.register_script(_AT_HEAD)
+        self._held = 0
+        self._joining = asyncio.Lock()
 
     @asynccontextmanager
     async def hold(self, key: str) -> AsyncIterator[None]:
-        async with self._local.hold(key):
-            lock = Lock(
-                self._redis, PREFIX + key, timeout=self._lease_s, sleep=self._poll_s, blocking=True
-            )
-            await lock.acquire()
-            renewal = asyncio.create_task(self._renew(lock, key))
-            try:
+        queue, member = PREFIX + key, uuid.uuid4().hex
+        alive = ALIVE + member
+        # One join at a time in this process: its messages reach the queue in the order they
+        # reached it (their commands would otherwise race on separate connections).
+        async with self._joining, self._redis.pipeline(transaction=True) as joining:
+            joining.set(alive, "1", px=self._lease_ms)
+            joining.rpush(queue, member)
+            joining.pexpire(queue, QUEUE_TTL_MS)
+            await joining.execute()
+        self._held += 1
+        try:
+            async with renewing(
+                self._lease_ms / 3000, lambda: self._alive(alive), "a turn's lease"
+            ):
+                waiting_since, warned = time.monotonic(), False
+                while not await self._at_head(keys=[queue], args=[member, ALIVE]):
+                    await asyncio.sleep(self._poll_s)
+                    if not warned and time.monotonic() - waiting_since > SLOW_S:
+                        warned = True
+                        ahead = await self._redis.llen(queue)
+                        log.warning(
+                            "a turn has waited %s s for its conversation: %d turn(s) ahead",
+                            SLOW_S,
+                            max(0, ahead - 1),
+                        )
                 yield
-            finally:
-                renewal.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await renewal
-                try:
-                    await lock.release()
-                except (LockError, RedisError):
-                    # The lease ran out (Redis unreachable longer than it): another replica
-                    # may have taken the conversation meanwhile; nothing left to release.
-                    log.warning("conversation lock lease lost before its turn ended")
-
-    async def _renew(self, lock: Lock, key: str) -> None:
-        while True:
-            await asyncio.sleep(self._lease_s / 3)
+        finally:
+            self._held -= 1
             try:
-                await lock.reacquire()
-            except (LockError, RedisError):
-                log.warning("conversation lock: renewing the lease failed; retrying")
+                await self._redis.lrem(queue, 1, member)
+                await self._redis.delete(alive)
+            except RedisError:
+                log.warning("conversation queue: leaving failed (the lease lapses by itself)")
+
+    async def _alive(self, alive: str) -> None:
+        await self._redis.set(alive, "1", px=self._lease_ms)
 
     def __len__(self) -> int:
-        """Keys held or awaited right now by this process."""
-        return len(self._local)
+        """Turns of this process waiting or running right now."""
+        return self._held

@@ -7,8 +7,6 @@ within ``ttl_s``. Readers skip and delete fields past their time.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import time
 import uuid
@@ -17,6 +15,8 @@ from contextlib import asynccontextmanager
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
+
+from bot.storage.redis.renewal import renewing
 
 log = logging.getLogger(__name__)
 KEY = "perimeter:presence"
@@ -32,13 +32,10 @@ class RedisPresence:
     async def present(self, login: str) -> AsyncIterator[None]:
         field = f"{login}{_SEP}{uuid.uuid4().hex}"
         await self._mark(field)
-        beat = asyncio.create_task(self._heartbeat(field))
         try:
-            yield
+            async with renewing(self._ttl_s / 3, lambda: self._mark(field), "presence"):
+                yield
         finally:
-            beat.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await beat
             try:
                 await self._redis.hdel(KEY, field)
             except RedisError:
@@ -56,14 +53,6 @@ class RedisPresence:
 
     async def _mark(self, field: str) -> None:
         await self._redis.hset(KEY, field, str(time.time() + self._ttl_s))
-
-    async def _heartbeat(self, field: str) -> None:
-        while True:
-            await asyncio.sleep(self._ttl_s / 3)
-            try:
-                await self._mark(field)
-            except RedisError:
-                log.warning("presence: heartbeat failed; retrying")
 
 
 def _text(value: bytes | str) -> str:

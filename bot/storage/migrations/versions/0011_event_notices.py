@@ -22,7 +22,7 @@ def upgrade() -> None:
     # one notice per statement (the listeners read everything after their cursor anyway).
     op.execute(
         """
-        CREATE FUNCTION perimeter_notify_events() RETURNS trigger AS $$
+        CREATE OR REPLACE FUNCTION perimeter_notify_events() RETURNS trigger AS $$
         BEGIN
             PERFORM pg_notify('perimeter_events', '');
             RETURN NULL;
