@@ -96,6 +96,7 @@ def create_app(
     container.telegram_sender  # noqa: B018 - built now: operators reach Telegram customers
     container.sweeper  # noqa: B018 - built now: it runs while the app does
     container.retention_job  # noqa: B018 - likewise
+    container.index_follower  # noqa: B018 - likewise (an index of its own follows the others)
     backend = type(container.chat_backend.model).__name__
     customers = surface in (Surface.ALL, Surface.CUSTOMERS)
     staff = surface in (Surface.ALL, Surface.STAFF)

@@ -34,6 +34,7 @@ from bot.content.api import Admin
 from bot.content.gaps import GapFinder
 from bot.content.index import prepare_index
 from bot.content.service import ContentService
+from bot.content.sync import IndexFollower
 from bot.dialogue.engine import ChannelRates, DialogueEngine, EnginePolicy, HandoffPolicy, Rate
 from bot.dialogue.login import CodeLimits
 from bot.dialogue.ports import ConversationLocks, RateLimiter
@@ -616,6 +617,16 @@ class Container:
         return self._content_service(self.knowledge_store, self.embeddings)
 
     @cached_property
+    def index_follower(self) -> IndexFollower | None:
+        """With an index of its own (Qdrant local mode), this process follows what the others
+        publish; a Qdrant server is one index for all, written once per publish."""
+        if self.settings.qdrant.url is not None:
+            return None
+        follower = IndexFollower(self.content, self.settings.content.sync_interval_s)
+        self._lifecycle.add("index follower", start=follower.start, stop=follower.close)
+        return follower
+
+    @cached_property
     def content_records(self) -> ContentService:
         """The content workflow without opening the index (a running server may hold a local
         one) nor warming the embedding model: list, upload, history."""
@@ -723,6 +734,7 @@ class Container:
             channel.dispatcher,
             channel.chats,
             section.webhook_secret.get_secret_value(),
+            grace_s=self.settings.http.shutdown_grace_s,
         )
         url = section.webhook_url
 
@@ -731,6 +743,11 @@ class Container:
                 await webhook.register(url)
 
         self._lifecycle.add("telegram webhook", start=register, stop=webhook.close)
+
+        async def take_over() -> None:
+            webhook.start_taking_over(section.resume_after_s, every_s=section.resume_after_s / 3)
+
+        self.leadership.add("telegram take-over", start=take_over, stop=webhook.stop_taking_over)
         return webhook
 
 

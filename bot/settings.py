@@ -335,6 +335,12 @@ class TelegramSettings(BaseModel):
         description="Public HTTPS URL of /telegram/webhook; when set, `perimeter serve`"
         " registers it with setWebhook at startup.",
     )
+    resume_after_s: Annotated[float, Field(ge=30, le=86_400)] = Field(
+        default=180.0,
+        description="Webhook mode: an update claimed this long ago and still unfinished (its"
+        " replica died mid-way) is taken over by the leading replica. Keep it above the"
+        " longest turn (llm.timeout_s).",
+    )
 
     @field_validator("webhook_secret")
     @classmethod
@@ -515,6 +521,11 @@ class ContentSettings(BaseModel):
         description="Every draft is published by an editor other than its author. Off, only"
         " drafts that bring new contact details (phones, e-mails, web or account numbers) or"
         " text addressed to the assistant need a second editor.",
+    )
+    sync_interval_s: Annotated[float, Field(gt=0, le=3600)] = Field(
+        default=5.0,
+        description="With an index per replica (Qdrant local mode), how often each one checks"
+        " for documents another replica published, rolled back or deleted.",
     )
 
 

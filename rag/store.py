@@ -59,6 +59,7 @@ class IndexedDocument:
     content_hash: str
     source: str
     chunks: int
+    version: int | None = None  # the content team's version, for documents from /admin
 
 
 @dataclass(frozen=True, slots=True)
@@ -368,14 +369,19 @@ class KnowledgeStore:
 
     def indexed_documents(self) -> dict[str, IndexedDocument]:
         found: dict[str, dict[str, Any]] = {}
-        fields = [f"{METADATA_KEY}.{key}" for key in ("doc_id", "content_hash", "source")]
+        keys = ("doc_id", "content_hash", "source", "version")
+        fields = [f"{METADATA_KEY}.{key}" for key in keys]
         for payload in self._payloads(fields):
             meta = payload.get(METADATA_KEY, {})
             entry = found.setdefault(str(meta.get("doc_id")), {"n": 0, **meta})
             entry["n"] += 1
         return {
             doc_id: IndexedDocument(
-                doc_id, str(e.get("content_hash")), str(e.get("source")), int(e["n"])
+                doc_id,
+                str(e.get("content_hash")),
+                str(e.get("source")),
+                int(e["n"]),
+                int(e["version"]) if isinstance(e.get("version"), int) else None,
             )
             for doc_id, e in found.items()
         }

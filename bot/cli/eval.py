@@ -203,6 +203,7 @@ async def _run_in(
         mark = "ok" if r.passed else "FAIL"
         typer.echo(f"{r.id:<16} {mark:<4} {routes:<28} {r.latency_ms:>7.0f}  {detail}")
 
+    await container.upgrade_database()  # its own scratch database, made for this run
     async with container.running():
         await container.prepare_index(kb)
         results = await run_cases(engine, cases, on_result=show)

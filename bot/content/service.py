@@ -30,6 +30,7 @@ from rag.vectors import cosine
 
 log = logging.getLogger(__name__)
 _EDITABLE = (".md", ".markdown", ".txt", ".faq.yaml", ".faq.yml", ".faq.csv")
+_ADMIN = "admin:"  # the source of what the content team published, in the index
 _SAFE_NAME = re.compile(r"[^\w.\- ]+", re.UNICODE)
 
 
@@ -254,7 +255,7 @@ class ContentService:
                     doc_id,
                     chunks,
                     content_hash=document.content_hash,
-                    source=f"admin:{filename}",
+                    source=f"{_ADMIN}{filename}",
                     extra={"version": version},
                 )
                 await describe(document.title, document.kind, document.lang)
@@ -306,6 +307,46 @@ class ContentService:
         assert document is not None
         return document
 
+    async def sync_index(self) -> int:
+        """Bring this process's own index in step with the published documents, which another
+        replica may have published, rolled back or deleted (the content store is the source
+        of truth); returns how many documents changed."""
+        index = self._index()
+        published = {found.doc_id: found for found in await self._store.published()}
+        indexed = await asyncio.to_thread(index.indexed_documents)
+        changed = 0
+        for doc_id, found in published.items():
+            have = indexed.get(doc_id)
+            if (
+                have is not None
+                and have.source.startswith(_ADMIN)
+                and have.version == found.version
+            ):
+                continue
+            document = await asyncio.to_thread(parse, found.filename, found.content)
+            await asyncio.to_thread(
+                index.replace_document,
+                doc_id,
+                self._chunker.split(document),
+                content_hash=document.content_hash,
+                source=f"{_ADMIN}{found.filename}",
+                extra={"version": found.version},
+            )
+            changed += 1
+        for doc_id, have in indexed.items():
+            if have.source.startswith(_ADMIN) and doc_id not in published:
+                await asyncio.to_thread(index.delete_document, doc_id)
+                changed += 1
+        return changed
+
+    async def last_change(self) -> tuple[object, ...] | None:
+        """What the newest publish, rollback or delete was: it changes with every one."""
+        newest = await self._store.actions(1)
+        if not newest:
+            return None
+        action = newest[0]
+        return (action.at, action.action, action.doc_id, action.version)
+
     def reindex_published(self, staging: KnowledgeStore, published: list[PublishedVersion]) -> int:
         """Write the published documents into a rebuild's new collection; returns chunks."""
         total = 0
@@ -316,7 +357,7 @@ class ContentService:
                 found.doc_id,
                 chunks,
                 content_hash=document.content_hash,
-                source=f"admin:{found.filename}",
+                source=f"{_ADMIN}{found.filename}",
                 is_new=True,
                 extra={"version": found.version},
             )

@@ -95,6 +95,37 @@ class SqlChatLedger:
             rows = (await session.scalars(query)).all()
         return [dict(row.payload) for row in rows]
 
+    async def take_over_stale(self, claimed_before: datetime) -> list[dict[str, Any]]:
+        # The claim time is ``received_at``: taking one over moves it to now, in one UPDATE
+        # per row, so of two replicas sweeping at once only one gets each update.
+        query = (
+            select(TelegramUpdateRow.update_id)
+            .where(
+                TelegramUpdateRow.status.in_(("received", "answered")),
+                TelegramUpdateRow.received_at < claimed_before,
+            )
+            .order_by(TelegramUpdateRow.update_id)
+        )
+        taken: list[dict[str, Any]] = []
+        async with self._sessions() as session:
+            candidates = (await session.scalars(query)).all()
+        for update_id in candidates:
+            async with self._sessions.begin() as session:
+                claimed = await session.execute(
+                    update(TelegramUpdateRow)
+                    .where(
+                        TelegramUpdateRow.update_id == update_id,
+                        TelegramUpdateRow.status.in_(("received", "answered")),
+                        TelegramUpdateRow.received_at < claimed_before,
+                    )
+                    .values(received_at=_now())
+                    .returning(TelegramUpdateRow.payload)
+                )
+                row = claimed.first()
+            if row is not None:
+                taken.append(dict(row[0]))
+        return taken
+
 
 class SqlTopicMap:
     def __init__(self, engine: AsyncEngine) -> None:

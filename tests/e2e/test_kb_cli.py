@@ -37,6 +37,7 @@ tags: [ячейки]
 def test_upload_publish_rollback_history(tmp_path: Path, clean_env: None) -> None:
     runner = CliRunner()
     env = {"PERIMETER_DATA_DIR": str(tmp_path / "data")}
+    assert runner.invoke(app, ["db", "upgrade"], env=env).exit_code == 0
     first = tmp_path / "safe-deposit.md"
     first.write_text(DOC.format(price="1 500 ₽"), encoding="utf-8")
 
@@ -78,6 +79,7 @@ def test_upload_publish_rollback_history(tmp_path: Path, clean_env: None) -> Non
 def test_bad_files_are_refused_with_the_reason(tmp_path: Path, clean_env: None) -> None:
     runner = CliRunner()
     env = {"PERIMETER_DATA_DIR": str(tmp_path / "data")}
+    assert runner.invoke(app, ["db", "upgrade"], env=env).exit_code == 0
     huge = tmp_path / "huge.pdf"
     with huge.open("wb") as sink:
         sink.truncate(50 * 1024 * 1024)

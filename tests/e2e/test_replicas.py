@@ -26,7 +26,7 @@ import pytest
 
 from integrations.processes import child_process, free_port
 from tests.contract.storage.conftest import empty_database
-from tests.support.console import ConsoleClient, add_staff
+from tests.support.console import PASSWORD, ConsoleClient, add_staff
 from tests.support.doubles.ollama_server import (
     DEFAULT_MODEL,
     OllamaDoubleConfig,
@@ -117,6 +117,9 @@ def cluster(
             "telegram__flood_messages": "1000",
             "chat__rate_messages": "1000",
             "http__shutdown_grace_s": "5",
+            "retrieval__faq_min_score": "0.6",  # the published FAQ answers without the model
+            "content__sync_interval_s": "1",
+            "telegram__resume_after_s": "30",
         }
         dirs = [root / "a", root / "b"]
         for folder in dirs:
@@ -134,6 +137,7 @@ def cluster(
         outputs = [process.communicate(timeout=180)[0].decode() for process in upgrades]
         assert [process.returncode for process in upgrades] == [0, 0], outputs
         add_staff(dirs[0], "anna", "operator", "Анна", **settings)
+        add_staff(dirs[0], "olga", "editor", "Ольга", **settings)
         replicas = []
         for name, folder in zip("ab", dirs, strict=True):  # both start at once
             port = free_port()
@@ -294,6 +298,56 @@ async def test_a_telegram_update_delivered_to_both_replicas_three_times_is_answe
     assert double.too_many == before, "a replica went over the chat's limit"
 
 
+FAQ = """id: faq-safe-deposit
+title: Банковские ячейки
+lang: ru
+entries:
+  - id: box-price
+    questions:
+      - Сколько стоит аренда банковской ячейки?
+    answer: Аренда банковской ячейки стоит 1 500 ₽ в месяц в любом отделении с кассой.
+"""
+
+
+def _ask(base_url: str, text: str) -> dict[str, Any]:
+    conversation, key = bearer(httpx.post(f"{base_url}/api/conversations", timeout=30).json())
+    response = httpx.post(
+        f"{base_url}/api/conversations/{conversation}/messages",
+        json={"text": text},
+        headers=key,
+        timeout=60,
+    )
+    return dict(response.json())
+
+
+def test_a_document_published_on_one_replica_is_answered_from_on_the_other(
+    cluster: Cluster,
+) -> None:
+    a, b = cluster.replicas
+    question = "Сколько стоит аренда банковской ячейки?"
+    assert "1 500" not in _ask(b.base_url, question).get("text", "")
+    editor = httpx.Client(
+        base_url=a.base_url, headers={"X-Requested-With": "perimeter-admin"}, timeout=60
+    )
+    assert editor.post("/admin/api/login", json={"name": "olga", "password": PASSWORD}).is_success
+    uploaded = editor.post(
+        "/admin/api/documents", files={"file": ("ячейки.faq.yaml", FAQ.encode())}
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    published_at = time.monotonic()
+    done = editor.post(
+        "/admin/api/documents/faq-safe-deposit/versions/1/publish",
+        json={"expected_published": None},
+    )
+    assert done.status_code == 200, done.text
+    editor.close()
+    while "1 500 ₽" not in (answer := _ask(b.base_url, question)).get("text", ""):
+        assert time.monotonic() - published_at < 30, answer
+        time.sleep(0.2)
+    print(f"\npublished on A, answered from on B after {time.monotonic() - published_at:.1f} s")
+    assert [s["id"] for s in answer["sources"]] == ["faq-safe-deposit"]
+
+
 async def _until(condition: Any, within_s: float = 15) -> None:
     deadline = time.monotonic() + within_s
     while not condition():
@@ -301,32 +355,44 @@ async def _until(condition: Any, within_s: float = 15) -> None:
         await asyncio.sleep(0.1)
 
 
-async def test_a_replica_killed_mid_turn_loses_nothing_and_the_other_answers_next(
+async def test_a_replica_killed_mid_turn_loses_nothing_and_the_other_carries_on(
     cluster: Cluster,
 ) -> None:
+    """Its web customer's next message is answered by the other replica once the dead one's
+    lease ends; its half-handled Telegram update is taken over by the leader."""
     a, b = cluster.replicas
     cluster.model.delay_s = 5  # the model is writing when the replica dies
     asked = len(cluster.model.requests)
     ws, hello = await open_chat(a.ws_url)
-    question = "Сколько стоит обслуживание дебетовой карты?"
+    question = "Какой первоначальный взнос нужен для ипотеки?"
     await ws.send(json.dumps({"type": "message", "text": question}))
-    await _until(  # mid-turn: the model is writing its answer
-        lambda: any(
-            question in json.dumps(r, ensure_ascii=False) for r in cluster.model.requests[asked:]
-        ),
-        30,
-    )
+    telegram_question = "Какой срок ипотеки?"
+    chat = 7100
+    async with httpx.AsyncClient(timeout=30) as http:
+        claimed = await http.post(
+            f"{a.base_url}/telegram/webhook",
+            json=message_update(9_000_500, chat_id=chat, text=telegram_question),
+            headers={"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET},
+        )
+    assert claimed.status_code == 200
+
+    def writing(text: str) -> bool:
+        requests = cluster.model.requests[asked:]
+        return any(text in json.dumps(r, ensure_ascii=False) for r in requests)
+
+    # The web answer is being written; the update is claimed (200) and waits for the model.
+    await _until(lambda: writing(question), 30)
     os.killpg(a.process.pid, signal.SIGKILL)
     a.process.wait(10)
     cluster.model.delay_s = 0
-    started = time.monotonic()
+    killed_at = time.monotonic()
     reply = await _turn(cluster.ws_url, hello, "Привет!", leave_early=False)
-    waited = time.monotonic() - started
+    waited = time.monotonic() - killed_at
     print(
         f"\nafter SIGKILL of the replica holding the turn: answered on the other in {waited:.1f} s"
     )
     assert reply
-    assert waited > 1.0, "the dead replica's lock should hold until its lease ends"
+    assert waited > 1.0, "the dead replica's turn keeps the conversation until its lease ends"
     conversation, headers = bearer(hello)
     async with httpx.AsyncClient(base_url=b.base_url, timeout=30) as http:
         messages = (
@@ -334,3 +400,9 @@ async def test_a_replica_killed_mid_turn_loses_nothing_and_the_other_answers_nex
         ).json()["messages"]
     said = [m["text"] for m in messages if m["role"] == "customer"]
     assert said == [question, "Привет!"]
+
+    double = cluster.telegram
+    await _until(lambda: any(m.chat_id == chat for m in double.sent), 90)
+    print(f"the dead replica's Telegram update answered after {time.monotonic() - killed_at:.0f} s")
+    await asyncio.sleep(2)
+    assert sum(1 for m in double.sent if m.chat_id == chat) == 1

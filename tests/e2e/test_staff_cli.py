@@ -18,6 +18,13 @@ PASSWORD = "correct horse battery"
 def test_cli_adds_lists_and_refuses(tmp_path: Path, clean_env: None) -> None:
     runner = CliRunner()
     env = {"PERIMETER_DATA_DIR": str(tmp_path / "data")}
+    unmigrated = runner.invoke(
+        app, ["staff", "add", "olga", "--password-stdin"], input=f"{PASSWORD}\n", env=env
+    )
+    assert unmigrated.exit_code == 1
+    assert "no schema yet: run `perimeter db upgrade` first" in unmigrated.output
+    upgraded = runner.invoke(app, ["db", "upgrade"], env=env)
+    assert upgraded.exit_code == 0 and "up to date" in upgraded.output
     added = runner.invoke(
         app,
         ["staff", "add", "olga", "--role", "supervisor", "--password-stdin"],

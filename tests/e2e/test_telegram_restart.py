@@ -18,7 +18,7 @@ from pathlib import Path
 from integrations.processes import child_process
 from tests.support.doubles.ollama_server import OllamaDoubleConfig, run_ollama_double_in_thread
 from tests.support.doubles.telegram_api import double_in_thread, message_update
-from tests.support.servers import server_env
+from tests.support.servers import migrate, server_env
 
 TOKEN = "111222:RESTART-test-token"
 MODEL = "qwen2.5:7b-instruct-q4_K_M"
@@ -59,6 +59,7 @@ def test_killed_mid_update_and_restarted_answers_exactly_once(tmp_path: Path) ->
             llm__ollama_host=ollama_url,
             llm__model=MODEL,
         )
+        migrate(tmp_path)
         log = tmp_path / "telegram.log"
         telegram.push(message_update(31, chat_id=3101, text="сколько стоит обслуживание карты?"))
         with telegram_process(env, log) as first:

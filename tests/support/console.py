@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from tests.support.servers import server_env
+from tests.support.servers import migrate, server_env
 
 HEADERS = {"X-Requested-With": "perimeter-console"}
 PASSWORD = "correct horse battery"
@@ -25,6 +25,7 @@ def add_staff(
     **settings: str,
 ) -> None:
     """``perimeter staff add`` against the server's database, password on stdin."""
+    migrate(data_dir, **settings)
     result = subprocess.run(
         [
             sys.executable,

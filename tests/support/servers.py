@@ -69,9 +69,17 @@ def embedded_llm_server(data_dir: Path, gguf: Path, **settings: str) -> Iterator
         yield running
 
 
+_MIGRATED: set[tuple[Path, str]] = set()
+
+
 def migrate(data_dir: Path, **settings: str) -> None:
-    """``perimeter db upgrade``: the deployment's step before any server starts."""
+    """``perimeter db upgrade``: the deployment's step before any server or command that
+    uses the database (once per data directory and database of this test run)."""
+    key = (data_dir.resolve(), settings.get("database__url", ""))
+    if key in _MIGRATED:
+        return
     data_dir.mkdir(parents=True, exist_ok=True)
+    _MIGRATED.add(key)
     subprocess.run(
         [sys.executable, "-m", "bot.cli", "db", "upgrade"],
         env=server_env(data_dir, **settings),

@@ -3,6 +3,7 @@ memory, and ``tests/contract`` runs both through one suite."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Protocol
 
 from bot.dialogue.models import Handoff
@@ -30,6 +31,10 @@ class ChatLedger(Protocol):
 
     async def unfinished_updates(self) -> list[dict[str, Any]]:
         """Updates stored but not finished (the process stopped mid-way), oldest first."""
+
+    async def take_over_stale(self, claimed_before: datetime) -> list[dict[str, Any]]:
+        """Unfinished updates claimed before ``claimed_before`` (their replica died or gave
+        up), claimed anew by this caller: two replicas never take over the same one."""
 
 
 class TopicMap(Protocol):

@@ -3,7 +3,11 @@
 Telegram's ``secret_token`` is checked on every request (wrong or missing: 401, nothing
 processed). The update is stored in the ledger before the 200 goes back, then handled in the
 background: Telegram does not wait for a model to finish writing, and a redelivery of the same
-``update_id`` is acknowledged and ignored.
+``update_id`` is acknowledged and ignored, whichever replica it reaches.
+
+An update whose replica died before finishing it is taken over: one replica (the leader)
+looks every ``every_s`` for updates claimed longer than ``stale_s`` ago and still unfinished,
+claims each anew and handles it, as long polling resumes its own at start.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiogram import Bot, Dispatcher
@@ -18,6 +23,7 @@ from aiogram.types import Update
 from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import ValidationError
 
+from bot.background import Background
 from bot.channels.telegram.ports import ChatLedger
 
 log = logging.getLogger(__name__)
@@ -25,10 +31,20 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 
 
 class TelegramWebhook:
-    def __init__(self, bot: Bot, dispatcher: Dispatcher, chats: ChatLedger, secret: str) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        dispatcher: Dispatcher,
+        chats: ChatLedger,
+        secret: str,
+        *,
+        grace_s: float = 20.0,
+    ) -> None:
+        self._grace_s = grace_s
         self.bot, self.dispatcher, self.chats = bot, dispatcher, chats
         self._secret = secret
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._sweeper = Background()
 
     async def register(self, url: str) -> None:
         await self.bot.set_webhook(url, secret_token=self._secret, drop_pending_updates=False)
@@ -43,12 +59,39 @@ class TelegramWebhook:
             raise HTTPException(status_code=400, detail="not a Telegram update") from None
         payload = update.model_dump(mode="json", exclude_none=True)
         if await self.chats.claim_update(update.update_id, payload):
-            task = asyncio.create_task(self._handle(update))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            self._spawn(update)
         else:
             log.info("telegram update=%s repeated: acknowledged, ignored", update.update_id)
         return Response(status_code=200)
+
+    def _spawn(self, update: Update) -> None:
+        task = asyncio.create_task(self._handle(update))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def take_over(self, stale_s: float) -> int:
+        """Handle the updates claimed over ``stale_s`` ago and never finished."""
+        claimed_before = datetime.now(UTC) - timedelta(seconds=stale_s)
+        pending = await self.chats.take_over_stale(claimed_before)
+        for payload in pending:
+            self._spawn(Update.model_validate(payload, context={"bot": self.bot}))
+        if pending:
+            log.info("telegram: took over %d unfinished update(s)", len(pending))
+        return len(pending)
+
+    def start_taking_over(self, stale_s: float, every_s: float) -> None:
+        async def sweep() -> None:
+            while True:
+                try:
+                    await self.take_over(stale_s)
+                except Exception:
+                    log.exception("telegram: taking over unfinished updates failed")
+                await asyncio.sleep(every_s)
+
+        self._sweeper.start(sweep())
+
+    async def stop_taking_over(self) -> None:
+        await self._sweeper.stop()
 
     async def _handle(self, update: Update) -> None:
         try:
@@ -57,9 +100,11 @@ class TelegramWebhook:
             log.exception("telegram update=%s failed", update.update_id)
 
     async def close(self) -> None:
-        """Let the updates being handled finish (the bot's session is closed by its owner)."""
+        """Let the updates being handled finish within the grace period (the bot's session is
+        closed by its owner); one cut short is taken over later, from the ledger."""
+        await self._sweeper.stop()
         if self._tasks:
-            await asyncio.wait(self._tasks, timeout=30)
+            await asyncio.wait(self._tasks, timeout=self._grace_s)
 
 
 def webhook_router(hook: TelegramWebhook) -> APIRouter:

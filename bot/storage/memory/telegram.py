@@ -49,7 +49,11 @@ class MemoryChatLedger:
     async def claim_update(self, update_id: int, payload: dict[str, Any]) -> bool:
         if update_id in self._updates:
             return False
-        self._updates[update_id] = {"status": "received", "payload": copy.deepcopy(payload)}
+        self._updates[update_id] = {
+            "status": "received",
+            "payload": copy.deepcopy(payload),
+            "claimed_at": _now(),
+        }
         return True
 
     async def record_reply(self, update_id: int, pieces: list[dict[str, Any]]) -> None:
@@ -70,6 +74,15 @@ class MemoryChatLedger:
             for u in sorted(self._updates)
             if self._updates[u]["status"] in ("received", "answered")
         ]
+
+    async def take_over_stale(self, claimed_before: datetime) -> list[dict[str, Any]]:
+        taken = []
+        for update_id in sorted(self._updates):
+            entry = self._updates[update_id]
+            if entry["status"] in ("received", "answered") and entry["claimed_at"] < claimed_before:
+                entry["claimed_at"] = _now()
+                taken.append(copy.deepcopy(entry["payload"]))
+        return taken
 
 
 class MemoryTopicMap:

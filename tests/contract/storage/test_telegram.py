@@ -3,6 +3,9 @@ before it is handled) and the operators' group ``TopicMap``."""
 
 from __future__ import annotations
 
+import asyncio
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from bot.channels.telegram.ports import ChatLedger, TopicMap
@@ -55,6 +58,20 @@ class TelegramStoresContract:
         assert await chats.unfinished_updates() == [{"update_id": 8}]
         assert await chats.stored_reply(7) is None, "a finished update keeps no reply"
         assert not await chats.claim_update(7, payload), "nor forgets it was handled"
+
+    async def test_an_unfinished_update_is_taken_over_once_when_its_claim_is_stale(
+        self, chats: ChatLedger
+    ) -> None:
+        assert await chats.claim_update(20, {"update_id": 20})
+        assert await chats.claim_update(21, {"update_id": 21})
+        await chats.finish_update(21)
+        assert await chats.take_over_stale(datetime.now(UTC) - timedelta(minutes=3)) == []
+        await asyncio.sleep(0.01)
+        stale = datetime.now(UTC)  # everything claimed before now counts as abandoned
+        taken = await asyncio.gather(chats.take_over_stale(stale), chats.take_over_stale(stale))
+        assert sorted(len(t) for t in taken) == [0, 1], "two replicas never both take it"
+        assert [t for t in taken if t] == [[{"update_id": 20}]]
+        assert await chats.take_over_stale(stale) == [], "taken over: its claim is new again"
 
     async def test_a_topic_mirrors_the_newest_handoff(
         self, stores: Stores, topics: TopicMap
