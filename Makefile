@@ -66,6 +66,7 @@ bench: venv
 	$(PY) benchmarks/telegram.py
 	$(PY) benchmarks/operators.py
 	$(PY) benchmarks/pii.py
+	$(PY) benchmarks/replicas.py
 
 # The tuning set and the blind holdout sets, side by side (about an hour on 2 cores).
 eval: venv

@@ -12,19 +12,15 @@ import json
 import os
 import signal
 import statistics
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from integrations.processes import child_process, free_port
 from tests.contract.storage.conftest import empty_database
 from tests.support.console import PASSWORD, ConsoleClient, add_staff
 from tests.support.doubles.ollama_server import (
@@ -34,25 +30,14 @@ from tests.support.doubles.ollama_server import (
 )
 from tests.support.doubles.telegram_api import TelegramDouble, double_in_thread, message_update
 from tests.support.proxy import nginx_in_front
-from tests.support.servers import SANDBOX_TOKEN, server_env
+from tests.support.replicas import Replica, start_replicas, upgrade_at_once
+from tests.support.servers import SANDBOX_TOKEN
 from tests.support.webchat import bearer, open_chat
 
 pytestmark = pytest.mark.postgres
 TOKEN = "123456:replicas-test-token"
 WEBHOOK_SECRET = "replicas-webhook-secret"
 CUSTOMERS = 50
-
-
-@dataclass
-class Replica:
-    name: str
-    base_url: str
-    process: subprocess.Popen[bytes]
-    log: Path
-
-    @property
-    def ws_url(self) -> str:
-        return self.base_url.replace("http://", "ws://") + "/ws/chat"
 
 
 @dataclass
@@ -66,23 +51,6 @@ class Cluster:
     @property
     def ws_url(self) -> str:
         return self.proxy.replace("http://", "ws://") + "/ws/chat"
-
-
-def _wait_ready(replica: Replica, within_s: float = 240) -> dict[str, Any]:
-    deadline = time.monotonic() + within_s
-    last: Any = None
-    while time.monotonic() < deadline:
-        if replica.process.poll() is not None:
-            raise AssertionError(f"{replica.name} exited:\n{replica.log.read_text()[-3000:]}")
-        try:
-            response = httpx.get(f"{replica.base_url}/readyz", timeout=5)
-            last = response.json()
-            if response.status_code == 200:
-                return dict(last)
-        except httpx.HTTPError as exc:
-            last = exc
-        time.sleep(0.3)
-    raise AssertionError(f"{replica.name} not ready: {last}\n{replica.log.read_text()[-3000:]}")
 
 
 @pytest.fixture(scope="module")
@@ -125,30 +93,10 @@ def cluster(
         for folder in dirs:
             folder.mkdir()
         # The deployment's migration step, run by both at once (two init containers).
-        upgrades = [
-            subprocess.Popen(
-                [sys.executable, "-m", "bot.cli", "db", "upgrade"],
-                env=server_env(folder, **settings),
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-            )
-            for folder in dirs
-        ]
-        outputs = [process.communicate(timeout=180)[0].decode() for process in upgrades]
-        assert [process.returncode for process in upgrades] == [0, 0], outputs
+        outputs = upgrade_at_once(dirs, settings)
         add_staff(dirs[0], "anna", "operator", "Анна", **settings)
         add_staff(dirs[0], "olga", "editor", "Ольга", **settings)
-        replicas = []
-        for name, folder in zip("ab", dirs, strict=True):  # both start at once
-            port = free_port()
-            log = folder / "serve.log"
-            argv = [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)]
-            process = stack.enter_context(
-                child_process(argv, log=log, env=server_env(folder, **settings), stop_s=30)
-            )
-            replicas.append(Replica(name, f"http://127.0.0.1:{port}", process, log))
-        for replica in replicas:
-            _wait_ready(replica)
+        replicas = start_replicas(stack, dirs, settings)  # both at once
         backends = [replica.base_url.removeprefix("http://") for replica in replicas]
         proxy = stack.enter_context(nginx_in_front(backends, root / "nginx"))
         yield Cluster(replicas, proxy, telegram, model, "\n".join(outputs))
