@@ -210,7 +210,15 @@ class Container:
         if url.startswith("sqlite+aiosqlite:///"):
             Path(url.removeprefix("sqlite+aiosqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, echo=self.settings.database.echo)
-        self._lifecycle.add("database", start=lambda: check_schema(engine), stop=engine.dispose)
+
+        async def start() -> None:
+            try:
+                await check_schema(engine)
+            except BaseException:
+                await engine.dispose()  # a refused start leaves no connection behind
+                raise
+
+        self._lifecycle.add("database", start=start, stop=engine.dispose)
         return engine
 
     @property

@@ -5,6 +5,7 @@ process makes at start: it refuses a schema that is not its own version's."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from pathlib import Path
 
 from alembic import command
@@ -45,7 +46,14 @@ async def upgrade_database(url: str, revision: str = "head") -> None:
 
 async def current_revision(engine: AsyncEngine) -> str | None:
     def read(connection: Connection) -> str | None:
-        return MigrationContext.configure(connection).get_current_revision()
+        # Alembic says which dialect it found at INFO on every look: noise at every start.
+        chatty = logging.getLogger("alembic.runtime.migration")
+        level = chatty.level
+        chatty.setLevel(logging.WARNING)
+        try:
+            return MigrationContext.configure(connection).get_current_revision()
+        finally:
+            chatty.setLevel(level)
 
     async with engine.connect() as connection:
         return await connection.run_sync(read)
