@@ -141,7 +141,7 @@ def main() -> None:
             "llm__openai_base_url": "http://127.0.0.1:9/v1",
             "llm__model": "unused",
             "operators__working_hours": "00:00-24:00",
-            "chat__rate_messages": "100000",
+            "chat__rate_messages": "10000",
         }
         for count in (1, 2):
             asyncio.run(empty_database(database))
