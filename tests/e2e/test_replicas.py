@@ -1,6 +1,7 @@
-"""Two ``perimeter serve`` replicas behind nginx, sharing PostgreSQL and Redis, as a bank
-runs them: customers whose messages land on either replica, an operator on one answering a
-customer on the other, Telegram updates delivered to both, and a replica killed mid-turn.
+"""Two ``perimeter serve`` replicas behind nginx and a ``perimeter telegram`` worker, sharing
+PostgreSQL and Redis, as a bank runs them: customers whose messages land on either replica, an
+operator on one answering a customer on the other, Telegram updates delivered to both replicas
+(and one chat written to by all three processes), and a replica killed mid-turn.
 
 Figures (turns/s, operator→customer latency) are printed for the record (``pytest -s``).
 """
@@ -12,6 +13,7 @@ import json
 import os
 import signal
 import statistics
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -21,6 +23,7 @@ from typing import Any
 import httpx
 import pytest
 
+from integrations.processes import child_process
 from tests.contract.storage.conftest import empty_database
 from tests.support.console import PASSWORD, ConsoleClient, add_staff
 from tests.support.doubles.ollama_server import (
@@ -31,7 +34,7 @@ from tests.support.doubles.ollama_server import (
 from tests.support.doubles.telegram_api import TelegramDouble, double_in_thread, message_update
 from tests.support.proxy import nginx_in_front
 from tests.support.replicas import Replica, start_replicas, upgrade_at_once
-from tests.support.servers import SANDBOX_TOKEN
+from tests.support.servers import SANDBOX_TOKEN, server_env
 from tests.support.webchat import bearer, open_chat
 
 pytestmark = pytest.mark.postgres
@@ -97,6 +100,16 @@ def cluster(
         add_staff(dirs[0], "anna", "operator", "Анна", **settings)
         add_staff(dirs[0], "olga", "editor", "Ольга", **settings)
         replicas = start_replicas(stack, dirs, settings)  # both at once
+        # And one Telegram worker by long polling, sending for the same bot.
+        worker = root / "worker"
+        worker.mkdir()
+        worker_env = server_env(worker, **{**settings, "telegram__polling_timeout_s": "1"})
+        argv = [sys.executable, "-m", "bot.cli", "telegram"]
+        stack.enter_context(child_process(argv, log=worker / "telegram.log", env=worker_env))
+        deadline = time.monotonic() + 240
+        while "unfinished updates" not in (worker / "telegram.log").read_text():
+            assert time.monotonic() < deadline, (worker / "telegram.log").read_text()[-3000:]
+            time.sleep(0.3)
         backends = [replica.base_url.removeprefix("http://") for replica in replicas]
         proxy = stack.enter_context(nginx_in_front(backends, root / "nginx"))
         yield Cluster(replicas, proxy, telegram, model, "\n".join(outputs))
@@ -230,20 +243,25 @@ async def test_a_telegram_update_delivered_to_both_replicas_three_times_is_answe
         await asyncio.sleep(2)
         assert sum(1 for m in double.sent if m.chat_id == chat) == 1
 
-        # Six messages of one chat, half to each replica at once: both send to that chat,
-        # and together they keep to Telegram's one message a second per chat.
+        # Six messages of one chat at once: two to each replica's webhook, two polled by the
+        # worker. All three send to that chat, and together they keep to Telegram's one
+        # message a second per chat.
         before = double.too_many
+        polled = [
+            message_update(9_000_200 + n, chat_id=chat + 1, text="Спасибо!") for n in range(2)
+        ]
         burst = [
             http.post(
                 f"{cluster.replicas[n % 2].base_url}/telegram/webhook",
                 json=message_update(9_000_100 + n, chat_id=chat + 1, text="Спасибо!"),
                 headers=headers,
             )
-            for n in range(6)
+            for n in range(4)
         ]
+        double.push(*polled)
         assert {r.status_code for r in await asyncio.gather(*burst)} == {200}
         await _until(lambda: sum(1 for m in double.sent if m.chat_id == chat + 1) == 6, 30)
-    assert double.too_many == before, "a replica went over the chat's limit"
+    assert double.too_many == before, "a process went over the chat's limit"
 
 
 FAQ = """id: faq-safe-deposit
