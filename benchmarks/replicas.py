@@ -29,11 +29,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import asyncpg  # noqa: E402
 import redis  # noqa: E402
 
 from tests.contract.storage.conftest import empty_database  # noqa: E402
 from tests.support.console import ConsoleClient, add_staff  # noqa: E402
+from tests.support.postgres import ensure_database  # noqa: E402
 from tests.support.proxy import nginx_in_front  # noqa: E402
 from tests.support.redis import redis_server  # noqa: E402
 from tests.support.replicas import start_replicas, upgrade_at_once  # noqa: E402
@@ -52,18 +52,7 @@ def postgres_url() -> str:
             text=True,
         ).stdout.strip()
     )
-    server, name = url.rpartition("/")[0], "perimeter_bench"
-
-    async def ensure() -> None:
-        connection = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
-        try:
-            if not await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
-                await connection.execute(f'CREATE DATABASE "{name}"')
-        finally:
-            await connection.close()
-
-    asyncio.run(ensure())
-    return f"{server}/{name}"
+    return asyncio.run(ensure_database(url, "perimeter_bench"))
 
 
 async def turn(url: str, resume: dict[str, Any], text: str) -> float:

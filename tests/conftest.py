@@ -93,27 +93,16 @@ def sandbox(sandbox_bank: Path, sandbox_flags: tuple[str, ...]) -> Iterator[str]
         yield url
 
 
-async def _ensure_database(server_url: str, name: str) -> str:
-    """``name`` on the server of ``server_url`` (created when missing); its URL."""
-    import asyncpg
-
-    connection = await asyncpg.connect(server_url.replace("postgresql+asyncpg://", "postgresql://"))
-    try:
-        if not await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
-            await connection.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await connection.close()
-    return f"{server_url.rpartition('/')[0]}/{name}"
-
-
 def _postgres(worker_id: str, purpose: str) -> str:
+    from tests.support.postgres import ensure_database
+
     url = os.environ.get("PERIMETER_TEST_POSTGRES_URL")
     if not url:
         pytest.skip("PERIMETER_TEST_POSTGRES_URL not set (.ci/run starts PostgreSQL and sets it)")
     name = f"{url.rpartition('/')[2]}_{purpose}_{worker_id}"
     # A thread of its own: an async fixture may ask for this one inside a running loop.
     with ThreadPoolExecutor(1) as thread:
-        return thread.submit(asyncio.run, _ensure_database(url, name)).result()
+        return thread.submit(asyncio.run, ensure_database(url, name)).result()
 
 
 @pytest.fixture(scope="session")

@@ -253,7 +253,8 @@ class DialogueEngine:
         """The guard (size, rate, then one message of a conversation at a time, in arrival
         order), then the turn. Raises InvalidMessage or RateLimited before storing anything."""
         text = self.validate(message.text)
-        # The memory limiter never suspends, so the lock is still queued for in arrival order.
+        # Arrival order is the order of joining the conversation's queue, just below: the
+        # memory limiter never suspends; Redis's answers in about a millisecond.
         await self.admit(message.conversation_id, message.channel)
         async with self.locks.hold(message.conversation_id):
             return await self._handle(message, text, sink)

@@ -1,8 +1,8 @@
 """In-memory ``ConversationLocks``: an asyncio lock per key, in this process only.
 
 A lock exists while someone holds or awaits it and is dropped afterwards, so the table stays
-as small as the conversations being handled right now. Several replicas would need an
-implementation they share (Redis); none exists yet.
+as small as the conversations being handled right now. Several replicas share a queue per
+conversation in Redis instead (:mod:`bot.storage.redis.locks`).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ in-memory twin beside it: :mod:`bot.knowledge` (the knowledge base), :mod:`bot.b
 the fakes of the knowledge base, the bank, the summarizer and the store through the same
 suite as their real adapters. The guard's two ports have their in-memory implementations
 here in the core (:mod:`bot.dialogue.locks`, :mod:`bot.dialogue.rate_limits`); several
-replicas would need shared ones (Redis), which do not exist yet.
+replicas share the Redis ones in :mod:`bot.storage.redis`.
 """
 
 from __future__ import annotations

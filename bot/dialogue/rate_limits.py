@@ -2,9 +2,9 @@
 
 An event is accepted while fewer than ``limit`` were accepted in the last ``window_s``
 seconds; a refused event is not counted, so the answer «seconds until allowed» holds (the
-moving-window strategy of the ``limits`` library, which a Redis implementation shared by
-several replicas would use). It keeps at most ``max_keys`` keys, forgetting the one seen
-least recently first.
+moving-window strategy of the ``limits`` library, which the Redis twin shared by several
+replicas uses: :mod:`bot.storage.redis.rates`). It keeps at most ``max_keys`` keys,
+forgetting the one seen least recently first.
 """
 
 from __future__ import annotations

@@ -10,7 +10,11 @@ features speak to their own Protocols. By concern:
 - ``staff``: ``StaffAccounts`` and ``StaffSessions``;
 - ``content``: the content workflow's ``ContentStore``;
 - ``telegram``: the Telegram channel's ``ChatLedger`` and ``TopicMap``;
-- ``memory/``: the same, in memory; ``tables``, ``mapping``, ``migrations``: the schema.
+- ``memory/``: the same, in memory; ``tables``, ``mapping``, ``migrations``: the schema
+  (``migrate`` applies it, and every process checks it at start);
+- ``coordination``: the ``Coordinator`` replicas agree through (advisory locks, a leader);
+  ``notices``: PostgreSQL's push of new operator events;
+- ``redis/``: what replicas share in Redis (conversation queues, rate windows, presence).
 """
 
 from __future__ import annotations

@@ -13,14 +13,13 @@ from __future__ import annotations
 import concurrent.futures
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 
 from tests.support.console import PASSWORD, add_staff
 from tests.support.servers import RunningServer, perimeter_server
-from tests.support.webchat import bearer
+from tests.support.webchat import ask
 
 HEADERS = {"X-Requested-With": "perimeter-admin"}
 SETTINGS = {
@@ -72,17 +71,6 @@ def editor(server: RunningServer, name: str = "olga") -> httpx.Client:
     return client
 
 
-def ask(server: RunningServer, text: str) -> dict[str, Any]:
-    conversation, key = bearer(httpx.post(f"{server.base_url}/api/conversations").json())
-    response = httpx.post(
-        f"{server.base_url}/api/conversations/{conversation}/messages",
-        json={"text": text},
-        headers=key,
-        timeout=60,
-    )
-    return dict(response.json())
-
-
 def upload(client: httpx.Client, name: str, data: bytes) -> httpx.Response:
     return client.post("/admin/api/documents", files={"file": (name, data)})
 
@@ -119,7 +107,7 @@ def test_admin_needs_an_editor(server: RunningServer) -> None:
 
 def test_draft_preview_publish_answer_edit_rollback_delete(server: RunningServer) -> None:
     olga = editor(server)
-    before = ask(server, QUESTION)
+    before = ask(server.base_url, QUESTION)
     assert before["route"] != "answer" or "1 500" not in before["text"]
 
     created = upload(olga, "ячейки.faq.yaml", FAQ_V1.encode())
@@ -127,7 +115,9 @@ def test_draft_preview_publish_answer_edit_rollback_delete(server: RunningServer
     assert created.json()["document"]["doc_id"] == "faq-safe-deposit"
     assert created.json()["version"]["status"] == "draft"
     assert published_versions(olga)["faq-safe-deposit"] is None
-    assert "1 500" not in ask(server, QUESTION).get("text", ""), "a draft is not answered from"
+    assert "1 500" not in ask(server.base_url, QUESTION).get("text", ""), (
+        "a draft is not answered from"
+    )
 
     preview = olga.get("/admin/api/documents/faq-safe-deposit/versions/1/preview").json()
     assert [c["section"] for c in preview["chunks"]] == ["Сколько стоит аренда банковской ячейки?"]
@@ -138,7 +128,7 @@ def test_draft_preview_publish_answer_edit_rollback_delete(server: RunningServer
         json={"expected_published": None},
     )
     assert done.status_code == 200 and done.json()["document"]["published_version"] == 1
-    answer = ask(server, QUESTION)
+    answer = ask(server.base_url, QUESTION)
     assert answer["route"] == "answer" and "1 500 ₽" in answer["text"]
     assert [s["id"] for s in answer["sources"]] == ["faq-safe-deposit"]
 
@@ -153,20 +143,20 @@ def test_draft_preview_publish_answer_edit_rollback_delete(server: RunningServer
         ).status_code
         == 200
     )
-    assert "1 900 ₽" in ask(server, QUESTION)["text"]
+    assert "1 900 ₽" in ask(server.base_url, QUESTION)["text"]
 
     missing = olga.post(
         "/admin/api/documents/faq-safe-deposit/rollback",
         json={"version": 7, "expected_published": 2},
     )
     assert missing.status_code == 404 and "no version 7" in missing.json()["message"]
-    assert "1 900 ₽" in ask(server, QUESTION)["text"], "unchanged"
+    assert "1 900 ₽" in ask(server.base_url, QUESTION)["text"], "unchanged"
     back = olga.post(
         "/admin/api/documents/faq-safe-deposit/rollback",
         json={"version": 1, "expected_published": 2},
     )
     assert back.status_code == 200 and back.json()["document"]["published_version"] == 1
-    assert "1 500 ₽" in ask(server, QUESTION)["text"]
+    assert "1 500 ₽" in ask(server.base_url, QUESTION)["text"]
     statuses = {
         v["version"]: v["status"]
         for v in olga.get("/admin/api/documents/faq-safe-deposit").json()["versions"]
@@ -175,7 +165,7 @@ def test_draft_preview_publish_answer_edit_rollback_delete(server: RunningServer
 
     gone = olga.delete("/admin/api/documents/faq-safe-deposit")
     assert gone.status_code == 200 and gone.json()["document"]["deleted"]
-    assert "1 500" not in ask(server, QUESTION).get("text", "")
+    assert "1 500" not in ask(server.base_url, QUESTION).get("text", "")
     actions = [
         (a["actor"], a["action"], a["version"])
         for a in olga.get("/admin/api/actions").json()["actions"]
@@ -210,7 +200,7 @@ def test_two_editors_publishing_at_once_one_wins(server: RunningServer) -> None:
     assert codes == [200, 409]
     winner = published_versions(olga)["faq-race"]
     expected = "2 100" if winner == 1 else "2 200"
-    assert expected in ask(server, "Сколько стоит аренда банковской ячейки?")["text"]
+    assert expected in ask(server.base_url, "Сколько стоит аренда банковской ячейки?")["text"]
 
 
 @pytest.mark.parametrize(

@@ -7,11 +7,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-import httpx
 import pytest
 
 from tests.support.servers import RunningServer, perimeter_server
-from tests.support.webchat import bearer
+from tests.support.webchat import ask
 
 
 @pytest.fixture(scope="module")
@@ -27,22 +26,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
         yield running
 
 
-def ask(server: RunningServer, text: str) -> dict[str, object]:
-    conversation, key = bearer(httpx.post(f"{server.base_url}/api/conversations").json())
-    response = httpx.post(
-        f"{server.base_url}/api/conversations/{conversation}/messages",
-        json={"text": text},
-        headers=key,
-        timeout=60,
-    )
-    assert response.status_code == 200, response.text
-    return dict(response.json())
-
-
 def test_a_question_matching_an_faq_entry_gets_the_curated_answer_without_the_model(
     server: RunningServer,
 ) -> None:
-    reply = ask(server, "Сколько стоит обслуживание дебетовой карты в месяц?")
+    reply = ask(server.base_url, "Сколько стоит обслуживание дебетовой карты в месяц?")
     assert reply["route"] == "answer"
     assert str(reply["text"]).startswith("Обслуживание дебетовой карты «Классика» стоит 99 ₽")
     sources = json.loads(json.dumps(reply["sources"]))
@@ -51,5 +38,5 @@ def test_a_question_matching_an_faq_entry_gets_the_curated_answer_without_the_mo
 
 
 def test_other_questions_still_need_the_model(server: RunningServer) -> None:
-    reply = ask(server, "Какие документы нужны для ипотеки?")
+    reply = ask(server.base_url, "Какие документы нужны для ипотеки?")
     assert reply["route"] == "handoff" and "временно недоступен" in str(reply["text"])

@@ -35,7 +35,7 @@ from tests.support.doubles.telegram_api import TelegramDouble, double_in_thread,
 from tests.support.proxy import nginx_in_front
 from tests.support.replicas import Replica, start_replicas, upgrade_at_once
 from tests.support.servers import SANDBOX_TOKEN, server_env
-from tests.support.webchat import bearer, open_chat
+from tests.support.webchat import ask, bearer, open_chat
 
 pytestmark = pytest.mark.postgres
 TOKEN = "123456:replicas-test-token"
@@ -275,23 +275,12 @@ entries:
 """
 
 
-def _ask(base_url: str, text: str) -> dict[str, Any]:
-    conversation, key = bearer(httpx.post(f"{base_url}/api/conversations", timeout=30).json())
-    response = httpx.post(
-        f"{base_url}/api/conversations/{conversation}/messages",
-        json={"text": text},
-        headers=key,
-        timeout=60,
-    )
-    return dict(response.json())
-
-
 def test_a_document_published_on_one_replica_is_answered_from_on_the_other(
     cluster: Cluster,
 ) -> None:
     a, b = cluster.replicas
     question = "Сколько стоит аренда банковской ячейки?"
-    assert "1 500" not in _ask(b.base_url, question).get("text", "")
+    assert "1 500" not in ask(b.base_url, question).get("text", "")
     editor = httpx.Client(
         base_url=a.base_url, headers={"X-Requested-With": "perimeter-admin"}, timeout=60
     )
@@ -307,7 +296,7 @@ def test_a_document_published_on_one_replica_is_answered_from_on_the_other(
     )
     assert done.status_code == 200, done.text
     editor.close()
-    while "1 500 ₽" not in (answer := _ask(b.base_url, question)).get("text", ""):
+    while "1 500 ₽" not in (answer := ask(b.base_url, question)).get("text", ""):
         assert time.monotonic() - published_at < 30, answer
         time.sleep(0.2)
     print(f"\npublished on A, answered from on B after {time.monotonic() - published_at:.1f} s")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import httpx
 import websockets
 
 
@@ -25,3 +26,16 @@ async def open_chat(url: str, resume: dict[str, Any] | None = None) -> tuple[Any
     greeting = json.loads(await ws.recv())
     assert greeting["type"] == "conversation", greeting
     return ws, greeting
+
+
+def ask(base_url: str, text: str) -> dict[str, Any]:
+    """One question in a new conversation over HTTP; the reply's JSON."""
+    conversation, key = bearer(httpx.post(f"{base_url}/api/conversations", timeout=30).json())
+    response = httpx.post(
+        f"{base_url}/api/conversations/{conversation}/messages",
+        json={"text": text},
+        headers=key,
+        timeout=60,
+    )
+    assert response.status_code == 200, response.text
+    return dict(response.json())
