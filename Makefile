@@ -67,6 +67,9 @@ bench: venv
 	$(PY) benchmarks/operators.py
 	$(PY) benchmarks/pii.py
 	$(PY) benchmarks/replicas.py
+	$(PY) benchmarks/answer_cache.py
+	$(PY) benchmarks/model_path.py
+	$(PY) benchmarks/load.py
 
 # The tuning set and the blind holdout sets, side by side (about an hour on 2 cores).
 eval: venv

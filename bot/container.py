@@ -77,6 +77,7 @@ from integrations.llm.fetch import model_path
 from prompts import PromptLibrary, default_library
 from rag.admission import ModelAdmission
 from rag.answering import AnswerPolicy, GroundedAnswerer
+from rag.cache import AnswerCache, CachePolicy
 from rag.embeddings import LocalEmbeddings, build_embeddings
 from rag.sparse import LexicalSparseEmbeddings
 from rag.store import KnowledgeStore, open_client
@@ -344,6 +345,7 @@ class Container:
     def core_banking(self) -> CoreBankingClient:
         client = build_core_banking_client(self.settings)
         self._lifecycle.add("core banking", stop=client.aclose)
+        self.metrics.watch_breaker("core_banking", lambda: client.breaker.state == "open")
         return client
 
     # --- the dialogue ------------------------------------------------------------------------
@@ -371,14 +373,34 @@ class Container:
             self.texts,
             admission=self.model_admission,
             count_tokens=self.chat_backend.count_tokens,
+            cache=self.answer_cache,
+            observer=self.metrics,
         )
         return RagKnowledgeBase(answerer, self.knowledge_store)
+
+    @cached_property
+    def answer_cache(self) -> AnswerCache | None:
+        section = self.settings.answer_cache
+        if not section.enabled:
+            return None
+        store = self.knowledge_store
+        cache = AnswerCache(
+            store.query_vector,
+            store.document_version,
+            store.texts,
+            CachePolicy(section.min_similarity, section.ttl_s, section.max_entries),
+            observer=self.metrics,
+        )
+        store.on_change(cache.invalidate)  # a publish, rollback or rebuild here
+        return cache
 
     @cached_property
     def model_admission(self) -> ModelAdmission:
         """The one queue in front of the model, for answers and summaries alike."""
         llm = self.settings.llm
-        return ModelAdmission(running=llm.max_running, waiting=llm.max_waiting)
+        return ModelAdmission(
+            running=llm.max_running, waiting=llm.max_waiting, observer=self.metrics
+        )
 
     @cached_property
     def intents(self) -> EmbeddingIntentClassifier | None:

@@ -251,6 +251,33 @@ class RetrievalSettings(BaseModel):
     )
 
 
+class AnswerCacheSettings(BaseModel):
+    """Knowledge answers the model wrote, given again to the same question without it."""
+
+    enabled: bool = Field(
+        default=True,
+        description="Answer a question close enough to one answered before from the cache:"
+        " only knowledge answers, never one whose question held personal data or borrowed an"
+        " earlier turn's words; dropped when a document it cites is published anew.",
+    )
+    min_similarity: Annotated[float, Field(ge=0, le=1.01)] = Field(
+        default=0.5,
+        description="Cosine similarity (the knowledge base's dense model) of a question to a"
+        " cached one below which its answer is never given (1.01: never), besides naming the"
+        " same knowledge-base terms and figures. Chosen on the paraphrase set"
+        " examples/cache/paraphrases.yaml for the default `use` embeddings"
+        " (`python benchmarks/answer_cache.py`); other models need their own figure.",
+    )
+    ttl_s: Annotated[float, Field(gt=0, le=30 * 86_400)] = Field(
+        default=6 * 3600.0, description="How long a cached answer may be given."
+    )
+    max_entries: Annotated[int, Field(ge=1, le=1_000_000)] = Field(
+        default=2000,
+        description="Answers kept per process (~2 KB each with 512-dimensional vectors); the"
+        " least recently used go first.",
+    )
+
+
 class CoreBankingSettings(BaseModel):
     """The bank's ABS/CRM API (the sandbox in the demo and tests)."""
 
@@ -616,6 +643,7 @@ class Settings(BaseSettings):
     embeddings: EmbeddingsSettings = EmbeddingsSettings()
     llm: LLMSettings = LLMSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
+    answer_cache: AnswerCacheSettings = AnswerCacheSettings()
     chat: ChatSettings = ChatSettings()
     core_banking: CoreBankingSettings = CoreBankingSettings()
     auth: AuthSettings = AuthSettings()

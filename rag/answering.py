@@ -18,6 +18,7 @@ unverified.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -31,9 +32,11 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_core.runnables import Runnable, RunnableBranch, RunnableLambda, RunnablePassthrough
 
 from prompts import PromptLibrary, default_library
-from rag.admission import ModelAdmission, turn
+from rag.admission import ModelAdmission, QueuePlace, turn
+from rag.cache import AnswerCache
 from rag.errors import GenerationError, GenerationTimeout, RagError
 from rag.grounding import ABSTAIN_MARKER, MarkerFilter, cite, lexical_support
+from rag.observer import AnswerObserver, NullAnswerObserver
 from rag.reading import Reading, read, render_quote
 from rag.store import KnowledgeStore, ScoredChunk
 
@@ -46,12 +49,23 @@ class AnswerRequest:
     search_query: str
     lang: str = "ru"
     history: Sequence[tuple[str, str]] = ()  # (role: "customer" | "bot", text)
+    # The caller vouches that the answer depends on nothing but the question (no personal
+    # data, not a follow-up): it may come from, and go to, the answer cache.
+    cacheable: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Retrieved:
     passages: tuple[ScoredChunk, ...]
     confident: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Queued:
+    """The generation waits for its turn at the model: ``position`` 1 is next."""
+
+    position: int
+    estimate_s: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,9 +86,10 @@ class Done:
         False  # the answer is a line of a passage, quoted (the draft failed or abstained)
     )
     problems: tuple[str, ...] = ()  # why the model's draft was not shown
+    cached: bool = False  # given again from the answer cache: no model was asked
 
 
-AnswerChunk = Retrieved | Token | Done
+AnswerChunk = Retrieved | Queued | Token | Done
 
 
 PROMPT_LINES = 3  # the best lines shown to the model besides its passages
@@ -113,7 +128,11 @@ class GroundedAnswerer:
         prompts: PromptLibrary | None = None,
         admission: ModelAdmission | None = None,
         count_tokens: Callable[[str], int] = len,
+        cache: AnswerCache | None = None,
+        observer: AnswerObserver | None = None,
     ) -> None:
+        self._cache = cache
+        self._observer: AnswerObserver = observer or NullAnswerObserver()
         self._store = store
         self._llm = llm
         self._policy = policy or AnswerPolicy()
@@ -129,7 +148,7 @@ class GroundedAnswerer:
         async def generate_in_turn(state: dict[str, Any]) -> AsyncIterator[str]:
             # The model's turn is taken here, where the model is called: a full queue refuses
             # at once (ModelBusy), and a wait for the turn counts against the first token.
-            async with turn(self._admission):
+            async with turn(self._admission, state.get("on_wait")):
                 async for text in written.astream(state):
                     yield text
 
@@ -245,32 +264,80 @@ class GroundedAnswerer:
         return [SystemMessage(system), HumanMessage(prompt)]
 
     async def astream(self, request: AnswerRequest) -> AsyncIterator[AnswerChunk]:
-        """Passages first, then safe tokens, then the verdict. Raises RagError subclasses."""
+        """Passages first, then safe tokens, then the verdict. Raises RagError subclasses.
+        A generation that waits for its turn at the model says where it stands (:class:`Queued`)
+        before its first token."""
         lang = request.lang if request.lang in ("ru", "en") else "ru"
+        started = time.perf_counter()
+        if request.cacheable and self._cache is not None:
+            cached = await asyncio.to_thread(self._cache.lookup, request.search_query, lang)
+            if cached is not None:
+                yield Retrieved(cached.cited, True)
+                yield Token(cached.text)
+                timings = {"total_s": time.perf_counter() - started}
+                yield Done(
+                    cached.text, False, frozenset(), cached.cited, timings=timings, cached=True
+                )
+                return
+        done: Done | None = None
+        async for chunk in self._fresh(request, lang, started):
+            if isinstance(chunk, Done):
+                done = chunk
+            yield chunk
+        cache = self._cache if request.cacheable else None
+        if cache is not None and done is not None and _keepable(done):
+            await asyncio.to_thread(cache.store, request.search_query, lang, done.text, done.cited)
+
+    async def _fresh(
+        self, request: AnswerRequest, lang: str, started: float
+    ) -> AsyncIterator[AnswerChunk]:
+        events: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
+
+        async def queued(place: QueuePlace) -> None:
+            events.put_nowait(("queued", place))
+
         state = {
             "question": request.question,
             "search_query": request.search_query,
             "lang": lang,
             "history": list(request.history),
+            "on_wait": queued,
         }
-        started = time.perf_counter()
+
+        async def pump() -> None:
+            stream = self.chain.astream(state)
+            try:
+                async for chunk in stream:
+                    events.put_nowait(("chunk", chunk))
+                events.put_nowait(("end", None))
+            except Exception as exc:
+                events.put_nowait(("error", exc))
+            finally:
+                await _close(stream)
+
         timings: dict[str, float] = {}
         passages: list[ScoredChunk] = []
         reading: Reading | None = None
         confident = False
         marker = MarkerFilter()
-        stream = self.chain.astream(state).__aiter__()
         deadline = started + self._policy.total_timeout_s
         first_token_at: float | None = None
+        pieces = 0
+        pumping = asyncio.create_task(pump())
         try:
             while True:
                 budget = deadline - time.perf_counter()
                 if passages and first_token_at is None:
                     budget = min(budget, self._policy.first_token_timeout_s)
-                try:
-                    chunk = await asyncio.wait_for(anext(stream), timeout=max(budget, 0.001))
-                except StopAsyncIteration:
+                kind, item = await asyncio.wait_for(events.get(), timeout=max(budget, 0.001))
+                if kind == "end":
                     break
+                if kind == "error":
+                    raise item
+                if kind == "queued":
+                    yield Queued(item.position, item.estimate_s)
+                    continue
+                chunk = item
                 if "passages" in chunk:
                     passages = chunk["passages"]
                     reading = chunk.get("reading")
@@ -281,6 +348,7 @@ class GroundedAnswerer:
                         break
                     generation_started = time.perf_counter()
                 if chunk.get("answer"):
+                    pieces += 1
                     if first_token_at is None:
                         first_token_at = time.perf_counter()
                         timings["first_token_s"] = first_token_at - generation_started
@@ -288,6 +356,7 @@ class GroundedAnswerer:
                     if released:
                         yield Token(released)
         except TimeoutError as exc:
+            self._observer.model_failed("timeout")
             raise GenerationTimeout(
                 "no first token in time" if first_token_at is None else "answer took too long"
             ) from exc
@@ -296,10 +365,15 @@ class GroundedAnswerer:
         except Exception as exc:  # the model backend's own errors, translated at the boundary
             if not passages:
                 raise RagError(f"retrieval failed: {type(exc).__name__}: {exc}") from exc
+            self._observer.model_failed("unavailable")
             raise GenerationError(f"{type(exc).__name__}: {exc}") from exc
         finally:
-            await _close(stream)
+            pumping.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await pumping
         timings["total_s"] = time.perf_counter() - started
+        if first_token_at is not None:
+            self._observer.generated(pieces, time.perf_counter() - first_token_at)
         if not confident:  # nothing relevant enough was found: no answer, no citation
             yield Done(text="", abstained=False, ungrounded=frozenset(), cited=(), timings=timings)
             return
@@ -371,6 +445,19 @@ class GroundedAnswerer:
             timings=timings,
             problems=problems,
         )
+
+
+def _keepable(done: Done) -> bool:
+    """A grounded answer the model wrote (or a line quoted for it), worth giving again."""
+    return (
+        bool(done.text.strip())
+        and bool(done.cited)
+        and done.faq_id is None
+        and not done.cached
+        and not done.abstained
+        and not done.ungrounded
+        and done.supported
+    )
 
 
 async def _close(stream: AsyncIterator[Any]) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -22,15 +23,24 @@ from langchain_core.embeddings import Embeddings
 
 from rag.errors import EmbeddingError
 
+_RECENT = 256  # single texts whose vectors are kept
+
 
 class LocalEmbeddings(Embeddings):
     """Shared behaviour: lazy thread-safe loading, float lists out, errors translated."""
 
     name = "local"
+    # Queries and passages are encoded differently (e5's prefixes); when not, one vector
+    # serves a text whichever way it is asked for.
+    asymmetric = True
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._model: Any = None
+        # One customer message is embedded by the intent classifier, the answer cache, the
+        # search and the reader: the most recent single texts are kept, not computed again.
+        self._recent: OrderedDict[tuple[bool, str], list[float]] = OrderedDict()
+        self._recent_lock = threading.Lock()
 
     def load(self) -> None:
         with self._lock:
@@ -47,6 +57,22 @@ class LocalEmbeddings(Embeddings):
         raise NotImplementedError
 
     def _run(self, texts: list[str], *, query: bool) -> list[list[float]]:
+        if len(texts) == 1:
+            key = (query and self.asymmetric, texts[0])
+            with self._recent_lock:
+                known = self._recent.get(key)
+                if known is not None:
+                    self._recent.move_to_end(key)
+                    return [list(known)]
+            vector = self._compute(texts, query=query)[0]
+            with self._recent_lock:
+                self._recent[key] = vector
+                while len(self._recent) > _RECENT:
+                    self._recent.popitem(last=False)
+            return [list(vector)]
+        return self._compute(texts, query=query)
+
+    def _compute(self, texts: list[str], *, query: bool) -> list[list[float]]:
         if not texts:
             return []
         self.load()
@@ -69,6 +95,7 @@ class LocalEmbeddings(Embeddings):
 
 class UniversalSentenceEncoderEmbeddings(LocalEmbeddings):
     name = "use"
+    asymmetric = False
 
     def __init__(self, threads: int = 2) -> None:
         super().__init__()

@@ -227,6 +227,18 @@ def _cells(line: str) -> list[str]:
     return [cell.strip().replace("\\|", "|") for cell in _CELL_SPLIT.split(inner)]
 
 
+def key_terms(text: str) -> frozenset[str]:
+    """The words of ``text`` that carry meaning, as the reader compares them: lemmas, with
+    synonyms folded («сколько стоит» and «цена» are one term), stop words left out."""
+    return _terms(expand_question(text))
+
+
+def line_terms(text: str) -> frozenset[str]:
+    """The terms of every sentence and table row of a passage's ``text`` (its vocabulary)."""
+    units = split_units(ScoredChunk("", "", None, text, None, 0.0), 0)
+    return frozenset().union(*(unit.terms for unit in units)) if units else frozenset()
+
+
 def split_units(passage: ScoredChunk, rank: int) -> list[Unit]:
     """A passage as sentences and self-contained table rows."""
     context = f"{passage.title} {passage.section or ''}"

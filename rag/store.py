@@ -131,6 +131,16 @@ class KnowledgeStore:
         # question: the same lines come back with every question on their topic.
         self._line_vectors: OrderedDict[str, list[float]] = OrderedDict()
         self._line_lock = threading.Lock()
+        self._listeners: list[Callable[[str | None], object]] = []
+
+    def on_change(self, listener: Callable[[str | None], object]) -> None:
+        """Call ``listener(doc_id)`` after a document is replaced or deleted here, and
+        ``listener(None)`` after a rebuild (the answer cache forgets what they cited)."""
+        self._listeners.append(listener)
+
+    def _changed(self, doc_id: str | None) -> None:
+        for listener in self._listeners:
+            listener(doc_id)
 
     @property
     def collection(self) -> str:
@@ -258,6 +268,7 @@ class KnowledgeStore:
             self._physical = staging
             self.needs_rebuild = False
         log.info("knowledge base %r now served from %s", self._alias, staging)
+        self._changed(None)
 
     def drop_collection(self) -> None:
         """Forget the whole index (tests and ``--rebuild`` from scratch)."""
@@ -345,11 +356,13 @@ class KnowledgeStore:
                 self._client.delete(collection, points_selector=_doc_filter(doc_id))
             if points:
                 self._client.upsert(collection, points=points)
+        self._changed(doc_id)
 
     def delete_document(self, doc_id: str) -> None:
         collection = self._writing_to()
         with self._lock, _translated():
             self._client.delete(collection, points_selector=_doc_filter(doc_id))
+        self._changed(doc_id)
 
     # --- reading -------------------------------------------------------------------------
 
@@ -385,6 +398,25 @@ class KnowledgeStore:
             )
             for doc_id, e in found.items()
         }
+
+    def document_version(self, doc_id: str) -> str | None:
+        """The content hash of ``doc_id`` as indexed now; None when it is not indexed."""
+        collection = self._reading_from()
+        with self._lock, _translated():
+            records, _ = self._client.scroll(
+                collection,
+                scroll_filter=_doc_filter(doc_id).filter,
+                limit=1,
+                with_payload=[f"{METADATA_KEY}.content_hash"],
+                with_vectors=False,
+            )
+        if not records:
+            return None
+        return str((records[0].payload or {}).get(METADATA_KEY, {}).get("content_hash") or "")
+
+    def query_vector(self, query: str) -> list[float]:
+        """``query``'s dense vector, as the search computes it."""
+        return self._embeddings.embed_query(query)
 
     def texts(self, *, excluding: str | None = None) -> list[str]:
         """The text of every chunk the bot answers from, but those of document ``excluding``."""

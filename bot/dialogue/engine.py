@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -68,6 +69,7 @@ from bot.dialogue.models import (
     IntentMatch,
     KnowledgeQuestion,
     Lang,
+    ModelQueued,
     PassagesFound,
     Rate,
     Reply,
@@ -332,12 +334,14 @@ class DialogueEngine:
         reply = dataclasses.replace(reply, authenticated=turn.customer is not None)
         self._observer.routed(reply.route)
         self._observer.stage("total", time.perf_counter() - started)
-        await sink.reply(reply)
+        with self._timed("send"):
+            await sink.reply(reply)
         return reply
 
     async def _turn(self, turn: Turn, situation: Situation) -> Reply:
         """Route, act, and count a failed bot answer."""
-        decision = decide(situation)
+        with self._timed("route"):
+            decision = decide(situation)
         asked = isinstance(situation.intent, _Classified) and situation.intent.asked
         match = situation.intent() if asked else None  # logged only if routing needed it
         log.info(
@@ -450,13 +454,18 @@ class DialogueEngine:
     async def _knowledge_answer(self, turn: Turn, unsure: Reply | None = None) -> Reply:
         """The knowledge base's answer; a handoff when it is unsure, or ``unsure`` if given."""
         stored, history, lang, sink = turn.stored, turn.history, turn.lang, turn.sink
+        follow_up = self._follow_up(turn.text, history)
         # The message as typed (the store keeps it redacted): «отделение на ул. Тверской, 15»
         # must reach retrieval and the model whole, within this turn only.
         question = KnowledgeQuestion(
             text=turn.text,
-            search_query=self._search_query(turn.text, history),
+            search_query=spelling.normalize(f"{follow_up} {turn.text}".strip()),
             lang=lang,
             history=tuple(ChatTurn(m.role, m.text) for m in history),
+            # Answered again from the cache only when the answer can depend on nothing but the
+            # question: nothing personal was found in it, it borrows no earlier turn's words,
+            # and it is not an account question's clarification.
+            cacheable=unsure is None and not follow_up and stored.text == turn.text,
         )
         found: PassagesFound | None = None
         finished: AnswerFinished | None = None
@@ -467,6 +476,8 @@ class DialogueEngine:
                 if isinstance(event, PassagesFound):
                     found = event
                     self._observer.stage("retrieve", time.perf_counter() - started)
+                elif isinstance(event, ModelQueued):
+                    await sink.waiting(self._queue_notice(event, lang))
                 elif isinstance(event, AnswerDelta):
                     if first_token:
                         first_token = False
@@ -484,6 +495,7 @@ class DialogueEngine:
             log.warning("model unavailable conversation=%s: %s", stored.conversation_id, exc)
             return await self.handoffs.open(turn, HandoffReason.MODEL_UNAVAILABLE, found)
         self._observer.stage("answer", time.perf_counter() - started)
+        self._observer.knowledge(_outcome(found, finished))
 
         if found is None or not found.confident or finished is None:
             if unsure is None and len(turn.text.split()) <= _TOO_SHORT_TO_SEARCH:
@@ -507,15 +519,20 @@ class DialogueEngine:
             finished.cited,
             curated=finished.curated,
             quoted=finished.quoted,
+            cached=finished.cached,
         )
 
-    def _search_query(self, text: str, history: list[StoredMessage]) -> str:
-        """Retrieval needs the topic (a follow-up borrows the previous question's words) and
-        the knowledge base's spelling («кридитке» → «кредитной карте»)."""
+    def _queue_notice(self, queued: ModelQueued, lang: Lang) -> str:
+        minutes = max(1, math.ceil(queued.estimate_s / 60))
+        return self._texts.render(
+            "utter_model_queue", lang, position=queued.position, minutes=minutes
+        )
+
+    @staticmethod
+    def _follow_up(text: str, history: list[StoredMessage]) -> str:
+        """The previous question, when ``text`` continues it («а для пенсионеров?»); else ""."""
         previous = next((m.text for m in reversed(history) if m.role is Role.CUSTOMER), None)
-        if previous and is_follow_up(text):
-            return spelling.normalize(f"{previous} {text}")
-        return spelling.normalize(text)
+        return previous if previous and is_follow_up(text) else ""
 
     @contextmanager
     def _timed(self, stage: str) -> Iterator[None]:
@@ -527,6 +544,21 @@ class DialogueEngine:
 
 
 _TOO_SHORT_TO_SEARCH = 2  # words: a message this short that finds nothing is asked about
+
+
+def _outcome(found: PassagesFound | None, finished: AnswerFinished | None) -> str:
+    """What became of a knowledge question, for the metrics (``EngineObserver.knowledge``)."""
+    if found is None or not found.confident or finished is None:
+        return "not_found"
+    if finished.abstained:
+        return "abstained"
+    if not finished.grounded:
+        return "ungrounded"
+    if finished.cached:
+        return "cache"
+    if finished.curated:
+        return "faq"
+    return "quoted" if finished.quoted else "written"
 
 
 def _without(situation: Situation, *, rating: bool = False, reopening: bool = False) -> Situation:

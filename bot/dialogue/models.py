@@ -213,6 +213,7 @@ class Reply:
     authenticated: bool = False  # the conversation has an authenticated customer after this
     curated: bool = False  # a curated FAQ answer, quoted without the language model
     quoted: bool = False  # a line of the knowledge base, quoted with its source
+    cached: bool = False  # a knowledge answer given again from the answer cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,12 +299,24 @@ class KnowledgeQuestion:
     search_query: str
     lang: Lang
     history: tuple[ChatTurn, ...] = ()
+    # The answer depends on the question alone (no personal data in it, not a follow-up of an
+    # earlier turn): the knowledge base may answer it from, and keep it in, its answer cache.
+    cacheable: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class PassagesFound:
     passages: tuple[Passage, ...]
     confident: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ModelQueued:
+    """The answer waits for a turn at the model: ``position`` 1 is next, in about
+    ``estimate_s`` seconds."""
+
+    position: int
+    estimate_s: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,9 +332,10 @@ class AnswerFinished:
     cited: tuple[SourceRef, ...]
     curated: bool = False  # a curated FAQ entry's answer: no model was asked
     quoted: bool = False  # a line of a passage, quoted: the model's draft failed or abstained
+    cached: bool = False  # an earlier answer to the same question, from the answer cache
 
 
-AnswerEvent = PassagesFound | AnswerDelta | AnswerFinished
+AnswerEvent = PassagesFound | ModelQueued | AnswerDelta | AnswerFinished
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,7 +46,8 @@ from bot.dialogue.state import DialogueState
 class KnowledgeBase(Protocol):
     """Answers a question from the bank's documents, streaming.
 
-    Yields exactly one :class:`PassagesFound`, then (only when confident) zero or more
+    Yields exactly one :class:`PassagesFound`, then (only when confident) a
+    :class:`ModelQueued` each time the answer's place in the model's queue changes, zero or more
     :class:`AnswerDelta`, then one :class:`AnswerFinished`. Raises
     :class:`bot.dialogue.errors.KnowledgeUnavailable` or
     :class:`bot.dialogue.errors.ModelUnavailable` when a backend fails.
@@ -141,6 +142,10 @@ class ReplySink(Protocol):
 
     async def token(self, text: str) -> None:
         """A piece of the reply as it is generated (may be ignored by the channel)."""
+
+    async def waiting(self, notice: str) -> None:
+        """The reply waits for the model: ``notice`` tells the customer their place and an
+        estimate (it may be ignored by the channel; the reply supersedes it)."""
 
     async def reply(self, reply: Reply) -> None:
         """The final reply; its text supersedes the streamed tokens."""

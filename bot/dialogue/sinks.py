@@ -21,6 +21,9 @@ class DiscardingSink:
     async def token(self, text: str) -> None:
         pass
 
+    async def waiting(self, notice: str) -> None:
+        pass
+
     async def reply(self, reply: Reply) -> None:
         pass
 
@@ -28,10 +31,12 @@ class DiscardingSink:
 @dataclass
 class RecordingSink:
     """A ``ReplySink`` that keeps everything it is given, in order: the accepted message ids,
-    the streamed tokens and the final replies (tests, and any caller that inspects a turn)."""
+    the streamed tokens, the queue notices and the final replies (tests, and any caller that
+    inspects a turn)."""
 
     accepted_ids: list[str] = field(default_factory=list)
     tokens: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
     replies: list[Reply] = field(default_factory=list)
 
     async def accepted(self, message_id: str) -> None:
@@ -39,6 +44,9 @@ class RecordingSink:
 
     async def token(self, text: str) -> None:
         self.tokens.append(text)
+
+    async def waiting(self, notice: str) -> None:
+        self.notices.append(notice)
 
     async def reply(self, reply: Reply) -> None:
         self.replies.append(reply)

@@ -42,6 +42,10 @@ class EngineObserver(Protocol):
 
     def csat(self, score: int) -> None: ...
 
+    def knowledge(self, outcome: str) -> None:
+        """What became of a knowledge question: ``written``, ``quoted``, ``faq``, ``cache``,
+        or why no answer was given: ``abstained``, ``ungrounded``, ``not_found``."""
+
 
 class NullObserver:
     def stage(self, name: str, seconds: float) -> None:
@@ -60,6 +64,9 @@ class NullObserver:
         pass
 
     def csat(self, score: int) -> None:
+        pass
+
+    def knowledge(self, outcome: str) -> None:
         pass
 
 

@@ -20,6 +20,7 @@ from bot.dialogue.models import (
     AnswerEvent,
     AnswerFinished,
     KnowledgeQuestion,
+    ModelQueued,
     Passage,
     PassagesFound,
     SourceRef,
@@ -43,6 +44,8 @@ class FakeKnowledgeBase:
     - ``abstain=True``: the model declined; the customer sees nothing of it;
     - ``grounded=False``: the answer states what the passages do not;
     - ``curated=True``: a curated FAQ answer, quoted as written;
+    - ``cached=True``: an earlier answer, from the answer cache;
+    - ``queue=(2, 1)``: the answer waits for the model, second then first in line;
     - ``quote="…"``: the streamed draft failed the check; the customer gets this line instead;
     - ``fail=KnowledgeUnavailable``: the store is down, nothing is found;
     - ``fail=ModelUnavailable``: the passages are found, then the model fails.
@@ -60,6 +63,8 @@ class FakeKnowledgeBase:
     quote: str | None = None
     fail: type[KnowledgeUnavailable] | type[ModelUnavailable] | None = None
     token_delay_s: float = 0.0
+    queue: tuple[int, ...] = ()  # places in the model's queue heard before the first token
+    cached: bool = False
     on_answer: Callable[[KnowledgeQuestion], Awaitable[None] | None] | None = None
     questions: list[KnowledgeQuestion] = field(default_factory=list)
     searches: list[str] = field(default_factory=list)
@@ -87,6 +92,8 @@ class FakeKnowledgeBase:
         if self.abstain:
             yield AnswerFinished("", abstained=True, grounded=True, cited=cited)
             return
+        for position in self.queue:
+            yield ModelQueued(position, 20.0 * position)
         for piece in _PIECES.findall(self.answer_text):
             await asyncio.sleep(self.token_delay_s)
             yield AnswerDelta(piece)
@@ -97,6 +104,7 @@ class FakeKnowledgeBase:
             cited=cited[:1] if self.quote else cited,
             curated=self.curated,
             quoted=self.quote is not None,
+            cached=self.cached,
         )
 
     async def search(self, query: str, k: int) -> list[Passage]:

@@ -17,11 +17,12 @@ from bot.dialogue.models import (
     AnswerEvent,
     AnswerFinished,
     KnowledgeQuestion,
+    ModelQueued,
     Passage,
     PassagesFound,
     SourceRef,
 )
-from rag.answering import AnswerRequest, Done, GroundedAnswerer, Retrieved, Token
+from rag.answering import AnswerRequest, Done, GroundedAnswerer, Queued, Retrieved, Token
 from rag.errors import GenerationError, RagError
 from rag.errors import ModelBusy as RagModelBusy
 from rag.store import KnowledgeStore, ScoredChunk
@@ -60,11 +61,14 @@ class RagKnowledgeBase:
             search_query=question.search_query,
             lang=question.lang,
             history=[(turn.role.value, turn.text) for turn in question.history],
+            cacheable=question.cacheable,
         )
         try:
             async for chunk in self._answerer.astream(request):
                 if isinstance(chunk, Retrieved):
                     yield PassagesFound(_passages(chunk.passages), chunk.confident)
+                elif isinstance(chunk, Queued):
+                    yield ModelQueued(chunk.position, chunk.estimate_s)
                 elif isinstance(chunk, Token):
                     yield AnswerDelta(chunk.text)
                 elif isinstance(chunk, Done):
@@ -75,6 +79,7 @@ class RagKnowledgeBase:
                         cited=tuple(_source(c) for c in chunk.cited),
                         curated=chunk.faq_id is not None,
                         quoted=chunk.quoted,
+                        cached=chunk.cached,
                     )
         except RagModelBusy as exc:
             raise ModelBusy(str(exc)) from exc

@@ -2,18 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client.gc_collector import GCCollector
+from prometheus_client.platform_collector import PlatformCollector
+from prometheus_client.process_collector import ProcessCollector
 
 from bot.dialogue.models import AuditEntry, HandoffReason, Priority, Resolution, Route
 
 _STAGE_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 40, 80, 160)
 _WAIT_BUCKETS = (5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200)
-_KNOWN_STAGES = frozenset({"store", "retrieve", "answer", "total", "first_token"})
+_QUEUE_BUCKETS = (0.01, 0.1, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300)
+_KNOWN_STAGES = frozenset({"store", "route", "retrieve", "first_token", "answer", "send", "total"})
+# What became of a knowledge question: written by the model, a passage's line quoted, a curated
+# FAQ entry, a cached answer; or no answer (abstained, ungrounded, nothing relevant found).
+KNOWLEDGE_OUTCOMES = (
+    "written",
+    "quoted",
+    "faq",
+    "cache",
+    "abstained",
+    "ungrounded",
+    "not_found",
+)
+MODEL_ERRORS = ("timeout", "unavailable")
 
 
 class Metrics:
     def __init__(self, registry: CollectorRegistry | None = None) -> None:
         self.registry = registry or CollectorRegistry()
+        if registry is None:  # the process's memory, CPU, descriptors and garbage collection
+            ProcessCollector(registry=self.registry)
+            PlatformCollector(registry=self.registry)
+            GCCollector(registry=self.registry)
         self.requests = Counter(
             "perimeter_http_requests_total",
             "HTTP requests by route template and status",
@@ -115,6 +137,77 @@ class Metrics:
             "Operators with the console open",
             registry=self.registry,
         )
+        self.knowledge_answers = Counter(
+            "perimeter_knowledge_answers_total",
+            "Knowledge questions by what answered them (written, quoted, faq, cache) or why"
+            " none did",
+            ["outcome"],
+            registry=self.registry,
+        )
+        self.cache_lookups = Counter(
+            "perimeter_answer_cache_lookups_total",
+            "Answer cache lookups, by result (hit, miss)",
+            ["result"],
+            registry=self.registry,
+        )
+        self.cache_entries = Gauge(
+            "perimeter_answer_cache_entries",
+            "Answers in this process's answer cache",
+            registry=self.registry,
+        )
+        self.cache_invalidations = Counter(
+            "perimeter_answer_cache_invalidations_total",
+            "Cached answers dropped because a document they cite changed",
+            registry=self.registry,
+        )
+        self.model_queue_length = Gauge(
+            "perimeter_model_queue_length",
+            "Generations at the model now, running or waiting for a turn",
+            ["state"],
+            registry=self.registry,
+        )
+        self.model_queue_wait = Histogram(
+            "perimeter_model_queue_wait_seconds",
+            "From asking for a turn at the model to getting it",
+            buckets=_QUEUE_BUCKETS,
+            registry=self.registry,
+        )
+        self.model_refusals = Counter(
+            "perimeter_model_refused_total",
+            "Generations refused at once because the model's queue was full",
+            registry=self.registry,
+        )
+        self.model_errors = Counter(
+            "perimeter_model_errors_total",
+            "Generations that failed, by kind (timeout, unavailable)",
+            ["kind"],
+            registry=self.registry,
+        )
+        self.model_tokens = Counter(
+            "perimeter_model_tokens_total",
+            "Pieces of text (about a token each) the model generated",
+            registry=self.registry,
+        )
+        self.model_generation_seconds = Histogram(
+            "perimeter_model_generation_seconds",
+            "From the model's first token to its last",
+            buckets=_STAGE_BUCKETS,
+            registry=self.registry,
+        )
+        self.breaker_open = Gauge(
+            "perimeter_circuit_breaker_open",
+            "1 while the circuit breaker in front of a bank system is open (no calls sent)",
+            ["service"],
+            registry=self.registry,
+        )
+        for outcome in KNOWLEDGE_OUTCOMES:
+            self.knowledge_answers.labels(outcome)
+        for result in ("hit", "miss"):
+            self.cache_lookups.labels(result)
+        for state in ("running", "waiting"):
+            self.model_queue_length.labels(state)
+        for kind in MODEL_ERRORS:
+            self.model_errors.labels(kind)
         for priority in Priority:
             self.queue_length.labels(priority.value)
         for resolution in Resolution:
@@ -146,3 +239,40 @@ class Metrics:
 
     def feedback(self, positive: bool) -> None:
         self.feedback_total.labels("up" if positive else "down").inc()
+
+    def knowledge(self, outcome: str) -> None:
+        if outcome in KNOWLEDGE_OUTCOMES:
+            self.knowledge_answers.labels(outcome).inc()
+
+    def watch_breaker(self, service: str, is_open: Callable[[], bool]) -> None:
+        """Export ``is_open()`` (read at every scrape) as the service's breaker state."""
+        self.breaker_open.labels(service).set_function(lambda: float(is_open()))
+
+    # rag.admission.AdmissionObserver
+    def model_queue(self, running: int, waiting: int) -> None:
+        self.model_queue_length.labels("running").set(running)
+        self.model_queue_length.labels("waiting").set(waiting)
+
+    def model_waited(self, seconds: float) -> None:
+        self.model_queue_wait.observe(seconds)
+
+    def model_refused(self) -> None:
+        self.model_refusals.inc()
+
+    # rag.observer.AnswerObserver
+    def generated(self, tokens: int, seconds: float) -> None:
+        self.model_tokens.inc(tokens)
+        self.model_generation_seconds.observe(seconds)
+
+    def model_failed(self, kind: str) -> None:
+        if kind in MODEL_ERRORS:
+            self.model_errors.labels(kind).inc()
+
+    def cache_lookup(self, hit: bool) -> None:
+        self.cache_lookups.labels("hit" if hit else "miss").inc()
+
+    def cache_size(self, entries: int) -> None:
+        self.cache_entries.set(entries)
+
+    def cache_invalidated(self, entries: int) -> None:
+        self.cache_invalidations.inc(entries)

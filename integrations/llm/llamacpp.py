@@ -6,6 +6,11 @@ retrieval and embeddings use); tokens cross to the event loop through a queue. A
 that stops listening (timeout, disconnect) stops the generation at the next token, and one
 that gave up while the generation was still waiting for the model stops it before its prompt
 is evaluated.
+
+Faster paths (``integrations.llm.llamacpp_speed``), each a setting: a RAM cache of the
+constant prompt prefix (the system prompt), and speculative decoding with drafts from the
+prompt itself or from a small model with the same tokenizer. At temperature 0 both give the
+plain path's text; ``benchmarks/model_path.py`` measures them side by side.
 """
 
 from __future__ import annotations
@@ -14,8 +19,9 @@ import asyncio
 import threading
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from langchain_core.callbacks import (
     AsyncCallbackManagerForLLMRun,
@@ -29,6 +35,18 @@ from pydantic import PrivateAttr
 _ROLES = {"system": "system", "human": "user", "ai": "assistant"}
 _DONE = object()
 
+Speculative = Literal["off", "prompt_lookup", "draft"]
+
+
+@dataclass(frozen=True, slots=True)
+class RunStats:
+    """What the last generation cost the model, in tokens rather than seconds (a shared
+    machine's timings wander; these do not)."""
+
+    prefix: str  # the prefix cache's action: restored, kept, evaluated, none, or off
+    prompt_evaluated: int  # prompt tokens run through the model (the rest came from the KV)
+    steps: int  # decode calls after the prompt: one per token, fewer with accepted drafts
+
 
 class LlamaCppChatModel(BaseChatModel):
     model_path: Path
@@ -36,8 +54,15 @@ class LlamaCppChatModel(BaseChatModel):
     n_threads: int | None = None
     max_tokens: int = 320
     temperature: float = 0.0
+    prefix_cache: bool = False
+    prefix_cache_mb: int = 64
+    speculative: Speculative = "off"
+    draft_tokens: int = 10
+    draft_model_path: Path | None = None
 
     _llama: Any = PrivateAttr(default=None)
+    _prefix: Any = PrivateAttr(default=None)
+    _last_run: RunStats | None = PrivateAttr(default=None)
     _load_lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
     _run_lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
     _worker: ThreadPoolExecutor = PrivateAttr(
@@ -52,6 +77,14 @@ class LlamaCppChatModel(BaseChatModel):
     def loaded(self) -> bool:
         return self._llama is not None
 
+    @property
+    def last_run(self) -> RunStats | None:
+        return self._last_run
+
+    @property
+    def prefix_cache_entries(self) -> int:
+        return len(self._prefix) if self._prefix is not None else 0
+
     def load(self) -> None:
         with self._load_lock:
             if self._llama is not None:
@@ -60,14 +93,50 @@ class LlamaCppChatModel(BaseChatModel):
                 raise FileNotFoundError(
                     f"GGUF model not found at {self.model_path}: run `perimeter models fetch`"
                 )
-            from llama_cpp import Llama
+            from integrations.llm.llamacpp_speed import (
+                FastLlama,
+                LlamaPromptLookupDecoding,
+                PrefixCache,
+                SmallModelDraft,
+            )
 
-            self._llama = Llama(
+            draft: Any = None
+            if self.speculative == "prompt_lookup":
+                draft = LlamaPromptLookupDecoding(num_pred_tokens=self.draft_tokens)
+            elif self.speculative == "draft":
+                draft = SmallModelDraft(self._load_draft(), self.draft_tokens)
+            llama = FastLlama(
                 model_path=str(self.model_path),
                 n_ctx=self.n_ctx,
                 n_threads=self.n_threads,
                 verbose=False,
             )
+            if draft is not None:
+                if self.speculative == "draft" and draft.llama.n_vocab() != llama.n_vocab():
+                    raise ValueError(
+                        f"the draft model {self.draft_model_path} has another tokenizer"
+                        f" ({draft.llama.n_vocab()} tokens, not {llama.n_vocab()})"
+                    )
+                llama.draft_model = draft
+                llama.verify_tokens = self.draft_tokens + 1
+            if self.prefix_cache:
+                self._prefix = PrefixCache(self.prefix_cache_mb << 20)
+            self._llama = llama
+
+    def _load_draft(self) -> Any:
+        if self.draft_model_path is None or not self.draft_model_path.is_file():
+            raise FileNotFoundError(
+                f"draft GGUF model not found at {self.draft_model_path}:"
+                " run `perimeter models fetch` for it, or set llm.speculative to off"
+            )
+        from llama_cpp import Llama
+
+        return Llama(
+            model_path=str(self.draft_model_path),
+            n_ctx=self.n_ctx,
+            n_threads=self.n_threads,
+            verbose=False,
+        )
 
     def count_tokens(self, text: str) -> int:
         """Tokens ``text`` takes in this model's context (its own tokenizer)."""
@@ -89,7 +158,12 @@ class LlamaCppChatModel(BaseChatModel):
         with self._run_lock:  # one llama context: one generation at a time
             if cancelled.is_set():  # given up while waiting: no prompt evaluation
                 return
-            stream = self._llama.create_chat_completion(
+            llama = self._llama
+            llama.eval_sizes.clear()
+            prefix = "off"
+            if self._prefix is not None:
+                prefix = self._prefix.prepare(llama, payload).action
+            stream = llama.create_chat_completion(
                 messages=payload,
                 stream=True,
                 max_tokens=kwargs.get("max_tokens", self.max_tokens),
@@ -108,6 +182,7 @@ class LlamaCppChatModel(BaseChatModel):
                         yield chunk
             finally:
                 stream.close()
+                self._last_run = _run_stats(prefix, llama.eval_sizes)
 
     async def _astream(
         self,
@@ -152,3 +227,8 @@ class LlamaCppChatModel(BaseChatModel):
     ) -> ChatResult:
         text = "".join(c.text for c in self._stream(messages, stop, run_manager, **kwargs))
         return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
+
+
+def _run_stats(prefix: str, sizes: list[int]) -> RunStats:
+    before = 2 if prefix == "evaluated" else 1  # the prefix's evaluation, then the prompt's
+    return RunStats(prefix, sum(sizes[:before]), max(len(sizes) - before, 0))

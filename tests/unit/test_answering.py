@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,16 @@ import pytest
 
 from integrations.llm import ScriptedChatModel
 from rag.admission import ModelAdmission
-from rag.answering import AnswerPolicy, AnswerRequest, Done, GroundedAnswerer, Retrieved, Token
+from rag.answering import (
+    AnswerPolicy,
+    AnswerRequest,
+    Done,
+    GroundedAnswerer,
+    Queued,
+    Retrieved,
+    Token,
+)
+from rag.cache import AnswerCache
 from rag.embeddings import UniversalSentenceEncoderEmbeddings
 from rag.errors import GenerationError, GenerationTimeout, ModelBusy
 from rag.ingest import Ingestor
@@ -259,3 +269,125 @@ def test_a_line_that_answers_well_lets_the_passages_through_under_the_dense_floo
     # Lines about something else do not.
     other = read("сколько стоит аренда банковской ячейки", [RATES])
     assert not answerer._confident({"passages": [RATES], "reading": other})
+
+
+# --- the answer cache and the model's queue -------------------------------------------------
+
+CLASSIC_FEE = "Обслуживание карты «Классика» стоит 99 ₽ в месяц."
+
+
+@pytest.fixture
+def small_store(
+    tmp_path: Path, use_embeddings: UniversalSentenceEncoderEmbeddings
+) -> Iterator[tuple[KnowledgeStore, Path]]:
+    """One document in its own index, to be republished by the test."""
+    documents = tmp_path / "kb"
+    documents.mkdir()
+    (documents / "cards-debit-fees.md").write_bytes((KB_DIR / "cards-debit-fees.md").read_bytes())
+    knowledge = KnowledgeStore(open_client(url=None, path=tmp_path / "q"), "kb", use_embeddings)
+    Ingestor(knowledge).ingest_dir(documents)
+    yield knowledge, documents
+    knowledge.close()
+
+
+def cached_answerer(store: KnowledgeStore, model: ScriptedChatModel) -> GroundedAnswerer:
+    cache = AnswerCache(store.query_vector, store.document_version, store.texts)
+    store.on_change(cache.invalidate)
+    return GroundedAnswerer(store, model, cache=cache)
+
+
+async def test_the_same_question_again_is_answered_from_the_cache_without_the_model(
+    small_store: tuple[KnowledgeStore, Path],
+) -> None:
+    store, _ = small_store
+    model = ScriptedChatModel(reply=CLASSIC_FEE)
+    answerer = cached_answerer(store, model)
+    first = await collect(answerer, "Сколько стоит обслуживание карты «Классика»?", cacheable=True)
+    again = await collect(
+        answerer, "подскажите, сколько стоит обслуживание карты классика", cacheable=True
+    )
+    assert len(model.prompts) == 1  # the second answer was not written
+    assert isinstance(again[-1], Done) and again[-1].cached
+    assert again[-1].text == first[-1].text == CLASSIC_FEE
+    assert [c.doc_id for c in again[-1].cited] == [c.doc_id for c in first[-1].cited]
+    assert isinstance(again[0], Retrieved) and again[0].confident  # sources come along
+
+
+async def test_a_question_not_vouched_for_never_touches_the_cache(
+    small_store: tuple[KnowledgeStore, Path],
+) -> None:
+    """A follow-up, or a question with personal data in it: not kept, not looked up."""
+    store, _ = small_store
+    model = ScriptedChatModel(reply=CLASSIC_FEE)
+    answerer = cached_answerer(store, model)
+    question = "Сколько стоит обслуживание карты «Классика»?"
+    await collect(answerer, question)
+    await collect(answerer, question, cacheable=True)  # nothing was kept the first time
+    await collect(answerer, question)  # kept now, but this one may not use it
+    assert len(model.prompts) == 3
+
+
+async def test_publishing_a_cited_document_anew_drops_its_cached_answers(
+    small_store: tuple[KnowledgeStore, Path],
+) -> None:
+    store, documents = small_store
+    model = ScriptedChatModel(reply=CLASSIC_FEE)
+    answerer = cached_answerer(store, model)
+    question = "Сколько стоит обслуживание карты «Классика»?"
+    await collect(answerer, question, cacheable=True)
+    source = documents / "cards-debit-fees.md"
+    source.write_text(source.read_text().replace("99 ₽", "149 ₽"), encoding="utf-8")
+    Ingestor(store).ingest_dir(documents)  # the content team publishes a new price
+    model.reply = "Обслуживание карты «Классика» стоит 149 ₽ в месяц."
+    chunks = await collect(answerer, question, cacheable=True)
+    assert len(model.prompts) == 2
+    assert isinstance(chunks[-1], Done) and not chunks[-1].cached
+    assert "149" in chunks[-1].text
+
+
+async def test_a_document_republished_by_another_replica_is_noticed(
+    small_store: tuple[KnowledgeStore, Path], use_embeddings: UniversalSentenceEncoderEmbeddings
+) -> None:
+    """One shared index, two processes: this one's cache hears of no change, but the cited
+    document's version in the index no longer matches."""
+    store, documents = small_store
+    model = ScriptedChatModel(reply=CLASSIC_FEE)
+    answerer = cached_answerer(store, model)
+    question = "Сколько стоит обслуживание карты «Классика»?"
+    await collect(answerer, question, cacheable=True)
+    elsewhere = KnowledgeStore(store._client, "kb", use_embeddings)  # no listener of ours
+    source = documents / "cards-debit-fees.md"
+    source.write_text(source.read_text().replace("99 ₽", "149 ₽"), encoding="utf-8")
+    Ingestor(elsewhere).ingest_dir(documents)
+    chunks = await collect(answerer, question, cacheable=True)
+    assert isinstance(chunks[-1], Done) and not chunks[-1].cached
+    assert len(model.prompts) == 2
+
+
+async def test_an_answer_waiting_for_the_model_hears_its_place_before_its_first_token(
+    store: KnowledgeStore,
+) -> None:
+    model = ScriptedChatModel(reply=CLASSIC_FEE)
+    admission = ModelAdmission(running=1, waiting=2)
+    answerer = GroundedAnswerer(store, model, admission=admission)
+    busy = asyncio.Event()
+
+    async def another_customer() -> None:
+        async with admission.slot():
+            await busy.wait()
+
+    holder = asyncio.create_task(another_customer())
+    await asyncio.sleep(0)
+    chunks = []
+    question = "Сколько стоит обслуживание дебетовой карты?"
+    request = AnswerRequest(question, question)
+    async for chunk in answerer.astream(request):
+        chunks.append(chunk)
+        if isinstance(chunk, Queued):
+            busy.set()  # the other answer is done: this one's turn comes
+    await holder
+    kinds = [type(c).__name__ for c in chunks]
+    assert kinds.index("Queued") < kinds.index("Token")
+    queued = next(c for c in chunks if isinstance(c, Queued))
+    assert queued.position == 1 and queued.estimate_s > 0
+    assert "99" in chunks[-1].text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from rag.embeddings import LocalEmbeddings, build_embeddings
@@ -73,3 +74,38 @@ def test_sentence_transformers_needs_a_real_local_directory(tmp_path: Path) -> N
         build_embeddings("sentence_transformers", None)
     with pytest.raises(EmbeddingError, match="not a sentence-transformers model"):
         build_embeddings("sentence_transformers", tmp_path).load()
+
+
+class Counting(LocalEmbeddings):
+    """Counts how often the model runs."""
+
+    name = "counting"
+
+    def __init__(self, asymmetric: bool) -> None:
+        super().__init__()
+        self.asymmetric = asymmetric
+        self.runs: list[list[str]] = []
+
+    def _load(self) -> object:
+        return object()
+
+    def _encode(self, texts: list[str], *, query: bool) -> np.ndarray:  # type: ignore[type-arg]
+        self.runs.append(list(texts))
+        return np.asarray([[float(len(t)), 1.0 if query else 0.0] for t in texts])
+
+
+def test_one_message_is_embedded_once_however_many_parts_ask_for_it() -> None:
+    """The intent classifier, the answer cache, the search and the reader all embed the
+    customer's message: the model runs once for it."""
+    same = Counting(asymmetric=False)
+    first = same.embed_documents(["сколько стоит карта"])[0]
+    assert same.embed_query("сколько стоит карта") == first
+    assert same.embed_query("сколько стоит карта") == first
+    assert len(same.runs) == 1
+    prefixed = Counting(asymmetric=True)  # e5: a query is not a passage
+    prefixed.embed_documents(["сколько стоит карта"])
+    prefixed.embed_query("сколько стоит карта")
+    assert len(prefixed.runs) == 2
+    prefixed.embed_documents(["a", "b"])  # batches (ingestion) are computed, not kept
+    prefixed.embed_documents(["a", "b"])
+    assert len(prefixed.runs) == 4

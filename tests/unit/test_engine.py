@@ -29,6 +29,7 @@ from bot.dialogue.models import (
     Route,
 )
 from bot.dialogue.sinks import RecordingSink
+from bot.dialogue.turn import NullObserver
 from bot.intents import FakeIntentClassifier
 from bot.knowledge import FakeKnowledgeBase
 from bot.privacy.detector import PiiDetector
@@ -423,3 +424,52 @@ async def test_the_store_keeps_the_message_redacted_and_the_turn_works_on_the_or
     assert kb.questions[-1].text == typed, "retrieval and the model see it as typed"
     stored = (await store.list_messages(conversation.id))[0].text
     assert stored == "Сколько стоит обслуживание карты [карта ••6787] в отделении на [адрес]?"
+
+
+class Outcomes(NullObserver):
+    def __init__(self) -> None:
+        self.outcomes: list[str] = []
+
+    def knowledge(self, outcome: str) -> None:
+        self.outcomes.append(outcome)
+
+
+async def test_only_a_question_that_depends_on_nothing_else_may_use_the_answer_cache() -> None:
+    store = MemoryConversationStore()
+    kb = FakeKnowledgeBase()
+    redactor = PiiRedactor(PiiDetector())
+    engine = DialogueEngine(store, kb, default_library(), redactor=redactor)
+    conversation = await engine.start_conversation()
+    await say(engine, conversation.id, "Сколько стоит обслуживание карты «Классика»?")
+    await say(engine, conversation.id, "а для пенсионеров?")  # borrows the question before
+    other = await engine.start_conversation()
+    sink = await say(
+        engine, other.id, "Пишу с ivan.petrov@mail.ru: сколько стоит обслуживание карты?"
+    )
+    assert sink.replies[0].route is Route.ANSWER, sink.replies[0]
+    assert [q.cacheable for q in kb.questions] == [True, False, False]
+
+
+async def test_a_cached_answer_is_an_answer_and_is_counted_as_one() -> None:
+    observer = Outcomes()
+    store = MemoryConversationStore()
+    kb = FakeKnowledgeBase(cached=True)
+    engine = DialogueEngine(store, kb, default_library(), observer=observer)
+    conversation = await engine.start_conversation()
+    sink = await say(engine, conversation.id, "Сколько стоит обслуживание карты?")
+    assert sink.replies[0].route is Route.ANSWER and sink.replies[0].cached
+    kb.cached, kb.curated = False, True
+    await say(engine, conversation.id, "Сколько стоит обслуживание карты?")
+    kb.curated, kb.grounded = False, False
+    await say(engine, conversation.id, "Сколько стоит обслуживание карты?")
+    assert observer.outcomes == ["cache", "faq", "ungrounded"]
+
+
+async def test_a_customer_waiting_for_the_model_is_told_their_place() -> None:
+    engine, _, _ = make_engine(FakeKnowledgeBase(queue=(2, 1)))
+    conversation = await engine.start_conversation()
+    sink = await say(engine, conversation.id, "Сколько стоит обслуживание карты?")
+    assert len(sink.notices) == 2
+    assert "2-й в очереди" in sink.notices[0] and "1-й в очереди" in sink.notices[1]
+    assert "1 мин" in sink.notices[1]  # 20 s: about a minute
+    assert sink.replies[0].route is Route.ANSWER

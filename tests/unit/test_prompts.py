@@ -104,6 +104,7 @@ VALUES: dict[str, dict[str, object]] = {
     "utter_callback_created": {"ticket": "T-1042"},
     "utter_callback_created_operator_joined": {"ticket": "T-1042"},
     "operator_joined": {"name": "Анна"},
+    "utter_model_queue": {"position": 3, "minutes": 2},
 }
 
 

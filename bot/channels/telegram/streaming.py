@@ -37,6 +37,11 @@ class EditingSink:
         if self._text.strip() and time.monotonic() - self._last >= self._interval:
             await self._show(html.escape(self._text[: LIMIT - 100], quote=False) + _TAIL)
 
+    async def waiting(self, notice: str) -> None:
+        """The queue notice stands in the message until the first tokens replace it."""
+        if not self._text.strip() and time.monotonic() - self._last >= self._interval:
+            await self._show(html.escape(notice, quote=False))
+
     async def reply(self, reply: Reply) -> None:
         pass
 

@@ -78,6 +78,9 @@ class TurnOut(BaseModel):
     authenticated: bool = False
     sources: list[SourcePublic]
     buttons: list[ButtonPublic] = []
+    cached: bool = Field(
+        default=False, description="An earlier answer to the same question, given again."
+    )
 
     @classmethod
     def of(cls, message_id: str, reply: Reply) -> TurnOut:
@@ -91,4 +94,5 @@ class TurnOut(BaseModel):
             authenticated=reply.authenticated,
             sources=[SourcePublic.of(s) for s in reply.sources],
             buttons=[ButtonPublic(title=b.title, payload=b.payload) for b in reply.buttons],
+            cached=reply.cached,
         )

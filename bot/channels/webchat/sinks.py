@@ -55,6 +55,9 @@ class WebSocketSink:
         self._streamed += text
         await self._send({"type": "token", "text": text})
 
+    async def waiting(self, notice: str) -> None:
+        await self._send({"type": "queue", "text": notice})
+
     async def reply(self, reply: Reply) -> None:
         # The streamed draft had not passed the grounding and figures checks: when the reply
         # is not that draft, the widget says the draft was withdrawn (the review's M2).
@@ -88,6 +91,9 @@ class CollectingSink:
         self.message_id = message_id
 
     async def token(self, text: str) -> None:
+        pass
+
+    async def waiting(self, notice: str) -> None:
         pass
 
     async def reply(self, reply: Reply) -> None:

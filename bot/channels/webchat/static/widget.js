@@ -232,10 +232,24 @@
       pending.acked = true;
       if (msg.message_id) pending.customer.dataset.id = msg.message_id;
     },
+    // The answer waits for its turn at the model: its place and an estimate, until it starts.
+    queue(msg) {
+      if (!pending || !msg.text) return;
+      const node = pending.bubble;
+      let notice = node.querySelector(".queue");
+      if (!notice) {
+        notice = el("div", "queue");
+        notice.setAttribute("role", "status");
+        node.appendChild(notice);
+      }
+      notice.textContent = msg.text;
+      scrollToBottom();
+    },
     token(msg) {
       if (!pending) return;
       const node = pending.bubble;
       node.querySelector(".typing")?.remove();
+      node.querySelector(".queue")?.remove();
       node.querySelector(".text").textContent += msg.text || "";
       scrollToBottom();
     },
@@ -247,6 +261,7 @@
       }
       const node = pending ? pending.bubble : addMessage("bot", "");
       node.querySelector(".typing")?.remove();
+      node.querySelector(".queue")?.remove();
       node.classList.remove("streaming");
       if (msg.message_id) node.dataset.id = msg.message_id;
       if (msg.route) node.dataset.route = msg.route;
