@@ -2,7 +2,8 @@
 with the real model, the server's memory, and where a reply's time goes (docs/benchmarks.md).
 
     python benchmarks/load.py [--customers 50] [--duration 60] [--model-customers 6]
-                              [--skip-model] [--gguf PATH | --model NAME] [--json PATH]
+                              [--model-timeout 90] [--skip-model] [--gguf PATH | --model NAME]
+                              [--json PATH] [--profile PATH]
 
 A real `perimeter serve` on loopback (a temp data dir, SQLite, Qdrant local mode, the sample
 KB ingested at start, the embedded model the product defaults to, loaded before /readyz) and
@@ -12,9 +13,9 @@ loopback address can be 50 customers; everything else is the product's default.
 1. Preflight: every phrase of the mix once, one by one, each in a new conversation: its route
    and time. A phrase that does not come back as its category expects is left out of the load
    and listed (a stray model answer would queue the model during phase 1).
-2. Answer-cache warm-up (only when the build has `answer_cache` settings): a knowledge
-   question answered once by the model, then its paraphrases; those served without the model
-   join the mix as cache hits.
+2. Answer-cache warm-up, during the preflight (only when the build has `answer_cache`
+   settings): knowledge questions answered once by the model, then their paraphrases; those
+   served from the cache join the mix as cache hits.
 3. Phase 1, no model: N virtual customers over the HTTP API for a bounded time, each in a
    conversation of its own (logged in with the bank's web token; a new one every
    --turns-per-conversation messages), sending smalltalk, curated FAQ questions, cache hits
@@ -80,17 +81,19 @@ ACCOUNT = [
 CUSTOMERS = ["c-2001", "c-2002"]  # sandbox customers with accounts (examples/bank.json)
 # Knowledge questions for the answer cache: the first is answered by the model in the warm-up,
 # the others are its paraphrases, asked in phase 1.
+# Closest paraphrase first: a paraphrase the cache misses costs a whole model answer, and the
+# rest of that seed's are then skipped.
 CACHE_SEEDS = [
+    (
+        "How long does a SWIFT transfer take?",
+        ["How long does a SWIFT transfer take", "How long does a SWIFT transfer usually take?"],
+    ),
     (
         "Продлевается ли вклад «Надёжный» автоматически?",
         [
+            "Продлевается ли вклад «Надёжный» автоматически",
             "Подскажите, продлевается ли вклад «Надёжный» автоматически?",
-            "Вклад «Надёжный» продлевается автоматически?",
         ],
-    ),
-    (
-        "How long does a SWIFT transfer take?",
-        ["How long does a SWIFT transfer usually take?", "How long does a SWIFT transfer take"],
     ),
 ]
 # Knowledge questions for the model in phase 2: distinct, none of them a curated FAQ entry.
@@ -247,7 +250,9 @@ def started(args: argparse.Namespace, root: Path, gguf: Path, secret: str) -> It
             env=server_env(data, **settings),
             health_url=f"{base_url}/healthz",
             startup_s=300,
-            stop_s=60,  # cProfile writes its file on the way out
+            # SIGTERM, then SIGKILL: a generation still running would hold a graceful stop;
+            # under cProfile the profile is written on the way out, which takes longer.
+            stop_s=60 if args.profile else 15,
         ) as server:
             up = time.perf_counter() - begun
             deadline = time.monotonic() + 300
@@ -314,6 +319,7 @@ def stage_table(before: Samples, after: Samples) -> dict[str, dict[str, float]]:
         cumulative = sorted(buckets[stage])
         table[stage] = {
             "count": count,
+            "first_bucket_ms": cumulative[0][0] * 1000,
             "mean_ms": sums[labels] / count * 1000,
             "p50_ms": bucket_quantile(cumulative, 0.50) * 1000,
             "p95_ms": bucket_quantile(cumulative, 0.95) * 1000,
@@ -328,9 +334,13 @@ def print_stages(title: str, table: dict[str, dict[str, float]]) -> None:
     ranked = sorted(table, key=lambda s: (s == "total", order.index(s) if s in order else 99, s))
     for stage in ranked:
         row = table[stage]
+
+        def q(ms: float, floor: float = row["first_bucket_ms"]) -> str:
+            return f"<{floor:g}" if ms <= floor else f"{ms:.1f}"  # inside the first bucket
+
         say(
             f"  {stage:<14}{row['count']:>9.0f}{row['mean_ms']:>10.1f}"
-            f"{row['p50_ms']:>10.1f}{row['p95_ms']:>10.1f}"
+            f"{q(row['p50_ms']):>10}{q(row['p95_ms']):>10}"
         )
 
 
@@ -496,15 +506,17 @@ async def ask_once(client: httpx.AsyncClient, secret: str, text: str) -> dict[st
 
 
 async def warm_cache(base_url: str, secret: str) -> tuple[list[str], list[dict[str, Any]]]:
-    """The seeds, all at once (the model takes them in turn), then their paraphrases one by
-    one: those served without the model (``cached: true``, or under a second when the reply
-    has no such flag) are cache hits."""
+    """Each seed answered by the model, then its paraphrases, one at a time (seeds asked at
+    once would wait for each other past the first-token timeout): those served without the
+    model (``cached: true``, or under a second when the reply has no such flag) are cache
+    hits; the first miss ends that seed's paraphrases."""
     hits: list[str] = []
+    rows: list[dict[str, Any]] = []
     async with httpx.AsyncClient(base_url=base_url, timeout=600) as client:
-        seeds = await asyncio.gather(*(ask_once(client, secret, q) for q, _ in CACHE_SEEDS))
-        rows = [{"role": "seed", **seed} for seed in seeds]
-        for seed, (_, paraphrases) in zip(seeds, CACHE_SEEDS, strict=True):
-            if seed["route"] != "answer":
+        for seed, paraphrases in CACHE_SEEDS:
+            row = await ask_once(client, secret, seed)
+            rows.append({"role": "seed", **row})
+            if row["route"] != "answer":
                 continue  # the model did not answer it: nothing to cache
             for text in paraphrases:
                 row = await ask_once(client, secret, text)
@@ -513,10 +525,9 @@ async def warm_cache(base_url: str, secret: str) -> tuple[list[str], list[dict[s
                     flag is True if flag is not None else row["s"] < 1.0
                 )
                 rows.append({"role": "paraphrase", **row})
-                if row["hit"]:
-                    hits.append(text)
-            if not hits:
-                break  # the cache does not serve paraphrases: spare the model the rest
+                if not row["hit"]:
+                    break
+                hits.append(text)
     return hits, rows
 
 
@@ -866,8 +877,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--model-timeout",
         type=float,
-        default=120,
-        help="phase 2 ends after this many seconds; customers still waiting are listed (120)",
+        default=90,
+        help="phase 2 ends after this many seconds; customers still waiting are listed (90)",
     )
     parser.add_argument("--skip-model", action="store_true", help="no phase 2, no cache warm-up")
     group = parser.add_mutually_exclusive_group()
@@ -936,7 +947,10 @@ def run(args: argparse.Namespace, server: Running, secret: str, report: dict[str
         {"smalltalk": list(SMALLTALK), "faq": list(faq_answers()), "account": list(ACCOUNT)},
         faq_answers(),
     )
+    began = time.perf_counter()
     asyncio.run(prepare(args, server, secret, mix, report))
+    report["prepare_s"] = time.perf_counter() - began
+    say(f"  ({report['prepare_s']:.0f} s)")
     report["mix"] = {c: len(p) for c, p in mix.phrases.items()}
 
     memory["before phase 1"] = memory_mib(server.pid)

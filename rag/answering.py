@@ -322,13 +322,15 @@ class GroundedAnswerer:
         marker = MarkerFilter()
         deadline = started + self._policy.total_timeout_s
         first_token_at: float | None = None
+        generation_started = first_token_deadline = deadline
         pieces = 0
         pumping = asyncio.create_task(pump())
         try:
             while True:
                 budget = deadline - time.perf_counter()
                 if passages and first_token_at is None:
-                    budget = min(budget, self._policy.first_token_timeout_s)
+                    # From the passages on, however many queue notices come meanwhile.
+                    budget = min(budget, first_token_deadline - time.perf_counter())
                 kind, item = await asyncio.wait_for(events.get(), timeout=max(budget, 0.001))
                 if kind == "end":
                     break
@@ -347,6 +349,7 @@ class GroundedAnswerer:
                     if not confident:
                         break
                     generation_started = time.perf_counter()
+                    first_token_deadline = generation_started + self._policy.first_token_timeout_s
                 if chunk.get("answer"):
                     pieces += 1
                     if first_token_at is None:
@@ -372,12 +375,12 @@ class GroundedAnswerer:
             with contextlib.suppress(asyncio.CancelledError):
                 await pumping
         timings["total_s"] = time.perf_counter() - started
-        if first_token_at is not None:
+        faq = self.faq_hit(passages) if confident else None
+        if first_token_at is not None and faq is None:  # the model wrote it
             self._observer.generated(pieces, time.perf_counter() - first_token_at)
         if not confident:  # nothing relevant enough was found: no answer, no citation
             yield Done(text="", abstained=False, ungrounded=frozenset(), cited=(), timings=timings)
             return
-        faq = self.faq_hit(passages)
         if faq is not None:
             yield Done(
                 text=str((faq.metadata or {})["answer"]),
