@@ -1,7 +1,7 @@
 """The embedded model's faster paths against the plain path, side by side in one run.
 
     python benchmarks/model_path.py [--model qwen2.5-coder-1.5b] [--rounds 1] [--questions 6]
-                                    [--draft-tokens 10] [--no-draft]
+                                    [--draft-tokens 2] [--draft]
 
 The prompts are the ones production sends: the eval set's answer questions
 (``examples/eval/cases.yaml``) go through the real answerer over the sample KB (retrieval,
@@ -20,13 +20,20 @@ as the answerer calls it, at temperature 0:
 - prefix cache: the constant prefix's KV kept in RAM and restored when the context lost it;
 - prompt lookup: speculative decoding with drafts copied from the prompt;
 - prefix cache + prompt lookup;
-- draft model: speculative decoding with the 0.5B model drafting (1.5B only).
+- draft model (``--draft``): the 0.5B model drafting for the 1.5B (5x slower than plain on 2
+  cores, so left out unless asked for);
+- 2 threads, and prompt lookup with 2 threads: llama-cpp-python decodes on half the cores
+  by default (``threads = 0``) but verifies a draft on all of them, so on 2 cores prompt
+  lookup also brings the second core in; these two rows tell the two gains apart.
 
-Per question, the paths run in a rotated order so that a noisy neighbour hits all of them
+Every path first answers a summary and one question per language to their first token: the
+weights are paged in and the prefix cache is as a running server's after its first answers.
+Then, per question, the paths run in a rotated order so that a noisy neighbour hits all of them
 alike: for the TTFT paths a summary, then the answer in full (interleaved TTFT, tokens/s,
 text), then another answer in the same language to its first token (repeated TTFT); plain also
-from an empty context (cold). The speculative paths answer in full (tokens/s, text). Tokens/s
-counts the answer's tokens after the first over the time after the first. Besides the clock,
+from an empty context (cold). The other paths answer in full (tokens/s, text). Tokens/s is
+all answers' tokens after their first over the time after their first (the eval's answers
+are short: a per-answer rate over three tokens is noise). Besides the clock,
 the model's own counts, which a busy machine cannot disturb: prompt tokens evaluated, and
 answer tokens per decode call (above 1 when drafts are accepted).
 """
@@ -104,9 +111,12 @@ class Figures:
     evaluated: dict[str, list[int]] = field(
         default_factory=lambda: {"cold": [], "repeated": [], "interleaved": []}
     )
-    rate: list[float] = field(default_factory=list)
-    per_step: list[float] = field(default_factory=list)
+    tokens: int = 0  # answer tokens after the first, over all answers
+    decode_s: float = 0.0  # and the time they took
+    answer_tokens: int = 0
+    steps: int = 0
     identical: list[bool] = field(default_factory=list)
+    rates: dict[int, float] = field(default_factory=dict)  # tokens/s per question
 
 
 # --- prompts, as production builds them ---------------------------------------------------
@@ -215,15 +225,15 @@ def main() -> None:
     parser.add_argument("--model", choices=sorted(MODELS), default="qwen2.5-coder-1.5b")
     parser.add_argument("--rounds", type=int, default=1, help="passes over the questions")
     parser.add_argument("--questions", type=int, default=6, help="answer prompts per round")
-    parser.add_argument("--draft-tokens", type=int, default=10)
+    parser.add_argument("--draft-tokens", type=int, default=2)
     parser.add_argument("--max-tokens", type=int, default=MAX_TOKENS)
-    parser.add_argument("--no-draft", action="store_true", help="leave out the draft model")
+    parser.add_argument("--draft", action="store_true", help="also the 0.5B drafting (slow)")
     args = parser.parse_args()
 
     cache = Settings().cache_dir
     gguf = model_path(MODELS[args.model], cache)
     draft_gguf = model_path(MODELS[DRAFT_MODEL], cache)
-    with_draft = not args.no_draft and args.model != DRAFT_MODEL and draft_gguf.is_file()
+    with_draft = args.draft and args.model != DRAFT_MODEL and draft_gguf.is_file()
 
     started = time.perf_counter()
     prompts = answer_prompts(args.questions)
@@ -246,6 +256,8 @@ def main() -> None:
     spec_paths = {
         "prompt lookup": make(speculative="prompt_lookup"),
         "prefix + lookup": make(prefix_cache=True, speculative="prompt_lookup"),
+        "2 threads": make(n_threads=os.cpu_count()),
+        "lookup, 2 threads": make(n_threads=os.cpu_count(), speculative="prompt_lookup"),
     }
     if with_draft:
         spec_paths["draft model"] = make(speculative="draft", draft_model_path=draft_gguf)
@@ -255,6 +267,12 @@ def main() -> None:
     prompt_tokens = [
         plain.count_tokens("".join(str(m.content) for m in p.messages)) for p in prompts
     ]
+    # What a running server has after its first answers: the weights paged in, and the
+    # prefix cache holding the summary's and each language's answer system prompt.
+    firsts = {p.lang: p for p in reversed(prompts)}.values()
+    for model in [*ttft_paths.values(), *spec_paths.values()]:
+        for messages in [summary, *(p.messages for p in firsts)]:
+            generate(model, messages, 1)
 
     for round_ in range(args.rounds):
         for i, prompt in enumerate(prompts):
@@ -275,13 +293,13 @@ def main() -> None:
                     run = generate(model, prompt.messages, args.max_tokens)
                     figures[name].ttft["interleaved"].append(run.ttft_s)
                     figures[name].evaluated["interleaved"].append(run.prompt_evaluated)
-                    record(figures[name], run, texts, name)
+                    record(figures[name], run, texts, name, turn)
                     again = generate(model, other.messages, 1)
                     figures[name].ttft["repeated"].append(again.ttft_s)
                     figures[name].evaluated["repeated"].append(again.prompt_evaluated)
                 else:
                     run = generate(spec_paths[name], prompt.messages, args.max_tokens)
-                    record(figures[name], run, texts, name)
+                    record(figures[name], run, texts, name, turn)
             for name, text in texts.items():
                 figures[name].identical.append(text == texts["plain"])
             differing = [n for n, t in texts.items() if t != texts["plain"]]
@@ -295,11 +313,15 @@ def main() -> None:
     report(figures, system_tokens, prompt_tokens, args, time.perf_counter() - started)
 
 
-def record(figures: Figures, run: Run, texts: dict[str, str], name: str) -> None:
+def record(figures: Figures, run: Run, texts: dict[str, str], name: str, turn: int) -> None:
     texts[name] = run.text
+    if run.tokens > 2:
+        figures.rates[turn] = run.tokens_per_s
     if run.tokens > 1:
-        figures.rate.append(run.tokens_per_s)
-        figures.per_step.append(run.tokens / max(run.steps, 1))
+        figures.tokens += run.tokens - 1
+        figures.decode_s += run.decode_s
+        figures.answer_tokens += run.tokens
+        figures.steps += max(run.steps, 1)
 
 
 def report(
@@ -311,7 +333,7 @@ def report(
 ) -> None:
     plain = figures["plain"]
     base_ttft = {k: median(v) for k, v in plain.ttft.items()}
-    base_rate = median(plain.rate)
+    base_rate = plain.tokens / plain.decode_s if plain.decode_s else float("nan")
 
     def ratio(value: float, base: float) -> str:
         return f"{value / base:.2f}x" if base == base and base else "  -  "
@@ -347,14 +369,19 @@ def report(
         f"{ratio(median(figures['prefix cache'].ttft['interleaved']), base_ttft['interleaved'])}"
     )
     print()
-    print("answers: tokens/s after the first token, median (ratio to plain); answer tokens per")
-    print("decode call of the big model, median; text identical to plain's at temperature 0")
-    print(f"{'path':<16}{'tokens/s':>20}{'tokens/call':>14}{'identical':>12}")
+    print("answers: tokens/s after the first token over all answers (ratio to plain); the")
+    print("median over questions of the path's tokens/s / plain's on the same question (one")
+    print("stalled answer does not swing it); answer tokens per decode call of the big model;")
+    print("text identical to plain's at temperature 0")
+    print(f"{'path':<18}{'tokens/s':>18}{'paired':>9}{'tokens/call':>13}{'identical':>11}")
     for name, f in figures.items():
-        rate = median(f.rate)
+        rate = f.tokens / f.decode_s if f.decode_s else float("nan")
+        paired = median(f.rates[q] / plain.rates[q] for q in f.rates if plain.rates.get(q))
         same = f"{sum(f.identical)}/{len(f.identical)}"
+        per_call = f.answer_tokens / max(f.steps, 1)
         print(
-            f"{name:<16}{rate:10.1f} ({ratio(rate, base_rate)}){median(f.per_step):14.2f}{same:>12}"
+            f"{name:<18}{rate:8.1f} ({ratio(rate, base_rate)}){paired:8.2f}x"
+            f"{per_call:13.2f}{same:>11}"
         )
     print()
     print(f"{load_average()}; {seconds / 60:.1f} min")

@@ -96,6 +96,9 @@ def resolve_llm_config(settings: Settings) -> LLMConfig:
         else:
             backend = LLMBackend.LLAMACPP
     gguf = llm.gguf_path or model_path(MODELS[llm.embedded_model.value], settings.cache_dir)
+    draft = llm.draft_gguf_path or (
+        model_path(MODELS[llm.draft_model.value], settings.cache_dir) if llm.draft_model else None
+    )
     return LLMConfig(
         backend=backend.value,
         model=llm.model,
@@ -108,6 +111,13 @@ def resolve_llm_config(settings: Settings) -> LLMConfig:
         max_tokens=llm.max_tokens,
         temperature=llm.temperature,
         timeout_s=llm.timeout_s,
+        prefix_cache=llm.prefix_cache,
+        prefix_cache_mb=llm.prefix_cache_mb,
+        speculative=llm.speculative,
+        draft_tokens=llm.draft_tokens,
+        draft_gguf_path=draft,
+        extra_body=llm.openai_extra_body,
+        ollama_keep_alive=llm.ollama_keep_alive,
     )
 
 

@@ -197,6 +197,55 @@ class LLMSettings(BaseModel):
         description="Generations that may wait for a turn; one more is refused at once and"
         " the customer is handed to an operator (handoff reason model_busy).",
     )
+    prefix_cache: bool = Field(
+        default=True,
+        description="Embedded model: keep the KV of each system prompt in RAM and restore it"
+        " when the context lost it (an answer after an operator summary or in the other"
+        " language), so only the passages and the question are evaluated. The same text at"
+        " temperature 0; figures in docs/model-serving.md.",
+    )
+    prefix_cache_mb: Annotated[int, Field(ge=1, le=4096)] = Field(
+        default=64,
+        description="RAM for the prefix cache; a 250-token system prompt takes ~7 MB with"
+        " the 1.5B model. The least recently used prefix goes first.",
+    )
+    speculative: Annotated[str, Field(pattern="^(off|prompt_lookup|draft)$")] = Field(
+        default="off",
+        description="Embedded model's speculative decoding: off; prompt_lookup (drafts copied"
+        " from the passages, verified in one batch); draft (a small model with the same"
+        " tokenizer drafts: draft_model). Off by default: on 2 CPU cores prompt lookup was"
+        " 1.45x faster only by verifying on the second core (threads=2 alone gave 1.50x),"
+        " slower on a busy machine, and a batch rounds unlike one token, so a near tie can"
+        " change the text at temperature 0; the draft model was 5x slower"
+        " (docs/model-serving.md).",
+    )
+    draft_tokens: Annotated[int, Field(ge=1, le=64)] = Field(
+        default=2,
+        description="Tokens drafted per step for speculative decoding. On a CPU a"
+        " verification batch costs nearly its length in single steps: 2-3 was fastest,"
+        " 10 no faster than off.",
+    )
+    draft_model: EmbeddedModel | None = Field(
+        default=None,
+        description="The draft model for speculative=draft, from `perimeter models fetch`"
+        " (qwen2.5-coder-0.5b for the 1.5B model).",
+    )
+    draft_gguf_path: Path | None = Field(
+        default=None, description="Override the draft model's GGUF file."
+    )
+    openai_extra_body: dict[str, object] = Field(
+        default_factory=dict,
+        description="Fields added as they are to every request to the OpenAI-compatible"
+        ' server, as JSON: e.g. {"top_k": 20, "repetition_penalty": 1.05} for vLLM,'
+        ' {"cache_prompt": true} for llama.cpp\'s server. Not max_tokens (its own setting).'
+        " Prefix caching and speculative decoding are the server's own flags:"
+        " docs/model-serving.md.",
+    )
+    ollama_keep_alive: str | None = Field(
+        default=None,
+        description='How long Ollama keeps the model loaded after a request ("30m", "-1" for'
+        " ever); unset: the server's OLLAMA_KEEP_ALIVE (5 minutes by default).",
+    )
 
 
 class RetrievalSettings(BaseModel):

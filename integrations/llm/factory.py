@@ -7,7 +7,7 @@ The HTTP clients of the server backends are made here and closed by :meth:`ChatB
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,17 @@ class LLMConfig:
     max_tokens: int = 320
     temperature: float = 0.0
     timeout_s: float = 120.0
+    # Embedded llama.cpp's faster paths (integrations.llm.llamacpp_speed).
+    prefix_cache: bool = True
+    prefix_cache_mb: int = 64
+    speculative: str = "off"  # "off" | "prompt_lookup" | "draft"
+    draft_tokens: int = 2
+    draft_gguf_path: Path | None = None
+    # Server backends: fields added to every request's body as they are (vLLM's
+    # repetition_penalty or cache_salt, llama.cpp server's cache_prompt...); Ollama's
+    # keep_alive (how long the server keeps the model loaded after a request).
+    extra_body: Mapping[str, Any] = field(default_factory=dict)
+    ollama_keep_alive: str | None = None
 
 
 class ModelNotReady(Exception):
@@ -36,6 +47,7 @@ class ModelNotReady(Exception):
 
 
 _PROBE_TIMEOUT_S = 3.0
+_SPECULATIVE = ("off", "prompt_lookup", "draft")
 
 
 def _served(
@@ -115,6 +127,7 @@ def build_chat_backend(config: LLMConfig) -> ChatBackend:
             temperature=config.temperature,
             num_predict=config.max_tokens,
             num_ctx=config.context_tokens,
+            keep_alive=config.ollama_keep_alive,
             client_kwargs={"timeout": config.timeout_s},
             sync_client_kwargs={"transport": sync},
             async_client_kwargs={"transport": asynchronous},
@@ -149,8 +162,9 @@ def build_chat_backend(config: LLMConfig) -> ChatBackend:
             timeout=config.timeout_s,
             max_retries=0,
             streaming=True,
-            # llama.cpp's server ignores max_completion_tokens; vLLM accepts both.
-            extra_body={"max_tokens": config.max_tokens},
+            # llama.cpp's server ignores max_completion_tokens; vLLM accepts both. The
+            # passthrough cannot override it: max_tokens is its own setting.
+            extra_body={**config.extra_body, "max_tokens": config.max_tokens},
             http_client=httpx.Client(transport=sync, timeout=config.timeout_s),
             http_async_client=httpx.AsyncClient(transport=asynchronous, timeout=config.timeout_s),
         )
@@ -171,6 +185,16 @@ def build_chat_backend(config: LLMConfig) -> ChatBackend:
     if config.backend == "llamacpp":
         if config.gguf_path is None:
             raise LLMConfigError("no GGUF path for the embedded llama.cpp backend")
+        if config.speculative not in _SPECULATIVE:
+            raise LLMConfigError(
+                f"PERIMETER_LLM__SPECULATIVE must be one of {', '.join(_SPECULATIVE)},"
+                f" not {config.speculative!r}"
+            )
+        if config.speculative == "draft" and config.draft_gguf_path is None:
+            raise LLMConfigError(
+                "speculative decoding with a draft model needs PERIMETER_LLM__DRAFT_MODEL"
+                " or PERIMETER_LLM__DRAFT_GGUF_PATH"
+            )
         from integrations.llm.llamacpp import LlamaCppChatModel
 
         embedded = LlamaCppChatModel(
@@ -179,6 +203,11 @@ def build_chat_backend(config: LLMConfig) -> ChatBackend:
             n_threads=config.threads or None,
             max_tokens=config.max_tokens,
             temperature=config.temperature,
+            prefix_cache=config.prefix_cache,
+            prefix_cache_mb=config.prefix_cache_mb,
+            speculative=config.speculative,  # checked above
+            draft_tokens=config.draft_tokens,
+            draft_model_path=config.draft_gguf_path,
         )
 
         async def loaded() -> None:

@@ -57,7 +57,7 @@ class LlamaCppChatModel(BaseChatModel):
     prefix_cache: bool = False
     prefix_cache_mb: int = 64
     speculative: Speculative = "off"
-    draft_tokens: int = 10
+    draft_tokens: int = 2
     draft_model_path: Path | None = None
 
     _llama: Any = PrivateAttr(default=None)

@@ -26,7 +26,7 @@ from __future__ import annotations
 import ctypes
 import logging
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,30 +62,82 @@ def common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
     return n
 
 
+GROUP = 4
+"""llama.cpp's CPU kernels for repacked quantized weights take a batch's rows four at a time
+and the rows left over one by one, and the two round differently: a token's KV depends on
+where its batch started, modulo 4 (measured: a prompt split at 254 instead of 256 moves the
+last logits by 0.3, enough to turn an answer into an abstention at temperature 0)."""
+
+
 class FastLlama(Llama):
-    """:class:`llama_cpp.Llama` whose ``eval`` asks for every position's logits only in a
-    short batch while a draft model is set (a verification of at most ``verify_tokens``),
-    never for a prompt, and never copies logits to Python (sampling reads them in C; they
-    are copied only for logprobs, which nothing here asks for). It logs the size of each
-    evaluation, which :class:`LlamaCppChatModel` turns into the figures of its last run."""
+    """:class:`llama_cpp.Llama` with a canonical prompt evaluation and cheaper verification.
+
+    *Canonical prompts.* llama-cpp-python reuses the longest common prefix of the previous
+    prompt, wherever it ends, so the same prompt evaluated after another one can give other
+    logits than from an empty context (see :data:`GROUP`), and a temperature-0 answer depends
+    on what ran before it. Here a prompt's batches always start at a multiple of
+    :data:`GROUP`, and only the positions that an earlier prompt evaluated in whole groups are
+    reused (``canonical``): a prompt's KV and logits are the same whatever ran before, as from
+    an empty context (at most three tokens more are evaluated).
+
+    *Verification.* While a draft model is set, llama.cpp is asked for every position's logits
+    only in a decode step's batch (the token and its draft), never for a prompt, and logits
+    are never copied to Python (sampling reads them in C; the copy serves logprobs, which
+    nothing here asks for). llama-cpp-python's own ``draft_model`` path computes and copies the
+    logits of every prompt token.
+
+    It logs the size of each evaluation: :class:`LlamaCppChatModel` turns it into the figures
+    of its last run."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.verify_tokens = 0  # 1 + the draft's length while a draft model is set
         self.eval_sizes: list[int] = []
+        self.canonical = 0  # positions below this hold KV computed as from an empty context
+        self._prompt_next = False
+        self._step = self.n_batch - self.n_batch % GROUP
+
+    def generate(
+        self, tokens: Sequence[int], *args: Any, **kwargs: Any
+    ) -> Generator[int, Sequence[int] | None, None]:
+        # The first evaluation of a generation is its prompt, the others its decode steps.
+        self._prompt_next = True
+        yield from super().generate(tokens, *args, **kwargs)
 
     def eval(self, tokens: Sequence[int]) -> None:
+        if self._prompt_next:
+            self._prompt_next = False
+            self.eval_prompt(tokens)
+            return
         every = self.draft_model is not None and 0 < len(tokens) <= self.verify_tokens
         self.eval_sizes.append(len(tokens))
+        self._decode(list(tokens), every)
+
+    def eval_prompt(self, tokens: Sequence[int]) -> None:
+        """Evaluate prompt tokens after ``n_tokens`` from a whole group (see the class)."""
+        start = min(self.n_tokens, self.canonical)
+        start -= start % GROUP
+        pending = [*self.input_ids[start : self.n_tokens].tolist(), *tokens]
+        self.n_tokens = start
+        self.eval_sizes.append(len(pending))
+        self._decode(pending, False)
+        self.canonical = self.n_tokens - self.n_tokens % GROUP
+
+    def _decode(self, tokens: list[int], every: bool) -> None:
+        self.canonical = min(self.canonical, self.n_tokens)
         self._ctx.kv_cache_seq_rm(-1, self.n_tokens, -1)
-        for start in range(0, len(tokens), self.n_batch):
-            batch = tokens[start : start + self.n_batch]
+        for start in range(0, len(tokens), self._step):
+            batch = tokens[start : start + self._step]
             n_past = self.n_tokens
             self._batch.set_batch(batch=batch, n_past=n_past, logits_all=every)
             self._ctx.decode(self._batch)
             self.input_ids[n_past : n_past + len(batch)] = batch
             self.n_tokens += len(batch)
             self._requires_eval = False
+
+    def reset(self) -> None:
+        super().reset()  # type: ignore[no-untyped-call]
+        self.canonical = 0
 
 
 class SmallModelDraft(LlamaDraftModel):
@@ -160,7 +212,9 @@ class PrefixCache:
             return PrefixOutcome("none")
         prompt, length = split
         key = tuple(prompt[:length])
-        held = common_prefix(llama.input_ids[: llama.n_tokens].tolist(), prompt)
+        held = min(
+            common_prefix(llama.input_ids[: llama.n_tokens].tolist(), prompt), llama.canonical
+        )
         entry = self._entries.get(key)
         if entry is not None:
             self._entries.move_to_end(key)
@@ -173,12 +227,11 @@ class PrefixCache:
             del self._entries[key]
             held = 0
         self.misses += 1
-        keep = min(held, length)
         # The context must hold exactly the prefix to copy its state: what it holds past the
         # prefix is given up, once per prefix (the rest of two prompts rarely matches anyway).
-        llama._ctx.kv_cache_seq_rm(-1, keep, -1)
+        keep = min(held, length)
         llama.n_tokens = keep
-        llama.eval(list(key[keep:]))
+        llama.eval_prompt(list(key[keep:]))
         self._store(llama, key)
         return PrefixOutcome("evaluated", length)
 
@@ -192,6 +245,7 @@ class PrefixCache:
         prompt = _tokens(llama, formatter, messages)
         head = _tokens(llama, formatter, [*system, {"role": "user", "content": ""}])
         length = common_prefix(prompt, head)
+        length -= length % GROUP  # a whole group: restored KV are those of a whole prompt
         if length < _SHORTEST_PREFIX or length >= len(prompt):
             return None
         return prompt, length
@@ -229,7 +283,7 @@ class PrefixCache:
 
     def _restore(self, llama: Any, entry: _Entry) -> bool:
         llama._ctx.kv_cache_clear()
-        llama.n_tokens = 0
+        llama.n_tokens = llama.canonical = 0
         llama._requires_eval = True
         source = (ctypes.c_uint8 * len(entry.state)).from_buffer_copy(entry.state)
         if llama_cpp.llama_state_seq_set_data(llama.ctx, source, len(entry.state), _SEQ) == 0:
@@ -238,7 +292,7 @@ class PrefixCache:
             log.warning("llama.cpp refused a cached prefix state; evaluating the prefix")
             return False
         llama.input_ids[: len(entry.tokens)] = entry.tokens
-        llama.n_tokens = len(entry.tokens)
+        llama.n_tokens = llama.canonical = len(entry.tokens)
         return True
 
 
