@@ -213,11 +213,11 @@ class LLMSettings(BaseModel):
         default="off",
         description="Embedded model's speculative decoding: off; prompt_lookup (drafts copied"
         " from the passages, verified in one batch); draft (a small model with the same"
-        " tokenizer drafts: draft_model). Off by default: on 2 CPU cores prompt lookup was"
-        " 1.45x faster only by verifying on the second core (threads=2 alone gave 1.50x),"
-        " slower on a busy machine, and a batch rounds unlike one token, so a near tie can"
-        " change the text at temperature 0; the draft model was 5x slower"
-        " (docs/model-serving.md).",
+        " tokenizer drafts: draft_model). Off by default: on 2 idle CPU cores prompt lookup"
+        " was 1.4-1.6x faster only by verifying on the second core (threads=2 alone: 1.5x),"
+        " up to 100x slower per answer when a neighbour took a core, and a batch rounds"
+        " unlike one token, so a near tie can change the text at temperature 0; the draft"
+        " model was 4x slower (docs/model-serving.md).",
     )
     draft_tokens: Annotated[int, Field(ge=1, le=64)] = Field(
         default=2,
