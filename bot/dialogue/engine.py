@@ -470,7 +470,7 @@ class DialogueEngine:
         found: PassagesFound | None = None
         finished: AnswerFinished | None = None
         started = time.perf_counter()
-        first_token = True
+        first_token: float | None = None
         try:
             async for event in self._knowledge.answer(question):
                 if isinstance(event, PassagesFound):
@@ -479,9 +479,8 @@ class DialogueEngine:
                 elif isinstance(event, ModelQueued):
                     await sink.waiting(self._queue_notice(event, lang))
                 elif isinstance(event, AnswerDelta):
-                    if first_token:
-                        first_token = False
-                        self._observer.stage("first_token", time.perf_counter() - started)
+                    if first_token is None:
+                        first_token = time.perf_counter() - started
                     await sink.token(event.text)
                 else:
                     finished = event
@@ -495,7 +494,10 @@ class DialogueEngine:
             log.warning("model unavailable conversation=%s: %s", stored.conversation_id, exc)
             return await self.handoffs.open(turn, HandoffReason.MODEL_UNAVAILABLE, found)
         self._observer.stage("answer", time.perf_counter() - started)
-        self._observer.knowledge(_outcome(found, finished))
+        outcome = _outcome(found, finished)
+        if first_token is not None and outcome not in ("faq", "cache"):
+            self._observer.stage("first_token", first_token)  # the model's, for its dashboards
+        self._observer.knowledge(outcome)
 
         if found is None or not found.confident or finished is None:
             if unsure is None and len(turn.text.split()) <= _TOO_SHORT_TO_SEARCH:

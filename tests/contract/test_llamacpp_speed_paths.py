@@ -6,8 +6,6 @@ paths are taken, give the plain path's text at temperature 0, and still stop whe
 from __future__ import annotations
 
 import asyncio
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -22,11 +20,9 @@ from integrations.llm import LLMConfig, LLMConfigError, build_chat_backend
 from integrations.llm.catalog import MODELS
 from integrations.llm.fetch import model_path
 from integrations.llm.llamacpp import LlamaCppChatModel
-from integrations.processes import child_process, free_port
 from prompts import default_library
 from rag.grounding import ABSTAIN_MARKER
 from tests.conftest import KB_DIR, TEST_MODEL, cache_dir, make_settings
-from tests.support.doubles.ollama_server import OllamaDoubleConfig, run_ollama_double
 
 MAX_TOKENS = 40
 
@@ -233,73 +229,3 @@ def test_draft_settings_name_the_draft_model(clean_env: None, tmp_path: Path) ->
         )
     with pytest.raises(SettingsError, match="PERIMETER_LLM__SPECULATIVE"):
         make_settings(tmp_path, llm={"speculative": "eagle"})
-
-
-# --- server backends ---------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def llama_server(test_gguf: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """llama.cpp's OpenAI-compatible server, a real process on 127.0.0.1."""
-    port = free_port()
-    argv = [
-        sys.executable,
-        "-m",
-        "llama_cpp.server",
-        "--model",
-        str(test_gguf),
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--n_ctx",
-        "1024",
-        "--model_alias",
-        "qwen-test",
-    ]
-    base = f"http://127.0.0.1:{port}/v1"
-    log = tmp_path_factory.mktemp("llama") / "log"
-    with child_process(argv, log=log, health_url=f"{base}/models", startup_s=120):
-        yield base
-
-
-@pytest.mark.llm
-async def test_openai_extra_body_reaches_the_server(llama_server: str) -> None:
-    """A server's own request option (llama.cpp server's GBNF grammar) set in
-    ``llm.openai_extra_body`` is obeyed by the server; max_tokens stays its own setting."""
-    backend = build_chat_backend(
-        LLMConfig(
-            backend="openai",
-            model="qwen-test",
-            openai_base_url=llama_server,
-            max_tokens=8,
-            extra_body={"grammar": 'root ::= "ДА" | "НЕТ"', "max_tokens": 300},
-        )
-    )
-    try:
-        pieces = [str(c.content) async for c in backend.model.astream(answer_messages(QUESTION))]
-    finally:
-        await backend.aclose()
-    assert "".join(pieces).strip() in {"ДА", "НЕТ"}
-    assert backend.model.extra_body == {  # type: ignore[attr-defined]
-        "grammar": 'root ::= "ДА" | "НЕТ"',
-        "max_tokens": 8,
-    }
-
-
-async def test_ollama_keep_alive_reaches_the_server() -> None:
-    config = OllamaDoubleConfig(models=["qwen2.5:7b-instruct"], reply="Карта стоит 99 ₽.")
-    async with run_ollama_double(config) as url:
-        backend = build_chat_backend(
-            LLMConfig(
-                backend="ollama",
-                model="qwen2.5:7b-instruct",
-                ollama_host=url,
-                ollama_keep_alive="30m",
-            )
-        )
-        try:
-            [c async for c in backend.model.astream(answer_messages(QUESTION))]
-        finally:
-            await backend.aclose()
-    assert config.requests[0]["keep_alive"] == "30m"

@@ -206,3 +206,48 @@ async def test_ollama_adapter_times_out_on_a_hanging_server() -> None:
                 await stream_text(backend.model)
         finally:
             await backend.aclose()
+
+
+QUESTION = [HumanMessage("Карта «Классика» бесплатная? Ответь одним словом.")]
+
+
+@pytest.mark.llm
+async def test_openai_extra_body_reaches_the_server(llama_server: str) -> None:
+    """A server's own request option (llama.cpp server's GBNF grammar) set in
+    ``llm.openai_extra_body`` is obeyed by the server; max_tokens stays its own setting."""
+    backend = build_chat_backend(
+        LLMConfig(
+            backend="openai",
+            model="qwen-test",
+            openai_base_url=llama_server,
+            max_tokens=8,
+            extra_body={"grammar": 'root ::= "ДА" | "НЕТ"', "max_tokens": 300},
+        )
+    )
+    try:
+        pieces = [str(c.content) async for c in backend.model.astream(QUESTION)]
+    finally:
+        await backend.aclose()
+    assert "".join(pieces).strip() in {"ДА", "НЕТ"}
+    assert backend.model.extra_body == {  # type: ignore[attr-defined]
+        "grammar": 'root ::= "ДА" | "НЕТ"',
+        "max_tokens": 8,
+    }
+
+
+async def test_ollama_keep_alive_reaches_the_server() -> None:
+    config = OllamaDoubleConfig(models=["qwen2.5:7b-instruct"], reply="Карта стоит 99 ₽.")
+    async with run_ollama_double(config) as url:
+        backend = build_chat_backend(
+            LLMConfig(
+                backend="ollama",
+                model="qwen2.5:7b-instruct",
+                ollama_host=url,
+                ollama_keep_alive="30m",
+            )
+        )
+        try:
+            [c async for c in backend.model.astream(QUESTION)]
+        finally:
+            await backend.aclose()
+    assert config.requests[0]["keep_alive"] == "30m"

@@ -429,6 +429,10 @@ async def test_the_store_keeps_the_message_redacted_and_the_turn_works_on_the_or
 class Outcomes(NullObserver):
     def __init__(self) -> None:
         self.outcomes: list[str] = []
+        self.stages: list[str] = []
+
+    def stage(self, name: str, seconds: float) -> None:
+        self.stages.append(name)
 
     def knowledge(self, outcome: str) -> None:
         self.outcomes.append(outcome)
@@ -460,9 +464,11 @@ async def test_a_cached_answer_is_an_answer_and_is_counted_as_one() -> None:
     assert sink.replies[0].route is Route.ANSWER and sink.replies[0].cached
     kb.cached, kb.curated = False, True
     await say(engine, conversation.id, "Сколько стоит обслуживание карты?")
+    assert "first_token" not in observer.stages  # no model wrote them: not its TTFT
     kb.curated, kb.grounded = False, False
     await say(engine, conversation.id, "Сколько стоит обслуживание карты?")
     assert observer.outcomes == ["cache", "faq", "ungrounded"]
+    assert observer.stages.count("first_token") == 1
 
 
 async def test_a_customer_waiting_for_the_model_is_told_their_place() -> None:
