@@ -216,6 +216,7 @@ def server_settings(args: argparse.Namespace, gguf: Path, sandbox: str, secret: 
         "chat__rate_conversations_window_s": "1",
         "auth__session_ttl_s": "86400",  # a --duration 600 run outlives the default 15 min
         "log_level": args.log_level,
+        **({"database__url": args.database_url} if args.database_url else {}),
     }
 
 
@@ -892,6 +893,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--json", type=Path, help="write every figure here too")
     parser.add_argument("--profile", type=Path, help="run the server under cProfile into PATH")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--database-url",
+        help="PostgreSQL as in production (postgresql+asyncpg://…); default the embedded SQLite",
+    )
     return parser.parse_args()
 
 

@@ -20,14 +20,13 @@ security headers below. The container starts and stops what the app uses.
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, FastAPI, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -46,7 +45,7 @@ from bot.http.errors import (
     http_error_handler,
     validation_error_handler,
 )
-from bot.observability.logs import REQUEST_ID_HEADER, begin_request
+from bot.http.observed import Observed
 from bot.observability.metrics import Metrics
 from bot.operators import api as console_api
 from bot.readiness import OK, Readiness
@@ -61,7 +60,6 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
-HSTS = "max-age=31536000; includeSubDomains"
 
 
 class HealthOut(BaseModel):
@@ -125,7 +123,7 @@ def create_app(
     app.add_exception_handler(RequestValidationError, validation_error_handler)
     app.add_exception_handler(StarletteHTTPException, http_error_handler)
     app.add_middleware(BodyLimit, **body_limits(container))
-    app.middleware("http")(_observed(container.metrics))  # outermost: 413s are counted too
+    app.add_middleware(Observed, metrics=container.metrics, headers=SECURITY_HEADERS)  # outermost
     app.include_router(_health_routes(backend, container.readiness))
     if customers:
         app.include_router(webchat_api.routes(web_chat))
@@ -190,30 +188,3 @@ def _metrics_route(metrics: Metrics) -> APIRouter:
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     return router
-
-
-Middleware = Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]
-
-
-def _observed(metrics: Metrics) -> Middleware:
-    """Counts every request by route template (never the path: it may carry an id), gives it
-    an id for its log lines and sets the security headers."""
-
-    async def middleware(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        started = time.perf_counter()
-        request_id = begin_request(request.headers.get(REQUEST_ID_HEADER))
-        response = await call_next(request)
-        response.headers[REQUEST_ID_HEADER] = request_id
-        route = request.scope.get("route")
-        path = getattr(route, "path", "unmatched")
-        metrics.requests.labels(request.method, path, str(response.status_code)).inc()
-        metrics.stage_seconds.labels("http").observe(time.perf_counter() - started)
-        for header, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(header, value)
-        if request.url.scheme == "https":  # directly, or the trusted proxy's X-Forwarded-Proto
-            response.headers.setdefault("Strict-Transport-Security", HSTS)
-        return response
-
-    return middleware

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from functools import cached_property
@@ -21,6 +22,7 @@ from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.background import Background
 from bot.banking import BankAuthenticator, CrmCallbacks, CustomerDirectory, RasaAccountActions
 from bot.channels.telegram.app import SharedState
 from bot.channels.telegram.assembly import TelegramChannel, assemble, bot_for
@@ -79,6 +81,7 @@ from rag.admission import ModelAdmission
 from rag.answering import AnswerPolicy, GroundedAnswerer
 from rag.cache import AnswerCache, CachePolicy
 from rag.embeddings import LocalEmbeddings, build_embeddings
+from rag.errors import RagError
 from rag.sparse import LexicalSparseEmbeddings
 from rag.store import KnowledgeStore, open_client
 
@@ -156,6 +159,7 @@ class Container:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._lifecycle = Lifecycle()
+        self._warming = Background()  # the reader's line vectors, after the index is ready
 
     @asynccontextmanager
     async def running(self) -> AsyncIterator[Container]:
@@ -188,6 +192,16 @@ class Container:
         async with self.coordinator.exclusive("index"):
             await asyncio.to_thread(self.knowledge_store.ensure_collection)  # as built by another
             await prepare_index(self.knowledge_store, self.content, ingest_dir)
+        self._warming.start(self._warm_reading())
+
+    async def _warm_reading(self) -> None:
+        started = time.perf_counter()
+        try:
+            added = await self.knowledge.warm()
+        except RagError:
+            log.exception("could not compute the knowledge base's line vectors ahead")
+            return
+        log.info("line vectors computed ahead: %d in %.1f s", added, time.perf_counter() - started)
 
     async def check_database(self) -> None:
         """Raises ``StartupRefused`` unless the database is at this version's schema (on an
@@ -386,6 +400,7 @@ class Container:
             cache=self.answer_cache,
             observer=self.metrics,
         )
+        self._lifecycle.add("line vectors", stop=self._warming.stop)  # stopped before the store
         return RagKnowledgeBase(answerer, self.knowledge_store)
 
     @cached_property

@@ -1,8 +1,8 @@
 """Grounded answers: an LCEL retrieval chain, streamed, with a confidence gate.
 
     {question, search_query, lang, history}
-      -> assign(passages = retrieve(search_query))          Qdrant, top-k with scores
-      -> assign(reading = read(search_query, passages))     sentences and table rows, ranked
+      -> find: passages = retrieve(search_query)            Qdrant, top-k with scores
+               reading = read(search_query, passages)       sentences and table rows, ranked
       -> branch: curated FAQ?  assign(answer = the FAQ entry's answer)   no model call
                  confident?    assign(answer = prompt | chat model | text)
                  otherwise     assign(answer = "")             no model call at all
@@ -23,7 +23,6 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field, replace
-from operator import itemgetter
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
@@ -37,7 +36,7 @@ from rag.cache import AnswerCache
 from rag.errors import GenerationError, GenerationTimeout, RagError
 from rag.grounding import ABSTAIN_MARKER, MarkerFilter, cite, lexical_support
 from rag.observer import AnswerObserver, NullAnswerObserver
-from rag.reading import Reading, read, render_quote
+from rag.reading import Reading, line_text, read, render_quote, split_units
 from rag.store import KnowledgeStore, ScoredChunk
 
 log = logging.getLogger(__name__)
@@ -142,7 +141,9 @@ class GroundedAnswerer:
         self.chain = self._build_chain()
 
     def _build_chain(self) -> Runnable[dict[str, Any], dict[str, Any]]:
-        retrieve = RunnableLambda(self._retrieve_sync, afunc=self._retrieve)
+        # Search and reading are one step, run in one worker thread: as two steps of their own
+        # the stream's machinery cost more of the event loop than both took to run.
+        find = RunnableLambda(self._find_sync, afunc=self._find, name="find")
         written = RunnableLambda(self._messages) | self._llm | StrOutputParser()
 
         async def generate_in_turn(state: dict[str, Any]) -> AsyncIterator[str]:
@@ -155,11 +156,7 @@ class GroundedAnswerer:
         generate: RunnableLambda[dict[str, Any], str] = RunnableLambda(generate_in_turn)
         nothing: RunnableLambda[dict[str, Any], str] = RunnableLambda(lambda _: "")
         curated: RunnableLambda[dict[str, Any], str] = RunnableLambda(self._curated_answer)
-        return (
-            RunnablePassthrough.assign(passages=itemgetter("search_query") | retrieve)
-            | RunnablePassthrough.assign(reading=RunnableLambda(self._read))
-            | self._branch(generate, nothing, curated)
-        )
+        return find | self._branch(generate, nothing, curated)
 
     def _branch(
         self,
@@ -176,8 +173,20 @@ class GroundedAnswerer:
             RunnablePassthrough.assign(answer=nothing),
         )
 
-    def _read(self, state: dict[str, Any]) -> Reading:
-        return read(state["search_query"], state["passages"], self._store.similarities)
+    def reading_lines(self) -> list[str]:
+        """Every line of the index as the reader compares it with questions (sentences, table
+        rows with their captions): their vectors can be computed ahead of the questions."""
+        return [line_text(unit) for chunk in self._store.chunks() for unit in split_units(chunk, 0)]
+
+    def _find_sync(self, state: dict[str, Any]) -> dict[str, Any]:
+        """The state with the passages found for its search query and their reading."""
+        query = state["search_query"]
+        passages = self._retrieve_sync(query)
+        reading = read(query, passages, self._store.similarities)
+        return {**state, "passages": passages, "reading": reading}
+
+    async def _find(self, state: dict[str, Any]) -> dict[str, Any]:
+        return await asyncio.to_thread(self._find_sync, state)
 
     def _curated_answer(self, state: dict[str, Any]) -> str:
         hit = self.faq_hit(state["passages"])
@@ -190,9 +199,6 @@ class GroundedAnswerer:
             if meta.get("faq_id") and meta.get("answer"):
                 return passage if passage.score >= self._policy.faq_min_score else None
         return None
-
-    async def _retrieve(self, query: str) -> list[ScoredChunk]:
-        return await asyncio.to_thread(self._retrieve_sync, query)
 
     def _retrieve_sync(self, query: str) -> list[ScoredChunk]:
         return self._store.search(query, self._policy.top_k)

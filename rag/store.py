@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+import numpy as np
 from langchain_core.embeddings import Embeddings
 from langchain_qdrant import QdrantVectorStore
 from qdrant_client import QdrantClient, models
@@ -103,7 +104,7 @@ def embeddings_identity(embeddings: Embeddings) -> str:
     return f"{name}:{Path(model_path).name}" if model_path else name
 
 
-LINE_CACHE = 20_000  # line vectors kept for the reader (~10 MB with 512-dimensional vectors)
+LINE_CACHE = 20_000  # line vectors kept for the reader (~40 MB with 512-dimensional vectors)
 
 
 class KnowledgeStore:
@@ -129,7 +130,7 @@ class KnowledgeStore:
         self.needs_rebuild = False
         # Vectors of knowledge-base lines (sentences, table rows) the reader compared with a
         # question: the same lines come back with every question on their topic.
-        self._line_vectors: OrderedDict[str, list[float]] = OrderedDict()
+        self._line_vectors: OrderedDict[str, np.ndarray[Any, Any]] = OrderedDict()
         self._line_lock = threading.Lock()
         self._listeners: list[Callable[[str | None], object]] = []
 
@@ -440,23 +441,73 @@ class KnowledgeStore:
     def similarities(self, query: str, lines: Sequence[str]) -> list[float]:
         """Cosine similarity of ``query`` to each line, by the store's dense model; the lines'
         vectors are kept (the most recent ``LINE_CACHE`` of them)."""
+        if not lines:
+            return []
+        vectors = self._line_matrix(lines)
+        question = _unit(np.asarray(self._embeddings.embed_query(query), dtype=np.float32))
+        return [float(x) for x in vectors @ question]
+
+    def keep_lines(self, lines: Sequence[str], batch: int = 64) -> int:
+        """Compute and keep the vectors of ``lines`` not kept yet, ``batch`` at a time, while
+        the cache has room (the reader's lines of the whole index, ahead of the questions);
+        returns how many were added."""
+        added = 0
+        for start in range(0, len(lines), batch):
+            with self._line_lock:
+                room = LINE_CACHE - len(self._line_vectors)
+                batch_lines = dict.fromkeys(lines[start : start + batch])
+                missing = [t for t in batch_lines if t not in self._line_vectors][: max(room, 0)]
+            if not missing:
+                if room <= 0:
+                    break
+                continue
+            vectors = self._embed_lines(missing)
+            with self._line_lock:
+                for text, vector in zip(missing, vectors, strict=True):
+                    self._line_vectors.setdefault(text, vector)
+            added += len(missing)
+        return added
+
+    def _line_matrix(self, lines: Sequence[str]) -> np.ndarray[Any, Any]:
+        """Unit vectors of ``lines``, one row each: kept ones reused, the rest computed."""
         with self._line_lock:
-            missing = list(dict.fromkeys(t for t in lines if t not in self._line_vectors))
-        vectors = self._embeddings.embed_documents(missing) if missing else []
-        question = self._embeddings.embed_query(query)
+            missing = [t for t in dict.fromkeys(lines) if t not in self._line_vectors]
+        computed = dict(zip(missing, self._embed_lines(missing), strict=True)) if missing else {}
         with self._line_lock:
-            for text, vector in zip(missing, vectors, strict=True):
-                self._line_vectors[text] = vector
-            found = []
+            rows = []
             for text in lines:
-                known = self._line_vectors.get(text)
-                # Pushed out by a concurrent question: compute it again.
-                vector = known if known is not None else self._embeddings.embed_documents([text])[0]
-                self._line_vectors[text] = vector
+                vector = self._line_vectors.get(text)
+                if vector is None:  # just computed, or pushed out by a concurrent question
+                    vector = computed.get(text)
+                    if vector is None:
+                        vector = self._embed_lines([text])[0]
+                    self._line_vectors[text] = vector
                 self._line_vectors.move_to_end(text)
-                found.append(cosine(question, vector))
+                rows.append(vector)
             while len(self._line_vectors) > LINE_CACHE:
                 self._line_vectors.popitem(last=False)
+        return np.stack(rows)
+
+    def _embed_lines(self, lines: list[str]) -> list[np.ndarray[Any, Any]]:
+        vectors = np.asarray(self._embeddings.embed_documents(lines), dtype=np.float32)
+        return [_unit(v) for v in vectors.reshape(len(lines), -1)]
+
+    def chunks(self) -> list[ScoredChunk]:
+        """Every chunk the bot answers from (score 0), in no particular order."""
+        found = []
+        for payload in self._payloads([CONTENT_KEY, METADATA_KEY]):
+            meta = dict(payload.get(METADATA_KEY) or {})
+            found.append(
+                ScoredChunk(
+                    doc_id=str(meta.get("doc_id")),
+                    title=str(meta.get("title")),
+                    section=meta.get("section"),
+                    text=str(payload.get(CONTENT_KEY, "")),
+                    lang=meta.get("lang"),
+                    score=0.0,
+                    metadata=meta,
+                )
+            )
         return found
 
     def search(self, query: str, k: int, mode: RetrievalMode | None = None) -> list[ScoredChunk]:
@@ -529,6 +580,11 @@ class KnowledgeStore:
             score=score,
             metadata=meta,
         )
+
+
+def _unit(vector: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm else vector
 
 
 def _chunk_metadata(chunk: Chunk) -> dict[str, Any]:

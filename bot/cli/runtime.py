@@ -50,6 +50,20 @@ def settings(**overrides: Any) -> Settings:
     return loaded
 
 
+def limit_blas_threads(threads: int) -> None:
+    """BLAS libraries loaded now use ``threads`` threads, and so do those loaded later (their
+    variables are read when they load); for the serving processes. A variable the bank sets
+    itself is left as it is."""
+    from threadpoolctl import threadpool_limits
+
+    for name in BLAS_THREADS:
+        os.environ.setdefault(name, str(threads))
+    threadpool_limits(limits=threads, user_api="blas")
+
+
+BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS")
+
+
 def fail(message: str, code: int = 1) -> NoReturn:
     """Print ``message`` in red on stderr and exit with ``code`` (2: the input was wrong)."""
     typer.secho(message, fg=typer.colors.RED, err=True)

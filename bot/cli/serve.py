@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from bot.cli.runtime import fail, settings
+from bot.cli.runtime import fail, limit_blas_threads, settings
 
 if TYPE_CHECKING:
     from bot.container import Container
@@ -31,6 +31,7 @@ def serve(
     from rag.errors import RagError
 
     loaded = settings()
+    limit_blas_threads(loaded.embeddings.blas_threads)
     kb_dir = loaded.kb_dir if loaded.kb_dir.is_dir() else None
     apart = loaded.http.staff_port is not None
     try:
@@ -78,6 +79,7 @@ def telegram() -> None:
     from bot.lifecycle import StartupRefused
 
     loaded = settings()
+    limit_blas_threads(loaded.embeddings.blas_threads)
     token = loaded.telegram.token
     if token is None:
         fail("PERIMETER_TELEGRAM__TOKEN is not set (a token from @BotFather)", 2)
