@@ -13,6 +13,12 @@ ordered pair of questions (one answered and cached, the other asked later), thro
 * false hits: a near-miss, or a question of another group, gets a cached answer that is not
   its own (the cache would give a wrong answer);
 
+then the curated FAQ's answers to every question of the set (paraphrases and near-misses),
+by the rule of ``GroundedAnswerer.faq_hit`` (an entry's phrasings, the knowledge base's terms)
+and by the rule it replaced (the entry as a whole, phrasings and answer, at cosine 0.6): how
+many it answers, and how many of those state other figures than the expected answer's (a
+wrong answer; an answer without figures is not judged);
+
 then, for the chosen threshold, the share of a stream of customers' questions answered without
 the model writing (curated FAQ or cache) — the set's questions asked in order, each group's
 first question written by the model and kept, over the set's own knowledge base with its FAQ.
@@ -22,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import re
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -40,6 +47,7 @@ from rag.embeddings import UniversalSentenceEncoderEmbeddings  # noqa: E402
 from rag.ingest import Ingestor  # noqa: E402
 from rag.sparse import LexicalSparseEmbeddings  # noqa: E402
 from rag.store import KnowledgeStore, ScoredChunk, open_client  # noqa: E402
+from rag.vocabulary import Vocabulary  # noqa: E402
 
 THRESHOLDS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9)
 
@@ -50,6 +58,7 @@ class Question:
     lang: str
     group: str  # whose answer is right for it
     near_miss_of: str | None = None
+    answer: str = ""  # the fact that answers it
 
 
 def load(path: Path) -> tuple[list[list[Question]], list[Question], Path]:
@@ -59,9 +68,13 @@ def load(path: Path) -> tuple[list[list[Question]], list[Question], Path]:
     for group in data["groups"]:
         lang, gid = group["lang"], group["id"]
         asked = [group["question"], *group["paraphrases"]]
-        groups.append([Question(t, lang, gid) for t in asked])
+        groups.append([Question(t, lang, gid, answer=group["answer"]) for t in asked])
         for miss in group.get("near_misses") or []:
-            near.append(Question(miss["text"], lang, f"{gid}~{miss['text']}", near_miss_of=gid))
+            near.append(
+                Question(
+                    miss["text"], lang, f"{gid}~{miss['text']}", gid, answer=str(miss["answer"])
+                )
+            )
     kb = ROOT / data.get("kb", "examples/kb")
     return groups, near, kb
 
@@ -94,7 +107,10 @@ def pairs(
     every = [q for g in groups for q in g]
     for stored in every:
         cache = AnswerCache(
-            vectors, lambda _doc: "v", lambda: texts, CachePolicy(min_similarity=threshold)
+            vectors,
+            lambda _doc: "v",
+            Vocabulary(lambda: texts),
+            CachePolicy(min_similarity=threshold),
         )
         cache.store(stored.text, stored.lang, stored.group, [chunk(stored.group)])
         for asked in every:
@@ -130,15 +146,16 @@ def stream(
     embed: UniversalSentenceEncoderEmbeddings,
 ) -> dict[str, int]:
     """The set's questions in order (group by group): FAQ, cache, or written (then kept)."""
-    faq = GroundedAnswerer(store, ScriptedChatModel(reply=""))
+    vocabulary = Vocabulary(store.texts)
+    faq = GroundedAnswerer(store, ScriptedChatModel(reply=""), vocabulary=vocabulary)
     cache = AnswerCache(
-        embed.embed_query, lambda _doc: "v", store.texts, CachePolicy(min_similarity=threshold)
+        embed.embed_query, lambda _doc: "v", vocabulary, CachePolicy(min_similarity=threshold)
     )
     counts = dict.fromkeys(("asked", "faq", "cache", "written", "wrong"), 0)
     for question in itertools.chain.from_iterable(groups):
         query = spelling.normalize(question.text)
         counts["asked"] += 1
-        if faq.faq_hit(store.search(query, 6)) is not None:
+        if faq.faq_hit(query, store.search(query, 6)) is not None:
             counts["faq"] += 1
             continue
         found = cache.lookup(query, question.lang)
@@ -148,6 +165,45 @@ def stream(
             continue
         counts["written"] += 1
         cache.store(query, question.lang, question.group, [chunk(question.group)])
+    return counts
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def numbers(text: str) -> set[str]:
+    """The numbers of ``text``, thousands joined: «100 000 ₽» is 100000."""
+    return set(_DIGITS.findall(re.sub(r"(?<=\d)[\s\u00a0](?=\d{3})", "", text)))
+
+
+def faq_answers(
+    groups: list[list[Question]], near: list[Question], store: KnowledgeStore
+) -> dict[str, dict[str, int]]:
+    """How the FAQ answers every question of the set, by the product's rule and the old one."""
+    answerer = GroundedAnswerer(store, ScriptedChatModel(reply=""))
+
+    def whole_entry(query: str, found: list[ScoredChunk]) -> ScoredChunk | None:
+        first = next((c for c in found if (c.metadata or {}).get("faq_id")), None)
+        return first if first is not None and first.score >= 0.6 else None
+
+    rules = {
+        "phrasings and terms (now)": answerer.faq_hit,
+        "the entry as a whole at 0.6 (before)": whole_entry,
+    }
+    counts = {rule: dict.fromkeys(("asked", "answered", "right", "wrong"), 0) for rule in rules}
+    for question in [*itertools.chain.from_iterable(groups), *near]:
+        query = spelling.normalize(question.text)
+        found = store.search(query, 6)
+        expected = numbers(question.answer)
+        for rule, hit in rules.items():
+            counts[rule]["asked"] += 1
+            entry = hit(query, found)
+            if entry is None:
+                continue
+            given = numbers(str((entry.metadata or {}).get("answer", "")))
+            counts[rule]["answered"] += 1
+            counts[rule]["right"] += bool(expected) and expected <= given
+            counts[rule]["wrong"] += bool(expected) and bool(given) and not expected <= given
     return counts
 
 
@@ -207,6 +263,11 @@ def report(
             f"  {share(c['other_false'], c['other']):>17}"
             f"   ({c['hit']}/{c['paraphrase']}, {c['near_false']}/{c['near']},"
             f" {c['other_false']}/{c['other']})"
+        )
+    for rule, counts in faq_answers(groups, near, store).items():
+        print(
+            f"FAQ, {rule}: answers {counts['answered']} of {counts['asked']},"
+            f" with the expected figures {counts['right']}, with other figures {counts['wrong']}"
         )
     s = stream(chosen, groups, store, vectors.embed)
     print(

@@ -84,6 +84,7 @@ from rag.embeddings import LocalEmbeddings, build_embeddings
 from rag.errors import RagError
 from rag.sparse import LexicalSparseEmbeddings
 from rag.store import KnowledgeStore, open_client
+from rag.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -399,9 +400,17 @@ class Container:
             count_tokens=self.chat_backend.count_tokens,
             cache=self.answer_cache,
             observer=self.metrics,
+            vocabulary=self.vocabulary,
         )
         self._lifecycle.add("line vectors", stop=self._warming.stop)  # stopped before the store
         return RagKnowledgeBase(answerer, self.knowledge_store)
+
+    @cached_property
+    def vocabulary(self) -> Vocabulary:
+        """The terms of the knowledge base's lines, for the FAQ's and the cache's matches."""
+        vocabulary = Vocabulary(self.knowledge_store.texts)
+        self.knowledge_store.on_change(vocabulary.invalidate)
+        return vocabulary
 
     @cached_property
     def answer_cache(self) -> AnswerCache | None:
@@ -412,7 +421,7 @@ class Container:
         cache = AnswerCache(
             store.query_vector,
             store.document_version,
-            store.texts,
+            self.vocabulary,
             CachePolicy(section.min_similarity, section.ttl_s, section.max_entries),
             observer=self.metrics,
         )
@@ -424,7 +433,12 @@ class Container:
         """The one queue in front of the model, for answers and summaries alike."""
         llm = self.settings.llm
         return ModelAdmission(
-            running=llm.max_running, waiting=llm.max_waiting, observer=self.metrics
+            running=llm.max_running,
+            waiting=llm.max_waiting,
+            observer=self.metrics,
+            # A wait that would outlast the answer's first-token budget is refused at once:
+            # the customer reaches an operator now instead of after a timeout.
+            max_wait_s=llm.first_token_timeout_s,
         )
 
     @cached_property

@@ -202,7 +202,8 @@ class LLMSettings(BaseModel):
     max_waiting: Annotated[int, Field(ge=0, le=10_000)] = Field(
         default=4,
         description="Generations that may wait for a turn; one more is refused at once and"
-        " the customer is handed to an operator (handoff reason model_busy).",
+        " the customer is handed to an operator (handoff reason model_busy), and so is one"
+        " whose estimated wait is over first_token_timeout_s.",
     )
     prefix_cache: bool = Field(
         default=True,
@@ -277,9 +278,11 @@ class RetrievalSettings(BaseModel):
     )
     faq_min_score: Annotated[float, Field(ge=-1, le=1.01)] = Field(
         default=0.60,
-        description="Cosine similarity to a curated FAQ entry from which its answer is quoted"
-        " as written, without the model (1.01: never). Chosen from eval figures (README) for"
-        " the default `use` embeddings; other models need their own figure.",
+        description="Cosine similarity of a question to one of a curated FAQ entry's phrasings"
+        " from which the entry's answer is quoted as written, without the model, provided the"
+        " question names no term of the knowledge base and no figure the phrasings do not"
+        " (1.01: never). Chosen on the tuning paraphrase set (README) for the default `use`"
+        " embeddings; other models need their own figure.",
     )
     min_score: Annotated[float, Field(ge=-1, le=1)] = Field(
         default=0.30,

@@ -9,8 +9,11 @@ their turns from the same queue.
 
 A waiting caller is told its place and an honest estimate of the wait (its place times the
 recent generations' typical length, over the turns that run at once) when it joins the queue
-and each time it moves up; the queue's length and each wait are reported to an
-:class:`AdmissionObserver` (the service's metrics).
+and each time it moves up. A caller whose estimate is already over ``max_wait_s`` (the
+answer's own first-token budget) is refused at once too: on a CPU, where an answer takes
+10-25 s, the fourth in line would be told «about a minute» and then time out anyway. The
+queue's length and each wait are reported to an :class:`AdmissionObserver` (the service's
+metrics).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NoReturn, Protocol
 
 from rag.errors import ModelBusy
 
@@ -58,6 +61,7 @@ class ModelAdmission:
         waiting: int = 4,
         observer: AdmissionObserver | None = None,
         clock: Callable[[], float] = time.monotonic,
+        max_wait_s: float | None = None,
     ) -> None:
         if running < 1 or waiting < 0:
             raise ValueError("running must be 1 or more and waiting 0 or more")
@@ -68,6 +72,7 @@ class ModelAdmission:
         self._observer = observer
         self._clock = clock
         self._typical_s = _FIRST_GUESS_S
+        self._max_wait_s = max_wait_s
 
     @property
     def inside(self) -> int:
@@ -96,9 +101,11 @@ class ModelAdmission:
         While waiting, ``on_wait`` hears the place in the queue (when joining and on each move).
         Leaving the block (also by cancellation) frees the turn and its place."""
         if self.inside >= self._capacity:
-            if self._observer is not None:
-                self._observer.model_refused()
-            raise ModelBusy(f"{self.inside} generations running or waiting")
+            self._refuse(f"{self.inside} generations running or waiting")
+        if self._max_wait_s is not None and self._running >= self._slots:
+            wait = self.estimate(len(self._queue) + 1)
+            if wait > self._max_wait_s:
+                self._refuse(f"a wait of about {wait:.0f} s, over {self._max_wait_s:.0f} s")
         joined = self._clock()
         if self._running < self._slots and not self._queue:
             self._running += 1
@@ -114,6 +121,11 @@ class ModelAdmission:
             held = self._clock() - started
             self._typical_s += _SMOOTHING * (held - self._typical_s)
             self._release()
+
+    def _refuse(self, why: str) -> NoReturn:
+        if self._observer is not None:
+            self._observer.model_refused()
+        raise ModelBusy(why)
 
     async def _wait(self, on_wait: OnWait | None) -> None:
         waiter = _Waiter(asyncio.get_running_loop().create_future(), on_wait)

@@ -3,6 +3,7 @@
     {question, search_query, lang, history}
       -> find: passages = retrieve(search_query)            Qdrant, top-k with scores
                reading = read(search_query, passages)       sentences and table rows, ranked
+               faq = the FAQ entry asking the same           its phrasings, the KB's terms
       -> branch: curated FAQ?  assign(answer = the FAQ entry's answer)   no model call
                  confident?    assign(answer = prompt | chat model | text)
                  otherwise     assign(answer = "")             no model call at all
@@ -32,12 +33,14 @@ from langchain_core.runnables import Runnable, RunnableBranch, RunnableLambda, R
 
 from prompts import PromptLibrary, default_library
 from rag.admission import ModelAdmission, QueuePlace, turn
-from rag.cache import AnswerCache
+from rag.cache import AnswerCache, figures
 from rag.errors import GenerationError, GenerationTimeout, RagError
 from rag.grounding import ABSTAIN_MARKER, MarkerFilter, cite, lexical_support
 from rag.observer import AnswerObserver, NullAnswerObserver
-from rag.reading import Reading, line_text, read, render_quote, split_units
+from rag.reading import Reading, key_terms, line_text, read, render_quote, split_units
+from rag.reading import figures as reading_figures
 from rag.store import KnowledgeStore, ScoredChunk
+from rag.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +106,7 @@ class AnswerPolicy:
     min_support: float = 0.5
     first_token_timeout_s: float = 60.0
     total_timeout_s: float = 120.0
-    faq_min_score: float = 0.6  # a question this close to an FAQ entry gets its answer as is
+    faq_min_score: float = 0.6  # a question this close to an FAQ phrasing may get its answer
     # A line covering this share of the question's key terms makes the passages relevant even
     # when the dense score is low (one-word and slangy questions), and may be quoted.
     min_coverage: float = 0.75
@@ -129,8 +132,11 @@ class GroundedAnswerer:
         count_tokens: Callable[[str], int] = len,
         cache: AnswerCache | None = None,
         observer: AnswerObserver | None = None,
+        vocabulary: Vocabulary | None = None,
     ) -> None:
         self._cache = cache
+        # What the knowledge base has words for: shared with the cache when there is one.
+        self._vocabulary = vocabulary or Vocabulary(lambda: store.texts())
         self._observer: AnswerObserver = observer or NullAnswerObserver()
         self._store = store
         self._llm = llm
@@ -166,7 +172,7 @@ class GroundedAnswerer:
     ) -> Runnable[dict[str, Any], dict[str, Any]]:
         return RunnableBranch(
             (
-                lambda state: self.faq_hit(state["passages"]) is not None,
+                lambda state: state.get("faq") is not None,
                 RunnablePassthrough.assign(answer=curated),
             ),
             (self._confident, RunnablePassthrough.assign(answer=generate)),
@@ -174,31 +180,56 @@ class GroundedAnswerer:
         )
 
     def reading_lines(self) -> list[str]:
-        """Every line of the index as the reader compares it with questions (sentences, table
-        rows with their captions): their vectors can be computed ahead of the questions."""
-        return [line_text(unit) for chunk in self._store.chunks() for unit in split_units(chunk, 0)]
+        """Every line of the index as questions are compared with it (sentences, table rows
+        with their captions, FAQ entries' phrasings): their vectors can be computed ahead."""
+        lines: list[str] = []
+        for chunk in self._store.chunks():
+            lines.extend(line_text(unit) for unit in split_units(chunk, 0))
+            lines.extend(str(q) for q in (chunk.metadata or {}).get("questions") or [])
+        return lines
 
     def _find_sync(self, state: dict[str, Any]) -> dict[str, Any]:
-        """The state with the passages found for its search query and their reading."""
+        """The state with the passages found for its search query, their reading and the
+        curated FAQ entry that answers it, if one does."""
         query = state["search_query"]
         passages = self._retrieve_sync(query)
         reading = read(query, passages, self._store.similarities)
-        return {**state, "passages": passages, "reading": reading}
+        faq = self.faq_hit(query, passages)
+        return {**state, "passages": passages, "reading": reading, "faq": faq}
 
     async def _find(self, state: dict[str, Any]) -> dict[str, Any]:
         return await asyncio.to_thread(self._find_sync, state)
 
     def _curated_answer(self, state: dict[str, Any]) -> str:
-        hit = self.faq_hit(state["passages"])
+        hit: ScoredChunk | None = state.get("faq")
         return str((hit.metadata or {}).get("answer", "")) if hit else ""
 
-    def faq_hit(self, passages: Sequence[ScoredChunk]) -> ScoredChunk | None:
-        """The curated FAQ entry the question matches closely enough to quote, if any."""
+    def faq_hit(self, question: str, passages: Sequence[ScoredChunk]) -> ScoredChunk | None:
+        """The curated FAQ entry among ``passages`` that asks what ``question`` asks, if any.
+
+        An entry answers a question when one of its listed phrasings is at least
+        ``faq_min_score`` similar to it (the dense model's cosine), and the question names
+        nothing the knowledge base has words for, and no figure, that its phrasings do not. The
+        entry as a whole (phrasings and answer together) was too blunt a measure: «…«Премиум»?»
+        got the «Классика» entry's answer, and «Телефон поддержки банка», one of an entry's own
+        phrasings, missed it (``examples/cache/paraphrases.yaml``: 37 FAQ answers, 18 of them
+        wrong, against 22, none wrong)."""
+        best: tuple[float, ScoredChunk] | None = None
+        asked: frozenset[str] | None = None
         for passage in passages:
             meta = passage.metadata or {}
-            if meta.get("faq_id") and meta.get("answer"):
-                return passage if passage.score >= self._policy.faq_min_score else None
-        return None
+            phrasings = [str(q) for q in meta.get("questions") or []]
+            if not (meta.get("faq_id") and meta.get("answer") and phrasings):
+                continue
+            similarity = max(self._store.similarities(question, phrasings))
+            if similarity < self._policy.faq_min_score or (best and similarity <= best[0]):
+                continue
+            if asked is None:
+                asked = self._vocabulary.terms(question)
+            named = frozenset().union(*(key_terms(q) for q in phrasings))
+            if asked <= named and figures(question) <= figures(" ".join(phrasings)):
+                best = (similarity, passage)
+        return best[1] if best else None
 
     def _retrieve_sync(self, query: str) -> list[ScoredChunk]:
         return self._store.search(query, self._policy.top_k)
@@ -324,6 +355,7 @@ class GroundedAnswerer:
         timings: dict[str, float] = {}
         passages: list[ScoredChunk] = []
         reading: Reading | None = None
+        faq_found: ScoredChunk | None = None
         confident = False
         marker = MarkerFilter()
         deadline = started + self._policy.total_timeout_s
@@ -349,6 +381,7 @@ class GroundedAnswerer:
                 if "passages" in chunk:
                     passages = chunk["passages"]
                     reading = chunk.get("reading")
+                    faq_found = chunk.get("faq")
                     timings["retrieve_s"] = time.perf_counter() - started
                     confident = self._confident(chunk)
                     yield Retrieved(tuple(passages), confident)
@@ -381,18 +414,19 @@ class GroundedAnswerer:
             with contextlib.suppress(asyncio.CancelledError):
                 await pumping
         timings["total_s"] = time.perf_counter() - started
-        faq = self.faq_hit(passages) if confident else None
+        faq = faq_found if confident else None
         if first_token_at is not None and faq is None:  # the model wrote it
             self._observer.generated(pieces, time.perf_counter() - first_token_at)
         if not confident:  # nothing relevant enough was found: no answer, no citation
             yield Done(text="", abstained=False, ungrounded=frozenset(), cited=(), timings=timings)
             return
         if faq is not None:
+            answer = str((faq.metadata or {})["answer"])
             yield Done(
-                text=str((faq.metadata or {})["answer"]),
+                text=answer,
                 abstained=False,
                 ungrounded=frozenset(),
-                cited=(faq,),
+                cited=(faq, *_backing(answer, passages)),
                 timings=timings,
                 faq_id=str((faq.metadata or {})["faq_id"]),
             )
@@ -454,6 +488,19 @@ class GroundedAnswerer:
             timings=timings,
             problems=problems,
         )
+
+
+def _backing(answer: str, passages: Sequence[ScoredChunk]) -> list[ScoredChunk]:
+    """The document behind a curated answer: the first passage found, not itself an FAQ
+    entry, that states every figure the answer gives (none when it gives none). The customer
+    can read the whole rule there, and the answer's provenance names it."""
+    stated = reading_figures(answer)
+    if not stated:
+        return []
+    for passage in passages:
+        if not (passage.metadata or {}).get("faq_id") and stated <= reading_figures(passage.text):
+            return [passage]
+    return []
 
 
 def _keepable(done: Done) -> bool:

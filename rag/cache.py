@@ -3,7 +3,7 @@
 The best answer is one the model does not have to write. A question gets a cached question's
 answer and its sources when it is the same question in other words:
 - it names the same things the knowledge base has words for: the same key terms (lemmas,
-  synonyms folded: ``rag.reading.key_terms``) among those any line of the knowledge base
+  synonyms folded: ``rag.vocabulary.Vocabulary``) among those any line of the knowledge base
   holds. Words the knowledge base does not use (politeness, slang, typos) do not count; a
   product, an operation or a group of customers the knowledge base does name does: «выпуск»
   and «обслуживание» «Классики», «Классика» and «Премиум» are different questions;
@@ -41,8 +41,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from rag.observer import AnswerObserver, NullAnswerObserver
-from rag.reading import key_terms, line_terms
 from rag.store import ScoredChunk
+from rag.vocabulary import Vocabulary
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
@@ -74,23 +74,19 @@ def figures(text: str) -> frozenset[str]:
     return frozenset(n.replace(",", ".") for n in _NUMBER.findall(text.replace("\u00a0", "")))
 
 
-_VOCABULARY_AGE_S = 60.0  # another replica may have published a document meanwhile
-
-
 class AnswerCache:
     def __init__(
         self,
         embed: Callable[[str], Sequence[float]],
         current_version: Callable[[str], str | None],
-        texts: Callable[[], Sequence[str]],
+        vocabulary: Vocabulary,
         policy: CachePolicy | None = None,
         observer: AnswerObserver | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._embed = embed
         self._current_version = current_version
-        self._texts = texts  # every chunk's text: the knowledge base's vocabulary
-        self._vocabulary: tuple[float, frozenset[str]] | None = None
+        self._vocabulary = vocabulary
         self._policy = policy or CachePolicy()
         self._observer: AnswerObserver = observer or NullAnswerObserver()
         self._clock = clock
@@ -162,17 +158,12 @@ class AnswerCache:
 
     def terms(self, query: str) -> frozenset[str]:
         """What ``query`` names that some line of the knowledge base has a word for."""
-        now = self._clock()
-        known = self._vocabulary
-        if known is None or now - known[0] > _VOCABULARY_AGE_S:
-            vocabulary = frozenset().union(*(line_terms(t) for t in self._texts()))
-            known = self._vocabulary = (now, vocabulary)
-        return key_terms(query) & known[1]
+        return self._vocabulary.terms(query)
 
     def invalidate(self, doc_id: str | None = None) -> int:
         """Drop the answers citing ``doc_id`` (every answer when None); how many went. The
         knowledge base's vocabulary is read anew at the next question."""
-        self._vocabulary = None
+        self._vocabulary.invalidate()
         if doc_id is None:
             return self._drop(lambda _k, _e: True)
         return self._drop(lambda _k, e: doc_id in e.versions)

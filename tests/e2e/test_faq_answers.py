@@ -33,7 +33,8 @@ def test_a_question_matching_an_faq_entry_gets_the_curated_answer_without_the_mo
     assert reply["route"] == "answer"
     assert str(reply["text"]).startswith("Обслуживание дебетовой карты «Классика» стоит 99 ₽")
     sources = json.loads(json.dumps(reply["sources"]))
-    assert [s["id"] for s in sources] == ["faq-popular"]
+    # The entry, then the document that states its figures (the whole rule is there).
+    assert [s["id"] for s in sources] == ["faq-popular", "cards-debit-fees"]
     assert sources[0]["section"] == "Сколько стоит обслуживание дебетовой карты «Классика»?"
 
 

@@ -282,6 +282,28 @@ async def test_a_reply_is_streamed_into_one_message_within_the_limits(
 
 
 @pytest.mark.parametrize("telegram", [True], indirect=True)
+async def test_a_queued_answer_shows_its_place_until_the_answer_replaces_it(
+    telegram: Callable[..., Running],
+) -> None:
+    """The model is busy: the streamed message says where the customer stands in its queue
+    (not silence), then the answer is edited over the notice in the same message."""
+    run = telegram()
+    run.kb.queue = (2, 1)
+    run.kb.token_delay_s = 0.3
+    run.double.push(message_update(75, chat_id=7501, text="сколько стоит обслуживание карты?"))
+    [shown] = await run.sent_until(1)
+    first = shown.text  # a SentMessage is edited in place: keep what was sent first
+    assert "2-й в очереди" in first and "примерно через" in first, first
+    deadline = asyncio.get_running_loop().time() + 20
+    while "Источники" not in shown.text:
+        assert asyncio.get_running_loop().time() < deadline, shown.text
+        await asyncio.sleep(0.1)
+    assert len(run.double.sent) == 1, "one message: the notice, then the answer"
+    assert "99 ₽" in shown.text and "очеред" not in shown.text
+    assert run.double.too_many == 0
+
+
+@pytest.mark.parametrize("telegram", [True], indirect=True)
 async def test_a_streamed_draft_that_fails_the_check_does_not_stay_in_the_chat(
     telegram: Callable[..., Running],
 ) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rag.cache import AnswerCache, CachePolicy, figures
 from rag.store import ScoredChunk
+from rag.vocabulary import Vocabulary
 
 KB = [
     "Обслуживание карты «Классика» стоит 99 ₽ в месяц, карты «Премиум» — 1 990 ₽.",
@@ -63,7 +64,7 @@ def make(
     cache = AnswerCache(
         embed,
         known.get,
-        lambda: texts,
+        Vocabulary(lambda: texts, clock=lambda: clock[0]),
         CachePolicy(**policy),  # type: ignore[arg-type]
         observer=recorder,
         clock=lambda: clock[0],

@@ -27,6 +27,7 @@ from rag.errors import GenerationError, GenerationTimeout, ModelBusy
 from rag.ingest import Ingestor
 from rag.reading import read
 from rag.store import KnowledgeStore, ScoredChunk, open_client
+from rag.vocabulary import Vocabulary
 from tests.conftest import KB_DIR
 
 
@@ -291,7 +292,7 @@ def small_store(
 
 
 def cached_answerer(store: KnowledgeStore, model: ScriptedChatModel) -> GroundedAnswerer:
-    cache = AnswerCache(store.query_vector, store.document_version, store.texts)
+    cache = AnswerCache(store.query_vector, store.document_version, Vocabulary(store.texts))
     store.on_change(cache.invalidate)
     return GroundedAnswerer(store, model, cache=cache)
 

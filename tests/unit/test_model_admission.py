@@ -152,3 +152,34 @@ async def test_a_turn_handed_to_a_waiter_that_leaves_goes_to_the_next() -> None:
     await asyncio.gather(first, last, leaving, return_exceptions=True)
     assert served[0] == "first" and "last" in served
     assert admission.inside == 0
+
+
+async def test_a_wait_longer_than_the_budget_is_refused_at_once() -> None:
+    """Turns of 20 s and a 60 s first-token budget: the third in line would wait about 50 s
+    and is let in; the fourth, about 70 s, would only time out after being told to wait."""
+    now = [0.0]
+    recorder = Recorder()
+    admission = ModelAdmission(
+        running=1, waiting=10, observer=recorder, clock=lambda: now[0], max_wait_s=60.0
+    )
+    for _ in range(20):
+        async with admission.slot():
+            now[0] += 20.0
+    assert admission.typical_s == pytest.approx(20.0, abs=0.1)
+    hold = asyncio.Event()
+
+    async def generate() -> None:
+        async with admission.slot():
+            await hold.wait()
+
+    tasks = [asyncio.create_task(generate()) for _ in range(4)]  # one runs, three wait
+    await asyncio.sleep(0)
+    assert admission.inside == 4 and admission.estimate(3) == pytest.approx(50.0, abs=1)
+    with pytest.raises(ModelBusy, match="about 70 s"):
+        async with admission.slot():
+            pytest.fail("a wait past the budget must not start")
+    assert recorder.refused == 1
+    hold.set()
+    await asyncio.gather(*tasks)
+    async with admission.slot():  # nobody ahead: never refused for the wait
+        assert admission.inside == 1
