@@ -426,7 +426,7 @@ class GroundedAnswerer:
                 text=answer,
                 abstained=False,
                 ungrounded=frozenset(),
-                cited=(faq, *_backing(answer, passages)),
+                cited=(faq, *_backing(answer, passages, self._policy.min_score)),
                 timings=timings,
                 faq_id=str((faq.metadata or {})["faq_id"]),
             )
@@ -490,15 +490,18 @@ class GroundedAnswerer:
         )
 
 
-def _backing(answer: str, passages: Sequence[ScoredChunk]) -> list[ScoredChunk]:
+def _backing(answer: str, passages: Sequence[ScoredChunk], min_score: float) -> list[ScoredChunk]:
     """The document behind a curated answer: the first passage found, not itself an FAQ
-    entry, that states every figure the answer gives (none when it gives none). The customer
-    can read the whole rule there, and the answer's provenance names it."""
+    entry, relevant to the question by the confidence gate's own measure, that states every
+    figure the answer gives (none when it gives none). The customer can read the whole rule
+    there, and the answer's provenance names it."""
     stated = reading_figures(answer)
     if not stated:
         return []
     for passage in passages:
-        if not (passage.metadata or {}).get("faq_id") and stated <= reading_figures(passage.text):
+        if (passage.metadata or {}).get("faq_id") or passage.score < min_score:
+            continue
+        if stated <= reading_figures(passage.text):
             return [passage]
     return []
 
