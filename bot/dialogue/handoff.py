@@ -85,6 +85,19 @@ def extractive_summary(messages: Sequence[StoredMessage], limit: int) -> str:
     return summary if len(summary) <= limit else "…" + summary[-limit:]
 
 
+_TRIGGER_CHARS = 200
+
+
+def handed_over_at(messages: Sequence[StoredMessage], reason: HandoffReason) -> str:
+    """The customer's question the conversation was handed over at, numbers masked: the last
+    message, or, when that was only the request for a person, the one before it."""
+    asked = [m.text for m in messages if m.role is Role.CUSTOMER]
+    if reason is HandoffReason.CUSTOMER_REQUEST and len(asked) > 1:
+        asked = asked[:-1]
+    text = " ".join(mask_numbers(asked[-1]).split()) if asked else ""
+    return text if len(text) <= _TRIGGER_CHARS else text[: _TRIGGER_CHARS - 1] + "…"
+
+
 def csat_score(text: str) -> int | None:
     match = _CSAT.match(text)
     return int(match.group(1)) if match else None
@@ -100,12 +113,18 @@ class SummaryWriter:
         self._timeout_s = timeout_s
         self._tasks: set[asyncio.Task[None]] = set()
 
-    def schedule(self, handoff_id: str, turns: Sequence[ChatTurn], lang: Lang) -> None:
-        task = asyncio.create_task(self._write(handoff_id, tuple(turns), lang))
+    def schedule(
+        self, handoff_id: str, turns: Sequence[ChatTurn], lang: Lang, lead: str = ""
+    ) -> None:
+        """Write the summary in the background; ``lead`` (the question the conversation was
+        handed over at) opens it whatever the model writes."""
+        task = asyncio.create_task(self._write(handoff_id, tuple(turns), lang, lead))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _write(self, handoff_id: str, turns: tuple[ChatTurn, ...], lang: Lang) -> None:
+    async def _write(
+        self, handoff_id: str, turns: tuple[ChatTurn, ...], lang: Lang, lead: str
+    ) -> None:
         started = time.perf_counter()
         try:
             async with asyncio.timeout(self._timeout_s):
@@ -115,6 +134,7 @@ class SummaryWriter:
             return
         text = mask_numbers(text.strip())
         if text:
+            text = f"{lead}\n{text}" if lead else text
             await self._store.set_summary(handoff_id, text, SummarySource.MODEL)
             log.info(
                 "model summary handoff=%s seconds=%.1f", handoff_id, time.perf_counter() - started
@@ -175,6 +195,10 @@ class HandoffFlow:
         """Queue the conversation for a person; the reply tells the customer what happens."""
         messages = [*turn.history, turn.stored]
         staffed = self.staffed()
+        # The summary states first the question the bot gave up on: a summary of the whole
+        # conversation by the small model described an earlier, answered one.
+        asked = handed_over_at(messages, reason)
+        lead = self._texts.render("summary_trigger", turn.lang, question=asked) if asked else ""
         current = turn.handoff
         if current is not None and current.status.open:
             handoff = current  # already waiting (a second reason while queued): one handoff
@@ -183,7 +207,16 @@ class HandoffFlow:
                 HandoffRequest(
                     conversation_id=turn.conversation_id,
                     reason=reason,
-                    summary=extractive_summary(messages, self._policy.summary_chars),
+                    summary="\n".join(
+                        part
+                        for part in (
+                            lead,
+                            extractive_summary(
+                                messages, max(self._policy.summary_chars - len(lead), 80)
+                            ),
+                        )
+                        if part
+                    ),
                     trigger_message_id=turn.stored.id,
                     passages=found.passages if found else (),
                     priority=Priority.HIGH if reason in _HIGH_PRIORITY else Priority.NORMAL,
@@ -193,7 +226,7 @@ class HandoffFlow:
             self._observer.handoff(reason)
             if self.summaries is not None and reason not in _MODEL_DOWN:
                 turns = [ChatTurn(m.role, mask_numbers(m.text)) for m in messages]
-                self.summaries.schedule(handoff.id, turns, turn.lang)
+                self.summaries.schedule(handoff.id, turns, turn.lang, lead)
         log.info(
             "handoff conversation=%s handoff=%s reason=%s priority=%s staffed=%s",
             turn.conversation_id,

@@ -9,7 +9,7 @@ import pytest
 
 from bot.banking import FakeAccountActions, FakeAuthenticator, FakeBank, FakeCallbackDesk
 from bot.dialogue.engine import DialogueEngine, EnginePolicy
-from bot.dialogue.handoff import HandoffPolicy, extractive_summary
+from bot.dialogue.handoff import HandoffPolicy, extractive_summary, handed_over_at
 from bot.dialogue.hours import WorkingHours
 from bot.dialogue.models import (
     AuthMethod,
@@ -289,8 +289,48 @@ async def test_the_model_summary_replaces_the_extractive_one_with_numbers_masked
     await engine.handoffs.summaries.drain()
     written = await store.current_handoff(conversation.id)
     assert written is not None and written.summary_source is SummarySource.MODEL
-    assert written.summary == "Клиент спрашивает про карту ••5512."
+    # The customer only asked for a person: the question before that request opens it.
+    assert written.summary == (
+        "Передан оператору на вопросе клиента: «моя карта ••5512 не работает»\n"
+        "Клиент спрашивает про карту ••5512."
+    )
     assert all("4276" not in turn.text for turn in summarizer.seen[0]), "masked for the model"
+
+
+async def test_the_summary_opens_with_the_question_the_bot_could_not_answer() -> None:
+    """A trial showed a model summary describing an earlier question the bot had answered;
+    whatever the model writes, the question the conversation was handed over at comes first."""
+    summarizer = FakeSummarizer("Клиент спрашивал про обслуживание карты, бот ответил.")
+    kb = FakeKnowledgeBase()
+    engine, store, _ = engine_with(kb, summarizer=summarizer)
+    conversation = await engine.start_conversation()
+    await say(engine, conversation.id, "Сколько стоит обслуживание карты?")  # answered
+    kb.confident = False
+    await say(engine, conversation.id, "А можно открыть счёт в юанях для ИП?")  # not found
+    handoff = await store.current_handoff(conversation.id)
+    assert handoff is not None and handoff.reason is HandoffReason.LOW_CONFIDENCE
+    lead = "Передан оператору на вопросе клиента: «А можно открыть счёт в юанях для ИП?»"
+    assert handoff.summary.startswith(lead + "\n- ")  # the extractive one, until the model's
+    assert engine.handoffs.summaries is not None
+    await engine.handoffs.summaries.drain()
+    written = await store.current_handoff(conversation.id)
+    assert written is not None and written.summary_source is SummarySource.MODEL
+    assert written.summary.splitlines()[0] == lead
+
+
+def test_the_question_handed_over_at_is_masked_and_bounded() -> None:
+    now = datetime.now(UTC)
+
+    def customer(*texts: str) -> list[StoredMessage]:
+        return [StoredMessage(str(i), "c", Role.CUSTOMER, t, now) for i, t in enumerate(texts)]
+
+    assert handed_over_at(customer("карта 4276 1234 5678 5512?"), HandoffReason.FRAUD) == (
+        "карта ••5512?"
+    )
+    long = handed_over_at(customer("слово " * 100), HandoffReason.LOW_CONFIDENCE)
+    assert len(long) == 200 and long.endswith("…")
+    assert handed_over_at(customer("оператор"), HandoffReason.CUSTOMER_REQUEST) == "оператор"
+    assert handed_over_at([], HandoffReason.LOW_CONFIDENCE) == ""
 
 
 @pytest.mark.parametrize("summarizer", [FakeSummarizer(fail=True), FakeSummarizer(delay_s=5)])
