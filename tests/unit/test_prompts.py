@@ -105,6 +105,7 @@ VALUES: dict[str, dict[str, object]] = {
     "utter_callback_created_operator_joined": {"ticket": "T-1042"},
     "operator_joined": {"name": "Анна"},
     "utter_model_queue": {"position": 3, "minutes": 2},
+    "summary_trigger": {"question": "А можно открыть счёт в юанях для ИП?"},
 }
 
 
