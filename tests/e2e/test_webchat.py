@@ -196,6 +196,47 @@ def test_http_endpoint_for_clients_without_websocket(server: RunningServer) -> N
         assert [m["role"] for m in history["messages"]] == ["customer", "bot"]
 
 
+def test_a_customer_rates_a_reply_with_thumbs_up_or_down(server: RunningServer) -> None:
+    with httpx.Client(base_url=server.base_url, timeout=120) as client:
+        conversation_id, key = bearer(client.post("/api/conversations").json())
+        turn = client.post(
+            f"/api/conversations/{conversation_id}/messages", json={"text": "Привет"}, headers=key
+        ).json()
+        base = f"/api/conversations/{conversation_id}/messages"
+
+        def rate(message_id: str, body: object, **headers: str) -> httpx.Response:
+            return client.post(
+                f"{base}/{message_id}/feedback", json=body, headers={**key, **headers}
+            )
+
+        before = client.get("/metrics").text
+        assert rate(turn["reply_id"], {"helpful": False}).status_code == 204
+        assert rate(turn["reply_id"], {"helpful": True}).status_code == 204  # changed mind
+        after = client.get("/metrics").text
+        # Only the bot's replies of this conversation can be rated.
+        assert rate(turn["message_id"], {"helpful": True}).status_code == 404
+        assert rate("999999", {"helpful": True}).status_code == 404
+        assert rate(turn["reply_id"], {"helpful": "yes please"}).status_code == 422
+        assert rate("abc", {"helpful": True}).status_code == 422
+        other, other_key = bearer(client.post("/api/conversations").json())
+        foreign = client.post(
+            f"/api/conversations/{other}/messages/{turn['reply_id']}/feedback",
+            json={"helpful": True},
+            headers=other_key,
+        )
+        assert foreign.status_code == 404
+        anonymous = client.post(f"{base}/{turn['reply_id']}/feedback", json={"helpful": True})
+        assert anonymous.status_code == 401
+
+    def count(metrics: str, rating: str) -> float:
+        line = f'perimeter_feedback_total{{rating="{rating}"}}'
+        found = [float(x.split()[-1]) for x in metrics.splitlines() if x.startswith(line)]
+        return found[0] if found else 0.0
+
+    assert count(after, "down") - count(before, "down") == 1
+    assert count(after, "up") - count(before, "up") == 1
+
+
 # The shapes that made the old patterns backtrack quadratically, 256 KB each.
 ADVERSARIAL = {
     "dashes": "-" * 262_144,

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, WebSocket
+from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
@@ -25,6 +26,7 @@ from bot.channels.webchat.hub import ConversationHub
 from bot.channels.webchat.schemas import (
     AuthOut,
     ConversationOut,
+    FeedbackIn,
     MessagePublic,
     TokenIn,
     TurnOut,
@@ -253,6 +255,28 @@ def routes(chat: WebChat) -> APIRouter:
             raise chat.too_many(lang, _retry_after(exc)) from None
         assert sink.message_id is not None
         return TurnOut.of(sink.message_id, reply)
+
+    @api.post(
+        "/conversations/{conversation_id}/messages/{message_id}/feedback",
+        status_code=204,
+        responses=errors(401, 404, 422, 429),
+        summary="Rate one of the bot's replies (👍/👎)",
+        description="`reply_id` of a turn names the reply. A second rating of the same reply "
+        "replaces the first. Counted against the conversation's message rate.",
+    )
+    async def rate_reply(
+        message_id: Annotated[str, PathParam(max_length=18, pattern=r"^[0-9]{1,18}$")],
+        body: FeedbackIn,
+        conversation: Annotated[Conversation, Depends(held)],
+    ) -> Response:
+        try:
+            await engine.admit(conversation.id, Channel.WEBCHAT)
+        except RateLimited as exc:
+            chat.metrics.errors.labels("webchat", "rate_limited").inc()
+            raise chat.too_many(chat.default_language, _retry_after(exc)) from None
+        if not await engine.feedback(conversation.id, message_id, body.helpful):
+            raise NotFound("no reply of the bot with this id in the conversation")
+        return Response(status_code=204)
 
     router = APIRouter()
     router.include_router(api)

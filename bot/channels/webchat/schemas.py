@@ -61,6 +61,12 @@ class TokenIn(BaseModel):
     token: str = Field(description="The bank's signed web token (JWT HS256).", max_length=4096)
 
 
+class FeedbackIn(BaseModel):
+    """The customer's 👍 (true) or 👎 (false) on one of the bot's replies."""
+
+    helpful: bool = Field(description="true: the reply helped; false: it did not.")
+
+
 class AuthOut(BaseModel):
     authenticated: bool
     expires_at: datetime | None = None
