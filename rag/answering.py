@@ -33,12 +33,19 @@ from langchain_core.runnables import Runnable, RunnableBranch, RunnableLambda, R
 
 from prompts import PromptLibrary, default_library
 from rag.admission import ModelAdmission, QueuePlace, turn
-from rag.cache import AnswerCache, figures
+from rag.cache import AnswerCache
 from rag.errors import GenerationError, GenerationTimeout, RagError
 from rag.grounding import ABSTAIN_MARKER, MarkerFilter, cite, lexical_support
 from rag.observer import AnswerObserver, NullAnswerObserver
-from rag.reading import Reading, key_terms, line_text, read, render_quote, split_units
-from rag.reading import figures as reading_figures
+from rag.reading import (
+    Reading,
+    figures,
+    key_terms,
+    line_text,
+    read,
+    render_quote,
+    split_units,
+)
 from rag.store import KnowledgeStore, ScoredChunk
 from rag.vocabulary import Vocabulary
 
@@ -495,13 +502,13 @@ def _backing(answer: str, passages: Sequence[ScoredChunk], min_score: float) -> 
     entry, relevant to the question by the confidence gate's own measure, that states every
     figure the answer gives (none when it gives none). The customer can read the whole rule
     there, and the answer's provenance names it."""
-    stated = reading_figures(answer)
+    stated = figures(answer)
     if not stated:
         return []
     for passage in passages:
         if (passage.metadata or {}).get("faq_id") or passage.score < min_score:
             continue
-        if stated <= reading_figures(passage.text):
+        if stated <= figures(passage.text):
             return [passage]
     return []
 

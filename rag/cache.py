@@ -42,6 +42,7 @@ import numpy as np
 
 from rag.observer import AnswerObserver, NullAnswerObserver
 from rag.store import ScoredChunk
+from rag.vectors import unit
 from rag.vocabulary import Vocabulary
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
@@ -109,7 +110,7 @@ class AnswerCache:
         if not terms:
             self._observer.cache_lookup(False)
             return None
-        vector = _unit(self._embed(query))
+        vector = unit(self._embed(query))
         found = self._nearest(vector, lang, figures(query), terms)
         if found is not None:
             key, entry, similarity = found
@@ -142,7 +143,7 @@ class AnswerCache:
         terms = self.terms(query)
         if not terms:
             return  # it names nothing the knowledge base knows: nothing to match it by
-        vector = _unit(self._embed(query))
+        vector = unit(self._embed(query))
         entry = CachedAnswer(query, lang, text, tuple(cited), versions, self._clock(), terms)
         with self._lock:
             key = self._next_id
@@ -209,9 +210,3 @@ class AnswerCache:
 
 def _version(chunk: ScoredChunk) -> str:
     return str((chunk.metadata or {}).get("content_hash") or "")
-
-
-def _unit(vector: Sequence[float]) -> np.ndarray:
-    array = np.asarray(vector, dtype=np.float32)
-    norm = float(np.linalg.norm(array))
-    return array / norm if norm else array

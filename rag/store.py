@@ -35,7 +35,7 @@ from qdrant_client.http.exceptions import ResponseHandlingException, UnexpectedR
 from rag.chunking import Chunk
 from rag.errors import StoreError, StoreLocked
 from rag.modes import RetrievalMode
-from rag.vectors import cosine
+from rag.vectors import cosine, unit
 
 log = logging.getLogger(__name__)
 _NAMESPACE = uuid.UUID("6f1d3c2e-8a57-4a43-9c1e-5b0f7e2d9a10")
@@ -444,7 +444,7 @@ class KnowledgeStore:
         if not lines:
             return []
         vectors = self._line_matrix(lines)
-        question = _unit(np.asarray(self._embeddings.embed_query(query), dtype=np.float32))
+        question = unit(self._embeddings.embed_query(query))
         return [float(x) for x in vectors @ question]
 
     def keep_lines(self, lines: Sequence[str], batch: int = 64) -> int:
@@ -455,11 +455,11 @@ class KnowledgeStore:
         for start in range(0, len(lines), batch):
             with self._line_lock:
                 room = LINE_CACHE - len(self._line_vectors)
-                batch_lines = dict.fromkeys(lines[start : start + batch])
-                missing = [t for t in batch_lines if t not in self._line_vectors][: max(room, 0)]
-            if not missing:
                 if room <= 0:
                     break
+                batch_lines = dict.fromkeys(lines[start : start + batch])
+                missing = [t for t in batch_lines if t not in self._line_vectors][:room]
+            if not missing:
                 continue
             vectors = self._embed_lines(missing)
             with self._line_lock:
@@ -490,25 +490,11 @@ class KnowledgeStore:
 
     def _embed_lines(self, lines: list[str]) -> list[np.ndarray[Any, Any]]:
         vectors = np.asarray(self._embeddings.embed_documents(lines), dtype=np.float32)
-        return [_unit(v) for v in vectors.reshape(len(lines), -1)]
+        return [unit(v) for v in vectors.reshape(len(lines), -1)]
 
     def chunks(self) -> list[ScoredChunk]:
         """Every chunk the bot answers from (score 0), in no particular order."""
-        found = []
-        for payload in self._payloads([CONTENT_KEY, METADATA_KEY]):
-            meta = dict(payload.get(METADATA_KEY) or {})
-            found.append(
-                ScoredChunk(
-                    doc_id=str(meta.get("doc_id")),
-                    title=str(meta.get("title")),
-                    section=meta.get("section"),
-                    text=str(payload.get(CONTENT_KEY, "")),
-                    lang=meta.get("lang"),
-                    score=0.0,
-                    metadata=meta,
-                )
-            )
-        return found
+        return [_chunk_of(p, 0.0) for p in self._payloads([CONTENT_KEY, METADATA_KEY])]
 
     def search(self, query: str, k: int, mode: RetrievalMode | None = None) -> list[ScoredChunk]:
         """The ``k`` best chunks, best first, by ``mode`` (the store's own by default)."""
@@ -563,28 +549,27 @@ class KnowledgeStore:
     def _scored(
         point: models.ScoredPoint, mode: RetrievalMode, query: list[float] | None
     ) -> ScoredChunk:
-        payload = point.payload or {}
-        meta = dict(payload.get(METADATA_KEY) or {})
         score = float(point.score)
         if mode is RetrievalMode.HYBRID and query is not None:
             vectors = point.vector if isinstance(point.vector, dict) else {}
             stored = vectors.get(DENSE)
             if isinstance(stored, list) and all(isinstance(x, float) for x in stored[:1]):
                 score = cosine(query, [float(x) for x in stored])  # type: ignore[arg-type]
-        return ScoredChunk(
-            doc_id=str(meta.get("doc_id")),
-            title=str(meta.get("title")),
-            section=meta.get("section"),
-            text=str(payload.get(CONTENT_KEY, "")),
-            lang=meta.get("lang"),
-            score=score,
-            metadata=meta,
-        )
+        return _chunk_of(point.payload or {}, score)
 
 
-def _unit(vector: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-    norm = float(np.linalg.norm(vector))
-    return vector / norm if norm else vector
+def _chunk_of(payload: dict[str, Any], score: float) -> ScoredChunk:
+    """The chunk a point's payload holds, with ``score``."""
+    meta = dict(payload.get(METADATA_KEY) or {})
+    return ScoredChunk(
+        doc_id=str(meta.get("doc_id")),
+        title=str(meta.get("title")),
+        section=meta.get("section"),
+        text=str(payload.get(CONTENT_KEY, "")),
+        lang=meta.get("lang"),
+        score=score,
+        metadata=meta,
+    )
 
 
 def _chunk_metadata(chunk: Chunk) -> dict[str, Any]:

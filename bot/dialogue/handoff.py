@@ -98,6 +98,11 @@ def handed_over_at(messages: Sequence[StoredMessage], reason: HandoffReason) -> 
     return text if len(text) <= _TRIGGER_CHARS else text[: _TRIGGER_CHARS - 1] + "…"
 
 
+def led(lead: str, summary: str) -> str:
+    """``summary`` opened by ``lead`` (the question handed over at), when there is one."""
+    return f"{lead}\n{summary}" if lead else summary
+
+
 def csat_score(text: str) -> int | None:
     match = _CSAT.match(text)
     return int(match.group(1)) if match else None
@@ -134,8 +139,7 @@ class SummaryWriter:
             return
         text = mask_numbers(text.strip())
         if text:
-            text = f"{lead}\n{text}" if lead else text
-            await self._store.set_summary(handoff_id, text, SummarySource.MODEL)
+            await self._store.set_summary(handoff_id, led(lead, text), SummarySource.MODEL)
             log.info(
                 "model summary handoff=%s seconds=%.1f", handoff_id, time.perf_counter() - started
             )
@@ -207,16 +211,7 @@ class HandoffFlow:
                 HandoffRequest(
                     conversation_id=turn.conversation_id,
                     reason=reason,
-                    summary="\n".join(
-                        part
-                        for part in (
-                            lead,
-                            extractive_summary(
-                                messages, max(self._policy.summary_chars - len(lead), 80)
-                            ),
-                        )
-                        if part
-                    ),
+                    summary=led(lead, extractive_summary(messages, self._policy.summary_chars)),
                     trigger_message_id=turn.stored.id,
                     passages=found.passages if found else (),
                     priority=Priority.HIGH if reason in _HIGH_PRIORITY else Priority.NORMAL,
