@@ -31,6 +31,7 @@ from bot.channels.telegram.operators_group import OperatorsGroup
 from bot.channels.telegram.webhook import TelegramWebhook
 from bot.channels.webchat.api import WebChat
 from bot.channels.webchat.hub import ConversationHub
+from bot.channels.webchat.page import WidgetPage
 from bot.content import api as admin_api
 from bot.content.api import Admin
 from bot.content.gaps import GapFinder
@@ -76,7 +77,7 @@ from integrations.core_banking import CoreBankingClient, CoreBankingConfig
 from integrations.llm import ChatBackend, LLMConfig, build_chat_backend
 from integrations.llm.catalog import MODELS
 from integrations.llm.fetch import model_path
-from prompts import PromptLibrary, default_library
+from prompts import LANGUAGES, PromptLibrary
 from rag.admission import ModelAdmission
 from rag.answering import AnswerPolicy, GroundedAnswerer
 from rag.cache import AnswerCache, CachePolicy
@@ -226,7 +227,12 @@ class Container:
 
     @cached_property
     def texts(self) -> PromptLibrary:
-        return default_library()
+        """The bot's texts, with the bank's name and own greeting from the settings."""
+        brand = self.settings.brand
+        return PromptLibrary(
+            bank={lang: brand.name(lang) for lang in LANGUAGES},
+            overrides={("greeting", lang): brand.greeting(lang) for lang in LANGUAGES},
+        )
 
     @cached_property
     def database(self) -> AsyncEngine:
@@ -728,6 +734,7 @@ class Container:
             wake_operators=self.feed.poke,
             limiter=self.rate_limiter,
             conversation_rate=Rate(chat.rate_conversations, chat.rate_conversations_window_s),
+            page=WidgetPage(self.settings.brand, tuple(chat.embed_origins), self.texts),
         )
 
     def telegram(self, token: str) -> TelegramChannel:

@@ -28,6 +28,7 @@ from pydantic import (
 from pydantic_settings import (
     BaseSettings,
     NestedSecretsSettingsSource,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
 )
@@ -351,6 +352,115 @@ class CoreBankingSettings(BaseModel):
     breaker_reset_s: Annotated[float, Field(gt=0)] = 30.0
 
 
+_ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".webp": "image/webp"}
+MAX_LOGO_BYTES = 256 * 1024
+
+
+class BrandSettings(BaseModel):
+    """How the bank presents itself to its customers: the widget's name, colours, logo,
+    greeting and privacy notice, and the bank's name in the bot's texts and prompts.
+
+    Nothing here is in the code: unset, the texts say «банк» / "the bank" and the widget is
+    plain. The demo's sample bank sets these in ``examples/demo.env``.
+    """
+
+    name_ru: str = Field(
+        default="",
+        max_length=80,
+        description="The bank's name as it follows «банк» in a Russian sentence, e.g."
+        " «Периметр» in «помощник банка «Периметр»». Unset: «банк» alone.",
+    )
+    name_en: str = Field(
+        default="",
+        max_length=80,
+        description='The bank\'s name in English sentences, e.g. "Perimeter Bank".',
+    )
+    colour: str = Field(
+        default="#1f4e8c",
+        description="The widget's main colour (#rrggbb): header, buttons, the customer's bubbles."
+        " White text must be readable on it (contrast 4.5:1 is checked at start).",
+    )
+    logo_file: Path | None = Field(
+        default=None,
+        description="The logo in the widget's header and launcher: SVG, PNG or WebP, at most"
+        " 256 KB. Served by Perimeter itself (no request leaves for the bank's CDN).",
+    )
+    greeting_ru: str = Field(
+        default="",
+        max_length=600,
+        description="The first message of a new web chat and the answer to «привет»."
+        " Unset: the template prompts/ru/greeting.j2.",
+    )
+    greeting_en: str = Field(default="", max_length=600)
+    privacy_notice_ru: str = Field(
+        default="",
+        max_length=600,
+        description="Shown under the widget's input box, e.g. what the chat keeps and for how"
+        " long. Unset: no notice.",
+    )
+    privacy_notice_en: str = Field(default="", max_length=600)
+    privacy_url: str = Field(
+        default="",
+        max_length=2000,
+        description="The bank's privacy policy, linked from the notice (https:// or http://).",
+    )
+
+    @field_validator("colour")
+    @classmethod
+    def _readable(cls, value: str) -> str:
+        if not _COLOUR.match(value):
+            raise ValueError("a colour is #rrggbb, e.g. #1f4e8c")
+        if contrast_with_white(value) < 4.5:
+            raise ValueError(
+                f"white text on {value} has contrast {contrast_with_white(value):.1f}:1,"
+                " below 4.5:1 (WCAG AA): choose a darker colour"
+            )
+        return value.lower()
+
+    @field_validator("logo_file")
+    @classmethod
+    def _logo(cls, value: Path | None) -> Path | None:
+        if value is None:
+            return None
+        if value.suffix.lower() not in LOGO_TYPES:
+            raise ValueError(f"a logo is one of {', '.join(LOGO_TYPES)}, not {value.name!r}")
+        if not value.is_file():
+            raise ValueError(f"no logo file at {value}")
+        if value.stat().st_size > MAX_LOGO_BYTES:
+            raise ValueError(f"the logo is over {MAX_LOGO_BYTES // 1024} KB")
+        return value
+
+    @field_validator("privacy_url")
+    @classmethod
+    def _link(cls, value: str) -> str:
+        if value and not re.match(r"^https?://[^\s\"'<>]+$", value):
+            raise ValueError("a link is an http:// or https:// address without spaces or quotes")
+        return value
+
+    def name(self, lang: str) -> str:
+        return self.name_en if lang == "en" else self.name_ru
+
+    def greeting(self, lang: str) -> str:
+        return self.greeting_en if lang == "en" else self.greeting_ru
+
+    def privacy_notice(self, lang: str) -> str:
+        return self.privacy_notice_en if lang == "en" else self.privacy_notice_ru
+
+
+def contrast_with_white(colour: str) -> float:
+    """WCAG contrast ratio of white text on ``colour`` (#rrggbb)."""
+
+    def linear(channel: str) -> float:
+        c = int(channel, 16) / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(colour[i : i + 2]) for i in (1, 3, 5))
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return 1.05 / (luminance + 0.05)
+
+
 class ChatSettings(BaseModel):
     max_message_chars: Annotated[int, Field(ge=1, le=100_000)] = 4000
 
@@ -381,6 +491,32 @@ class ChatSettings(BaseModel):
         description="Between this and intent_threshold the bot asks which account question"
         " the customer means instead of guessing.",
     )
+
+    embed_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="The bank's sites that may embed the widget (its /embed.js loader and the"
+        " chat in an iframe), comma-separated origins such as https://www.bank.ru. The chat"
+        " page's CSP frame-ancestors names exactly these; a site not listed gets a blank frame."
+        " Unset: the chat opens only as its own page.",
+    )
+
+    @field_validator("embed_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("embed_origins")
+    @classmethod
+    def _origins(cls, value: list[str]) -> list[str]:
+        for origin in value:
+            if not _ORIGIN.match(origin):
+                raise ValueError(
+                    f"{origin!r} is not an origin: scheme and host (and port), such as"
+                    " https://www.bank.ru, with no path and no wildcard"
+                )
+        return [origin.lower() for origin in value]
 
     @property
     def max_frame_bytes(self) -> int:
@@ -704,6 +840,7 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = RetrievalSettings()
     answer_cache: AnswerCacheSettings = AnswerCacheSettings()
     chat: ChatSettings = ChatSettings()
+    brand: BrandSettings = BrandSettings()
     core_banking: CoreBankingSettings = CoreBankingSettings()
     auth: AuthSettings = AuthSettings()
     telegram: TelegramSettings = TelegramSettings()

@@ -35,6 +35,7 @@ class Chunk:
     faq_id: str | None = None  # set on the chunk of one FAQ entry
     answer: str | None = None  # that entry's answer alone
     questions: tuple[str, ...] = ()  # that entry's phrasings, the canonical one first
+    url: str | None = None  # the document's public address, when it has one
 
     @property
     def embedding_text(self) -> str:
@@ -87,6 +88,7 @@ class Chunker:
                             section,
                             piece.strip(),
                             document.lang,
+                            url=document.url,
                         )
                     )
         return chunks
@@ -140,6 +142,7 @@ def _faq_chunk(document: SourceDocument, index: int, entry: FaqEntry) -> Chunk:
         faq_id=entry.id,
         answer=entry.answer,
         questions=entry.questions,
+        url=document.url,
     )
 
 

@@ -579,6 +579,8 @@ def _chunk_metadata(chunk: Chunk) -> dict[str, Any]:
         "lang": chunk.lang,
         "chunk_index": chunk.index,
     }
+    if chunk.url:
+        meta["url"] = chunk.url
     if chunk.faq_id is not None:  # a curated question/answer pair: its answer is quoted as is
         meta.update(faq_id=chunk.faq_id, answer=chunk.answer, questions=list(chunk.questions))
     return meta

@@ -16,11 +16,20 @@ if [ -z "${PERIMETER_CORE_BANKING__TOKEN:-}" ]; then
 fi
 export PERIMETER_CORE_BANKING__BASE_URL=${PERIMETER_CORE_BANKING__BASE_URL:-http://127.0.0.1:$SANDBOX_PORT}
 export PERIMETER_DEMO=true  # demo tools on (perimeter auth sign-token); startup warns of it
+# The sample bank's brand; a variable the caller set wins.
+while IFS='=' read -r key value; do
+  [[ -z "$key" || "$key" == \#* ]] && continue
+  [ -n "${!key:-}" ] || export "$key=$value"
+done < examples/demo.env
 
 "$VENV/bin/perimeter" sandbox --data examples/bank.json --port "$SANDBOX_PORT" --demo-phone \
   > "$DATA_DIR/sandbox.log" 2>&1 &
 SANDBOX_PID=$!
-trap 'kill "$SANDBOX_PID" 2>/dev/null || true' EXIT INT TERM
+# The demo's «bank site» with the widget embedded (examples/site, an allowed origin).
+"$VENV/bin/python" -m http.server "${SITE_PORT:-8000}" --bind 127.0.0.1 --directory examples/site \
+  > "$DATA_DIR/site.log" 2>&1 &
+SITE_PID=$!
+trap 'kill "$SANDBOX_PID" "$SITE_PID" 2>/dev/null || true' EXIT INT TERM
 for _ in $(seq 1 100); do
   if "$VENV/bin/python" -c "import httpx,sys; sys.exit(httpx.get('http://127.0.0.1:$SANDBOX_PORT/healthz').status_code != 200)" 2>/dev/null; then
     break
@@ -47,5 +56,6 @@ printf '%s\n' "$DEMO_PASSWORD" | "$VENV/bin/perimeter" staff add supervisor --ro
 printf '%s\n' "$DEMO_PASSWORD" | "$VENV/bin/perimeter" staff add editor --role editor \
   --display-name "Редактор" --password-stdin --exist-ok
 echo "Operator console: http://127.0.0.1:${PERIMETER_HTTP__PORT:-8080}/operator — demo logins operator / supervisor, password $DEMO_PASSWORD"
+echo "The widget on a bank's page: http://127.0.0.1:${SITE_PORT:-8000} (the chat alone: http://127.0.0.1:${PERIMETER_HTTP__PORT:-8080})"
 echo "Knowledge base admin: http://127.0.0.1:${PERIMETER_HTTP__PORT:-8080}/admin — demo login editor, password $DEMO_PASSWORD"
 "$VENV/bin/perimeter" serve

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Frame, Page, sync_playwright
 
 from bot.settings import Settings, load_settings
 from integrations.llm.catalog import MODELS
@@ -159,3 +159,39 @@ def page(browser: Browser) -> Iterator[Page]:
     tab = context.new_page()
     yield tab
     context.close()
+
+
+# Screenshots and accessibility results the browser tests leave for people to look at.
+ARTIFACTS = Path(os.environ.get("PERIMETER_TEST_ARTIFACTS", "var/test-artifacts"))
+
+
+class Artifacts:
+    """``var/test-artifacts`` (or ``PERIMETER_TEST_ARTIFACTS``): screenshots/, axe/."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def screenshot(self, page: Page, name: str) -> Path:
+        path = self.root / "screenshots" / f"{name}.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(path), full_page=False)
+        return path
+
+    def audit(self, name: str, target: Page | Frame) -> list[str]:
+        """axe on ``target``, its results kept as axe/<name>.json; the serious violations."""
+        import json
+
+        from tests.support.axe import audit
+
+        found = audit(target)
+        path = self.root / "axe" / f"{name}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        rules = sorted({f"{v['id']} ({v.get('impact')})" for v in found.violations})
+        report = {"by_impact": found.by_impact, "serious": found.serious, "rules": rules}
+        path.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+        return found.serious
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Artifacts:
+    return Artifacts(ARTIFACTS)

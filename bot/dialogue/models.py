@@ -133,6 +133,7 @@ class SourceRef:
     title: str
     section: str | None = None
     version: str | None = None
+    url: str | None = None  # the document's public address (front matter), when it has one
 
     @classmethod
     def of(cls, passage: Passage) -> SourceRef:
@@ -158,6 +159,7 @@ class StoredMessage:
     sources: tuple[SourceRef, ...] = ()
     author: str | None = None  # the operator's display name, for operator messages
     buttons: tuple[Button, ...] = ()  # quick replies of a notice sent outside a turn
+    feedback: bool | None = None  # the customer's 👍 (True) or 👎 (False) on a bot reply
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,7 +36,14 @@ def _source(chunk: ScoredChunk) -> SourceRef:
     """The cited chunk with the version of its document that was indexed."""
     meta = chunk.metadata or {}
     version = meta.get("version") or str(meta.get("content_hash") or "")[:12] or None
-    return SourceRef(chunk.doc_id, chunk.title, chunk.section, str(version) if version else None)
+    url = meta.get("url")
+    return SourceRef(
+        chunk.doc_id,
+        chunk.title,
+        chunk.section,
+        str(version) if version else None,
+        url if isinstance(url, str) else None,
+    )
 
 
 class RagKnowledgeBase:

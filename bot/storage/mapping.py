@@ -82,7 +82,13 @@ def _passages(raw: Sequence[dict[str, Any]]) -> tuple[Passage, ...]:
 def source_dicts(sources: Sequence[SourceRef]) -> list[dict[str, object]]:
     """Each source with the version of the document the answer drew on (provenance)."""
     return [
-        {"doc_id": s.doc_id, "title": s.title, "section": s.section, "version": s.version}
+        {
+            "doc_id": s.doc_id,
+            "title": s.title,
+            "section": s.section,
+            "version": s.version,
+            **({"url": s.url} if s.url else {}),
+        }
         for s in sources
     ]
 
@@ -94,6 +100,7 @@ def _sources(raw: Sequence[dict[str, object]]) -> tuple[SourceRef, ...]:
             str(s["title"]),
             str(s["section"]) if s.get("section") else None,
             str(s["version"]) if s.get("version") else None,
+            str(s["url"]) if s.get("url") else None,
         )
         for s in raw
     )
@@ -110,6 +117,7 @@ def message_of(row: MessageRow) -> StoredMessage:
         sources=_sources(row.sources or []),
         author=row.author,
         buttons=buttons_of(row.buttons),
+        feedback=None if row.feedback is None else row.feedback > 0,
     )
 
 

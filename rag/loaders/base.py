@@ -44,6 +44,19 @@ class SourceDocument:
     markdown: bool = True
     kind: str = "markdown"
     faq: tuple[FaqEntry, ...] = field(default=())
+    url: str | None = None  # where the bank publishes it: answers citing it link there
+
+
+_URL = re.compile(r"^https?://[^\s\"'<>]{1,2000}$")
+
+
+def document_url(path: Path, value: object) -> str | None:
+    """A front matter's ``url``: an http(s) address, or None when absent."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or not _URL.match(value.strip()):
+        raise DocumentError(path, "url must be an http:// or https:// address")
+    return value.strip()
 
 
 def content_hash(data: bytes) -> str:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,7 @@ from rag.loaders.base import (
     checked_id,
     decode_utf8,
     detect_lang,
+    document_url,
     slug,
 )
 
@@ -90,7 +91,8 @@ def load_faq_yaml(path: Path, data: bytes, digest: str) -> SourceDocument:
     if not isinstance(items, list):
         raise DocumentError(path, "entries must be a list of {id, questions, answer}")
     entries = tuple(_yaml_entry(path, number, item) for number, item in enumerate(items, 1))
-    return _document(path, digest, doc_id, str(meta["title"]), lang, entries, tags)
+    document = _document(path, digest, doc_id, str(meta["title"]), lang, entries, tags)
+    return replace(document, url=document_url(path, meta.get("url")))
 
 
 def load_faq_csv(path: Path, data: bytes, digest: str) -> SourceDocument:

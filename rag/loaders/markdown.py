@@ -1,4 +1,4 @@
-"""Markdown with YAML front matter (id, title, lang, tags)."""
+"""Markdown with YAML front matter (id, title, lang, tags; optionally url)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from rag.errors import DocumentError
-from rag.loaders.base import ID_PATTERN, SourceDocument, decode_utf8
+from rag.loaders.base import ID_PATTERN, SourceDocument, decode_utf8, document_url
 
 REQUIRED_KEYS = ("id", "title", "lang", "tags")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n?(.*)\Z", re.DOTALL)
@@ -43,5 +43,12 @@ def load_markdown(path: Path, data: bytes, digest: str) -> SourceDocument:
     if not body:
         raise DocumentError(path, "empty document")
     return SourceDocument(
-        doc_id, str(meta["title"]), lang, body, path, digest, tuple(str(t) for t in tags)
+        doc_id,
+        str(meta["title"]),
+        lang,
+        body,
+        path,
+        digest,
+        tuple(str(t) for t in tags),
+        url=document_url(path, meta.get("url")),
     )

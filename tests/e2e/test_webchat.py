@@ -308,8 +308,9 @@ def test_health_metrics_and_widget(server: RunningServer) -> None:
         assert client.get("/healthz").json()["status"] == "ok"
         page = client.get("/")
         assert page.status_code == 200
-        assert "Банк Периметр" in page.text
+        assert '<h1 id="chat-title">Чат поддержки</h1>' in page.text  # no bank set: none named
         assert "default-src 'self'" in page.headers["content-security-policy"]
+        assert page.headers["content-security-policy"].endswith("frame-ancestors 'self'")
         assert client.get("/static/widget.js").status_code == 200
         metrics = client.get("/metrics").text
     assert 'perimeter_handoffs_total{reason="customer_request"}' in metrics

@@ -173,3 +173,27 @@ def test_money_rejects_what_is_not_an_amount() -> None:
 
     with pytest.raises(ValueError, match="not an amount"):
         money("много", "RUB", "ru")
+
+
+def test_no_bank_is_named_until_the_bank_names_itself() -> None:
+    plain = default_library()
+    for lang in LANGUAGES:
+        for name in all_names():
+            text = plain.render(name, lang, **VALUES.get(name, {}))
+            assert "Периметр" not in text and "Perimeter" not in text, f"{lang}/{name}"
+    assert "помощник банка." in plain.render("greeting", "ru")
+    assert "the bank's virtual assistant" in plain.render("greeting", "en")
+
+    named = PromptLibrary(bank={"ru": "Северный", "en": "Northern Bank"})
+    assert "помощник банка «Северный»." in named.render("greeting", "ru")
+    assert "поддержки банка «Северный»." in named.render("system", "ru", marker="НЕТ")
+    assert "Northern Bank's virtual assistant" in named.render("greeting", "en")
+    assert "with Northern Bank's products" in named.render("out_of_scope", "en")
+
+
+def test_the_banks_own_greeting_replaces_the_template_as_plain_text() -> None:
+    library = PromptLibrary(overrides={("greeting", "ru"): "Добрый день! {{ not a template }}"})
+    assert library.render("greeting", "ru") == "Добрый день! {{ not a template }}"
+    assert library.render("greeting", "en").startswith("Hello!")  # only the language set
+    blank = PromptLibrary(overrides={("greeting", "ru"): "  "})
+    assert blank.render("greeting", "ru").startswith("Здравствуйте!")

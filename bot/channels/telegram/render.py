@@ -27,12 +27,19 @@ def reply_html(reply: Reply, sources_label: str) -> str:
     text = html.escape(reply.text, quote=False)
     if reply.sources:
         lines = [
-            f"• {html.escape(s.title, quote=False)}"
+            f"• {_title(s.title, s.url)}"
             + (f" — {html.escape(s.section, quote=False)}" if s.section else "")
             for s in reply.sources
         ]
         text += f"\n\n<i>{html.escape(sources_label, quote=False)}</i>\n" + "\n".join(lines)
     return text
+
+
+def _title(title: str, url: str | None) -> str:
+    """A source's title, a link to the document on the bank's site when it has an address."""
+    if not url:
+        return html.escape(title, quote=False)
+    return f'<a href="{html.escape(url, quote=True)}">{html.escape(title, quote=False)}</a>'
 
 
 def split_message(text: str, limit: int = LIMIT) -> list[str]:

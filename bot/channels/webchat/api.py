@@ -11,18 +11,18 @@ import math
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, WebSocket
 from fastapi import Path as PathParam
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 from starlette.websockets import WebSocketDisconnect
 
 from bot.channels.webchat import credentials
 from bot.channels.webchat.hub import ConversationHub
+from bot.channels.webchat.page import STATIC, WidgetPage, page_routes
 from bot.channels.webchat.schemas import (
     AuthOut,
     ConversationOut,
@@ -60,7 +60,7 @@ from bot.observability.metrics import Metrics
 from bot.web_token import WebTokenVerifier
 
 log = logging.getLogger(__name__)
-STATIC = Path(__file__).parent / "static"
+__all__ = ["STATIC", "WebChat", "routes"]
 _NOT_FOUND = "conversation not found"
 HELLO_TIMEOUT_S = 10.0  # a socket that has not said which conversation by then is closed
 POLICY_VIOLATION = 1008
@@ -86,6 +86,7 @@ class WebChat:
     wake_operators: Callable[[], Awaitable[None]]  # open consoles see a handoff at once
     limiter: RateLimiter
     conversation_rate: Rate  # conversations one client address may start
+    page: WidgetPage  # the widget's page with the bank's brand, and its loader
 
     async def start(self) -> tuple[Conversation, str]:
         """A new web conversation and the secret its client will prove (returned only here)."""
@@ -282,10 +283,7 @@ def routes(chat: WebChat) -> APIRouter:
     router.include_router(api)
     router.add_api_websocket_route("/ws/chat", _socket(chat))
 
-    @router.get("/", include_in_schema=False)
-    async def index() -> FileResponse:
-        return FileResponse(STATIC / "index.html", media_type="text/html")
-
+    router.include_router(page_routes(chat.page))
     return router
 
 

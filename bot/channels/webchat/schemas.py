@@ -13,10 +13,13 @@ class SourcePublic(BaseModel):
     id: str
     title: str
     section: str | None = None
+    url: str | None = Field(
+        None, description="The document on the bank's site (http or https), when it has one."
+    )
 
     @classmethod
     def of(cls, source: SourceRef) -> SourcePublic:
-        return cls(id=source.doc_id, title=source.title, section=source.section)
+        return cls(id=source.doc_id, title=source.title, section=source.section, url=source.url)
 
 
 class MessagePublic(BaseModel):
@@ -27,6 +30,9 @@ class MessagePublic(BaseModel):
     sources: list[SourcePublic] = []
     created_at: datetime
     author: str | None = None  # the operator's name on an operator's message
+    feedback: bool | None = Field(
+        None, description="The customer's rating of this bot reply: true 👍, false 👎."
+    )
 
     @classmethod
     def of(cls, message: StoredMessage) -> MessagePublic:
@@ -38,6 +44,7 @@ class MessagePublic(BaseModel):
             sources=[SourcePublic.of(s) for s in message.sources],
             created_at=message.created_at,
             author=message.author,
+            feedback=message.feedback,
         )
 
 

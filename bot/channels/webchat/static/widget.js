@@ -10,7 +10,7 @@
 
   const STRINGS = {
     ru: {
-      title: "Банк Периметр — чат поддержки",
+      title: (name) => (name ? `Чат поддержки банка «${name}»` : "Чат поддержки"),
       connecting: "Подключение…",
       online: "Онлайн",
       offline: "Нет связи — переподключаемся…",
@@ -28,9 +28,17 @@
       loggedIn: "Вы вошли как клиент банка.",
       operator: "Оператор",
       retracted: "Черновик ответа не подтвердился по базе знаний и убран.",
+      close: "Свернуть чат",
+      messagesLabel: "Сообщения",
+      rate: "Ответ помог?",
+      helpful: "Да, помог",
+      notHelpful: "Нет, не помог",
+      thanks: "Спасибо за оценку",
+      rateFailed: "Оценку сохранить не удалось",
+      privacyLink: "Подробнее",
     },
     en: {
-      title: "Perimeter Bank — support chat",
+      title: (name) => (name ? `${name} — support chat` : "Support chat"),
       connecting: "Connecting…",
       online: "Online",
       offline: "No connection — reconnecting…",
@@ -48,16 +56,35 @@
       loggedIn: "You are logged in as a bank customer.",
       operator: "Operator",
       retracted: "The draft answer could not be confirmed by the knowledge base and was withdrawn.",
+      close: "Minimise the chat",
+      messagesLabel: "Messages",
+      rate: "Did this help?",
+      helpful: "Yes, it helped",
+      notHelpful: "No, it did not",
+      thanks: "Thank you for the rating",
+      rateFailed: "The rating could not be saved",
+      privacyLink: "Details",
     },
   };
-  const lang = (navigator.language || "").toLowerCase().startsWith("en") ? "en" : "ru";
+  // The bank's brand, put into the page by the server (bot/channels/webchat/page.py).
+  const brand = (() => {
+    try { return JSON.parse(document.documentElement.dataset.brand || "{}") || {}; } catch { return {}; }
+  })();
+  const params = new URLSearchParams(location.search);
+  // Opened by /embed.js on the bank's site: in its iframe, with a button to minimise it.
+  const embedded = params.get("embed") === "1" && window.parent !== window;
+  const asked = params.get("lang");
+  const lang = asked === "ru" || asked === "en" ? asked
+    : (navigator.language || "").toLowerCase().startsWith("en") ? "en" : "ru";
   const t = STRINGS[lang];
+  const of = (perLang) => (perLang && typeof perLang[lang] === "string" ? perLang[lang] : "");
+  const WEB_LINK = /^https?:\/\//i;
 
   const $ = (id) => document.getElementById(id);
   const els = {
     messages: $("messages"), input: $("input"), send: $("send"), status: $("status"),
     form: $("composer"), counter: $("counter"), error: $("input-error"), reset: $("new-conversation"),
-    logout: $("logout"),
+    logout: $("logout"), close: $("close"), logo: $("logo"), privacy: $("privacy"),
   };
 
   let ws = null;
@@ -111,8 +138,55 @@
     const node = addMessage(role, m.text, m.id);
     if (role === "operator") node.prepend(el("div", "author", m.author || t.operator));
     if (m.created_at) node.title = new Date(m.created_at).toLocaleString(lang);
-    if (role === "bot") decorateBot(node, m.sources, m.handoff);
+    if (role === "bot") {
+      decorateBot(node, m.sources, m.handoff);
+      addFeedback(node, m.id, m.route, m.feedback);
+    }
     return node;
+  }
+
+  // 👍/👎 under an answer of the knowledge base; the rating goes to the server at once.
+  function addFeedback(node, id, route, current) {
+    if (!id || route !== "answer" || node.querySelector(".feedback")) return;
+    const box = el("div", "feedback");
+    box.setAttribute("role", "group");
+    box.setAttribute("aria-label", t.rate);
+    box.appendChild(el("span", "feedback-label", t.rate));
+    const status = el("span", "feedback-status");
+    status.setAttribute("role", "status");
+    const buttons = [[true, "👍", t.helpful], [false, "👎", t.notHelpful]].map(([helpful, icon, label]) => {
+      const button = el("button", "rate", icon);
+      button.type = "button";
+      button.dataset.helpful = String(helpful);
+      button.setAttribute("aria-label", label);
+      button.title = label;
+      button.setAttribute("aria-pressed", String(current === helpful));
+      button.addEventListener("click", () => rate(String(id), helpful, buttons, status));
+      return button;
+    });
+    box.append(...buttons, status);
+    node.appendChild(box);
+  }
+
+  async function rate(id, helpful, buttons, status) {
+    const saved = store.get();
+    if (!saved) return;
+    let ok = false;
+    try {
+      const response = await fetch(
+        `/api/conversations/${encodeURIComponent(saved.id)}/messages/${encodeURIComponent(id)}/feedback`,
+        {
+          method: "POST",
+          headers: { "Content-Type": "application/json", Authorization: `Bearer ${saved.token}` },
+          body: JSON.stringify({ helpful }),
+        },
+      );
+      ok = response.status === 204;
+    } catch { ok = false; }
+    if (ok) {
+      for (const b of buttons) b.setAttribute("aria-pressed", String(b.dataset.helpful === String(helpful)));
+    }
+    status.textContent = ok ? t.thanks : t.rateFailed;
   }
 
   const addSystem = (text) => addMessage("system", text);
@@ -126,7 +200,18 @@
       const list = el("ul");
       for (const s of sources) {
         const title = (s && (s.title || s.id)) || "";
-        list.appendChild(el("li", "source", s && s.section ? `${title} — ${s.section}` : title));
+        const item = el("li", "source");
+        if (s && typeof s.url === "string" && WEB_LINK.test(s.url)) {
+          const link = el("a", null, title);
+          link.href = s.url;
+          link.target = "_blank";
+          link.rel = "noopener noreferrer";
+          item.appendChild(link);
+        } else {
+          item.appendChild(document.createTextNode(title));
+        }
+        if (s && s.section) item.appendChild(document.createTextNode(` — ${s.section}`));
+        list.appendChild(item);
       }
       box.appendChild(list);
       node.appendChild(box);
@@ -169,6 +254,19 @@
     else newConversation();
   }
   window.PerimeterChat = { login(token) { authToken = String(token); sendToken(); }, logout };
+  // In the bank's iframe, /embed.js passes the token on: only from the parent page, and only
+  // when that page is on one of the origins the bank allowed.
+  window.addEventListener("message", (event) => {
+    const origins = Array.isArray(brand.origins) ? brand.origins : [];
+    if (event.source !== window.parent || !origins.includes(event.origin)) return;
+    const data = event.data;
+    if (!data || typeof data !== "object") return;
+    if (data.type === "perimeter:login" && typeof data.token === "string" && data.token.length <= 4096) {
+      window.PerimeterChat.login(data.token);
+    } else if (data.type === "perimeter:logout") {
+      logout();
+    }
+  });
 
   function setAuthenticated(yes) {
     els.status.dataset.authenticated = yes ? "true" : "false";
@@ -217,7 +315,9 @@
       if (msg.conversation_id && msg.token) store.set(msg.conversation_id, msg.token); // a new one
       setAuthenticated(msg.authenticated === true);
       els.messages.replaceChildren();
-      for (const m of msg.messages || []) addStored(m);
+      const history = msg.messages || [];
+      if (!history.length && of(brand.greeting)) addMessage("bot greeting", of(brand.greeting));
+      for (const m of history) addStored(m);
       scrollToBottom();
       sendToken();
     },
@@ -268,6 +368,7 @@
       setAuthenticated(msg.authenticated === true);
       node.querySelector(".text").textContent = msg.text || ""; // final text replaces the stream
       decorateBot(node, msg.sources, msg.handoff === true);
+      addFeedback(node, msg.message_id, msg.route, null);
       addButtons(node, msg.buttons);
       if (msg.retracted === true) addSystem(t.retracted); // the unchecked draft is gone, visibly
       finishPending();
@@ -369,9 +470,32 @@
 
   // ---- UI wiring ----
   document.documentElement.lang = lang;
-  document.title = t.title;
+  document.title = t.title(of(brand.name));
+  $("chat-title").textContent = document.title;
   document.querySelectorAll("[data-i18n]").forEach((n) => { n.textContent = t[n.dataset.i18n]; });
   document.querySelectorAll("[data-i18n-placeholder]").forEach((n) => { n.placeholder = t[n.dataset.i18nPlaceholder]; });
+  document.querySelectorAll("[data-i18n-label]").forEach((n) => { n.setAttribute("aria-label", t[n.dataset.i18nLabel]); });
+  if (typeof brand.logo === "string" && brand.logo.startsWith("/")) {
+    els.logo.src = brand.logo;
+    els.logo.hidden = false;
+  }
+  if (of(brand.privacy)) {
+    els.privacy.textContent = of(brand.privacy);
+    if (typeof brand.privacy_url === "string" && WEB_LINK.test(brand.privacy_url)) {
+      const link = el("a", null, t.privacyLink);
+      link.href = brand.privacy_url;
+      link.target = "_blank";
+      link.rel = "noopener noreferrer";
+      els.privacy.append(" ", link);
+    }
+    els.privacy.hidden = false;
+  }
+  if (embedded) {
+    document.documentElement.classList.add("embedded");
+    els.close.hidden = false;
+    // Nothing secret in it: the loader on the parent page hides the frame.
+    els.close.addEventListener("click", () => window.parent.postMessage({ type: "perimeter:close" }, "*"));
+  }
 
   els.form.addEventListener("submit", (e) => { e.preventDefault(); send(); });
   els.input.addEventListener("input", updateControls);
