@@ -49,6 +49,7 @@ from bot.lifecycle import Coordinator, Leadership, Lifecycle
 from bot.observability.metrics import Metrics
 from bot.operators import api as console_api
 from bot.operators.api import Console
+from bot.operators.dashboard import Dashboard
 from bot.operators.delivery import ChannelDelivery
 from bot.operators.desk import OperatorDesk
 from bot.operators.feed import EventFeed
@@ -641,6 +642,7 @@ class Container:
             self.stores.queue,
             self.staff_gate(console_api.PAGE),
             self.presence,
+            Dashboard(self.stores.reports, self.gaps),
         )
 
     @cached_property

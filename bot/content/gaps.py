@@ -43,3 +43,9 @@ class GapFinder:
 
     async def find(self, days: float) -> list[Gap]:
         return (await self.count_and_find(days))[1]
+
+    async def top(self, days: float, limit: int) -> list[tuple[str, int]]:
+        """The ``limit`` largest groups of the last ``days``: an example and its size (the
+        supervisors' dashboard, ``bot.operators.ports.UnansweredTopics``)."""
+        gaps = sorted(await self.find(days), key=lambda gap: -gap.size)
+        return [(gap.example, gap.size) for gap in gaps[:limit]]

@@ -329,6 +329,7 @@ class DialogueEngine:
                 reply.text,
                 route=reply.route,
                 sources=reply.sources,
+                answered_by=reply.answered_by,
             )
             reply = dataclasses.replace(reply, message_id=bot_message.id)
         reply = dataclasses.replace(reply, authenticated=turn.customer is not None)

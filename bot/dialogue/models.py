@@ -160,6 +160,7 @@ class StoredMessage:
     author: str | None = None  # the operator's display name, for operator messages
     buttons: tuple[Button, ...] = ()  # quick replies of a notice sent outside a turn
     feedback: bool | None = None  # the customer's 👍 (True) or 👎 (False) on a bot reply
+    answered_by: str | None = None  # a knowledge answer: faq, cache, quoted or written
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +217,18 @@ class Reply:
     curated: bool = False  # a curated FAQ answer, quoted without the language model
     quoted: bool = False  # a line of the knowledge base, quoted with its source
     cached: bool = False  # a knowledge answer given again from the answer cache
+
+    @property
+    def answered_by(self) -> str | None:
+        """What gave a knowledge answer: ``cache``, ``faq``, ``quoted`` or ``written`` (the
+        model); None for any other reply."""
+        if self.route is not Route.ANSWER:
+            return None
+        if self.cached:
+            return "cache"
+        if self.curated:
+            return "faq"
+        return "quoted" if self.quoted else "written"
 
 
 @dataclass(frozen=True, slots=True)

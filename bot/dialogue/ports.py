@@ -99,6 +99,7 @@ class ConversationStore(HandoffLog, Protocol):
         route: Route | None = None,
         sources: Sequence[SourceRef] = (),
         author: str | None = None,
+        answered_by: str | None = None,
     ) -> StoredMessage: ...
 
     async def list_messages(

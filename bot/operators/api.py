@@ -12,22 +12,26 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, WebSocket
+from fastapi import APIRouter, Depends, Query, Response, WebSocket
+from fastapi.responses import FileResponse
 from pydantic import BaseModel
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 
 from bot.dialogue.models import HandoffEvent, HandoffEventKind
 from bot.http.errors import Forbidden, NotFound, error_responses
 from bot.http.fields import VISIBLE, visible_text
+from bot.operators.dashboard import Dashboard, as_csv
 from bot.operators.desk import HandoffView, OperatorDesk
 from bot.operators.feed import EventFeed
 from bot.operators.ports import EventLog, HandoffQueue, Presence
 from bot.operators.schemas import (
     AssignIn,
     ConsoleMessageOut,
+    DashboardOut,
     HandoffDetailOut,
     HandoffOut,
     OperatorOut,
@@ -63,6 +67,7 @@ class Console:
     queue: HandoffQueue
     gate: StaffGate
     presence: Presence
+    dashboard: Dashboard
 
 
 def routes(console: Console) -> APIRouter:
@@ -70,6 +75,8 @@ def routes(console: Console) -> APIRouter:
     desk, feed = console.desk, console.feed
     Member = Annotated[StaffMember, Depends(require_staff(console.gate))]  # noqa: N806 - a type alias
     api = APIRouter(prefix="/operator/api", tags=["operator console"])
+    First = Annotated[date, Query(alias="from", description="First day, YYYY-MM-DD")]  # noqa: N806
+    Last = Annotated[date, Query(alias="to", description="Last day, YYYY-MM-DD")]  # noqa: N806
 
     class ReplyIn(BaseModel):
         """An operator's reply to the customer."""
@@ -116,6 +123,30 @@ def routes(console: Console) -> APIRouter:
     async def assign(handoff_id: str, body: AssignIn, operator: Member) -> HandoffOut:
         return await changed(await desk.assign(operator, handoff_id, body.operator))
 
+    @api.get(
+        "/dashboard",
+        responses=error_responses(401, 403, 422),
+        summary="The dashboard's figures for a period (supervisors)",
+        description="Each day from `from` to `to` (UTC, both included, at most 92 days).",
+    )
+    async def dashboard(operator: Member, first: First, last: Last) -> DashboardOut:
+        return DashboardOut.of(await console.dashboard.period(operator, first, last))
+
+    @api.get(
+        "/dashboard.csv",
+        responses=error_responses(401, 403, 422),
+        summary="The dashboard's figures per day as CSV (supervisors)",
+        response_class=Response,
+    )
+    async def dashboard_csv(operator: Member, first: First, last: Last) -> Response:
+        period = await console.dashboard.period(operator, first, last)
+        name = f"perimeter-{first.isoformat()}-{last.isoformat()}.csv"
+        return Response(
+            as_csv(period),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+
     @api.get("/operators", responses=seen, summary="Operators and their load (supervisors)")
     async def operators(operator: Member) -> OperatorsOut:
         rows = await desk.operators(operator)
@@ -148,6 +179,12 @@ def routes(console: Console) -> APIRouter:
     # A logout wakes the console's sockets: they see the session is gone and close.
     router = console.gate.page_routes(api, STATIC / "console.html", on_logout=feed.poke)
     router.add_api_websocket_route("/operator/ws", _socket(console))
+
+    @router.get("/operator/dashboard", include_in_schema=False)
+    async def dashboard_page() -> FileResponse:
+        """The supervisors' dashboard: the same login; its API refuses other roles."""
+        return FileResponse(STATIC / "dashboard.html", media_type="text/html")
+
     return router
 
 

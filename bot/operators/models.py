@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -29,6 +29,32 @@ class CustomerProfile:
     name: str
     phone: str
     cards: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DayActivity:
+    """What the bot said on a day: its replies by route, its knowledge answers by what gave
+    them (``faq``, ``cache``, ``quoted``, ``written``), and the customers' 👍/👎 on them."""
+
+    replies_by_route: dict[str, int]
+    answers_by_source: dict[str, int]
+    helpful: int
+    unhelpful: int
+
+    @classmethod
+    def of(cls, rows: Iterable[tuple[str | None, str | None, int | None, int]]) -> DayActivity:
+        """From (route, answered_by, feedback, count) of the day's bot messages."""
+        routes: Counter[str] = Counter()
+        sources: Counter[str] = Counter()
+        ratings: Counter[int] = Counter()
+        for route, answered_by, feedback, count in rows:
+            if route:
+                routes[route] += count
+            if answered_by:
+                sources[answered_by] += count
+            if feedback:
+                ratings[1 if feedback > 0 else -1] += count
+        return cls(dict(routes), dict(sources), ratings[1], ratings[-1])
 
 
 @dataclass(frozen=True, slots=True)

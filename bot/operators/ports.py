@@ -22,7 +22,7 @@ from bot.dialogue.models import (
     Resolution,
     StoredMessage,
 )
-from bot.operators.models import CustomerProfile, DayReport
+from bot.operators.models import CustomerProfile, DayActivity, DayReport
 
 
 class Transcripts(Protocol):
@@ -113,6 +113,16 @@ class EventNotices(Protocol):
 class Reports(Protocol):
     async def day_report(self, day: datetime) -> DayReport:
         """Conversations, handoffs, waits, CSAT and callbacks of ``day`` (UTC)."""
+
+    async def day_activity(self, day: datetime) -> DayActivity:
+        """The bot's replies of ``day`` (UTC) by route and by what gave them, and ratings."""
+
+
+class UnansweredTopics(Protocol):
+    """What customers asked that the bot could not answer, grouped (the content team's gaps)."""
+
+    async def top(self, days: float, limit: int) -> list[tuple[str, int]]:
+        """The ``limit`` largest groups of the last ``days``: a masked example, its size."""
 
 
 class CustomerProfiles(Protocol):

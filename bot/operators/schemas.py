@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pydantic import BaseModel, Field
 
 from bot.dialogue.models import AuditEntry, Passage, StoredMessage
+from bot.operators.dashboard import Day, Period
 from bot.operators.desk import HandoffDetail, HandoffView
 
 
@@ -153,3 +154,65 @@ class PassagesOut(BaseModel):
 
 class ReplyOut(BaseModel):
     message: ConsoleMessageOut
+
+
+class DashboardDayOut(BaseModel):
+    """One day's figures (UTC); a figure of no event is null."""
+
+    day: str
+    conversations: int
+    handed_off: int
+    containment: float | None = Field(description="Share of conversations no person joined.")
+    replies_by_route: dict[str, int]
+    answers_by_source: dict[str, int] = Field(
+        description="Knowledge answers by what gave them: faq, cache, quoted, written."
+    )
+    without_model: float | None = Field(description="Share of answers from the FAQ or cache.")
+    handoffs_by_reason: dict[str, int]
+    median_wait_s: float | None
+    median_first_reply_s: float | None
+    csat_average: float | None
+    csat_count: int
+    helpful: int
+    unhelpful: int
+
+    @classmethod
+    def of(cls, day: Day) -> DashboardDayOut:
+        r, a = day.report, day.activity
+        return cls(
+            day=r.day,
+            conversations=r.conversations,
+            handed_off=r.handed_off,
+            containment=r.containment,
+            replies_by_route=a.replies_by_route,
+            answers_by_source=a.answers_by_source,
+            without_model=day.without_model,
+            handoffs_by_reason=r.handoffs_by_reason,
+            median_wait_s=r.median_wait_s,
+            median_first_reply_s=r.median_first_reply_s,
+            csat_average=r.csat_average,
+            csat_count=r.csat_count,
+            helpful=a.helpful,
+            unhelpful=a.unhelpful,
+        )
+
+
+class TopicOut(BaseModel):
+    example: str = Field(description="A question of the group, with personal data masked.")
+    count: int
+
+
+class DashboardOut(BaseModel):
+    first: str
+    last: str
+    days: list[DashboardDayOut]
+    unanswered: list[TopicOut] = Field(description="The largest groups of unanswered questions.")
+
+    @classmethod
+    def of(cls, period: Period) -> DashboardOut:
+        return cls(
+            first=period.first.isoformat(),
+            last=period.last.isoformat(),
+            days=[DashboardDayOut.of(d) for d in period.days],
+            unanswered=[TopicOut(example=e, count=n) for e, n in period.topics],
+        )

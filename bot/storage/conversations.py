@@ -201,6 +201,7 @@ class SqlConversationStore(SqlHandoffLog):
         route: Route | None = None,
         sources: Sequence[SourceRef] = (),
         author: str | None = None,
+        answered_by: str | None = None,
     ) -> StoredMessage:
         row = MessageRow(
             conversation_id=conversation_id,
@@ -210,6 +211,7 @@ class SqlConversationStore(SqlHandoffLog):
             sources=source_dicts(sources),
             created_at=datetime.now(UTC),
             author=author,
+            answered_by=answered_by,
         )
         async with self._sessions.begin() as session:
             session.add(row)

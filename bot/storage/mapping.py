@@ -118,6 +118,7 @@ def message_of(row: MessageRow) -> StoredMessage:
         author=row.author,
         buttons=buttons_of(row.buttons),
         feedback=None if row.feedback is None else row.feedback > 0,
+        answered_by=row.answered_by,
     )
 
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.dialogue.models import Role
-from bot.operators.models import DayReport, day_bounds
+from bot.operators.models import DayActivity, DayReport, day_bounds
 from bot.storage.mapping import handoff_of
 from bot.storage.tables import HandoffRow, MessageRow
 
@@ -39,6 +39,21 @@ class SqlReports:
             conversations = set((await session.scalars(engaged)).all())
             rows = (await session.scalars(opened)).all()
         return DayReport.of(start, conversations, [handoff_of(row) for row in rows])
+
+    async def day_activity(self, day: datetime) -> DayActivity:
+        start, end = day_bounds(day)
+        query = (
+            select(MessageRow.route, MessageRow.answered_by, MessageRow.feedback, func.count())
+            .where(
+                MessageRow.role == Role.BOT.value,
+                MessageRow.created_at >= start,
+                MessageRow.created_at < end,
+            )
+            .group_by(MessageRow.route, MessageRow.answered_by, MessageRow.feedback)
+        )
+        async with self._sessions() as session:
+            rows = (await session.execute(query)).all()
+        return DayActivity.of((r, a, f, int(n)) for r, a, f, n in rows)
 
     async def unanswered(self, since: datetime, reasons: Sequence[str]) -> list[tuple[str, str]]:
         query = (

@@ -75,6 +75,7 @@ class MessageRow(Base):
     sources: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     feedback: Mapped[int | None] = mapped_column(Integer)  # +1 / -1 from the customer
+    answered_by: Mapped[str | None] = mapped_column(String(16))  # a bot answer: Reply.answered_by
     author: Mapped[str | None] = mapped_column(String(128))  # operator messages: who wrote it
     # Quick replies under a notice sent outside a turn (rate the operator, request a callback)
     buttons: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)

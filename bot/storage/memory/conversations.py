@@ -34,7 +34,6 @@ class MemoryConversationStore:
     def __init__(self, db: MemoryDatabase | None = None) -> None:
         self.db = db or MemoryDatabase()
         self._tokens: dict[str, datetime] = {}
-        self.feedback: dict[str, int] = {}
 
     @property
     def events(self) -> list[HandoffEvent]:
@@ -67,6 +66,7 @@ class MemoryConversationStore:
         route: Route | None = None,
         sources: Sequence[SourceRef] = (),
         author: str | None = None,
+        answered_by: str | None = None,
     ) -> StoredMessage:
         message = StoredMessage(
             self.db.next_id(),
@@ -77,6 +77,7 @@ class MemoryConversationStore:
             route,
             tuple(sources),
             author,
+            answered_by=answered_by,
         )
         return self.db.add_message(message)
 
@@ -133,7 +134,8 @@ class MemoryConversationStore:
             and message.role is Role.BOT
         )
         if found:
-            self.feedback[message_id] = 1 if positive else -1
+            assert message is not None
+            self.db.messages[message_id] = dataclasses.replace(message, feedback=positive)
         return found
 
     # --- audit and one-time tokens ------------------------------------------------------

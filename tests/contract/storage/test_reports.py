@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.content.ports import UnansweredQuestions
-from bot.dialogue.models import Channel, HandoffReason, Resolution, Role
+from bot.dialogue.models import Channel, HandoffReason, Resolution, Role, Route
 from bot.operators.ports import Reports
 from bot.storage import Stores
 from tests.contract.storage.backends import (
@@ -60,6 +60,33 @@ class ReportsContract:
         assert (report.csat_count, report.csat_average, report.callbacks) == (1, 4.0, 1)
         yesterday = await reports.day_report(datetime.now(UTC) - timedelta(days=1))
         assert yesterday.conversations == 0, "another day counts nothing of today's"
+
+    async def test_the_bots_replies_of_the_day_by_route_source_and_rating(
+        self, stores: Stores, reports: Reports
+    ) -> None:
+        conversations = stores.conversations
+        chat = await conversations.create_conversation(Channel.WEBCHAT)
+        said = []
+        for answered_by in ("faq", "faq", "cache", "written", "quoted"):
+            said.append(
+                await conversations.add_message(
+                    chat.id, Role.BOT, "ответ", route=Route.ANSWER, answered_by=answered_by
+                )
+            )
+        await conversations.add_message(chat.id, Role.BOT, "привет", route=Route.SMALLTALK)
+        await conversations.add_message(chat.id, Role.CUSTOMER, "спасибо")
+        assert await conversations.set_feedback(chat.id, said[0].id, True)
+        assert await conversations.set_feedback(chat.id, said[1].id, True)
+        assert await conversations.set_feedback(chat.id, said[3].id, False)
+
+        activity = await reports.day_activity(datetime.now(UTC))
+        assert activity.replies_by_route == {"answer": 5, "smalltalk": 1}
+        assert activity.answers_by_source == {"faq": 2, "cache": 1, "written": 1, "quoted": 1}
+        assert (activity.helpful, activity.unhelpful) == (2, 1)
+        yesterday = await reports.day_activity(datetime.now(UTC) - timedelta(days=1))
+        assert yesterday.replies_by_route == {} and yesterday.helpful == 0
+        stored = await conversations.get_message(said[0].id)
+        assert stored is not None and stored.answered_by == "faq" and stored.feedback is True
 
     async def test_unanswered_are_the_words_before_the_chosen_reasons(
         self, stores: Stores, unanswered: UnansweredQuestions
