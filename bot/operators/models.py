@@ -30,6 +30,68 @@ class CustomerProfile:
     phone: str
     cards: tuple[str, ...]
 
+    @property
+    def first_name(self) -> str:
+        """«Смирнова Анна Викторовна» → «Анна» (surname, name, patronymic, as Russian
+        records have it); any other shape: its first word."""
+        words = self.name.split()
+        if len(words) == 3 and words[2].lower().endswith(_PATRONYMIC):
+            return words[1]
+        return words[0] if words else ""
+
+
+_PATRONYMIC = ("вич", "вна", "чна", "оглы", "кызы")
+
+
+@dataclass(frozen=True, slots=True)
+class CannedResponse:
+    """A reply operators insert by its shortcut («/привет»); supervisors keep them."""
+
+    id: str
+    shortcut: str
+    lang: str  # ru or en: the conversation's language picks
+    title: str
+    text: str  # may hold {first_name} and {operator}
+    updated_by: str
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A private note on a handoff: operators and supervisors see it, the customer never."""
+
+    id: str
+    handoff_id: str
+    author: str  # login
+    author_name: str
+    text: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationQuery:
+    """What a search of past conversations asks for; every part optional, all must hold."""
+
+    text: str | None = None  # in any message, case-insensitive
+    conversation_id: str | None = None
+    reason: str | None = None  # a handoff's reason
+    since: datetime | None = None  # the conversation started at or after
+    until: datetime | None = None  # ... and before
+    handed_off_only: bool = True  # operators see only conversations that reached people
+    limit: int = 50
+
+
+@dataclass(frozen=True, slots=True)
+class FoundConversation:
+    conversation_id: str
+    channel: str
+    started_at: datetime
+    handoff_id: str | None  # its latest handoff
+    reason: str | None
+    status: str | None
+    operator: str | None
+    snippet: str  # the first message that matched, or the first customer message
+
 
 @dataclass(frozen=True, slots=True)
 class DayActivity:

@@ -22,7 +22,15 @@ from bot.dialogue.models import (
     Resolution,
     StoredMessage,
 )
-from bot.operators.models import CustomerProfile, DayActivity, DayReport
+from bot.operators.models import (
+    CannedResponse,
+    ConversationQuery,
+    CustomerProfile,
+    DayActivity,
+    DayReport,
+    FoundConversation,
+    Note,
+)
 
 
 class Transcripts(Protocol):
@@ -82,6 +90,34 @@ class HandoffQueue(Protocol):
 
     async def queue_counts(self) -> dict[str, int]:
         """Open handoffs by ``status:<status>`` and queued ones by ``queued:<priority>``."""
+
+
+class CannedResponses(Protocol):
+    """The canned replies supervisors keep; a shortcut is unique per language."""
+
+    async def list_canned(self) -> list[CannedResponse]:
+        """All of them, by shortcut."""
+
+    async def save_canned(
+        self, canned_id: str | None, shortcut: str, lang: str, title: str, text: str, by: str
+    ) -> CannedResponse | None:
+        """Create (``canned_id`` None) or replace one; None when the shortcut and language
+        are another's, or ``canned_id`` does not exist."""
+
+    async def delete_canned(self, canned_id: str) -> bool: ...
+
+
+class HandoffNotes(Protocol):
+    async def add_note(self, handoff_id: str, author: str, author_name: str, text: str) -> Note:
+        """A private note on ``handoff_id`` (which exists)."""
+
+    async def notes(self, handoff_id: str) -> list[Note]:
+        """Oldest first."""
+
+
+class ConversationSearch(Protocol):
+    async def search(self, query: ConversationQuery) -> list[FoundConversation]:
+        """Newest first, at most ``query.limit``."""
 
 
 class EventLog(Protocol):

@@ -6,7 +6,8 @@ features speak to their own Protocols. By concern:
 
 - ``conversations`` + ``handoffs``: the dialogue's ``ConversationStore`` (and its handoff log);
 - ``queue``, ``feed``, ``reports``: the operators' ``HandoffQueue``, ``EventLog``, ``Reports``
-  (``reports`` is also the content team's ``UnansweredQuestions``);
+  (``reports`` is also the content team's ``UnansweredQuestions``); ``inbox``: their canned
+  responses, private notes and the search of past conversations;
 - ``staff``: ``StaffAccounts`` and ``StaffSessions``;
 - ``content``: the content workflow's ``ContentStore``;
 - ``telegram``: the Telegram channel's ``ChatLedger`` and ``TopicMap``;
@@ -27,13 +28,22 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.channels.telegram.ports import ChatLedger, TopicMap
 from bot.content.ports import ContentStore, UnansweredQuestions
 from bot.dialogue.ports import ConversationStore
-from bot.operators.ports import EventLog, HandoffQueue, Reports, Transcripts
+from bot.operators.ports import (
+    CannedResponses,
+    ConversationSearch,
+    EventLog,
+    HandoffNotes,
+    HandoffQueue,
+    Reports,
+    Transcripts,
+)
 from bot.privacy.ports import PersonalRecords
 from bot.staff.ports import StaffAccounts, StaffSessions
 from bot.storage.content import SqlContentStore
 from bot.storage.conversations import SqlConversationStore
 from bot.storage.database import create_engine
 from bot.storage.feed import SqlEventLog
+from bot.storage.inbox import SqlInbox
 from bot.storage.memory import (
     MemoryChatLedger,
     MemoryContentStore,
@@ -45,6 +55,7 @@ from bot.storage.memory import (
     MemoryStaffStore,
     MemoryTopicMap,
 )
+from bot.storage.memory.inbox import MemoryInbox
 from bot.storage.memory.privacy import MemoryPersonalRecords
 from bot.storage.migrate import upgrade_database
 from bot.storage.privacy import SqlPersonalRecords
@@ -52,6 +63,10 @@ from bot.storage.queue import SqlHandoffQueue
 from bot.storage.reports import SqlReports
 from bot.storage.staff import SqlStaffStore
 from bot.storage.telegram import SqlChatLedger, SqlTopicMap
+
+
+class Inbox(CannedResponses, HandoffNotes, ConversationSearch, Protocol):
+    """The operators' inbox: canned responses, private notes, the search of conversations."""
 
 
 class ConversationRecords(ConversationStore, Transcripts, Protocol):
@@ -73,6 +88,7 @@ class Stores:
     chats: ChatLedger
     topics: TopicMap
     privacy: PersonalRecords
+    inbox: Inbox
 
 
 def sql_stores(engine: AsyncEngine) -> Stores:
@@ -89,6 +105,7 @@ def sql_stores(engine: AsyncEngine) -> Stores:
         chats=SqlChatLedger(engine),
         topics=SqlTopicMap(engine),
         privacy=SqlPersonalRecords(engine),
+        inbox=SqlInbox(engine),
     )
 
 
@@ -107,6 +124,7 @@ def memory_stores(db: MemoryDatabase | None = None) -> Stores:
         chats=chats,
         topics=MemoryTopicMap(db),
         privacy=MemoryPersonalRecords(db, chats),
+        inbox=MemoryInbox(db),
     )
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     if url.startswith("sqlite"):
         engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+        event.listen(engine.sync_engine, "connect", _unicode_lower)
         if ":memory:" not in url:
             event.listen(engine.sync_engine, "connect", _write_ahead_log)
         return engine
@@ -25,6 +26,16 @@ def _write_ahead_log(connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.close()
+
+
+def _unicode_lower(connection: Any, _record: Any) -> None:
+    """SQLite's own lower() knows only ASCII: «Карта» stays «Карта». Python's, as PostgreSQL
+    does, so that a search of past conversations ignores case in Russian too."""
+    connection.create_function("lower", 1, _lower, deterministic=True)  # in aiosqlite's thread
+
+
+def _lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
 
 
 async def ping(engine: AsyncEngine) -> None:

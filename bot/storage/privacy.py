@@ -15,6 +15,7 @@ from bot.storage.tables import (
     ConversationCustomerRow,
     ConversationRow,
     HandoffEventRow,
+    HandoffNoteRow,
     HandoffRow,
     MessageRow,
     SealedMessageRow,
@@ -98,6 +99,7 @@ async def _delete(session: AsyncSession, conversation_ids: list[str]) -> int:
         return 0
     handoffs = select(HandoffRow.id).where(HandoffRow.conversation_id.in_(conversation_ids))
     await session.execute(delete(HandoffEventRow).where(HandoffEventRow.handoff_id.in_(handoffs)))
+    await session.execute(delete(HandoffNoteRow).where(HandoffNoteRow.handoff_id.in_(handoffs)))
     await session.execute(
         delete(HandoffRow).where(HandoffRow.conversation_id.in_(conversation_ids))
     )
