@@ -1,7 +1,9 @@
 """The whole handoff in headless Chromium, as the issue describes it: a customer in the web
 chat asks for an operator; an operator logs in to the console, sees the conversation in the
 queue with its summary, takes it and replies; the customer sees the reply; the operator
-hands back; the bot answers the customer's next question.
+hands back; the bot answers the customer's next question. On the way the console, logged
+out and with the handoff open, checks out with axe-core at desktop width and on a 360 px
+phone (screenshots in var/test-artifacts).
 
 `perimeter serve` runs as a process with the embedded test model (it also writes the
 operator's summary); two browser contexts are the customer and the operator.
@@ -15,6 +17,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.conftest import Artifacts
 from tests.e2e.test_widget_browser import STREAMING
 from tests.support.console import PASSWORD, add_staff
 from tests.support.servers import RunningServer, perimeter_server
@@ -27,6 +30,8 @@ SETTINGS = {
     "llm__temperature": "0",
     "operators__working_hours": "00:00-24:00",
 }
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 360, "height": 740}
 
 
 @pytest.fixture(scope="module")
@@ -49,9 +54,44 @@ def last_bot_text(page: Page) -> str:
     return bot.locator(".text").inner_text()
 
 
-def test_customer_operator_and_back_to_the_bot(server: RunningServer, browser: Browser) -> None:
+def log_in(operator: Page, base_url: str) -> None:
+    operator.goto(f"{base_url}/operator")
+    operator.fill("#login-name", "anna")
+    operator.fill("#login-password", PASSWORD)
+    operator.click("#login-submit")
+    expect(operator.locator("#console")).to_be_visible(timeout=15_000)
+
+
+def on_a_phone(browser: Browser, base_url: str, artifacts: Artifacts) -> dict[str, list[str]]:
+    """The console on a 360 px phone with the queued handoff open: nothing wider than the
+    screen; axe's serious violations of the login form and of the console."""
+    context = browser.new_context(locale="ru-RU", viewport=PHONE, is_mobile=True, has_touch=True)
+    phone = context.new_page()
+    errors: list[str] = []
+    phone.on("pageerror", lambda exc: errors.append(str(exc)))
+    phone.goto(f"{base_url}/operator")
+    expect(phone.locator("#login-form")).to_be_visible(timeout=15_000)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    found = {"console-login-360": artifacts.audit("console-login-360", phone)}
+    log_in(phone, base_url)
+    item = phone.locator("li.queue-item[data-status='queued']").first
+    expect(item).to_be_visible(timeout=15_000)
+    item.click()
+    expect(phone.locator("#transcript .msg.customer").first).to_be_visible()
+    expect(phone.locator("#detail-title")).to_be_focused()
+    artifacts.screenshot(phone, "console-360")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    found["console-360"] = artifacts.audit("console-360", phone)
+    assert errors == []
+    context.close()
+    return found
+
+
+def test_customer_operator_and_back_to_the_bot(
+    server: RunningServer, browser: Browser, artifacts: Artifacts
+) -> None:
     customer_context = browser.new_context(locale="ru-RU")
-    operator_context = browser.new_context(locale="ru-RU", viewport={"width": 1280, "height": 800})
+    operator_context = browser.new_context(locale="ru-RU", viewport=DESKTOP)
     customer = customer_context.new_page()
     operator = operator_context.new_page()
     errors: list[str] = []
@@ -65,6 +105,9 @@ def test_customer_operator_and_back_to_the_bot(server: RunningServer, browser: B
 
     # The operator logs in and finds it in the queue, with the bot's summary.
     operator.goto(f"{server.base_url}/operator")
+    expect(operator.locator("#login-form")).to_be_visible(timeout=15_000)
+    artifacts.screenshot(operator, "console-login")
+    violations = {"console-login": artifacts.audit("console-login", operator)}
     operator.fill("#login-name", "anna")
     operator.fill("#login-password", "wrong password here")
     operator.click("#login-submit")
@@ -86,6 +129,10 @@ def test_customer_operator_and_back_to_the_bot(server: RunningServer, browser: B
         "data-source", "model", timeout=120_000
     )
     expect(operator.locator("#summary")).not_to_be_empty()
+    artifacts.screenshot(operator, "console-desktop")
+    violations["console-desktop"] = artifacts.audit("console-desktop", operator)
+    violations.update(on_a_phone(browser, server.base_url, artifacts))
+    assert {name: found for name, found in violations.items() if found} == {}
 
     # Take it and reply: the customer sees who joined, and the reply.
     operator.click("#take")

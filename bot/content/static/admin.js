@@ -29,6 +29,8 @@
       documentsEmpty: "Документов пока нет.",
       documentsNoMatch: "Ничего не найдено.",
       detailLabel: "Документ",
+      sidebarLabel: "Документы",
+      activityLabel: "История и пробелы",
       selectPrompt: "Выберите документ в списке слева или загрузите новый.",
       delete: "Удалить документ",
       versionsTitle: "Версии",
@@ -150,6 +152,8 @@
       documentsEmpty: "No documents yet.",
       documentsNoMatch: "Nothing found.",
       detailLabel: "Document",
+      sidebarLabel: "Documents",
+      activityLabel: "History and gaps",
       selectPrompt: "Select a document on the left or upload a new one.",
       delete: "Delete document",
       versionsTitle: "Versions",
@@ -498,8 +502,9 @@
   function onDocumentsClick(event) {
     const li = event.target.closest("li.document");
     if (!li || !els.documents.contains(li)) return;
-    // event.detail === 0: activated from the keyboard, so move focus to the opened document.
-    openDetail(li.dataset.docId, { focus: event.detail === 0 });
+    // event.detail === 0: activated from the keyboard, so move focus to the opened document;
+    // so does a tap when the panes are stacked (the document is below the list).
+    openDetail(li.dataset.docId, { focus: event.detail === 0 || staff.isStacked() });
   }
 
   // ---------- upload ----------
@@ -1051,7 +1056,7 @@
         const target = el("div", "action-target");
         const docName = String(a.doc_id) + (isInt(a.version) ? ` ${t.versionLabel(a.version)}` : "");
         const open = button("action-doc link", docName);
-        open.addEventListener("click", (e) => openDetail(String(a.doc_id), { focus: e.detail === 0 }));
+        open.addEventListener("click", (e) => openDetail(String(a.doc_id), { focus: e.detail === 0 || staff.isStacked() }));
         target.append(open);
         li.append(target);
       }

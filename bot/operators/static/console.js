@@ -26,6 +26,7 @@
       queueEmpty: "Очередь пуста.",
       operatorsTitle: "Операторы",
       detailLabel: "Обращение",
+      sidebarLabel: "Очередь",
       selectPrompt: "Выберите обращение в очереди слева.",
       actionsGroup: "Действия с обращением",
       take: "Взять в работу",
@@ -127,6 +128,7 @@
       queueEmpty: "The queue is empty.",
       operatorsTitle: "Operators",
       detailLabel: "Conversation",
+      sidebarLabel: "Queue",
       selectPrompt: "Select a conversation in the queue on the left.",
       actionsGroup: "Conversation actions",
       take: "Take",
@@ -532,8 +534,9 @@
   function onQueueClick(event) {
     const li = event.target.closest("li.queue-item");
     if (!li || !els.queue.contains(li)) return;
-    // event.detail === 0: activated from the keyboard, so move focus to the opened conversation.
-    openDetail(Number(li.dataset.handoffId), { focus: event.detail === 0 });
+    // event.detail === 0: activated from the keyboard, so move focus to the opened conversation;
+    // so does a tap when the panes are stacked (the conversation is below the queue).
+    openDetail(Number(li.dataset.handoffId), { focus: event.detail === 0 || staff.isStacked() });
   }
 
   // ---------- new handoff: title flashing ----------

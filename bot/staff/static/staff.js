@@ -31,6 +31,9 @@
     },
   };
   const lang = (navigator.language || "").toLowerCase().startsWith("en") ? "en" : "ru";
+  // The narrow layout of staff.css (a phone): the panes are stacked, so opening an item in the
+  // list moves focus, and the view, to the detail pane below it.
+  const stacked = window.matchMedia("(max-width: 760px)");
 
   // ---------- small helpers ----------
 
@@ -107,7 +110,8 @@
 
     // The login form (before the page) and the signed-in user with the sign-out button (in the topbar).
     function buildChrome() {
-      const login = el("section", "login");
+      // The page's main landmark while it is shown (the signed-in page, with its own <main>, is hidden).
+      const login = el("main", "login");
       login.id = "login";
       login.hidden = true;
       login.setAttribute("aria-labelledby", "login-title");
@@ -329,7 +333,7 @@
 
     applyStaticStrings();
     return {
-      lang, t, el, button, hasKey, label, parseDate, formatTime, timeNode,
+      lang, t, el, button, isStacked: () => stacked.matches, hasKey, label, parseDate, formatTime, timeNode,
       api, setNotice, setStatus, showApiError, showDetailPlaceholder, showDetailBody, sessionEnded, start,
       get me() { return session.me; },   // {name, display_name, role} while signed in, else null
     };
