@@ -49,10 +49,13 @@ from bot.lifecycle import Coordinator, Leadership, Lifecycle
 from bot.observability.metrics import Metrics
 from bot.operators import api as console_api
 from bot.operators.api import Console
+from bot.operators.assignment import AutoAssigner
 from bot.operators.dashboard import Dashboard
 from bot.operators.delivery import ChannelDelivery
 from bot.operators.desk import OperatorDesk
+from bot.operators.export import find_font
 from bot.operators.feed import EventFeed
+from bot.operators.inbox import Inbox
 from bot.operators.ports import Presence
 from bot.operators.presence import MemoryPresence
 from bot.operators.summary import ModelSummarizer
@@ -643,7 +646,20 @@ class Container:
             self.staff_gate(console_api.PAGE),
             self.presence,
             Dashboard(self.stores.reports, self.gaps),
+            Inbox(
+                self.stores.inbox,
+                self.stores.inbox,
+                self.stores.inbox,
+                self.stores.conversations,
+                self.desk,
+            ),
+            find_font(self.settings.operators.pdf_font),
         )
+
+    @property
+    def _assigner(self) -> AutoAssigner:
+        stores = self.stores
+        return AutoAssigner(stores.queue, stores.staff_accounts, self.presence, self.desk)
 
     @cached_property
     def sweeper(self) -> QueueSweeper:
@@ -657,6 +673,13 @@ class Container:
             timeout_s=section.queue_timeout_s,
             interval_s=section.sweep_interval_s,
             presence=self.presence,
+            assigner=(
+                AutoAssigner(
+                    self.stores.queue, self.stores.staff_accounts, self.presence, self.desk
+                )
+                if section.auto_assign
+                else None
+            ),
         )
 
         async def start() -> None:

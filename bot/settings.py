@@ -653,6 +653,12 @@ class OperatorSettings(BaseModel):
     )
     escalate_complaints: bool = True
     escalate_fraud: bool = True
+    pdf_font: Path | None = Field(
+        default=None,
+        description="A .ttf font with Cyrillic glyphs for transcripts exported as PDF. Unset:"
+        " DejaVu Sans where Debian or RHEL install it (fonts-dejavu-core); without one, PDF"
+        " export answers 503 and says so (CSV works regardless).",
+    )
     model_summary: bool = Field(
         default=True,
         description="The local model writes the operator's summary in the background; the"
@@ -663,6 +669,12 @@ class OperatorSettings(BaseModel):
         default=86_400.0, description="How long after resolution a rating (1-5) is accepted."
     )
     sweep_interval_s: Annotated[float, Field(gt=0, le=3600)] = 5.0
+    auto_assign: bool = Field(
+        default=False,
+        description="Give each queued handoff, the most urgent first, to the next operator in"
+        " turn (round robin) among those with the console open and not away, within"
+        " sweep_interval_s. Off: operators take conversations themselves.",
+    )
     telegram_group_id: int | None = Field(
         default=None,
         description="The operators' Telegram supergroup (with topics): each handoff opens a"

@@ -8,6 +8,7 @@ by the desk.
 # No ``from __future__ import annotations`` here: FastAPI must see the dependency aliases
 # defined inside the route factories as objects, not as names it cannot resolve.
 
+import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -18,28 +19,40 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, WebSocket
 from fastapi.responses import FileResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 
 from bot.dialogue.models import HandoffEvent, HandoffEventKind
-from bot.http.errors import Forbidden, NotFound, error_responses
+from bot.http.errors import Forbidden, NotFound, Unavailable, error_responses
 from bot.http.fields import VISIBLE, visible_text
 from bot.operators.dashboard import Dashboard, as_csv
 from bot.operators.desk import HandoffView, OperatorDesk
+from bot.operators.export import NoFont, transcript_csv, transcript_pdf
 from bot.operators.feed import EventFeed
+from bot.operators.inbox import Inbox
 from bot.operators.ports import EventLog, HandoffQueue, Presence
 from bot.operators.schemas import (
     AssignIn,
+    CannedIn,
+    CannedListOut,
+    CannedOut,
     ConsoleMessageOut,
     DashboardOut,
+    FoundOut,
     HandoffDetailOut,
     HandoffOut,
+    NoteIn,
+    NoteOut,
+    NotesOut,
     OperatorOut,
     OperatorsOut,
     PassageOut,
     PassagesOut,
     QueueOut,
+    RenderedListOut,
     ReplyOut,
+    SearchOut,
+    TranscriptOut,
 )
 from bot.staff.models import StaffMember, StaffRole
 from bot.staff.web import StaffGate, StaffPage, require_staff
@@ -68,6 +81,8 @@ class Console:
     gate: StaffGate
     presence: Presence
     dashboard: Dashboard
+    inbox: Inbox
+    pdf_font: Path | None  # a font with Cyrillic glyphs; None: PDF export is off
 
 
 def routes(console: Console) -> APIRouter:
@@ -123,6 +138,116 @@ def routes(console: Console) -> APIRouter:
     async def assign(handoff_id: str, body: AssignIn, operator: Member) -> HandoffOut:
         return await changed(await desk.assign(operator, handoff_id, body.operator))
 
+    # --- the inbox: canned responses, notes, past conversations ---------------------------
+    inbox = console.inbox
+
+    @api.get("/canned", responses=seen, summary="Canned responses")
+    async def list_canned(operator: Member) -> CannedListOut:
+        return CannedListOut(canned=[CannedOut.of(c) for c in await inbox.canned()])
+
+    @api.post(
+        "/canned",
+        status_code=201,
+        responses=error_responses(401, 403, 409, 422),
+        summary="Add a canned response (supervisors)",
+    )
+    async def add_canned(body: CannedIn, operator: Member) -> CannedOut:
+        return CannedOut.of(await inbox.save_canned(operator, None, **body.model_dump()))
+
+    @api.put(
+        "/canned/{canned_id}",
+        responses=error_responses(401, 403, 404, 409, 422),
+        summary="Change a canned response (supervisors)",
+    )
+    async def change_canned(canned_id: str, body: CannedIn, operator: Member) -> CannedOut:
+        return CannedOut.of(await inbox.save_canned(operator, canned_id, **body.model_dump()))
+
+    @api.delete(
+        "/canned/{canned_id}",
+        status_code=204,
+        responses=error_responses(401, 403, 404),
+        summary="Delete a canned response (supervisors)",
+    )
+    async def delete_canned(canned_id: str, operator: Member) -> Response:
+        await inbox.delete_canned(operator, canned_id)
+        return Response(status_code=204)
+
+    @api.get(
+        f"{one}/canned",
+        responses=error_responses(401, 403, 404),
+        summary="Canned responses filled in for this customer",
+    )
+    async def canned_for(handoff_id: str, operator: Member) -> RenderedListOut:
+        return RenderedListOut.of(await inbox.canned_for(operator, handoff_id))
+
+    @api.get(f"{one}/notes", responses=error_responses(401, 403, 404), summary="Private notes")
+    async def notes(handoff_id: str, operator: Member) -> NotesOut:
+        return NotesOut(notes=[NoteOut.of(n) for n in await inbox.notes(operator, handoff_id)])
+
+    @api.post(
+        f"{one}/notes",
+        status_code=201,
+        responses=error_responses(401, 403, 404, 422),
+        summary="Add a private note (never shown to the customer)",
+    )
+    async def add_note(handoff_id: str, body: NoteIn, operator: Member) -> NoteOut:
+        return NoteOut.of(await inbox.add_note(operator, handoff_id, body.text))
+
+    @api.get(
+        "/conversations",
+        responses=error_responses(401, 403, 422),
+        summary="Search past conversations",
+        description="By text in any message, conversation id, handoff reason and the day it "
+        "started (UTC); all given must hold. Operators find conversations that reached people; "
+        "supervisors, any. At most 50, newest first; snippets masked.",
+    )
+    async def search_conversations(
+        operator: Member,
+        q: Annotated[str | None, Query(max_length=200)] = None,
+        conversation: Annotated[str | None, Query(alias="id", max_length=64)] = None,
+        reason: Annotated[str | None, Query(max_length=32)] = None,
+        first: Annotated[date | None, Query(alias="from")] = None,
+        last: Annotated[date | None, Query(alias="to")] = None,
+    ) -> SearchOut:
+        found = await inbox.search(
+            operator, text=q, conversation_id=conversation, reason=reason, first=first, last=last
+        )
+        return SearchOut(conversations=[FoundOut.of(f) for f in found])
+
+    conversation_path = "/conversations/{conversation_id}"
+
+    @api.get(
+        f"{conversation_path}/transcript",
+        responses=error_responses(401, 403, 404),
+        summary="A past conversation's transcript (masked)",
+    )
+    async def transcript(conversation_id: str, operator: Member) -> TranscriptOut:
+        return TranscriptOut.of(await inbox.transcript(operator, conversation_id))
+
+    @api.get(
+        f"{conversation_path}/transcript.csv",
+        responses=error_responses(401, 403, 404),
+        summary="The transcript as CSV (masked)",
+        response_class=Response,
+    )
+    async def transcript_as_csv(conversation_id: str, operator: Member) -> Response:
+        found = await inbox.transcript(operator, conversation_id)
+        return _attachment(transcript_csv(found), "text/csv; charset=utf-8", conversation_id, "csv")
+
+    @api.get(
+        f"{conversation_path}/transcript.pdf",
+        responses=error_responses(401, 403, 404, 503),
+        summary="The transcript as PDF (masked)",
+        response_class=Response,
+    )
+    async def transcript_as_pdf(conversation_id: str, operator: Member) -> Response:
+        found = await inbox.transcript(operator, conversation_id)
+        try:
+            document = await asyncio.to_thread(transcript_pdf, found, console.pdf_font)
+        except NoFont as exc:
+            raise Unavailable(str(exc), code="no_pdf_font") from None
+        return _attachment(document, "application/pdf", conversation_id, "pdf")
+
     @api.get(
         "/dashboard",
         responses=error_responses(401, 403, 422),
@@ -147,10 +272,28 @@ def routes(console: Console) -> APIRouter:
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
 
+    class StatusIn(BaseModel):
+        away: bool = Field(description="true: stepped away, given no conversations; false: back")
+
+    class StatusOut(BaseModel):
+        away: bool
+
+    @api.get("/me/status", responses=error_responses(401, 403), summary="Online or away")
+    async def my_status(operator: Member) -> StatusOut:
+        return StatusOut(away=operator.name in await console.presence.away())
+
+    @api.put("/me/status", responses=error_responses(401, 403, 422), summary="Set online/away")
+    async def set_status(body: StatusIn, operator: Member) -> StatusOut:
+        await console.presence.set_away(operator.name, body.away)
+        log.info("operator status operator=%s away=%s", operator.name, body.away)
+        await feed.poke()
+        return StatusOut(away=body.away)
+
     @api.get("/operators", responses=seen, summary="Operators and their load (supervisors)")
     async def operators(operator: Member) -> OperatorsOut:
         rows = await desk.operators(operator)
         online = await console.presence.online()
+        away = await console.presence.away()
         return OperatorsOut(
             operators=[
                 OperatorOut(
@@ -159,6 +302,7 @@ def routes(console: Console) -> APIRouter:
                     role=o.role.value,
                     open_handoffs=count,
                     online=o.name in online,
+                    away=o.name in away,
                 )
                 for o, count in rows
             ]
@@ -279,3 +423,15 @@ def _event_frame(
         "handoff": handoff,
         "message": message,
     }
+
+
+def _attachment(body: str | bytes, media_type: str, conversation_id: str, suffix: str) -> Response:
+    safe = "".join(ch for ch in conversation_id if ch.isalnum() or ch in "-_")[:64]
+    return Response(
+        body,
+        media_type=media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="conversation-{safe}.{suffix}"',
+            "Cache-Control": "no-store",
+        },
+    )

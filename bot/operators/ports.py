@@ -138,6 +138,12 @@ class Presence(Protocol):
     async def online(self) -> set[str]:
         """Logins with at least one console open."""
 
+    async def set_away(self, login: str, away: bool) -> None:
+        """The operator stepped away (or is back): no conversation is given to them."""
+
+    async def away(self) -> set[str]:
+        """Logins marked away (whether or not a console is open)."""
+
 
 class EventNotices(Protocol):
     """A push when the feed has new events, from whichever process wrote them."""

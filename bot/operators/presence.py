@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 class MemoryPresence:
     def __init__(self) -> None:
         self._open: Counter[str] = Counter()
+        self._away: set[str] = set()
 
     @asynccontextmanager
     async def present(self, login: str) -> AsyncIterator[None]:
@@ -23,3 +24,12 @@ class MemoryPresence:
 
     async def online(self) -> set[str]:
         return set(self._open)
+
+    async def set_away(self, login: str, away: bool) -> None:
+        if away:
+            self._away.add(login)
+        else:
+            self._away.discard(login)
+
+    async def away(self) -> set[str]:
+        return set(self._away)

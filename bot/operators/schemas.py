@@ -9,6 +9,8 @@ from pydantic import BaseModel, Field
 from bot.dialogue.models import AuditEntry, Passage, StoredMessage
 from bot.operators.dashboard import Day, Period
 from bot.operators.desk import HandoffDetail, HandoffView
+from bot.operators.inbox import Rendered, Transcript
+from bot.operators.models import CannedResponse, FoundConversation, Note
 
 
 class AssignIn(BaseModel):
@@ -142,6 +144,7 @@ class OperatorOut(BaseModel):
     role: str
     open_handoffs: int
     online: bool
+    away: bool = False
 
 
 class OperatorsOut(BaseModel):
@@ -215,4 +218,139 @@ class DashboardOut(BaseModel):
             last=period.last.isoformat(),
             days=[DashboardDayOut.of(d) for d in period.days],
             unanswered=[TopicOut(example=e, count=n) for e, n in period.topics],
+        )
+
+
+class CannedIn(BaseModel):
+    """A canned response, as a supervisor writes it."""
+
+    shortcut: str = Field(max_length=40, description="One word, typed after / in the reply.")
+    lang: str = Field(max_length=8, description="ru or en")
+    title: str = Field(max_length=200)
+    text: str = Field(
+        max_length=20_000, description="May hold {first_name} and {operator}, filled in on use."
+    )
+
+
+class CannedOut(BaseModel):
+    id: str
+    shortcut: str
+    lang: str
+    title: str
+    text: str
+    updated_by: str
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, canned: CannedResponse) -> CannedOut:
+        return cls(
+            id=canned.id,
+            shortcut=canned.shortcut,
+            lang=canned.lang,
+            title=canned.title,
+            text=canned.text,
+            updated_by=canned.updated_by,
+            updated_at=canned.updated_at,
+        )
+
+
+class CannedListOut(BaseModel):
+    canned: list[CannedOut]
+
+
+class RenderedOut(BaseModel):
+    id: str
+    shortcut: str
+    lang: str
+    title: str
+    text: str = Field(description="Filled in for this customer and operator.")
+
+
+class RenderedListOut(BaseModel):
+    canned: list[RenderedOut]
+
+    @classmethod
+    def of(cls, rendered: list[Rendered]) -> RenderedListOut:
+        return cls(
+            canned=[
+                RenderedOut(
+                    id=r.canned.id,
+                    shortcut=r.canned.shortcut,
+                    lang=r.canned.lang,
+                    title=r.canned.title,
+                    text=r.text,
+                )
+                for r in rendered
+            ]
+        )
+
+
+class NoteIn(BaseModel):
+    text: str = Field(max_length=20_000)
+
+
+class NoteOut(BaseModel):
+    id: str
+    author: str
+    author_name: str
+    text: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, note: Note) -> NoteOut:
+        return cls(
+            id=note.id,
+            author=note.author,
+            author_name=note.author_name,
+            text=note.text,
+            created_at=note.created_at,
+        )
+
+
+class NotesOut(BaseModel):
+    notes: list[NoteOut]
+
+
+class FoundOut(BaseModel):
+    conversation_id: str
+    channel: str
+    started_at: datetime
+    handoff_id: str | None
+    reason: str | None
+    status: str | None
+    operator: str | None
+    snippet: str = Field(description="Masked: card and account numbers, phones, e-mail.")
+
+    @classmethod
+    def of(cls, found: FoundConversation) -> FoundOut:
+        return cls(
+            conversation_id=found.conversation_id,
+            channel=found.channel,
+            started_at=found.started_at,
+            handoff_id=found.handoff_id,
+            reason=found.reason,
+            status=found.status,
+            operator=found.operator,
+            snippet=found.snippet,
+        )
+
+
+class SearchOut(BaseModel):
+    conversations: list[FoundOut]
+
+
+class TranscriptOut(BaseModel):
+    conversation_id: str
+    channel: str
+    started_at: datetime
+    messages: list[ConsoleMessageOut]
+
+    @classmethod
+    def of(cls, transcript: Transcript) -> TranscriptOut:
+        c = transcript.conversation
+        return cls(
+            conversation_id=c.id,
+            channel=c.channel.value,
+            started_at=c.created_at,
+            messages=[ConsoleMessageOut.of(m) for m in transcript.messages],
         )

@@ -1,4 +1,5 @@
-"""Background duties of the queue: the waiting-too-long notice, and the queue's gauges."""
+"""Background duties of the queue: automatic assignment (when on), the waiting-too-long
+notice, and the queue's gauges."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from bot.background import Background
 from bot.dialogue.models import Priority
 from bot.dialogue.ports import HandoffLog
 from bot.observability.metrics import Metrics
+from bot.operators.assignment import AutoAssigner
 from bot.operators.desk import OperatorDesk
 from bot.operators.ports import HandoffQueue, Presence, Reports
 
@@ -32,8 +34,10 @@ class QueueSweeper:
         timeout_s: float,
         interval_s: float,
         presence: Presence | None = None,
+        assigner: AutoAssigner | None = None,
     ) -> None:
         self._presence = presence
+        self._assigner = assigner
         self._store = store
         self._handoffs = handoffs
         self._reports = reports
@@ -60,6 +64,8 @@ class QueueSweeper:
 
     async def sweep(self) -> int:
         """One pass; returns how many customers were offered a callback."""
+        if self._assigner is not None:
+            await self._assigner.assign_waiting()
         now = datetime.now(UTC)
         offered = 0
         for handoff in await self._store.waiting_since(now - self._timeout):

@@ -213,6 +213,19 @@ async def test_an_operator_is_online_while_any_console_is_open(
     assert await here.online() == set()
 
 
+async def test_an_operator_who_steps_away_is_away_on_every_replica(
+    presences: tuple[Presence, Presence],
+) -> None:
+    here, there = presences
+    await here.set_away("anna", True)
+    await here.set_away("boris", True)
+    assert await there.away() == {"anna", "boris"}
+    await there.set_away("anna", False)
+    await there.set_away("anna", False)  # twice is fine
+    assert await here.away() == {"boris"}
+    await here.set_away("boris", False)
+
+
 async def test_a_console_stays_online_past_its_ttl_while_its_replica_lives(
     redis: Redis, second_redis: Redis
 ) -> None:

@@ -39,7 +39,7 @@
       transcriptEmpty: "Сообщений пока нет.",
       replyLabel: "Ответ клиенту",
       replyPlaceholder: "Текст ответа клиенту…",
-      replyHint: "Enter — отправить, Shift+Enter — новая строка",
+      replyHint: "Enter — отправить, Shift+Enter — новая строка, / — шаблоны, ? — все клавиши",
       send: "Отправить",
       summaryTitle: "Сводка бота",
       customerTitle: "Клиент",
@@ -141,7 +141,7 @@
       transcriptEmpty: "No messages yet.",
       replyLabel: "Reply to the customer",
       replyPlaceholder: "Your reply to the customer…",
-      replyHint: "Enter sends, Shift+Enter adds a new line",
+      replyHint: "Enter sends, Shift+Enter adds a new line, / canned responses, ? all keys",
       send: "Send",
       summaryTitle: "Bot summary",
       customerTitle: "Customer",
@@ -313,8 +313,13 @@
   // ---------- session ----------
 
   // Signed in (staff.js has shown the console and the user's name).
+  // The console's other modules (console-inbox.js, console-alerts.js) follow it through these
+  // DOM events and act through window.PerimeterConsole below.
+  const emit = (name, detail) => document.dispatchEvent(new CustomEvent(`perimeter:${name}`, { detail }));
+
   function startConsole() {
     document.querySelectorAll(".supervisor-only").forEach((n) => { n.hidden = !isSupervisor(); });
+    emit("signed-in", staff.me);
     startTimers();
     loadQueue();
     connectSocket();
@@ -340,6 +345,7 @@
     els.replyInput.value = "";
     setNotice("");
     arrangeQueue();
+    emit("signed-out", null);
   }
 
   function startTimers() {
@@ -528,7 +534,10 @@
     upsertHandoff(h);
     arrangeQueue();
     mergeIntoDetail(h, fromEvent);
-    if (fromEvent && !wasQueued && state.queue.has(h.id)) announceNew(h);
+    if (fromEvent && !wasQueued && state.queue.has(h.id)) {
+      announceNew(h);
+      emit("new-handoff", h);
+    }
   }
 
   function onQueueClick(event) {
@@ -598,6 +607,7 @@
     setDetailAttributes();
     markSelected();
     updateControls();
+    emit("detail", null);
   }
 
   // Open (or, for the same id, refresh) a handoff in the detail pane.
@@ -649,6 +659,7 @@
     renderPassages(els.passages, els.passagesEmpty, state.detail.passages);
     renderTranscript(state.detail.messages);
     updateControls();
+    emit("detail", state.detail);
   }
 
   // Everything that comes with H (and may change with a live update).
@@ -930,6 +941,7 @@
   }
 
   function onReplyKeydown(event) {
+    if (event.defaultPrevented) return; // taken by another module (the canned responses' list)
     // Enter sends, Shift+Enter inserts a newline; ignore Enter while an IME is composing.
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
@@ -1148,6 +1160,26 @@
     window.addEventListener("focus", stopFlash);
     document.addEventListener("visibilitychange", () => { if (!document.hidden) stopFlash(); });
   }
+
+  window.PerimeterConsole = Object.freeze({
+    staff,
+    get detail() { return state.detail; },        // the open handoff (GET /handoffs/{id}), or null
+    canWork,                                      // the open handoff is mine and open
+    insertIntoReply,
+    replaceReplyToken(token, text) {              // «/привет» at the caret becomes the text
+      const box = els.replyInput;
+      const at = box.value.lastIndexOf(token);
+      if (at < 0) { insertIntoReply(text); return; }
+      box.value = box.value.slice(0, at) + text + box.value.slice(at + token.length);
+      box.focus();
+      const end = at + text.length;
+      box.setSelectionRange(end, end);
+      updateCounter();
+    },
+    take, handBack: () => finish("handback", t.handedBack), resolve: () => finish("resolve", t.resolvedDone),
+    focusReply: () => { if (!els.replyInput.disabled) els.replyInput.focus(); },
+    openDetail: (id) => openDetail(Number(id), { focus: true }),
+  });
 
   setConnection(false);
   wire();

@@ -99,6 +99,25 @@
   //   onSessionEnded(),              optional: a 401 ended the session; the workspace is kept
   //   onLogout(),                    forget the workspace: after logout, or before another user's session
   // }
+  // A module's own strings onto the elements that name them (data-i18n, -placeholder, -aria-label).
+  function translate(table) {
+    const own = table[lang] || {};
+    const pick = (key) => (typeof own[key] === "string" ? own[key] : null);
+    document.querySelectorAll("[data-i18n]").forEach((n) => {
+      const value = pick(n.dataset.i18n);
+      if (value !== null) n.textContent = value;
+    });
+    document.querySelectorAll("[data-i18n-placeholder]").forEach((n) => {
+      const value = pick(n.dataset.i18nPlaceholder);
+      if (value !== null) n.placeholder = value;
+    });
+    document.querySelectorAll("[data-i18n-aria-label]").forEach((n) => {
+      const value = pick(n.dataset.i18nAriaLabel);
+      if (value !== null) n.setAttribute("aria-label", value);
+    });
+    return own;
+  }
+
   function create(config) {
     const t = { ...COMMON[lang], ...config.strings[lang] };
     const root = document.getElementById(config.root);
@@ -168,8 +187,15 @@
         const value = t[n.dataset.i18n];
         if (typeof value === "string") n.textContent = value;
       });
-      document.querySelectorAll("[data-i18n-placeholder]").forEach((n) => { n.placeholder = t[n.dataset.i18nPlaceholder]; });
-      document.querySelectorAll("[data-i18n-aria-label]").forEach((n) => { n.setAttribute("aria-label", t[n.dataset.i18nAriaLabel]); });
+      // A key this page's table lacks is left as the markup has it (a module may fill it in).
+      document.querySelectorAll("[data-i18n-placeholder]").forEach((n) => {
+        const value = t[n.dataset.i18nPlaceholder];
+        if (typeof value === "string") n.placeholder = value;
+      });
+      document.querySelectorAll("[data-i18n-aria-label]").forEach((n) => {
+        const value = t[n.dataset.i18nAriaLabel];
+        if (typeof value === "string") n.setAttribute("aria-label", value);
+      });
     }
 
     // ---------- API ----------
@@ -333,6 +359,7 @@
 
     applyStaticStrings();
     return {
+      translate,
       lang, t, el, button, isStacked: () => stacked.matches, hasKey, label, parseDate, formatTime, timeNode,
       api, setNotice, setStatus, showApiError, showDetailPlaceholder, showDetailBody, sessionEnded, start,
       get me() { return session.me; },   // {name, display_name, role} while signed in, else null

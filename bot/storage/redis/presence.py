@@ -20,6 +20,7 @@ from bot.storage.redis.renewal import renewing
 
 log = logging.getLogger(__name__)
 KEY = "perimeter:presence"
+AWAY_KEY = "perimeter:presence:away"  # operators who stepped away, until they are back
 _SEP = "\x1f"  # not in a login (letters, digits, . _ -)
 
 
@@ -50,6 +51,15 @@ class RedisPresence:
         if expired:
             await self._redis.hdel(KEY, *expired)
         return {field.split(_SEP, 1)[0] for field, until in fields.items() if until >= now}
+
+    async def set_away(self, login: str, away: bool) -> None:
+        if away:
+            await self._redis.sadd(AWAY_KEY, login)
+        else:
+            await self._redis.srem(AWAY_KEY, login)
+
+    async def away(self) -> set[str]:
+        return {_text(login) for login in await self._redis.smembers(AWAY_KEY)}
 
     async def _mark(self, field: str) -> None:
         await self._redis.hset(KEY, field, str(time.time() + self._ttl_s))
