@@ -38,6 +38,7 @@ from bot.content.gaps import GapFinder
 from bot.content.index import prepare_index
 from bot.content.service import ContentService
 from bot.content.sync import IndexFollower
+from bot.content.workbench import Workbench
 from bot.dialogue.engine import ChannelRates, DialogueEngine, EnginePolicy, HandoffPolicy, Rate
 from bot.dialogue.login import CodeLimits
 from bot.dialogue.ports import ConversationLocks, RateLimiter
@@ -45,6 +46,7 @@ from bot.dialogue.rate_limits import MemoryRateLimiter
 from bot.evaluation.cases import CaseFileError, load_cases
 from bot.intents import EmbeddingIntentClassifier, load_intent_examples
 from bot.knowledge import RagKnowledgeBase
+from bot.knowledge.trial import DraftTrial
 from bot.lifecycle import Coordinator, Leadership, Lifecycle
 from bot.observability.metrics import Metrics
 from bot.operators import api as console_api
@@ -387,9 +389,23 @@ class Container:
 
     @cached_property
     def knowledge(self) -> RagKnowledgeBase:
+        answerer = self._answerer_over(
+            self.knowledge_store, cache=self.answer_cache, vocabulary=self.vocabulary
+        )
+        self._lifecycle.add("line vectors", stop=self._warming.stop)  # stopped before the store
+        return RagKnowledgeBase(answerer, self.knowledge_store)
+
+    def _answerer_over(
+        self,
+        store: KnowledgeStore,
+        *,
+        cache: AnswerCache | None = None,
+        vocabulary: Vocabulary | None = None,
+    ) -> GroundedAnswerer:
+        """The bot's answerer over ``store``: the live index, or a draft's trial index."""
         retrieval, llm = self.settings.retrieval, self.settings.llm
-        answerer = GroundedAnswerer(
-            self.knowledge_store,
+        return GroundedAnswerer(
+            store,
             self.chat_backend.model,
             AnswerPolicy(
                 top_k=retrieval.top_k,
@@ -408,12 +424,20 @@ class Container:
             self.texts,
             admission=self.model_admission,
             count_tokens=self.chat_backend.count_tokens,
-            cache=self.answer_cache,
+            cache=cache,
             observer=self.metrics,
-            vocabulary=self.vocabulary,
+            vocabulary=vocabulary,
         )
-        self._lifecycle.add("line vectors", stop=self._warming.stop)  # stopped before the store
-        return RagKnowledgeBase(answerer, self.knowledge_store)
+
+    @cached_property
+    def draft_trial(self) -> DraftTrial:
+        """«Ask as a customer» against a draft in the admin."""
+        return DraftTrial(
+            self.knowledge_store,
+            self.embeddings,
+            self._answerer_over,
+            top_k=self.settings.retrieval.top_k,
+        )
 
     @cached_property
     def vocabulary(self) -> Vocabulary:
@@ -738,7 +762,12 @@ class Container:
 
     @cached_property
     def admin(self) -> Admin:
-        return Admin(self.content, self.gaps, self.staff_gate(admin_api.PAGE))
+        return Admin(
+            self.content,
+            self.gaps,
+            self.staff_gate(admin_api.PAGE),
+            Workbench(self.content, self.draft_trial, self.settings.kb_dir),
+        )
 
     # --- channels ------------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from bot.content.gaps import GapFinder
 from bot.content.models import KbDocument, KbVersion
 from bot.content.service import ContentService
+from bot.content.workbench import Workbench
 from bot.http.body_limit import BodyTooLarge
 from bot.http.errors import InvalidInput, TooLarge, error_responses
 from bot.staff.models import StaffMember, StaffRole
@@ -59,6 +60,7 @@ class Admin:
     content: ContentService
     gaps: GapFinder
     gate: StaffGate
+    workbench: Workbench
 
 
 class DraftIn(BaseModel):
@@ -172,6 +174,75 @@ class GapsOut(BaseModel):
     gaps: list[GapOut]
 
 
+class UploadedOut(BaseModel):
+    filename: str
+    doc_id: str | None = None
+    version: int | None = None
+    error: str | None = Field(None, description="Why this file was refused; the others land.")
+
+
+class BatchOut(BaseModel):
+    results: list[UploadedOut]
+
+
+class HitOut(BaseModel):
+    doc_id: str
+    title: str
+    where: str = Field(description="published (what the bot answers from) or draft")
+    section: str | None
+    snippet: str
+
+
+class HitsOut(BaseModel):
+    hits: list[HitOut]
+
+
+class DiffRowOut(BaseModel):
+    kind: str = Field(description="equal, insert, delete or replace")
+    left: str | None
+    right: str | None
+    left_line: int | None
+    right_line: int | None
+
+
+class DiffOut(BaseModel):
+    left: int
+    right: int
+    rows: list[DiffRowOut]
+
+
+class AskIn(BaseModel):
+    question: str = Field(max_length=1000)
+
+
+class TrialPassageOut(BaseModel):
+    doc_id: str
+    title: str
+    section: str | None
+    text: str
+    score: float
+    from_draft: bool
+
+
+class TrialOut(BaseModel):
+    text: str = Field(description="The answer the bot would give; empty when it would not.")
+    outcome: str = Field(
+        description="faq, quoted, written, abstained, ungrounded, not_found, model_unavailable"
+    )
+    passages: list[TrialPassageOut]
+    cited: list[str]
+
+
+class IndexedOut(BaseModel):
+    doc_id: str
+    source: str
+    chunks: int
+
+
+class IndexedListOut(BaseModel):
+    documents: list[IndexedOut]
+
+
 def routes(admin: Admin) -> APIRouter:
     """The admin's page and its API under /admin/api."""
     content = admin.content
@@ -271,6 +342,84 @@ def routes(admin: Admin) -> APIRouter:
         """Take a document out of the bot's knowledge (its versions are kept)."""
         return _result(await content.delete(editor.name, doc_id))
 
+    bench = admin.workbench
+
+    @api.post(
+        "/documents/zip",
+        status_code=201,
+        responses=error_responses(401, 403, 413, 422),
+        summary="Upload a zip of documents: each file becomes a draft (or says why not)",
+        openapi_extra={"requestBody": _UPLOAD_BODY},
+    )
+    async def upload_zip(request: Request, editor: Editor) -> BatchOut:
+        try:
+            async with request.form(max_files=1, max_fields=0) as form:
+                file = form.get("file")
+                if not isinstance(file, StarletteUpload):
+                    raise InvalidInput(_ONE_FILE)
+                data = await file.read(MAX_BINARY_FILE_BYTES + 1)
+        except BodyTooLarge:
+            raise
+        except StarletteHTTPException as exc:
+            raise InvalidInput(_ONE_FILE) from exc
+        if len(data) > MAX_BINARY_FILE_BYTES:
+            raise TooLarge(f"the zip is over {MAX_BINARY_FILE_BYTES // (1024 * 1024)} MB")
+        results = await bench.upload_zip(editor.name, data)
+        return BatchOut(results=[UploadedOut(**vars_of(r)) for r in results])
+
+    @api.get("/search", responses=error_responses(401, 403, 422), summary="Search documents' text")
+    async def search(
+        editor: Editor, q: Annotated[str, Query(min_length=2, max_length=200)]
+    ) -> HitsOut:
+        return HitsOut(hits=[HitOut(**vars_of(h)) for h in await bench.search(q)])
+
+    @api.get(
+        f"{doc}/diff",
+        responses=error_responses(401, 403, 404, 422),
+        summary="Two versions side by side, line by line",
+    )
+    async def diff(
+        doc_id: str,
+        editor: Editor,
+        left: Annotated[int, Query(ge=1)],
+        right: Annotated[int, Query(ge=1)],
+    ) -> DiffOut:
+        rows = await bench.diff(doc_id, left, right)
+        return DiffOut(left=left, right=right, rows=[DiffRowOut(**vars_of(r)) for r in rows])
+
+    @api.post(
+        f"{doc}/versions/{{version}}/ask",
+        responses=error_responses(401, 403, 404, 422, 503),
+        summary="Ask as a customer: what the bot would answer with this version published",
+    )
+    async def ask(doc_id: str, version: int, body: AskIn, editor: Editor) -> TrialOut:
+        trial = await bench.ask(doc_id, version, body.question)
+        return TrialOut(
+            text=trial.text,
+            outcome=trial.outcome,
+            passages=[TrialPassageOut(**vars_of(p)) for p in trial.passages],
+            cited=trial.cited,
+        )
+
+    @api.get(
+        "/indexed",
+        responses=read,
+        summary="Documents the bot answers from that /admin does not manage (kb ingest)",
+    )
+    async def indexed(editor: Editor) -> IndexedListOut:
+        found = await bench.unmanaged()
+        return IndexedListOut(
+            documents=[IndexedOut(doc_id=d.doc_id, source=d.source, chunks=d.chunks) for d in found]
+        )
+
+    @api.post(
+        "/indexed/{doc_id}/adopt",
+        responses=publishing,
+        summary="Take a command-line document under the admin (its file becomes version 1)",
+    )
+    async def adopt(doc_id: str, editor: Editor) -> DocumentResultOut:
+        return _result(await bench.adopt(editor.name, doc_id))
+
     @api.get("/actions", responses=read, summary="Who did what, newest first")
     async def actions(
         editor: Editor, limit: Annotated[int, Query(ge=1, le=1000)] = 100
@@ -297,3 +446,8 @@ def _drafted(document: KbDocument, version: KbVersion) -> DraftOut:
     return DraftOut(
         document=DocumentOut.model_validate(document), version=VersionOut.model_validate(version)
     )
+
+
+def vars_of(value: object) -> dict[str, object]:
+    """A slotted dataclass's fields, for a response model of the same names."""
+    return {name: getattr(value, name) for name in value.__dataclass_fields__}  # type: ignore[attr-defined]

@@ -134,6 +134,21 @@ class ContentService:
             text = found[1].decode("utf-8-sig", errors="replace")
         return Detail(document, versions, text, editable)
 
+    async def parsed(self, doc_id: str, version: int) -> tuple[SourceDocument, list[Chunk]]:
+        """A version read as the index would read it, and its chunks."""
+        _, data, filename = await self._version(doc_id, version)
+        document = await asyncio.to_thread(parse, filename, data)
+        return document, self._chunker.split(document)
+
+    @property
+    def knowledge(self) -> KnowledgeStore | None:
+        """The live index (None where this process has none)."""
+        return self._knowledge
+
+    @property
+    def store(self) -> ContentStore:
+        return self._store
+
     async def preview(self, doc_id: str, version: int) -> Preview:
         _, data, filename = await self._version(doc_id, version)
         document = await asyncio.to_thread(parse, filename, data)

@@ -26,7 +26,6 @@ log = logging.getLogger(__name__)
 SHORTCUT = re.compile(r"^[^\W_][\w-]{0,31}$")  # «привет», «limit-card»: letters, digits, - _
 VARIABLES = ("first_name", "operator")
 _VARIABLE = re.compile(r"\{([^{}]*)\}")
-_FIRST_NAME_GAP = re.compile(r"[,\s]*\{first_name\}")  # «Здравствуйте, {first_name}!»
 MAX_TITLE = 120
 MAX_NOTE = 2000
 MAX_QUERY = 200
@@ -196,10 +195,19 @@ class Inbox:
 
 def render(text: str, *, first_name: str, operator: str) -> str:
     """The variables filled in; an unknown first name leaves no gap («Здравствуйте!»)."""
-    filled = (
-        text.replace("{first_name}", first_name) if first_name else _FIRST_NAME_GAP.sub("", text)
-    )
-    return filled.replace("{operator}", operator)
+    named = text.replace("{first_name}", first_name) if first_name else _without_name(text)
+    return named.replace("{operator}", operator)
+
+
+def _without_name(text: str) -> str:
+    """The text with {first_name} and the comma or spaces before it taken out (a plain split,
+    not a pattern: linear on any text)."""
+    pieces = text.split("{first_name}")
+    kept = pieces[0]
+    for piece in pieces[1:]:
+        kept = kept.rstrip(", \t")
+        kept += piece if kept else piece.lstrip(", ")
+    return kept
 
 
 def _require_supervisor(viewer: StaffMember) -> None:

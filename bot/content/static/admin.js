@@ -70,7 +70,7 @@
       actionsEmpty: "Изменений пока не было.",
       actionNames: {
         upload: "загрузка", uploaded: "загрузка", create: "создание", created: "создание",
-        draft: "черновик", save_draft: "черновик", draft_saved: "черновик", edit: "правка",
+        draft: "черновик", save_draft: "черновик", draft_saved: "черновик", edit: "правка", adopt: "взят под управление",
         publish: "публикация", published: "публикация",
         rollback: "откат", rolled_back: "откат",
         delete: "удаление", deleted: "удаление",
@@ -193,7 +193,7 @@
       actionsEmpty: "No changes yet.",
       actionNames: {
         upload: "upload", uploaded: "upload", create: "create", created: "create",
-        draft: "draft", save_draft: "draft", draft_saved: "draft", edit: "edit",
+        draft: "draft", save_draft: "draft", draft_saved: "draft", edit: "edit", adopt: "taken over",
         publish: "publish", published: "publish",
         rollback: "rollback", rolled_back: "rollback",
         delete: "delete", deleted: "delete",
@@ -387,6 +387,7 @@
       if (shown && shown.docId === state.detailId) loadPreview(shown.docId, shown.version);
     }
     updateControls();
+    document.dispatchEvent(new CustomEvent("perimeter:admin-started"));
   }
 
   // Forget everything that belongs to a session (logout, or another user signing in).
@@ -517,7 +518,23 @@
   async function upload(event) {
     event.preventDefault();
     if (state.uploading) return;
-    const file = els.uploadFile.files && els.uploadFile.files[0];
+    const chosen = els.uploadFile.files ? [...els.uploadFile.files] : [];
+    // Several files, or a zip: admin-workbench.js uploads them one by one with progress.
+    if (chosen.length > 1 || (chosen[0] && chosen[0].name.toLowerCase().endsWith(".zip"))) {
+      state.uploading = true;
+      updateControls();
+      try {
+        await window.PerimeterWorkbench.uploadMany(chosen);
+        els.uploadForm.reset();
+      } finally {
+        state.uploading = false;
+        updateControls();
+        loadDocuments();
+        loadActions();
+      }
+      return;
+    }
+    const file = chosen[0];
     if (!file) {
       setStatus(els.uploadStatus, t.uploadNoFile, "error");
       els.uploadFile.focus();
@@ -664,6 +681,7 @@
     renderVersions(Array.isArray(data.versions) ? data.versions : [], d);
     renderEditor(data, { switching, previousBase, hadDirty });
     updateControls();
+    document.dispatchEvent(new CustomEvent("perimeter:document", { detail: { data, switching } }));
   }
 
   function renderEditor(data, { switching, previousBase, hadDirty }) {
@@ -1096,6 +1114,7 @@
       head.append(el("span", "size", String(size)), el("span", "size-label", t.questionsWord(size)));
       li.append(head, el("div", "example", g.example || ""));
       const questions = Array.isArray(g.questions) ? g.questions.filter((q) => q != null && q !== "") : [];
+      if (window.PerimeterWorkbench) li.append(window.PerimeterWorkbench.gapButton(g));
       if (questions.length) {
         const details = el("details", "gap-questions");
         details.append(el("summary", null, t.gapQuestions(questions.length)));
@@ -1131,6 +1150,14 @@
       }
     });
   }
+
+  // admin-workbench.js acts on the page through these.
+  window.PerimeterAdmin = Object.freeze({
+    staff,
+    openDetail: (id) => openDetail(id, { focus: true }),
+    refreshAll,
+    get detail() { return state.detail; },
+  });
 
   wire();
   updateControls();
