@@ -68,9 +68,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PERIMETER_EVAL_CASES_FILE=/config/eval-cases.yaml \
     PERIMETER_LOG_FORMAT=json
 
-# libgomp1: OpenMP runtime that llama.cpp is linked against.
+# libgomp1: OpenMP runtime that llama.cpp is linked against; DejaVu: transcripts as PDF.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libgomp1 \
+    && apt-get install -y --no-install-recommends libgomp1 fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --system --gid 10001 perimeter \
     && useradd --system --uid 10001 --gid 10001 --create-home --home-dir /home/perimeter \

@@ -62,6 +62,7 @@ from bot.operators.ports import Presence
 from bot.operators.presence import MemoryPresence
 from bot.operators.summary import ModelSummarizer
 from bot.operators.sweeper import QueueSweeper
+from bot.operators.typing import MemoryTyping, Throttled, TypingStore
 from bot.privacy.detector import PiiDetector
 from bot.privacy.redactor import PiiRedactor
 from bot.privacy.requests import DataSubjectRequests, RetentionDays, RetentionJob
@@ -78,6 +79,7 @@ from bot.storage.database import ping
 from bot.storage.migrate import check_schema, upgrade_database
 from bot.storage.notices import PgEventNotices
 from bot.storage.redis import RedisConversationLocks, RedisPresence, RedisRateLimiter, connect
+from bot.storage.redis.typing import RedisTyping
 from bot.web_token import WebTokenVerifier
 from integrations.core_banking import CoreBankingClient, CoreBankingConfig
 from integrations.llm import ChatBackend, LLMConfig, build_chat_backend
@@ -316,6 +318,13 @@ class Container:
         if self.redis is None:
             return MemoryPresence()
         return RedisPresence(self.redis, ttl_s=self.settings.redis.presence_ttl_s)
+
+    @cached_property
+    def typing(self) -> TypingStore:
+        """Who is typing in which conversation (customer, operator), shared like presence."""
+        if self.redis is None:
+            return Throttled(MemoryTyping())
+        return Throttled(RedisTyping(self.redis))
 
     @cached_property
     def stores(self) -> Stores:
@@ -678,6 +687,7 @@ class Container:
                 self.desk,
             ),
             find_font(self.settings.operators.pdf_font),
+            self.typing,
         )
 
     @property
@@ -789,6 +799,7 @@ class Container:
             limiter=self.rate_limiter,
             conversation_rate=Rate(chat.rate_conversations, chat.rate_conversations_window_s),
             page=WidgetPage(self.settings.brand, tuple(chat.embed_origins), self.texts),
+            typing=self.typing,
         )
 
     def telegram(self, token: str) -> TelegramChannel:

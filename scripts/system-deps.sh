@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# System packages the tests need: Debian's Chromium (browser tests), PostgreSQL, Redis and
+# System packages the tests need: Debian's Chromium (browser tests), DejaVu fonts (transcripts
+# exported as PDF), PostgreSQL, Redis and
 # nginx (the replicas' shared state and the reverse proxy in front of them), and Prometheus
 # (promtool checks and unit-tests the alert rules; a real Prometheus scrapes a running server).
 set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)  # PDF export
 command -v pg_ctlcluster >/dev/null 2>&1 || missing+=(postgresql)
 [ -x /usr/bin/redis-server ] || missing+=(redis-server)
 [ -x /usr/sbin/nginx ] || missing+=(nginx-light)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Path as PathParam
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.datastructures import UploadFile as StarletteUpload
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -23,11 +24,14 @@ from bot.content.service import ContentService
 from bot.content.workbench import Workbench
 from bot.http.body_limit import BodyTooLarge
 from bot.http.errors import InvalidInput, TooLarge, error_responses
+from bot.http.fields import VISIBLE, visible_text
 from bot.staff.models import StaffMember, StaffRole
 from bot.staff.web import StaffGate, StaffPage, require_staff
 from rag.documents import MAX_BINARY_FILE_BYTES
 
 STATIC = Path(__file__).parent / "static"
+MAX_VERSION = 2_147_483_647  # the database's integer
+Version = Annotated[int, PathParam(ge=1, le=MAX_VERSION, description="A version number")]
 _ONE_FILE = "send the document as a multipart form with one field, «file»"
 # The upload's body as the API description states it (the route reads the form itself).
 _UPLOAD_BODY = {
@@ -68,12 +72,12 @@ class DraftIn(BaseModel):
 
 
 class PublishIn(BaseModel):
-    expected_published: int | None = None
+    expected_published: int | None = Field(None, ge=1, le=MAX_VERSION)
 
 
 class RollbackIn(BaseModel):
-    version: int
-    expected_published: int | None = None
+    version: int = Field(ge=1, le=MAX_VERSION)
+    expected_published: int | None = Field(None, ge=1, le=MAX_VERSION)
 
 
 class DocumentOut(BaseModel):
@@ -212,7 +216,7 @@ class DiffOut(BaseModel):
 
 
 class AskIn(BaseModel):
-    question: str = Field(max_length=1000)
+    question: str = visible_text(1000, "The customer's question.")
 
 
 class TrialPassageOut(BaseModel):
@@ -308,7 +312,7 @@ def routes(admin: Admin) -> APIRouter:
         responses=error_responses(401, 403, 404, 422),
         summary="How a version would be chunked and which test questions it would answer",
     )
-    async def preview(doc_id: str, version: int, editor: Editor) -> PreviewOut:
+    async def preview(doc_id: str, version: Version, editor: Editor) -> PreviewOut:
         result = await content.preview(doc_id, version)
         return PreviewOut(
             chunks=[ChunkOut(index=c.index, section=c.section, text=c.text) for c in result.chunks],
@@ -326,7 +330,7 @@ def routes(admin: Admin) -> APIRouter:
 
     @api.post(f"{doc}/versions/{{version}}/publish", responses=publishing, summary="Publish")
     async def publish(
-        doc_id: str, version: int, body: PublishIn, editor: Editor
+        doc_id: str, version: Version, body: PublishIn, editor: Editor
     ) -> DocumentResultOut:
         """Make a version the one the bot answers from (re-indexes this document only)."""
         published = await content.publish(editor.name, doc_id, version, body.expected_published)
@@ -369,7 +373,7 @@ def routes(admin: Admin) -> APIRouter:
 
     @api.get("/search", responses=error_responses(401, 403, 422), summary="Search documents' text")
     async def search(
-        editor: Editor, q: Annotated[str, Query(min_length=2, max_length=200)]
+        editor: Editor, q: Annotated[str, Query(min_length=1, max_length=200, pattern=VISIBLE)]
     ) -> HitsOut:
         return HitsOut(hits=[HitOut(**vars_of(h)) for h in await bench.search(q)])
 
@@ -381,8 +385,8 @@ def routes(admin: Admin) -> APIRouter:
     async def diff(
         doc_id: str,
         editor: Editor,
-        left: Annotated[int, Query(ge=1)],
-        right: Annotated[int, Query(ge=1)],
+        left: Annotated[int, Query(ge=1, le=MAX_VERSION)],
+        right: Annotated[int, Query(ge=1, le=MAX_VERSION)],
     ) -> DiffOut:
         rows = await bench.diff(doc_id, left, right)
         return DiffOut(left=left, right=right, rows=[DiffRowOut(**vars_of(r)) for r in rows])
@@ -392,7 +396,7 @@ def routes(admin: Admin) -> APIRouter:
         responses=error_responses(401, 403, 404, 422, 503),
         summary="Ask as a customer: what the bot would answer with this version published",
     )
-    async def ask(doc_id: str, version: int, body: AskIn, editor: Editor) -> TrialOut:
+    async def ask(doc_id: str, version: Version, body: AskIn, editor: Editor) -> TrialOut:
         trial = await bench.ask(doc_id, version, body.question)
         return TrialOut(
             text=trial.text,

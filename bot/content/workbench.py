@@ -92,8 +92,8 @@ class Workbench:
         """Documents whose text holds ``query`` (case-insensitive): what the bot answers from,
         whatever way it was indexed, and the drafts not yet published."""
         needle = query.strip().casefold()
-        if len(needle) < 2 or len(needle) > MAX_QUERY:
-            raise InvalidInput(f"search for 2 to {MAX_QUERY} characters", code="bad_query")
+        if not needle or len(needle) > MAX_QUERY:
+            raise InvalidInput(f"search for 1 to {MAX_QUERY} characters", code="bad_query")
         hits: list[Hit] = []
         seen: set[tuple[str, str]] = set()
         knowledge = self._content.knowledge

@@ -13,18 +13,17 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, WebSocket
 from fastapi.responses import FileResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 
-from bot.dialogue.models import HandoffEvent, HandoffEventKind
+from bot.dialogue.models import HandoffEvent, HandoffEventKind, HandoffReason
 from bot.http.errors import Forbidden, NotFound, Unavailable, error_responses
-from bot.http.fields import VISIBLE, visible_text
+from bot.http.fields import DAY, VISIBLE, day, visible_text
 from bot.operators.dashboard import Dashboard, as_csv
 from bot.operators.desk import HandoffView, OperatorDesk
 from bot.operators.export import NoFont, transcript_csv, transcript_pdf
@@ -54,6 +53,7 @@ from bot.operators.schemas import (
     SearchOut,
     TranscriptOut,
 )
+from bot.operators.typing import TypingStore
 from bot.staff.models import StaffMember, StaffRole
 from bot.staff.web import StaffGate, StaffPage, require_staff
 
@@ -83,6 +83,7 @@ class Console:
     dashboard: Dashboard
     inbox: Inbox
     pdf_font: Path | None  # a font with Cyrillic glyphs; None: PDF export is off
+    typing: TypingStore
 
 
 def routes(console: Console) -> APIRouter:
@@ -90,8 +91,8 @@ def routes(console: Console) -> APIRouter:
     desk, feed = console.desk, console.feed
     Member = Annotated[StaffMember, Depends(require_staff(console.gate))]  # noqa: N806 - a type alias
     api = APIRouter(prefix="/operator/api", tags=["operator console"])
-    First = Annotated[date, Query(alias="from", description="First day, YYYY-MM-DD")]  # noqa: N806
-    Last = Annotated[date, Query(alias="to", description="Last day, YYYY-MM-DD")]  # noqa: N806
+    First = Annotated[str, Query(alias="from", pattern=DAY, description="First day, YYYY-MM-DD")]  # noqa: N806
+    Last = Annotated[str, Query(alias="to", pattern=DAY, description="Last day, YYYY-MM-DD")]  # noqa: N806
 
     class ReplyIn(BaseModel):
         """An operator's reply to the customer."""
@@ -180,6 +181,30 @@ def routes(console: Console) -> APIRouter:
     async def canned_for(handoff_id: str, operator: Member) -> RenderedListOut:
         return RenderedListOut.of(await inbox.canned_for(operator, handoff_id))
 
+    class TypingOut(BaseModel):
+        customer_typing: bool = Field(description="The customer is typing (the last 5 s).")
+
+    @api.get(
+        f"{one}/typing", responses=error_responses(401, 403, 404), summary="Is the customer typing"
+    )
+    async def customer_typing(handoff_id: str, operator: Member) -> TypingOut:
+        view = await desk.view(operator, handoff_id)
+        typing = await console.typing.typing(view.handoff.conversation_id, "customer")
+        return TypingOut(customer_typing=typing)
+
+    @api.put(
+        f"{one}/typing",
+        status_code=204,
+        responses=error_responses(401, 403, 404),
+        summary="The operator is typing a reply (the customer sees «оператор печатает…»)",
+    )
+    async def operator_typing(handoff_id: str, operator: Member) -> Response:
+        view = await desk.view(operator, handoff_id)
+        if view.handoff.operator != operator.name:
+            raise Forbidden("this conversation belongs to another operator")
+        await console.typing.mark(view.handoff.conversation_id, "operator")
+        return Response(status_code=204)
+
     @api.get(f"{one}/notes", responses=error_responses(401, 403, 404), summary="Private notes")
     async def notes(handoff_id: str, operator: Member) -> NotesOut:
         return NotesOut(notes=[NoteOut.of(n) for n in await inbox.notes(operator, handoff_id)])
@@ -203,14 +228,19 @@ def routes(console: Console) -> APIRouter:
     )
     async def search_conversations(
         operator: Member,
-        q: Annotated[str | None, Query(max_length=200)] = None,
+        q: Annotated[str | None, Query(max_length=200, pattern=VISIBLE)] = None,
         conversation: Annotated[str | None, Query(alias="id", max_length=64)] = None,
-        reason: Annotated[str | None, Query(max_length=32)] = None,
-        first: Annotated[date | None, Query(alias="from")] = None,
-        last: Annotated[date | None, Query(alias="to")] = None,
+        reason: Annotated[HandoffReason | None, Query()] = None,
+        first: Annotated[str | None, Query(alias="from", pattern=DAY)] = None,
+        last: Annotated[str | None, Query(alias="to", pattern=DAY)] = None,
     ) -> SearchOut:
         found = await inbox.search(
-            operator, text=q, conversation_id=conversation, reason=reason, first=first, last=last
+            operator,
+            text=q,
+            conversation_id=conversation,
+            reason=reason.value if reason else None,
+            first=day(first) if first else None,
+            last=day(last) if last else None,
         )
         return SearchOut(conversations=[FoundOut.of(f) for f in found])
 
@@ -255,7 +285,7 @@ def routes(console: Console) -> APIRouter:
         description="Each day from `from` to `to` (UTC, both included, at most 92 days).",
     )
     async def dashboard(operator: Member, first: First, last: Last) -> DashboardOut:
-        return DashboardOut.of(await console.dashboard.period(operator, first, last))
+        return DashboardOut.of(await console.dashboard.period(operator, day(first), day(last)))
 
     @api.get(
         "/dashboard.csv",
@@ -264,8 +294,8 @@ def routes(console: Console) -> APIRouter:
         response_class=Response,
     )
     async def dashboard_csv(operator: Member, first: First, last: Last) -> Response:
-        period = await console.dashboard.period(operator, first, last)
-        name = f"perimeter-{first.isoformat()}-{last.isoformat()}.csv"
+        period = await console.dashboard.period(operator, day(first), day(last))
+        name = f"perimeter-{period.first.isoformat()}-{period.last.isoformat()}.csv"
         return Response(
             as_csv(period),
             media_type="text/csv; charset=utf-8",
@@ -273,7 +303,9 @@ def routes(console: Console) -> APIRouter:
         )
 
     class StatusIn(BaseModel):
-        away: bool = Field(description="true: stepped away, given no conversations; false: back")
+        away: StrictBool = Field(
+            description="true: stepped away, given no conversations; false: back"
+        )
 
     class StatusOut(BaseModel):
         away: bool

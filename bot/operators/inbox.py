@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from bot.dialogue.masking import mask_numbers, mask_personal
 from bot.dialogue.models import Conversation, HandoffReason, StoredMessage
 from bot.http.errors import Conflict, Forbidden, InvalidInput, NotFound
+from bot.http.fields import VISIBLE
 from bot.operators.desk import OperatorDesk
 from bot.operators.models import CannedResponse, ConversationQuery, FoundConversation, Note
 from bot.operators.ports import CannedResponses, ConversationSearch, HandoffNotes, Transcripts
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 
 SHORTCUT = re.compile(r"^[^\W_][\w-]{0,31}$")  # «привет», «limit-card»: letters, digits, - _
 VARIABLES = ("first_name", "operator")
+_VISIBLE = re.compile(VISIBLE)
 _VARIABLE = re.compile(r"\{([^{}]*)\}")
 MAX_TITLE = 120
 MAX_NOTE = 2000
@@ -85,9 +87,9 @@ class Inbox:
             )
         if lang not in ("ru", "en"):
             raise InvalidInput("the language is ru or en", code="bad_lang")
-        if not title or len(title) > MAX_TITLE:
+        if not _VISIBLE.search(title) or len(title) > MAX_TITLE:
             raise InvalidInput(f"a title is 1 to {MAX_TITLE} characters", code="bad_title")
-        if not text or len(text) > self._desk.max_reply_chars:
+        if not _VISIBLE.search(text) or len(text) > self._desk.max_reply_chars:
             raise InvalidInput(
                 f"a text is 1 to {self._desk.max_reply_chars} characters", code="bad_text"
             )
@@ -132,7 +134,7 @@ class Inbox:
     async def add_note(self, viewer: StaffMember, handoff_id: str, text: str) -> Note:
         await self._desk.view(viewer, handoff_id)  # 404 / 403 as for the handoff itself
         text = text.strip()
-        if not text or len(text) > MAX_NOTE:
+        if not _VISIBLE.search(text) or len(text) > MAX_NOTE:
             raise InvalidInput(f"a note is 1 to {MAX_NOTE} characters", code="bad_note")
         note = await self._notes.add_note(
             handoff_id, viewer.name, viewer.display_name, mask_numbers(text)
@@ -158,8 +160,8 @@ class Inbox:
     ) -> list[FoundConversation]:
         """Operators find the conversations that reached people; supervisors, any."""
         text = (text or "").strip() or None
-        if text is not None and (len(text) < 2 or len(text) > MAX_QUERY):
-            raise InvalidInput(f"search for 2 to {MAX_QUERY} characters", code="bad_query")
+        if text is not None and len(text) > MAX_QUERY:
+            raise InvalidInput(f"search for at most {MAX_QUERY} characters", code="bad_query")
         if reason is not None and reason not in {r.value for r in HandoffReason}:
             raise InvalidInput(f"no handoff reason {reason!r}", code="bad_reason")
         if first is not None and last is not None and last < first:

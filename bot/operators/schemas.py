@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from bot.dialogue.models import AuditEntry, Passage, StoredMessage
+from bot.http.fields import visible_text
 from bot.operators.dashboard import Day, Period
 from bot.operators.desk import HandoffDetail, HandoffView
 from bot.operators.inbox import Rendered, Transcript
@@ -224,11 +226,13 @@ class DashboardOut(BaseModel):
 class CannedIn(BaseModel):
     """A canned response, as a supervisor writes it."""
 
-    shortcut: str = Field(max_length=40, description="One word, typed after / in the reply.")
-    lang: str = Field(max_length=8, description="ru or en")
-    title: str = Field(max_length=200)
-    text: str = Field(
-        max_length=20_000, description="May hold {first_name} and {operator}, filled in on use."
+    shortcut: str = Field(
+        pattern=r"^/?[^\W_][\w-]{0,31}$", description="One word, typed after / in the reply."
+    )
+    lang: Literal["ru", "en"]
+    title: str = visible_text(120, "What operators see in the list.")
+    text: str = visible_text(
+        4000, "The reply; {first_name} and {operator} are filled in on use, no other {…}."
     )
 
 
@@ -286,7 +290,7 @@ class RenderedListOut(BaseModel):
 
 
 class NoteIn(BaseModel):
-    text: str = Field(max_length=20_000)
+    text: str = visible_text(2000, "A note for colleagues; the customer never sees it.")
 
 
 class NoteOut(BaseModel):

@@ -15,6 +15,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page
 
+from tests.conftest import ARTIFACTS
 from tests.support.console import PASSWORD, add_staff
 from tests.support.doubles.ollama_server import OllamaDoubleConfig, run_ollama_double_in_thread
 from tests.support.servers import SANDBOX_TOKEN, RunningServer, perimeter_server, server_env
@@ -112,6 +113,9 @@ def test_every_response_is_documented(server: RunningServer, role: str, tmp_path
     result = subprocess.run(
         command, env=env, capture_output=True, text=True, timeout=600, check=False, cwd=tmp_path
     )
+    report = ARTIFACTS / f"schemathesis-{role}.txt"
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_text(result.stdout, encoding="utf-8")  # the whole report, for people
     summary = result.stdout[-6000:]
     assert result.returncode == 0, f"schemathesis as {role}:\n{summary}\n{result.stderr[-2000:]}"
     selected = re.search(r"Selected: (\d+)/(\d+)", summary)

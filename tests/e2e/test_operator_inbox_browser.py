@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -17,6 +18,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from pypdf import PdfReader
+from websockets.sync.client import connect
 
 from bot.web_token import sign_token
 from tests.conftest import Artifacts
@@ -77,6 +79,24 @@ class Customer:
         )
         assert reply.status_code == 200, reply.text
         return dict(reply.json())
+
+    def types(self, base_url: str) -> None:
+        """The widget's socket says the customer is typing (nothing of the text)."""
+        token = self.key["Authorization"].split()[1]
+        with connect(base_url.replace("http", "ws", 1) + "/ws/chat") as ws:
+            ws.send(json.dumps({"type": "hello", "conversation_id": self.id, "token": token}))
+            assert json.loads(ws.recv(timeout=10))["type"] == "conversation"
+            ws.send(json.dumps({"type": "typing"}))
+            time.sleep(0.3)
+
+    def sees_operator_typing(self, within_s: float = 5.0) -> bool:
+        deadline = time.monotonic() + within_s
+        while time.monotonic() < deadline:
+            got = self.http.get(f"/api/conversations/{self.id}/typing", headers=self.key)
+            if got.status_code == 200 and got.json()["operator_typing"]:
+                return True
+            time.sleep(0.2)
+        return False
 
     def transcript(self) -> str:
         got = self.http.get(f"/api/conversations/{self.id}/messages", headers=self.key)
@@ -169,6 +189,15 @@ def test_notified_canned_note_search_and_export(
     page.keyboard.press("Alt+t")  # take
     expect(page.locator("#detail")).to_have_attribute("data-status", "assigned", timeout=10_000)
     reply = page.locator("#reply-input")
+
+    # Typing, both ways: the customer's socket says «typing», the console shows it; the
+    # operator types, the customer's widget is told.
+    customer.types(base)
+    expect(page.locator("#customer-typing")).to_have_text("Клиент печатает…", timeout=10_000)
+    reply.type("Секунду")
+    assert customer.sees_operator_typing(), "the customer sees «оператор печатает»"
+    reply.fill("")
+
     reply.focus()
     reply.type("/при")
     options = page.locator("#canned-list [role=option]")
@@ -254,7 +283,9 @@ def test_api_refusals(server: RunningServer) -> None:
     assert operator.login("olga").status_code == 200
     refused = operator.post("/canned", shortcut="x", lang="ru", title="x", text="x")
     assert refused.status_code == 403
-    assert operator.get("/conversations?q=a").status_code == 422  # too short
+    assert operator.get("/conversations?q=%20%20").status_code == 422  # blank
+    assert operator.get("/conversations?from=0").status_code == 422  # not a day
+    assert operator.get("/conversations?from=2026-02-30").status_code == 422  # no such day
     assert operator.get("/conversations?reason=nonsense").status_code == 422
     assert operator.get("/conversations/nope/transcript.csv").status_code == 404
     assert operator.get("/handoffs/999999/notes").status_code == 404

@@ -30,6 +30,7 @@ from bot.channels.webchat.schemas import (
     MessagePublic,
     TokenIn,
     TurnOut,
+    TypingOut,
 )
 from bot.channels.webchat.sinks import CollectingSink, SocketSender, WebSocketSink
 from bot.dialogue.engine import DialogueEngine
@@ -57,6 +58,7 @@ from bot.http.errors import (
 from bot.http.errors import error_responses as errors
 from bot.http.fields import visible_text
 from bot.observability.metrics import Metrics
+from bot.operators.typing import TypingStore
 from bot.web_token import WebTokenVerifier
 
 log = logging.getLogger(__name__)
@@ -87,6 +89,7 @@ class WebChat:
     limiter: RateLimiter
     conversation_rate: Rate  # conversations one client address may start
     page: WidgetPage  # the widget's page with the bank's brand, and its loader
+    typing: TypingStore  # «клиент печатает» for the console, «оператор печатает» for here
 
     async def start(self) -> tuple[Conversation, str]:
         """A new web conversation and the secret its client will prove (returned only here)."""
@@ -257,6 +260,14 @@ def routes(chat: WebChat) -> APIRouter:
         assert sink.message_id is not None
         return TurnOut.of(sink.message_id, reply)
 
+    @api.get(
+        "/conversations/{conversation_id}/typing",
+        responses=errors(401, 404),
+        summary="Whether the operator is typing a reply now",
+    )
+    async def operator_typing(conversation: Annotated[Conversation, Depends(held)]) -> TypingOut:
+        return TypingOut(operator_typing=await chat.typing.typing(conversation.id, "operator"))
+
     @api.post(
         "/conversations/{conversation_id}/messages/{message_id}/feedback",
         status_code=204,
@@ -399,6 +410,9 @@ async def _handle_frame(
         return
     if isinstance(payload, dict) and payload.get("type") == "auth":
         await _socket_login(sender, chat, conversation_id, payload.get("token"), error)
+        return
+    if isinstance(payload, dict) and payload.get("type") == "typing":
+        await chat.typing.mark(conversation_id, "customer")  # nothing of the text is sent
         return
     if isinstance(payload, dict) and payload.get("type") == "logout":
         await chat.engine.logout(conversation_id)

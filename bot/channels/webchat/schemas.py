@@ -109,3 +109,7 @@ class TurnOut(BaseModel):
             buttons=[ButtonPublic(title=b.title, payload=b.payload) for b in reply.buttons],
             cached=reply.cached,
         )
+
+
+class TypingOut(BaseModel):
+    operator_typing: bool = Field(description="An operator is typing a reply (the last 5 s).")

@@ -50,6 +50,7 @@
       cannedNone: "Шаблонов пока нет.",
       channels: { webchat: "веб-чат", telegram: "Telegram" },
       roles: { customer: "Клиент", bot: "Бот", operator: "Оператор" },
+      customerTyping: "Клиент печатает…",
     },
     en: {
       toolsLabel: "Tools",
@@ -94,6 +95,7 @@
       cannedNone: "No canned responses yet.",
       channels: { webchat: "web chat", telegram: "Telegram" },
       roles: { customer: "Customer", bot: "Bot", operator: "Operator" },
+      customerTyping: "The customer is typing…",
     },
   };
   const REASONS = [
@@ -445,6 +447,44 @@
   els.cannedManage.addEventListener("click", openCannedManager);
   els.cannedClose.addEventListener("click", () => els.cannedDialog.close());
   els.cannedReset.addEventListener("click", resetCannedForm);
+
+  // ---------- typing, both ways: nothing of the text leaves, only that someone types ----------
+
+  const TYPING_EVERY_MS = 2500;
+  const typingNote = el("p", "typing-note");
+  typingNote.id = "customer-typing";
+  typingNote.setAttribute("role", "status");
+  typingNote.setAttribute("aria-live", "polite");
+  $("transcript").after(typingNote);
+  let typingSent = 0;
+  let typingTimer = null;
+
+  els.reply.addEventListener("input", () => {
+    const now = Date.now();
+    if (state.handoffId === null || !ui.canWork() || now - typingSent < TYPING_EVERY_MS) return;
+    typingSent = now;
+    api("PUT", `/handoffs/${encodeURIComponent(state.handoffId)}/typing`).catch(() => {});
+  });
+
+  async function pollTyping() {
+    const id = state.handoffId;
+    let typing = false;
+    if (id !== null && ui.canWork() && !document.hidden) {
+      try {
+        typing = (await api("GET", `/handoffs/${encodeURIComponent(id)}/typing`)).customer_typing === true;
+      } catch { typing = false; }
+    }
+    typingNote.textContent = typing && id === state.handoffId ? t.customerTyping : "";
+  }
+  document.addEventListener("perimeter:signed-in", () => {
+    clearInterval(typingTimer);
+    typingTimer = setInterval(pollTyping, 2000);
+  });
+  document.addEventListener("perimeter:signed-out", () => {
+    clearInterval(typingTimer);
+    typingNote.textContent = "";
+  });
+  if (staff.me) typingTimer = setInterval(pollTyping, 2000);
 
   for (const link of [els.exportCsv, els.exportPdf]) link.hidden = true;
   window.PerimeterInbox = Object.freeze({ openSearch });

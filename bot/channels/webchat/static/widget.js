@@ -27,6 +27,7 @@
       interrupted: "Соединение прервалось во время ответа.",
       loggedIn: "Вы вошли как клиент банка.",
       operator: "Оператор",
+      operatorTyping: "Оператор печатает…",
       retracted: "Черновик ответа не подтвердился по базе знаний и убран.",
       close: "Свернуть чат",
       messagesLabel: "Сообщения",
@@ -55,6 +56,7 @@
       interrupted: "The connection dropped while the reply was being written.",
       loggedIn: "You are logged in as a bank customer.",
       operator: "Operator",
+      operatorTyping: "The operator is typing…",
       retracted: "The draft answer could not be confirmed by the knowledge base and was withdrawn.",
       close: "Minimise the chat",
       messagesLabel: "Messages",
@@ -316,6 +318,8 @@
       setAuthenticated(msg.authenticated === true);
       els.messages.replaceChildren();
       const history = msg.messages || [];
+      const last = history[history.length - 1];
+      people.withOperator = Boolean(last && (last.role === "operator" || last.route === "operator" || last.route === "handoff"));
       if (!history.length && of(brand.greeting)) addMessage("bot greeting", of(brand.greeting));
       for (const m of history) addStored(m);
       scrollToBottom();
@@ -367,6 +371,7 @@
       if (msg.route) node.dataset.route = msg.route;
       setAuthenticated(msg.authenticated === true);
       node.querySelector(".text").textContent = msg.text || ""; // final text replaces the stream
+      if (msg.route && msg.route !== "operator" && msg.route !== "handoff") people.withOperator = false;
       decorateBot(node, msg.sources, msg.handoff === true);
       addFeedback(node, msg.message_id, msg.route, null);
       addButtons(node, msg.buttons);
@@ -377,6 +382,7 @@
     // Pushed at any time: an operator's reply, or a notice (operator joined, rate us).
     message(msg) {
       if (!msg.message) return;
+      people.withOperator = true; // only people's side pushes between turns
       const node = addStored(msg.message);
       if (!node) return;
       if (pending) els.messages.appendChild(pending.bubble); // keep the typing bubble last
@@ -390,6 +396,35 @@
       addSystem(msg.message || msg.code || "Error");
     },
   };
+
+  // ---- typing, both ways: only that someone types, never the text ----
+  const TYPING_EVERY_MS = 2500;
+  const people = { withOperator: false, sent: 0 };
+  const typingNote = el("p", "operator-typing");
+  typingNote.setAttribute("role", "status");
+  els.messages.after(typingNote);
+
+  function customerTyping() {
+    const now = Date.now();
+    if (!connected || !people.withOperator || now - people.sent < TYPING_EVERY_MS || !els.input.value.trim()) return;
+    people.sent = now;
+    ws.send(JSON.stringify({ type: "typing" }));
+  }
+
+  async function operatorTyping() {
+    const saved = store.get();
+    let typing = false;
+    if (saved && people.withOperator && connected && !document.hidden) {
+      try {
+        const response = await fetch(`/api/conversations/${encodeURIComponent(saved.id)}/typing`, {
+          headers: { Authorization: `Bearer ${saved.token}` },
+        });
+        typing = response.ok && (await response.json()).operator_typing === true;
+      } catch { typing = false; }
+    }
+    typingNote.textContent = typing ? t.operatorTyping : "";
+  }
+  setInterval(operatorTyping, TYPING_EVERY_MS);
 
   // ---- connection ----
   function connect() {
@@ -498,7 +533,7 @@
   }
 
   els.form.addEventListener("submit", (e) => { e.preventDefault(); send(); });
-  els.input.addEventListener("input", updateControls);
+  els.input.addEventListener("input", () => { updateControls(); customerTyping(); });
   els.input.addEventListener("keydown", (e) => {
     // Enter sends, Shift+Enter inserts a newline; ignore Enter while an IME is composing.
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); send(); }
