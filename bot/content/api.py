@@ -269,21 +269,7 @@ def routes(admin: Admin) -> APIRouter:
         openapi_extra={"requestBody": _UPLOAD_BODY},
     )
     async def upload(request: Request, editor: Editor) -> DraftOut:
-        # The form is parsed only here, after the editor's session was checked: an anonymous
-        # body is never parsed nor spooled to disk (BodyLimit has bounded it before that).
-        try:
-            async with request.form(max_files=1, max_fields=0) as form:
-                file = form.get("file")
-                if not isinstance(file, StarletteUpload):
-                    raise InvalidInput(_ONE_FILE)
-                data = await file.read(MAX_BINARY_FILE_BYTES + 1)
-                name = file.filename or ""
-        except BodyTooLarge:
-            raise
-        except StarletteHTTPException as exc:  # not a form, or more than the one file
-            raise InvalidInput(_ONE_FILE) from exc
-        if len(data) > MAX_BINARY_FILE_BYTES:
-            raise TooLarge(f"the file is over {MAX_BINARY_FILE_BYTES // (1024 * 1024)} MB")
+        name, data = await _one_file(request)
         document, version = await content.upload(editor.name, name, data)
         return _drafted(document, version)
 
@@ -356,18 +342,7 @@ def routes(admin: Admin) -> APIRouter:
         openapi_extra={"requestBody": _UPLOAD_BODY},
     )
     async def upload_zip(request: Request, editor: Editor) -> BatchOut:
-        try:
-            async with request.form(max_files=1, max_fields=0) as form:
-                file = form.get("file")
-                if not isinstance(file, StarletteUpload):
-                    raise InvalidInput(_ONE_FILE)
-                data = await file.read(MAX_BINARY_FILE_BYTES + 1)
-        except BodyTooLarge:
-            raise
-        except StarletteHTTPException as exc:
-            raise InvalidInput(_ONE_FILE) from exc
-        if len(data) > MAX_BINARY_FILE_BYTES:
-            raise TooLarge(f"the zip is over {MAX_BINARY_FILE_BYTES // (1024 * 1024)} MB")
+        _, data = await _one_file(request)
         results = await bench.upload_zip(editor.name, data)
         return BatchOut(results=[UploadedOut(**vars_of(r)) for r in results])
 
@@ -440,6 +415,28 @@ def routes(admin: Admin) -> APIRouter:
         )
 
     return admin.gate.page_routes(api, STATIC / "admin.html")
+
+
+async def _one_file(request: Request) -> tuple[str, bytes]:
+    """The one file of a multipart form: its name and bytes, at most the file limit.
+
+    The form is parsed only here, after the editor's session was checked: an anonymous body
+    is never parsed nor spooled to disk (BodyLimit has bounded it before that).
+    """
+    try:
+        async with request.form(max_files=1, max_fields=0) as form:
+            file = form.get("file")
+            if not isinstance(file, StarletteUpload):
+                raise InvalidInput(_ONE_FILE)
+            data = await file.read(MAX_BINARY_FILE_BYTES + 1)
+            name = file.filename or ""
+    except BodyTooLarge:
+        raise
+    except StarletteHTTPException as exc:  # not a form, or more than the one file
+        raise InvalidInput(_ONE_FILE) from exc
+    if len(data) > MAX_BINARY_FILE_BYTES:
+        raise TooLarge(f"the file is over {MAX_BINARY_FILE_BYTES // (1024 * 1024)} MB")
+    return name, data
 
 
 def _result(document: KbDocument) -> DocumentResultOut:

@@ -8,6 +8,7 @@ chat answers from it. FAQ answers need no language model (it points at a closed 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +24,10 @@ from tests.support.servers import RunningServer, perimeter_server
 from tests.support.webchat import ask
 
 pytestmark = [pytest.mark.browser]
+GAP = (
+    "Как купить облигации федерального займа через ваш банк?",
+    "Можно ли через вас купить облигации федерального займа?",
+)
 NOTES = """---
 id: night-transfers
 title: Переводы ночью
@@ -142,6 +147,40 @@ def test_the_editors_workbench(
         page.locator('#documents li.document[data-doc-id="faq-safe-deposit"]')
     ).to_have_attribute("data-published-version", "1", timeout=30_000)
     assert "1 500 ₽" in ask(server.base_url, QUESTION)["text"]
+
+    page.context.close()
+
+
+@pytest.fixture(scope="module")
+def strict(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    """A bot that trusts no passage (min_score 0.99): every question it is asked is a gap."""
+    data = tmp_path_factory.mktemp("workbench-gaps")
+    settings = {**SETTINGS, "retrieval__min_score": "0.99"}
+    add_staff(data, "olga", "editor", "Ольга", **settings)
+    with perimeter_server(data, **settings) as running:
+        yield running
+
+
+def test_a_gap_becomes_a_document(strict: RunningServer, browser: Browser) -> None:
+    page = signed_in(browser, strict.base_url)
+    server = strict
+    # From a gap to a document: customers asked what the KB does not hold.
+    for question in GAP:
+        handed = ask(server.base_url, question)
+        assert handed["route"] == "handoff", handed
+    page.click("#load-gaps")
+    gap = page.locator("#gaps li.gap").first
+    expect(gap).to_be_visible(timeout=30_000)
+    gap.get_by_role("button", name="Создать документ").click()
+    expect(page.locator("#new-dialog")).to_be_visible()
+    draft = page.locator("#new-text")
+    expect(draft).to_have_value(re.compile("questions:"))
+    expect(draft).to_have_value(re.compile("Как купить облигации федерального займа"))
+    draft.fill(draft.input_value().replace("(впишите ответ)", "ОФЗ можно купить в приложении."))
+    page.click("#new-save")
+    expect(page.locator("#new-dialog")).to_be_hidden(timeout=15_000)
+    expect(page.locator("#detail")).to_have_attribute("data-doc-id", re.compile("^faq-"))
+    expect(page.locator("#editor")).to_have_value(re.compile("ОФЗ можно купить в приложении"))
     page.context.close()
 
 

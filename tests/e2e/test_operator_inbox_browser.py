@@ -22,8 +22,9 @@ from websockets.sync.client import connect
 
 from bot.web_token import sign_token
 from tests.conftest import Artifacts
+from tests.e2e.test_operator_console import settings_for as console_settings
 from tests.support.console import PASSWORD, ConsoleClient, add_staff
-from tests.support.servers import SANDBOX_TOKEN, RunningServer, perimeter_server
+from tests.support.servers import RunningServer, perimeter_server
 from tests.support.webchat import bearer
 
 pytestmark = [pytest.mark.browser]
@@ -33,16 +34,8 @@ CARD = "4276 1234 5678 9012"
 
 
 def settings_for(sandbox: str, **extra: str) -> dict[str, str]:
-    return {
-        "llm__backend": "openai",
-        "llm__openai_base_url": "http://127.0.0.1:9/v1",
-        "llm__model": "unused",
-        "core_banking__base_url": sandbox,
-        "core_banking__token": SANDBOX_TOKEN,
-        "auth__web_token_secret": SECRET,
-        "operators__working_hours": "00:00-24:00",
-        **extra,
-    }
+    """The console test's settings, with this module's web-token secret."""
+    return console_settings(sandbox, auth__web_token_secret=SECRET, **extra)
 
 
 @pytest.fixture(scope="module")
