@@ -142,13 +142,16 @@ async def test_turns_run_in_the_order_they_reached_any_replica(
         async with replicas[n % 2].hold("conversation-1"):
             first_in.set()
             order.append(n)
-            await asyncio.sleep(0.05)
+            await asyncio.sleep(0.2)  # longer than the arrivals' spacing: each waits its turn
 
     tasks = [asyncio.create_task(turn(0))]
     await first_in.wait()
     for n in range(1, 8):  # arrive one after another while the first still runs
         tasks.append(asyncio.create_task(turn(n)))
-        await asyncio.sleep(0.01)
+        # Time for its request to reach Redis before the next one's: 10 ms was less than a
+        # round trip when both cores were busy (test-fast's two workers), and turns 1 and 2
+        # swapped places.
+        await asyncio.sleep(0.05)
     await asyncio.gather(*tasks)
     assert order == list(range(8))
 
