@@ -679,13 +679,7 @@ class Container:
             self.staff_gate(console_api.PAGE),
             self.presence,
             Dashboard(self.stores.reports, self.gaps),
-            Inbox(
-                self.stores.inbox,
-                self.stores.inbox,
-                self.stores.inbox,
-                self.stores.conversations,
-                self.desk,
-            ),
+            Inbox(self.stores.inbox, self.stores.conversations, self.desk),
             find_font(self.settings.operators.pdf_font),
             self.typing,
         )

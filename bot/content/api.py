@@ -179,6 +179,8 @@ class GapsOut(BaseModel):
 
 
 class UploadedOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     filename: str
     doc_id: str | None = None
     version: int | None = None
@@ -190,6 +192,8 @@ class BatchOut(BaseModel):
 
 
 class HitOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     doc_id: str
     title: str
     where: str = Field(description="published (what the bot answers from) or draft")
@@ -202,6 +206,8 @@ class HitsOut(BaseModel):
 
 
 class DiffRowOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     kind: str = Field(description="equal, insert, delete or replace")
     left: str | None
     right: str | None
@@ -220,6 +226,8 @@ class AskIn(BaseModel):
 
 
 class TrialPassageOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     doc_id: str
     title: str
     section: str | None
@@ -344,13 +352,13 @@ def routes(admin: Admin) -> APIRouter:
     async def upload_zip(request: Request, editor: Editor) -> BatchOut:
         _, data = await _one_file(request)
         results = await bench.upload_zip(editor.name, data)
-        return BatchOut(results=[UploadedOut(**vars_of(r)) for r in results])
+        return BatchOut(results=[UploadedOut.model_validate(r) for r in results])
 
     @api.get("/search", responses=error_responses(401, 403, 422), summary="Search documents' text")
     async def search(
         editor: Editor, q: Annotated[str, Query(min_length=1, max_length=200, pattern=VISIBLE)]
     ) -> HitsOut:
-        return HitsOut(hits=[HitOut(**vars_of(h)) for h in await bench.search(q)])
+        return HitsOut(hits=[HitOut.model_validate(h) for h in await bench.search(q)])
 
     @api.get(
         f"{doc}/diff",
@@ -364,7 +372,7 @@ def routes(admin: Admin) -> APIRouter:
         right: Annotated[int, Query(ge=1, le=MAX_VERSION)],
     ) -> DiffOut:
         rows = await bench.diff(doc_id, left, right)
-        return DiffOut(left=left, right=right, rows=[DiffRowOut(**vars_of(r)) for r in rows])
+        return DiffOut(left=left, right=right, rows=[DiffRowOut.model_validate(r) for r in rows])
 
     @api.post(
         f"{doc}/versions/{{version}}/ask",
@@ -376,7 +384,7 @@ def routes(admin: Admin) -> APIRouter:
         return TrialOut(
             text=trial.text,
             outcome=trial.outcome,
-            passages=[TrialPassageOut(**vars_of(p)) for p in trial.passages],
+            passages=[TrialPassageOut.model_validate(p) for p in trial.passages],
             cited=trial.cited,
         )
 
@@ -447,8 +455,3 @@ def _drafted(document: KbDocument, version: KbVersion) -> DraftOut:
     return DraftOut(
         document=DocumentOut.model_validate(document), version=VersionOut.model_validate(version)
     )
-
-
-def vars_of(value: object) -> dict[str, object]:
-    """A slotted dataclass's fields, for a response model of the same names."""
-    return {name: getattr(value, name) for name in value.__dataclass_fields__}  # type: ignore[attr-defined]

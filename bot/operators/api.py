@@ -144,7 +144,7 @@ def routes(console: Console) -> APIRouter:
 
     @api.get("/canned", responses=seen, summary="Canned responses")
     async def list_canned(operator: Member) -> CannedListOut:
-        return CannedListOut(canned=[CannedOut.of(c) for c in await inbox.canned()])
+        return CannedListOut(canned=[CannedOut.model_validate(c) for c in await inbox.canned()])
 
     @api.post(
         "/canned",
@@ -153,7 +153,9 @@ def routes(console: Console) -> APIRouter:
         summary="Add a canned response (supervisors)",
     )
     async def add_canned(body: CannedIn, operator: Member) -> CannedOut:
-        return CannedOut.of(await inbox.save_canned(operator, None, **body.model_dump()))
+        return CannedOut.model_validate(
+            await inbox.save_canned(operator, None, **body.model_dump())
+        )
 
     @api.put(
         "/canned/{canned_id}",
@@ -161,7 +163,9 @@ def routes(console: Console) -> APIRouter:
         summary="Change a canned response (supervisors)",
     )
     async def change_canned(canned_id: str, body: CannedIn, operator: Member) -> CannedOut:
-        return CannedOut.of(await inbox.save_canned(operator, canned_id, **body.model_dump()))
+        return CannedOut.model_validate(
+            await inbox.save_canned(operator, canned_id, **body.model_dump())
+        )
 
     @api.delete(
         "/canned/{canned_id}",
@@ -207,7 +211,9 @@ def routes(console: Console) -> APIRouter:
 
     @api.get(f"{one}/notes", responses=error_responses(401, 403, 404), summary="Private notes")
     async def notes(handoff_id: str, operator: Member) -> NotesOut:
-        return NotesOut(notes=[NoteOut.of(n) for n in await inbox.notes(operator, handoff_id)])
+        return NotesOut(
+            notes=[NoteOut.model_validate(n) for n in await inbox.notes(operator, handoff_id)]
+        )
 
     @api.post(
         f"{one}/notes",
@@ -216,7 +222,7 @@ def routes(console: Console) -> APIRouter:
         summary="Add a private note (never shown to the customer)",
     )
     async def add_note(handoff_id: str, body: NoteIn, operator: Member) -> NoteOut:
-        return NoteOut.of(await inbox.add_note(operator, handoff_id, body.text))
+        return NoteOut.model_validate(await inbox.add_note(operator, handoff_id, body.text))
 
     @api.get(
         "/conversations",
@@ -242,7 +248,7 @@ def routes(console: Console) -> APIRouter:
             first=day(first) if first else None,
             last=day(last) if last else None,
         )
-        return SearchOut(conversations=[FoundOut.of(f) for f in found])
+        return SearchOut(conversations=[FoundOut.model_validate(f) for f in found])
 
     conversation_path = "/conversations/{conversation_id}"
 

@@ -19,7 +19,7 @@ from bot.http.errors import Conflict, Forbidden, InvalidInput, NotFound
 from bot.http.fields import VISIBLE
 from bot.operators.desk import OperatorDesk
 from bot.operators.models import CannedResponse, ConversationQuery, FoundConversation, Note
-from bot.operators.ports import CannedResponses, ConversationSearch, HandoffNotes, Transcripts
+from bot.operators.ports import InboxStore, Transcripts
 from bot.staff.models import StaffMember, StaffRole
 
 log = logging.getLogger(__name__)
@@ -51,22 +51,18 @@ class Transcript:
 class Inbox:
     def __init__(
         self,
-        canned: CannedResponses,
-        notes: HandoffNotes,
-        search: ConversationSearch,
+        store: InboxStore,
         transcripts: Transcripts,
         desk: OperatorDesk,
     ) -> None:
-        self._canned = canned
-        self._notes = notes
-        self._search = search
+        self._store = store
         self._transcripts = transcripts
         self._desk = desk
 
     # --- canned responses ----------------------------------------------------------------
 
     async def canned(self) -> list[CannedResponse]:
-        return await self._canned.list_canned()
+        return await self._store.list_canned()
 
     async def save_canned(
         self,
@@ -99,10 +95,10 @@ class Inbox:
                 f"unknown variable {{{unknown[0]}}}: use {{first_name}} or {{operator}}",
                 code="bad_variable",
             )
-        saved = await self._canned.save_canned(canned_id, shortcut, lang, title, text, viewer.name)
+        saved = await self._store.save_canned(canned_id, shortcut, lang, title, text, viewer.name)
         if saved is None:
             if canned_id is not None and not any(
-                c.id == canned_id for c in await self._canned.list_canned()
+                c.id == canned_id for c in await self._store.list_canned()
             ):
                 raise NotFound("no such canned response")
             raise Conflict(f"/{shortcut} already exists in this language")
@@ -111,7 +107,7 @@ class Inbox:
 
     async def delete_canned(self, viewer: StaffMember, canned_id: str) -> None:
         _require_supervisor(viewer)
-        if not await self._canned.delete_canned(canned_id):
+        if not await self._store.delete_canned(canned_id):
             raise NotFound("no such canned response")
         log.info("canned response deleted id=%s by=%s", canned_id, viewer.name)
 
@@ -124,7 +120,7 @@ class Inbox:
         first_name = detail.profile.first_name if detail.profile else ""
         rendered = [
             Rendered(c, render(c.text, first_name=first_name, operator=viewer.display_name))
-            for c in await self._canned.list_canned()
+            for c in await self._store.list_canned()
         ]
         rendered.sort(key=lambda r: (r.canned.lang != lang, r.canned.shortcut))
         return rendered
@@ -136,7 +132,7 @@ class Inbox:
         text = text.strip()
         if not _VISIBLE.search(text) or len(text) > MAX_NOTE:
             raise InvalidInput(f"a note is 1 to {MAX_NOTE} characters", code="bad_note")
-        note = await self._notes.add_note(
+        note = await self._store.add_note(
             handoff_id, viewer.name, viewer.display_name, mask_numbers(text)
         )
         log.info("note added handoff=%s by=%s", handoff_id, viewer.name)
@@ -144,7 +140,7 @@ class Inbox:
 
     async def notes(self, viewer: StaffMember, handoff_id: str) -> list[Note]:
         await self._desk.view(viewer, handoff_id)
-        return await self._notes.notes(handoff_id)
+        return await self._store.notes(handoff_id)
 
     # --- past conversations --------------------------------------------------------------
 
@@ -175,12 +171,12 @@ class Inbox:
             handed_off_only=viewer.role is not StaffRole.SUPERVISOR,
             limit=MAX_RESULTS,
         )
-        found = await self._search.search(query)
+        found = await self._store.search(query)
         return [replace(f, snippet=mask_personal(f.snippet)) for f in found]
 
     async def transcript(self, viewer: StaffMember, conversation_id: str) -> Transcript:
         """A past conversation to read or export, as the search would find it."""
-        reachable = await self._search.search(
+        reachable = await self._store.search(
             ConversationQuery(
                 conversation_id=conversation_id,
                 handed_off_only=viewer.role is not StaffRole.SUPERVISOR,

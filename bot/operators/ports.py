@@ -120,6 +120,10 @@ class ConversationSearch(Protocol):
         """Newest first, at most ``query.limit``."""
 
 
+class InboxStore(CannedResponses, HandoffNotes, ConversationSearch, Protocol):
+    """The inbox's records: canned responses, private notes, the search of conversations."""
+
+
 class EventLog(Protocol):
     """The operators' ordered feed: every handoff change and message, by increasing id."""
 

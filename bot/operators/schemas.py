@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from bot.dialogue.models import AuditEntry, Passage, StoredMessage
 from bot.http.fields import visible_text
 from bot.operators.dashboard import Day, Period
 from bot.operators.desk import HandoffDetail, HandoffView
 from bot.operators.inbox import Rendered, Transcript
-from bot.operators.models import CannedResponse, FoundConversation, Note
 
 
 class AssignIn(BaseModel):
@@ -237,6 +236,8 @@ class CannedIn(BaseModel):
 
 
 class CannedOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: str
     shortcut: str
     lang: str
@@ -244,18 +245,6 @@ class CannedOut(BaseModel):
     text: str
     updated_by: str
     updated_at: datetime
-
-    @classmethod
-    def of(cls, canned: CannedResponse) -> CannedOut:
-        return cls(
-            id=canned.id,
-            shortcut=canned.shortcut,
-            lang=canned.lang,
-            title=canned.title,
-            text=canned.text,
-            updated_by=canned.updated_by,
-            updated_at=canned.updated_at,
-        )
 
 
 class CannedListOut(BaseModel):
@@ -294,21 +283,13 @@ class NoteIn(BaseModel):
 
 
 class NoteOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: str
     author: str
     author_name: str
     text: str
     created_at: datetime
-
-    @classmethod
-    def of(cls, note: Note) -> NoteOut:
-        return cls(
-            id=note.id,
-            author=note.author,
-            author_name=note.author_name,
-            text=note.text,
-            created_at=note.created_at,
-        )
 
 
 class NotesOut(BaseModel):
@@ -316,6 +297,8 @@ class NotesOut(BaseModel):
 
 
 class FoundOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     conversation_id: str
     channel: str
     started_at: datetime
@@ -324,19 +307,6 @@ class FoundOut(BaseModel):
     status: str | None
     operator: str | None
     snippet: str = Field(description="Masked: card and account numbers, phones, e-mail.")
-
-    @classmethod
-    def of(cls, found: FoundConversation) -> FoundOut:
-        return cls(
-            conversation_id=found.conversation_id,
-            channel=found.channel,
-            started_at=found.started_at,
-            handoff_id=found.handoff_id,
-            reason=found.reason,
-            status=found.status,
-            operator=found.operator,
-            snippet=found.snippet,
-        )
 
 
 class SearchOut(BaseModel):

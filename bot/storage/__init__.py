@@ -28,15 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.channels.telegram.ports import ChatLedger, TopicMap
 from bot.content.ports import ContentStore, UnansweredQuestions
 from bot.dialogue.ports import ConversationStore
-from bot.operators.ports import (
-    CannedResponses,
-    ConversationSearch,
-    EventLog,
-    HandoffNotes,
-    HandoffQueue,
-    Reports,
-    Transcripts,
-)
+from bot.operators.ports import EventLog, HandoffQueue, InboxStore, Reports, Transcripts
 from bot.privacy.ports import PersonalRecords
 from bot.staff.ports import StaffAccounts, StaffSessions
 from bot.storage.content import SqlContentStore
@@ -65,10 +57,6 @@ from bot.storage.staff import SqlStaffStore
 from bot.storage.telegram import SqlChatLedger, SqlTopicMap
 
 
-class Inbox(CannedResponses, HandoffNotes, ConversationSearch, Protocol):
-    """The operators' inbox: canned responses, private notes, the search of conversations."""
-
-
 class ConversationRecords(ConversationStore, Transcripts, Protocol):
     """What the conversation stores are: the dialogue's store and what people read of it."""
 
@@ -88,7 +76,7 @@ class Stores:
     chats: ChatLedger
     topics: TopicMap
     privacy: PersonalRecords
-    inbox: Inbox
+    inbox: InboxStore
 
 
 def sql_stores(engine: AsyncEngine) -> Stores:

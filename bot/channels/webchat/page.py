@@ -31,7 +31,7 @@ from bot.dialogue.ports import TextCatalog
 from bot.settings import LOGO_TYPES, BrandSettings
 
 STATIC = Path(__file__).parent / "static"
-_BRAND_MARK = 'data-brand="{}"'
+_NO_BRAND = 'data-brand="{}"'  # index.html as written: filled in with the brand's JSON
 _LOGO_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 _LANGS: tuple[Lang, ...] = ("ru", "en")
 
@@ -67,8 +67,8 @@ class WidgetPage:
     def html(self) -> str:
         page = (STATIC / "index.html").read_text(encoding="utf-8")
         brand = html.escape(json.dumps(self.config, ensure_ascii=False), quote=True)
-        assert _BRAND_MARK.format("{}") in page, "index.html lost its data-brand attribute"
-        return page.replace(_BRAND_MARK.format("{}"), _BRAND_MARK.format(brand), 1)
+        assert _NO_BRAND in page, "index.html lost its data-brand attribute"
+        return page.replace(_NO_BRAND, f'data-brand="{brand}"', 1)
 
     @cached_property
     def loader(self) -> str:
