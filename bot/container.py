@@ -58,11 +58,11 @@ from bot.operators.desk import OperatorDesk
 from bot.operators.export import find_font
 from bot.operators.feed import EventFeed
 from bot.operators.inbox import Inbox
-from bot.operators.ports import Presence
+from bot.operators.ports import Presence, TypingStore
 from bot.operators.presence import MemoryPresence
 from bot.operators.summary import ModelSummarizer
 from bot.operators.sweeper import QueueSweeper
-from bot.operators.typing import MemoryTyping, Throttled, TypingStore
+from bot.operators.typing import MemoryTyping, Throttled
 from bot.privacy.detector import PiiDetector
 from bot.privacy.redactor import PiiRedactor
 from bot.privacy.requests import DataSubjectRequests, RetentionDays, RetentionJob

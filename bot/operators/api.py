@@ -29,7 +29,7 @@ from bot.operators.desk import HandoffView, OperatorDesk
 from bot.operators.export import NoFont, transcript_csv, transcript_pdf
 from bot.operators.feed import EventFeed
 from bot.operators.inbox import Inbox
-from bot.operators.ports import EventLog, HandoffQueue, Presence
+from bot.operators.ports import EventLog, HandoffQueue, Presence, TypingStore
 from bot.operators.schemas import (
     AssignIn,
     CannedIn,
@@ -53,7 +53,6 @@ from bot.operators.schemas import (
     SearchOut,
     TranscriptOut,
 )
-from bot.operators.typing import TypingStore
 from bot.staff.models import StaffMember, StaffRole
 from bot.staff.web import StaffGate, StaffPage, require_staff
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
-from typing import Protocol
+from typing import Literal, Protocol
 
 from bot.dialogue.models import (
     AuditEntry,
@@ -122,6 +122,17 @@ class ConversationSearch(Protocol):
 
 class InboxStore(CannedResponses, HandoffNotes, ConversationSearch, Protocol):
     """The inbox's records: canned responses, private notes, the search of conversations."""
+
+
+Who = Literal["customer", "operator"]
+
+
+class TypingStore(Protocol):
+    """Who is typing in which conversation, for a few seconds (``bot.operators.typing``)."""
+
+    async def mark(self, conversation_id: str, who: Who) -> None: ...
+
+    async def typing(self, conversation_id: str, who: Who) -> bool: ...
 
 
 class EventLog(Protocol):

@@ -11,25 +11,15 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from typing import Literal
 
-Who = Literal["customer", "operator"]
+from bot.operators.ports import TypingStore, Who
+
 TTL_S = 5.0
 _EVERY_S = 1.0  # the least time between two writes of one mark from this process
 _REMEMBERED = 10_000  # marks this process remembers
 
 
-class TypingStore:
-    """Where marks are kept."""
-
-    async def mark(self, conversation_id: str, who: Who) -> None:
-        raise NotImplementedError
-
-    async def typing(self, conversation_id: str, who: Who) -> bool:
-        raise NotImplementedError
-
-
-class MemoryTyping(TypingStore):
+class MemoryTyping:
     def __init__(self, ttl_s: float = TTL_S) -> None:
         self._ttl_s = ttl_s
         self._until: OrderedDict[tuple[str, Who], float] = OrderedDict()
@@ -45,7 +35,7 @@ class MemoryTyping(TypingStore):
         return self._until.get((conversation_id, who), 0.0) > time.monotonic()
 
 
-class Throttled(TypingStore):
+class Throttled:
     def __init__(self, inner: TypingStore) -> None:
         self._inner = inner
         self._written: OrderedDict[tuple[str, Who], float] = OrderedDict()

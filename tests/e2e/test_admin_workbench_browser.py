@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import Artifacts
 from tests.e2e.test_content_admin import FAQ_V1, QUESTION, SETTINGS
-from tests.support.console import PASSWORD, add_staff
+from tests.support.console import PASSWORD, add_staff, sign_in
 from tests.support.servers import RunningServer, perimeter_server
 from tests.support.webchat import ask
 
@@ -49,14 +49,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
 
 
 def signed_in(browser: Browser, base_url: str) -> Page:
-    context = browser.new_context(locale="ru-RU", viewport={"width": 1440, "height": 900})
-    page = context.new_page()
-    page.goto(f"{base_url}/admin")
-    page.fill("#login-name", "olga")
-    page.fill("#login-password", PASSWORD)
-    page.click("#login-submit")
-    expect(page.locator("#admin")).to_be_visible(timeout=15_000)
-    return page
+    viewport = {"width": 1440, "height": 900}
+    return sign_in(browser, f"{base_url}/admin", "olga", ready="#admin", viewport=viewport)
 
 
 def test_the_editors_workbench(

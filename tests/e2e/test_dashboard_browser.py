@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import Artifacts
-from tests.support.console import PASSWORD, add_staff
+from tests.support.console import add_staff, sign_in
 from tests.support.servers import RunningServer, perimeter_server
 from tests.support.webchat import bearer
 
@@ -80,14 +80,8 @@ def activity(server: RunningServer) -> dict[str, int]:
 
 
 def signed_in(browser: Browser, base_url: str, name: str, viewport: dict[str, int]) -> Page:
-    context = browser.new_context(locale="ru-RU", viewport=viewport)
-    page = context.new_page()
-    page.goto(f"{base_url}/operator/dashboard")
-    page.fill("#login-name", name)
-    page.fill("#login-password", PASSWORD)
-    page.click("#login-submit")
-    expect(page.locator("#dashboard")).to_be_visible(timeout=15_000)
-    return page
+    url = f"{base_url}/operator/dashboard"
+    return sign_in(browser, url, name, ready="#dashboard", viewport=viewport)
 
 
 def test_the_supervisor_sees_the_days_figures_as_charts_and_downloads_them(

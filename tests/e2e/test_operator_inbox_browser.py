@@ -23,7 +23,7 @@ from websockets.sync.client import connect
 from bot.web_token import sign_token
 from tests.conftest import Artifacts
 from tests.e2e.test_operator_console import settings_for as console_settings
-from tests.support.console import PASSWORD, ConsoleClient, add_staff
+from tests.support.console import ConsoleClient, add_staff, sign_in
 from tests.support.servers import RunningServer, perimeter_server
 from tests.support.webchat import bearer
 
@@ -108,16 +108,9 @@ def customers() -> Iterator[list[Customer]]:
 def console(
     browser: Browser, base_url: str, name: str, **options: Any
 ) -> tuple[BrowserContext, Page]:
-    context = browser.new_context(
-        locale="ru-RU", viewport={"width": 1366, "height": 900}, **options
-    )
-    page = context.new_page()
-    page.goto(f"{base_url}/operator")
-    page.fill("#login-name", name)
-    page.fill("#login-password", PASSWORD)
-    page.click("#login-submit")
+    page = sign_in(browser, f"{base_url}/operator", name, ready="#console", **options)
     expect(page.locator("#connection")).to_have_attribute("data-state", "online", timeout=15_000)
-    return context, page
+    return page.context, page
 
 
 RECORD_NOTIFICATIONS = """

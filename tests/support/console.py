@@ -1,4 +1,5 @@
-"""Helpers for the staff pages' tests: accounts made with the real CLI, an HTTP console client."""
+"""Helpers for the staff pages' tests: accounts made with the real CLI, an HTTP console client,
+a browser logged in."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from playwright.sync_api import Browser, Page, expect
 
 from tests.support.servers import migrate, server_env
 
@@ -81,3 +83,26 @@ class ConsoleClient:
 
     def close(self) -> None:
         self.http.close()
+
+
+def sign_in(
+    browser: Browser,
+    url: str,
+    name: str,
+    *,
+    ready: str,
+    viewport: dict[str, int] | None = None,
+    **options: Any,
+) -> Page:
+    """A new browser context logged in to the staff page at ``url`` as ``name``, once the
+    element ``ready`` shows."""
+    context = browser.new_context(
+        locale="ru-RU", viewport=viewport or {"width": 1366, "height": 900}, **options
+    )
+    page = context.new_page()
+    page.goto(url)
+    page.fill("#login-name", name)
+    page.fill("#login-password", PASSWORD)
+    page.click("#login-submit")
+    expect(page.locator(ready)).to_be_visible(timeout=15_000)
+    return page

@@ -58,7 +58,7 @@ from bot.http.errors import (
 from bot.http.errors import error_responses as errors
 from bot.http.fields import visible_text
 from bot.observability.metrics import Metrics
-from bot.operators.typing import TypingStore
+from bot.operators.ports import TypingStore
 from bot.web_token import WebTokenVerifier
 
 log = logging.getLogger(__name__)

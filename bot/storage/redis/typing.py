@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from redis.asyncio import Redis
 
-from bot.operators.typing import TTL_S, TypingStore, Who
+from bot.operators.ports import Who
+from bot.operators.typing import TTL_S
 
 _PREFIX = "perimeter:typing:"
 
 
-class RedisTyping(TypingStore):
+class RedisTyping:
     def __init__(self, redis: Redis, ttl_s: float = TTL_S) -> None:
         self._redis = redis
         self._ttl_ms = int(ttl_s * 1000)
