@@ -70,6 +70,7 @@ bench: venv
 	$(PY) benchmarks/answer_cache.py
 	$(PY) benchmarks/model_path.py
 	$(PY) benchmarks/load.py
+	$(PY) benchmarks/gateway.py
 
 # The tuning set and the blind holdout sets, side by side (about an hour on 2 cores).
 eval: venv

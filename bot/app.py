@@ -9,6 +9,9 @@ For staff and the bank's monitoring:
 - the knowledge-base admin (``bot.content``): /admin, /admin/api;
 - metrics: /metrics; with ``PERIMETER_HTTP__API_DOCS=true``, /openapi.json and /docs.
 
+The gateway (``bot.gateway``), with ``gateway.port`` set, is a third app on that port: the
+OpenAI API's /v1 for the bank's other systems.
+
 Both have /healthz. On the embedded defaults one app serves both on ``http.port``; with
 ``http.staff_port`` set, ``perimeter serve`` serves them as two apps on two ports, and the
 customers' port has no staff page, metrics or API description at all.
@@ -37,6 +40,7 @@ from bot.channels.telegram.webhook import webhook_router
 from bot.channels.webchat import api as webchat_api
 from bot.container import Container
 from bot.content import api as admin_api
+from bot.gateway import api as gateway_api
 from bot.http.body_limit import BodyLimit
 from bot.http.docs import describe
 from bot.http.errors import (
@@ -141,6 +145,16 @@ def create_app(
         app.mount("/staff/static", StaticFiles(directory=STAFF_STATIC), name="staff-static")
         if container.settings.http.api_docs:
             describe(app)
+    return app
+
+
+def create_gateway_app(container: Container) -> FastAPI:
+    """The OpenAI-compatible gateway (``bot.gateway``) as an app of its own, for its own port,
+    with /healthz and /readyz. The customers' app starts and stops the container it shares."""
+    app = gateway_api.gateway_app(container.gateway, container.settings.gateway.max_body_bytes)
+    app.add_middleware(Observed, metrics=container.metrics, headers=SECURITY_HEADERS)
+    backend = type(container.chat_backend.model).__name__
+    app.include_router(_health_routes(backend, container.readiness))
     return app
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from aiogram import Bot
 from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
+from langchain_core.language_models import BaseChatModel
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -44,6 +45,14 @@ from bot.dialogue.login import CodeLimits
 from bot.dialogue.ports import ConversationLocks, RateLimiter
 from bot.dialogue.rate_limits import MemoryRateLimiter
 from bot.evaluation.cases import CaseFileError, load_cases
+from bot.gateway.answers import RoutedChatModel
+from bot.gateway.keys import KeyRing
+from bot.gateway.knowledge import KnowledgeModel
+from bot.gateway.models import Zone
+from bot.gateway.router import RoutePolicy
+from bot.gateway.screening import Screen
+from bot.gateway.service import Gateway, GatewayPolicy
+from bot.gateway.upstreams import LocalUpstream, OpenAIUpstream, Upstream
 from bot.intents import EmbeddingIntentClassifier, load_intent_examples
 from bot.knowledge import RagKnowledgeBase
 from bot.knowledge.trial import DraftTrial
@@ -388,6 +397,39 @@ class Container:
         return backend
 
     @cached_property
+    def answer_model(self) -> BaseChatModel:
+        """What writes the knowledge answers and the summaries: the local model, or the
+        gateway's ``answers_upstream`` for what the data rules let go there."""
+        section = self.settings.gateway
+        name = section.answers_upstream
+        local = self.chat_backend.model
+        if name is None or name == "local":
+            return local
+        upstream = next(u for u in section.upstreams if u.name == name)  # settings checked it
+        llm = self.settings.llm
+        backend = build_chat_backend(
+            LLMConfig(
+                backend="openai",
+                model=upstream.models[0],
+                openai_base_url=upstream.base_url,
+                openai_api_key=(
+                    upstream.api_key.get_secret_value() if upstream.api_key else "not-needed"
+                ),
+                max_tokens=llm.max_tokens,
+                temperature=llm.temperature,
+                timeout_s=upstream.timeout_s,
+                extra_body=llm.openai_extra_body,
+            )
+        )
+        self._lifecycle.add(f"answers upstream {name}", stop=backend.aclose)
+        return RoutedChatModel(
+            local=local,
+            upstream=backend.model,
+            upstream_external=upstream.zone == "external",
+            screen=Screen(self.pii_detector),
+        )
+
+    @cached_property
     def core_banking(self) -> CoreBankingClient:
         client = build_core_banking_client(self.settings)
         self._lifecycle.add("core banking", stop=client.aclose)
@@ -415,7 +457,7 @@ class Container:
         retrieval, llm = self.settings.retrieval, self.settings.llm
         return GroundedAnswerer(
             store,
-            self.chat_backend.model,
+            self.answer_model,
             AnswerPolicy(
                 top_k=retrieval.top_k,
                 min_score=retrieval.min_score,
@@ -506,7 +548,7 @@ class Container:
         settings = self.settings
         core = self.core_banking
         summarizer = (
-            ModelSummarizer(self.chat_backend.model, self.texts, admission=self.model_admission)
+            ModelSummarizer(self.answer_model, self.texts, admission=self.model_admission)
             if settings.operators.model_summary
             else None
         )
@@ -555,12 +597,15 @@ class Container:
         return engine
 
     @cached_property
+    def pii_detector(self) -> PiiDetector:
+        return PiiDetector(names=NameTagger() if self.settings.privacy.names else None)
+
+    @cached_property
     def redactor(self) -> PiiRedactor:
         """Personal data out of everything stored or sent to staff, counted by kind."""
-        names = NameTagger() if self.settings.privacy.names else None
         metrics = self.metrics
         return PiiRedactor(
-            PiiDetector(names=names), on_found=lambda kind: metrics.pii_redacted.labels(kind).inc()
+            self.pii_detector, on_found=lambda kind: metrics.pii_redacted.labels(kind).inc()
         )
 
     @cached_property
@@ -771,6 +816,74 @@ class Container:
             self.gaps,
             self.staff_gate(admin_api.PAGE),
             Workbench(self.content, self.draft_trial, self.settings.kb_dir),
+        )
+
+    # --- the gateway -------------------------------------------------------------------------
+
+    @cached_property
+    def gateway_keys(self) -> KeyRing:
+        return KeyRing(self.stores.gateway_keys)
+
+    @cached_property
+    def upstreams(self) -> list[Upstream]:
+        """The local model first, then the servers the settings name."""
+        settings = self.settings
+        config = resolve_llm_config(settings)
+        local_name = (
+            settings.llm.embedded_model.value if config.backend == "llamacpp" else config.model
+        )
+        backend = self.chat_backend
+        found: list[Upstream] = [
+            LocalUpstream(
+                backend.model,
+                self.model_admission,
+                backend.count_tokens,
+                backend.call_options,
+                model_name=local_name,
+                context_tokens=settings.llm.context_tokens,
+                max_tokens=settings.llm.max_tokens,
+                max_waiting=settings.gateway.local_max_waiting,
+            )
+        ]
+        for upstream in settings.gateway.upstreams:
+            remote = OpenAIUpstream(
+                upstream.name,
+                upstream.base_url,
+                zone=Zone(upstream.zone),
+                models=tuple(upstream.models),
+                context_tokens=upstream.context_tokens,
+                api_key=upstream.api_key.get_secret_value() if upstream.api_key else None,
+                timeout_s=upstream.timeout_s,
+                max_concurrent=upstream.max_concurrent,
+            )
+            self._lifecycle.add(f"upstream {upstream.name}", stop=remote.aclose)
+            found.append(remote)
+        return found
+
+    @cached_property
+    def gateway(self) -> Gateway:
+        section = self.settings.gateway
+        return Gateway(
+            self.gateway_keys,
+            self.stores.gateway_calls,
+            Screen(self.pii_detector),
+            self.upstreams,
+            self.rate_limiter,
+            GatewayPolicy(
+                RoutePolicy(
+                    allow_external=section.allow_external,
+                    redact_for_external=section.redact_for_external,
+                    fallback=section.fallback,
+                ),
+                max_messages=section.max_messages,
+                max_request_chars=section.max_request_chars,
+                default_max_tokens=section.default_max_tokens,
+                max_completion_tokens=section.max_completion_tokens,
+                retry_after_s=section.retry_after_s,
+            ),
+            knowledge=KnowledgeModel(self.knowledge, self.settings.chat.default_language),
+            embedder=self.embeddings,
+            observer=self.metrics,
         )
 
     # --- channels ------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 Nothing leaves the bank but to these: the core banking API, the model server (Ollama or an
 OpenAI-compatible one), Qdrant's server, PostgreSQL, Telegram's Bot API (or the bank's
-proxy for it) when a bot token is set — plus loopback. The e2e suite runs the product with
+proxy for it) when a bot token is set, the gateway's upstreams (an external one only with
+``gateway.allow_external``) — plus loopback. The e2e suite runs the product with
 every outbound connection recorded and fails on one to any other host
 (``tests/e2e/test_egress.py``); telemetry of the libraries is off (``bot.cli.runtime``).
 """
@@ -25,6 +26,11 @@ def allowed_hosts(settings: Settings) -> frozenset[str]:
         settings.qdrant.url,
         settings.database.url,
         settings.telegram.api_base if settings.telegram.token is not None else None,
+        *(
+            upstream.base_url
+            for upstream in settings.gateway.upstreams
+            if upstream.zone == "private" or settings.gateway.allow_external
+        ),
     ]
     hosts = {host for url in urls if url for host in [_host(url)] if host}
     return frozenset(hosts | LOOPBACK)

@@ -14,7 +14,7 @@ import os
 import re
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -799,6 +799,107 @@ class PrivacySettings(BaseModel):
     )
 
 
+class UpstreamSettings(BaseModel):
+    """An OpenAI-compatible server the gateway may send chat completions to."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,31}$", description="Its name in routes.")
+    base_url: str = Field(
+        pattern=r"^https?://", description="Up to /v1, e.g. http://vllm-72b:8000/v1."
+    )
+    api_key: SecretStr | None = None
+    zone: Literal["private", "external"] = Field(
+        description="private: inside the bank's perimeter (personal data may go there);"
+        " external: outside it (only requests proven free of personal data, or pseudonymized)."
+    )
+    models: list[Annotated[str, Field(min_length=1, max_length=128)]] = Field(
+        min_length=1, description="The model names it serves; the first is its default."
+    )
+    context_tokens: Annotated[int, Field(ge=512, le=2_000_000)] = 8192
+    timeout_s: Annotated[float, Field(gt=0, le=600)] = 120.0
+    max_concurrent: Annotated[int, Field(ge=1, le=10_000)] = Field(
+        default=16, description="Calls in flight at once; more: it counts as overloaded."
+    )
+
+
+class GatewaySettings(BaseModel):
+    """The OpenAI-compatible gateway for the bank's other systems (``docs/gateway.md``)."""
+
+    port: Annotated[int | None, Field(ge=1, le=65535)] = Field(
+        default=None,
+        description="Serve the gateway on this port (its own app: /v1/chat/completions,"
+        " /v1/models, /v1/embeddings). Unset: no gateway.",
+    )
+    host: str = Field(default="127.0.0.1", description="The gateway's bind address.")
+    upstreams: list[UpstreamSettings] = Field(
+        default_factory=list,
+        description='Servers beside the local model, as JSON: [{"name": "big",'
+        ' "base_url": "http://vllm-72b:8000/v1", "zone": "private", "models":'
+        ' ["qwen2.5-72b"]}]. Put the list in a secret file when it carries API keys.',
+    )
+    allow_external: bool = Field(
+        default=False,
+        description="Use upstreams of the external zone at all (off: they are never called and"
+        " not in the egress allow-list).",
+    )
+    redact_for_external: bool = Field(
+        default=False,
+        description="A request with personal data may go to an external upstream with the data"
+        " replaced by placeholders (put back in the answer, in this process). Off: such"
+        " requests stay on private upstreams.",
+    )
+    fallback: str | None = Field(
+        default=None,
+        description="The upstream that takes a request when its first choice is overloaded or"
+        " down (if the data rules allow).",
+    )
+    local_max_waiting: Annotated[int, Field(ge=0, le=10_000)] = Field(
+        default=2,
+        description="The local model counts as overloaded when every turn is taken and this"
+        " many generations wait.",
+    )
+    answers_upstream: str | None = Field(
+        default=None,
+        description="The upstream that writes the assistant's own knowledge answers and"
+        " summaries (default: the local model). A prompt with personal data is written by"
+        " the local model whatever this says, unless the upstream is private.",
+    )
+    max_messages: Annotated[int, Field(ge=1, le=1000)] = 64
+    max_request_chars: Annotated[int, Field(ge=100, le=1_000_000)] = Field(
+        default=64_000, description="The messages' characters together, at most."
+    )
+    max_body_bytes: Annotated[int, Field(ge=4096, le=64 * 1024 * 1024)] = 1024 * 1024
+    default_max_tokens: Annotated[int, Field(ge=1, le=100_000)] = 512
+    max_completion_tokens: Annotated[int, Field(ge=1, le=100_000)] = 4096
+    requests_per_minute: Annotated[int, Field(ge=1, le=1_000_000)] = Field(
+        default=60, description="A new key's rate, unless `keys add` says otherwise."
+    )
+    tokens_per_day: Annotated[int, Field(ge=1, le=10**12)] = Field(
+        default=500_000, description="A new key's tokens a day (UTC), unless `keys add` says."
+    )
+    retry_after_s: Annotated[float, Field(gt=0, le=3600)] = Field(
+        default=5.0, description="Retry-After of a 429 or 503 for an overloaded or down model."
+    )
+
+    @model_validator(mode="after")
+    def _names(self) -> GatewaySettings:
+        names = [u.name for u in self.upstreams]
+        if len(set(names)) != len(names) or "local" in names:
+            raise ValueError("upstream names must be unique and not «local» (the local model)")
+        for which, value in (
+            ("fallback", self.fallback),
+            ("answers_upstream", self.answers_upstream),
+        ):
+            if value is not None and value not in names and value != "local":
+                raise ValueError(f"{which} {value!r} is not the name of an upstream")
+        external = {u.name for u in self.upstreams if u.zone == "external"}
+        if not self.allow_external and {self.fallback, self.answers_upstream} & external:
+            raise ValueError(
+                "fallback and answers_upstream may name an external upstream only with"
+                " allow_external on"
+            )
+        return self
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="PERIMETER_",
@@ -860,6 +961,7 @@ class Settings(BaseSettings):
     staff: StaffSettings = StaffSettings()
     privacy: PrivacySettings = PrivacySettings()
     content: ContentSettings = ContentSettings()
+    gateway: GatewaySettings = GatewaySettings()
 
     @property
     def database_url(self) -> str:
@@ -884,8 +986,11 @@ _SECRET_HINTS = ("key", "token", "password", "secret", "url")
 
 
 def _shown_input(loc: tuple[int | str, ...], value: object) -> str:
-    """The offending value, unless it may carry a credential (keys, URLs with passwords)."""
+    """The offending value, unless it may carry a credential (keys, URLs with passwords) or
+    is a whole section (a list or mapping may hold one)."""
     if any(hint in str(part).lower() for part in loc for hint in _SECRET_HINTS):
+        return ""
+    if isinstance(value, dict | list | tuple):
         return ""
     return f" (got {value!r})"
 

@@ -83,6 +83,10 @@ class ModelAdmission:
     def waiting(self) -> int:
         return len(self._queue)
 
+    def saturated(self, waiting: int) -> bool:
+        """Every turn is taken and at least ``waiting`` generations wait for one."""
+        return self._running >= self._slots and len(self._queue) >= waiting
+
     @property
     def typical_s(self) -> float:
         """How long a turn at the model has lately lasted (smoothed)."""

@@ -58,4 +58,11 @@ printf '%s\n' "$DEMO_PASSWORD" | "$VENV/bin/perimeter" staff add editor --role e
 echo "Operator console: http://127.0.0.1:${PERIMETER_HTTP__PORT:-8080}/operator — demo logins operator / supervisor, password $DEMO_PASSWORD"
 echo "The widget on a bank's page: http://127.0.0.1:${SITE_PORT:-8000} (the chat alone: http://127.0.0.1:${PERIMETER_HTTP__PORT:-8080})"
 echo "Knowledge base admin: http://127.0.0.1:${PERIMETER_HTTP__PORT:-8080}/admin — demo login editor, password $DEMO_PASSWORD"
+# The OpenAI-compatible gateway (docs/gateway.md) with a fresh demo key each run (a key is
+# shown only when it is made).
+if [ -n "${PERIMETER_GATEWAY__PORT:-}" ]; then
+  "$VENV/bin/perimeter" gateway keys revoke demo >/dev/null 2>&1 || true
+  GATEWAY_KEY=$("$VENV/bin/perimeter" gateway keys add demo 2>/dev/null | tail -n 1)
+  echo "The gateway for the bank's systems (OpenAI API): http://127.0.0.1:$PERIMETER_GATEWAY__PORT/v1 — demo key $GATEWAY_KEY"
+fi
 "$VENV/bin/perimeter" serve

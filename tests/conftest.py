@@ -34,6 +34,13 @@ def test_gguf() -> Path:
 
 
 @pytest.fixture(scope="session")
+def tiny_gguf() -> Path:
+    """A 98 MB English model (SmolLM2 135M): for model servers whose words do not matter,
+    only that they are real and fast (fetched once into the user cache)."""
+    return fetch_model(MODELS["smollm2-135m"], cache_dir())
+
+
+@pytest.fixture(scope="session")
 def use_embeddings() -> UniversalSentenceEncoderEmbeddings:
     """The multilingual Universal Sentence Encoder, loaded once for the whole session: a test
     that only needs some real embeddings shares it (they keep no state between calls)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import auth, db, kb, models, privacy, staff
+from bot.cli import auth, db, gateway, kb, models, privacy, staff
 from bot.cli.audit import audit
 from bot.cli.eval import evaluate
 from bot.cli.report import report
@@ -26,6 +26,7 @@ app.add_typer(models.app, name="models")
 app.add_typer(db.app, name="db")
 app.add_typer(auth.app, name="auth")
 app.add_typer(privacy.app, name="privacy")
+app.add_typer(gateway.app, name="gateway")
 app.command("serve")(serve)
 app.command("telegram")(telegram)
 app.command("eval")(evaluate)

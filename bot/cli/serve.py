@@ -21,10 +21,11 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port (default from settings).")] = None,
 ) -> None:
     """Serve the web chat, the operator console, the KB admin, /healthz and /metrics (the
-    staff pages and /metrics on their own port when PERIMETER_HTTP__STAFF_PORT is set)."""
+    staff pages and /metrics on their own port when PERIMETER_HTTP__STAFF_PORT is set), and
+    the OpenAI-compatible gateway on PERIMETER_GATEWAY__PORT when it is set."""
     import uvicorn
 
-    from bot.app import Surface, create_app
+    from bot.app import Surface, create_app, create_gateway_app
     from bot.container import build_container
     from bot.http.serving import serve_apart
     from bot.lifecycle import StartupRefused
@@ -41,6 +42,8 @@ def serve(
             container, ingest_dir=kb_dir, surface=Surface.CUSTOMERS if apart else Surface.ALL
         )
         staff = create_app(container, surface=Surface.STAFF) if apart else None
+        gateway_port = loaded.gateway.port
+        gateway = create_gateway_app(container) if gateway_port is not None else None
     except (RagError, ValueError, StartupRefused) as exc:
         fail(str(exc))
     common: dict[str, Any] = {
@@ -59,18 +62,28 @@ def serve(
     customers = uvicorn.Config(
         web, host=host or loaded.http.host, port=port or loaded.http.port, **common
     )
-    if staff is None:
+    others = []
+    if staff is not None:
+        others.append(
+            uvicorn.Config(
+                staff,
+                host=loaded.http.staff_host,
+                port=loaded.http.staff_port or 0,
+                lifespan="off",  # the customers' app starts and stops the shared container
+                **common,
+            )
+        )
+    if gateway is not None:
+        others.append(
+            uvicorn.Config(
+                gateway, host=loaded.gateway.host, port=gateway_port or 0, lifespan="off", **common
+            )
+        )
+    if not others:
         uvicorn.Server(customers).run()
         return
-    staff_config = uvicorn.Config(
-        staff,
-        host=loaded.http.staff_host,
-        port=loaded.http.staff_port or 0,
-        lifespan="off",  # the customers' app starts and stops the shared container
-        **common,
-    )
-    if not asyncio.run(serve_apart(customers, staff_config)):
-        fail("the staff port could not be served (is it taken?)")
+    if not asyncio.run(serve_apart(customers, *others)):
+        fail("the staff or gateway port could not be served (is it taken?)")
 
 
 def telegram() -> None:

@@ -12,7 +12,7 @@ chat message a few kilobytes.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -41,9 +41,20 @@ def _size(limit: int) -> str:
     return f"{limit / 1024:.0f} KB"
 
 
+Render = Callable[[str, str], dict[str, Any]]
+
+
 class BodyLimit:
-    def __init__(self, app: ASGIApp, default: int, by_prefix: Mapping[str, int]) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        default: int,
+        by_prefix: Mapping[str, int],
+        render: Render = error_body,
+    ) -> None:
+        """``render(code, message)``: the refusal's JSON (the app's own error shape)."""
         self.app = app
+        self.render = render
         self.default = default
         # Longest prefix first: "/admin/api/documents" before "/admin".
         self.by_prefix = sorted(by_prefix.items(), key=lambda item: len(item[0]), reverse=True)
@@ -61,7 +72,7 @@ class BodyLimit:
         limit = self.limit_for(scope["path"])
         declared = _content_length(scope)
         if declared is not None and declared > limit:
-            await _refuse(send, limit)
+            await _refuse(send, limit, self.render)
             return
         received = 0
 
@@ -87,8 +98,8 @@ def _content_length(scope: Scope) -> int | None:
     return None
 
 
-async def _refuse(send: Send, limit: int) -> None:
-    body = json.dumps(error_body("too_large", _message(limit))).encode()
+async def _refuse(send: Send, limit: int, render: Render) -> None:
+    body = json.dumps(render("too_large", _message(limit))).encode()
     headers: list[tuple[bytes, bytes]] = [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(body)).encode()),

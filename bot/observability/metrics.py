@@ -200,6 +200,31 @@ class Metrics:
             ["service"],
             registry=self.registry,
         )
+        self.gateway_calls_total = Counter(
+            "perimeter_gateway_calls_total",
+            "Calls to the OpenAI-compatible gateway, by endpoint, upstream, route reason, status",
+            ["endpoint", "upstream", "reason", "status"],
+            registry=self.registry,
+        )
+        self.gateway_call_seconds = Histogram(
+            "perimeter_gateway_call_seconds",
+            "A gateway call from its arrival to its last byte, by endpoint and upstream",
+            ["endpoint", "upstream"],
+            buckets=_STAGE_BUCKETS,
+            registry=self.registry,
+        )
+        self.gateway_pii_found = Counter(
+            "perimeter_gateway_pii_total",
+            "Personal data found (or suspected) in gateway requests, by kind",
+            ["kind"],
+            registry=self.registry,
+        )
+        self.gateway_tokens_total = Counter(
+            "perimeter_gateway_tokens_total",
+            "Tokens through the gateway, by client key name and direction",
+            ["client", "direction"],
+            registry=self.registry,
+        )
         for outcome in KNOWLEDGE_OUTCOMES:
             self.knowledge_answers.labels(outcome)
         for result in ("hit", "miss"):
@@ -276,3 +301,20 @@ class Metrics:
 
     def cache_invalidated(self, entries: int) -> None:
         self.cache_invalidations.inc(entries)
+
+    # bot.gateway.service.GatewayObserver
+    def gateway_call(
+        self, endpoint: str, upstream: str, reason: str, status: int, seconds: float
+    ) -> None:
+        self.gateway_calls_total.labels(endpoint, upstream or "none", reason, str(status)).inc()
+        if status < 400:
+            self.gateway_call_seconds.labels(endpoint, upstream or "none").observe(seconds)
+
+    def gateway_pii(self, kind: str, count: int) -> None:
+        self.gateway_pii_found.labels(kind).inc(count)
+
+    def gateway_tokens(self, client: str, prompt: int, completion: int) -> None:
+        if prompt:
+            self.gateway_tokens_total.labels(client, "prompt").inc(prompt)
+        if completion:
+            self.gateway_tokens_total.labels(client, "completion").inc(completion)

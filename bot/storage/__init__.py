@@ -11,6 +11,8 @@ features speak to their own Protocols. By concern:
 - ``staff``: ``StaffAccounts`` and ``StaffSessions``;
 - ``content``: the content workflow's ``ContentStore``;
 - ``telegram``: the Telegram channel's ``ChatLedger`` and ``TopicMap``;
+- ``gateway``: the gateway's ``GatewayKeys`` and ``GatewayCalls`` (its clients' keys and the
+  audit of their calls);
 - ``memory/``: the same, in memory; ``tables``, ``mapping``, ``migrations``: the schema
   (``migrate`` applies it, and every process checks it at start);
 - ``coordination``: the ``Coordinator`` replicas agree through (advisory locks, a leader);
@@ -28,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.channels.telegram.ports import ChatLedger, TopicMap
 from bot.content.ports import ContentStore, UnansweredQuestions
 from bot.dialogue.ports import ConversationStore
+from bot.gateway.ports import GatewayCalls, GatewayKeys
 from bot.operators.ports import EventLog, HandoffQueue, InboxStore, Reports, Transcripts
 from bot.privacy.ports import PersonalRecords
 from bot.staff.ports import StaffAccounts, StaffSessions
@@ -35,6 +38,7 @@ from bot.storage.content import SqlContentStore
 from bot.storage.conversations import SqlConversationStore
 from bot.storage.database import create_engine
 from bot.storage.feed import SqlEventLog
+from bot.storage.gateway import SqlGatewayStore
 from bot.storage.inbox import SqlInbox
 from bot.storage.memory import (
     MemoryChatLedger,
@@ -47,6 +51,7 @@ from bot.storage.memory import (
     MemoryStaffStore,
     MemoryTopicMap,
 )
+from bot.storage.memory.gateway import MemoryGatewayStore
 from bot.storage.memory.inbox import MemoryInbox
 from bot.storage.memory.privacy import MemoryPersonalRecords
 from bot.storage.migrate import upgrade_database
@@ -77,10 +82,13 @@ class Stores:
     topics: TopicMap
     privacy: PersonalRecords
     inbox: InboxStore
+    gateway_keys: GatewayKeys
+    gateway_calls: GatewayCalls
 
 
 def sql_stores(engine: AsyncEngine) -> Stores:
     reports, staff = SqlReports(engine), SqlStaffStore(engine)
+    gateway = SqlGatewayStore(engine)
     return Stores(
         conversations=SqlConversationStore(engine),
         queue=SqlHandoffQueue(engine),
@@ -94,12 +102,15 @@ def sql_stores(engine: AsyncEngine) -> Stores:
         topics=SqlTopicMap(engine),
         privacy=SqlPersonalRecords(engine),
         inbox=SqlInbox(engine),
+        gateway_keys=gateway,
+        gateway_calls=gateway,
     )
 
 
 def memory_stores(db: MemoryDatabase | None = None) -> Stores:
     db = db or MemoryDatabase()
     reports, staff, chats = MemoryReports(db), MemoryStaffStore(), MemoryChatLedger()
+    gateway = MemoryGatewayStore()
     return Stores(
         conversations=MemoryConversationStore(db),
         queue=MemoryHandoffQueue(db),
@@ -111,8 +122,10 @@ def memory_stores(db: MemoryDatabase | None = None) -> Stores:
         content=MemoryContentStore(),
         chats=chats,
         topics=MemoryTopicMap(db),
-        privacy=MemoryPersonalRecords(db, chats),
+        privacy=MemoryPersonalRecords(db, chats, gateway),
         inbox=MemoryInbox(db),
+        gateway_keys=gateway,
+        gateway_calls=gateway,
     )
 
 

@@ -14,6 +14,7 @@ from bot.storage.tables import (
     AuditRow,
     ConversationCustomerRow,
     ConversationRow,
+    GatewayCallRow,
     HandoffEventRow,
     HandoffNoteRow,
     HandoffRow,
@@ -73,6 +74,9 @@ class SqlPersonalRecords:
             audit = await session.execute(
                 delete(AuditRow).where(AuditRow.at < retention.audit_before)
             )
+            calls = await session.execute(
+                delete(GatewayCallRow).where(GatewayCallRow.at < retention.audit_before)
+            )
             updates = await session.execute(
                 delete(TelegramUpdateRow).where(
                     TelegramUpdateRow.status == "done",
@@ -88,7 +92,7 @@ class SqlPersonalRecords:
             )
         return Purged(
             conversations=conversations,
-            audit_entries=_count(audit),
+            audit_entries=_count(audit) + _count(calls),
             telegram_updates=_count(updates),
             web_tokens=_count(tokens),
         )

@@ -16,6 +16,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -310,3 +311,45 @@ class KbActionRow(Base):
     doc_id: Mapped[str] = mapped_column(String(128), index=True)
     version: Mapped[int | None] = mapped_column(Integer)
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+class GatewayKeyRow(Base):
+    """A client system's gateway key: its hash, never the key. A name is unique among the
+    active keys only (the store checks it), so a revoked key's name can be given again."""
+
+    __tablename__ = "gateway_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(64), index=True)
+    key_hash: Mapped[str] = mapped_column(String(128), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    models: Mapped[str] = mapped_column(Text)  # a JSON list of model names
+    requests_per_minute: Mapped[int] = mapped_column(Integer)
+    tokens_per_day: Mapped[int] = mapped_column(Integer)
+    capabilities: Mapped[str] = mapped_column(Text)  # a JSON list of Capability values
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class GatewayCallRow(Base):
+    """One call to the gateway: counts and names, never a message's text. No foreign key:
+    the audit outlives the key."""
+
+    __tablename__ = "gateway_calls"
+    __table_args__ = (Index("ix_gateway_calls_key_name_at", "key_name", "at"),)
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True
+    )
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
+    key_name: Mapped[str] = mapped_column(String(64))
+    endpoint: Mapped[str] = mapped_column(String(16))
+    model: Mapped[str] = mapped_column(String(128))
+    upstream: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(String(128))
+    status: Mapped[int] = mapped_column(Integer)
+    prompt_tokens: Mapped[int] = mapped_column(Integer)
+    completion_tokens: Mapped[int] = mapped_column(Integer)
+    latency_ms: Mapped[int] = mapped_column(Integer)
+    pii: Mapped[str] = mapped_column(Text)  # a JSON object: kind -> count
+    stream: Mapped[bool] = mapped_column(Boolean)

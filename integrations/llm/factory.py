@@ -86,12 +86,22 @@ def estimate_tokens(text: str) -> int:
     return len(text) // 2 + 1
 
 
+CallOptions = Callable[[int, list[str] | None], dict[str, Any]]
+
+
+def _max_tokens_and_stop(max_tokens: int, stop: list[str] | None) -> dict[str, Any]:
+    return {"max_tokens": max_tokens, "stop": stop}
+
+
 @dataclass
 class ChatBackend:
     model: BaseChatModel
     _warm_up: Callable[[], None] | None = None
     _ready: Callable[[], Awaitable[None]] | None = None
     count_tokens: Callable[[str], int] = estimate_tokens
+    # The keyword arguments of one call that answer in at most N tokens and stop at these
+    # sequences (each integration names them its own way).
+    call_options: CallOptions = _max_tokens_and_stop
     _sync_transports: list[httpx.BaseTransport] = field(default_factory=list)
     _async_transports: list[httpx.AsyncBaseTransport] = field(default_factory=list)
 
@@ -139,8 +149,19 @@ def build_chat_backend(config: LLMConfig) -> ChatBackend:
             config.model,
             lambda body: [m["name"] for m in body["models"]] + [m["model"] for m in body["models"]],
         )
+
+        def ollama_options(max_tokens: int, stop: list[str] | None) -> dict[str, Any]:
+            options = {
+                "num_ctx": config.context_tokens,
+                "num_predict": max_tokens,
+                "temperature": config.temperature,
+                "stop": stop,
+            }
+            return {"options": {k: v for k, v in options.items() if v is not None}}
+
         return ChatBackend(
             ollama,
+            call_options=ollama_options,
             _ready=ready,
             _sync_transports=[sync],
             _async_transports=[asynchronous, probe_transport],
@@ -176,8 +197,15 @@ def build_chat_backend(config: LLMConfig) -> ChatBackend:
             lambda body: [m["id"] for m in body["data"]],
             headers={"Authorization": f"Bearer {config.openai_api_key}"},
         )
+
+        def openai_options(max_tokens: int, stop: list[str] | None) -> dict[str, Any]:
+            # The model's extra_body carries max_tokens (llama.cpp's server reads no other):
+            # a call replaces the whole of it.
+            return {"extra_body": {**config.extra_body, "max_tokens": max_tokens}, "stop": stop}
+
         return ChatBackend(
             openai,
+            call_options=openai_options,
             _ready=ready,
             _sync_transports=[sync],
             _async_transports=[asynchronous, probe_transport],

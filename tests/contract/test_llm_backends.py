@@ -5,7 +5,6 @@ path); an HTTP server speaking Ollama's wire format (no Ollama binary exists on 
 from __future__ import annotations
 
 import asyncio
-import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,8 +15,9 @@ from langchain_core.messages import HumanMessage, SystemMessage
 
 from integrations.llm import LLMConfig, LLMConfigError, build_chat_backend
 from integrations.llm.llamacpp import LlamaCppChatModel
-from integrations.processes import child_process, free_port
+from integrations.processes import free_port
 from tests.support.doubles.ollama_server import OllamaDoubleConfig, run_ollama_double
+from tests.support.servers import llama_cpp_server
 
 MESSAGES = [
     SystemMessage("Отвечай кратко по-русски."),
@@ -117,25 +117,7 @@ def test_incomplete_config_names_the_setting(config: LLMConfig, setting: str) ->
 @pytest.fixture(scope="module")
 def llama_server(test_gguf: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """llama.cpp's OpenAI-compatible server, a real process on 127.0.0.1."""
-    port = free_port()
-    argv = [
-        sys.executable,
-        "-m",
-        "llama_cpp.server",
-        "--model",
-        str(test_gguf),
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--n_ctx",
-        "2048",
-        "--model_alias",
-        "qwen-test",
-    ]
-    base = f"http://127.0.0.1:{port}/v1"
-    log = tmp_path_factory.mktemp("llama") / "log"
-    with child_process(argv, log=log, health_url=f"{base}/models", startup_s=120):
+    with llama_cpp_server(test_gguf, "qwen-test", tmp_path_factory.mktemp("llama")) as base:
         yield base
 
 
@@ -154,6 +136,22 @@ async def test_openai_compatible_streams_and_honours_max_tokens(openai_model: ob
     text = "".join(pieces)
     assert len([p for p in pieces if p]) >= 2  # streamed, not one block
     assert 0 < len(text) < 80  # max_tokens=6 reached the server through extra_body
+
+
+@pytest.mark.llm
+async def test_a_call_may_ask_for_a_shorter_answer_than_the_backend_writes(
+    llama_server: str,
+) -> None:
+    """The gateway's max_tokens reaches the server through the backend's call options (its
+    extra_body would otherwise send the configured length)."""
+    backend = build_chat_backend(
+        LLMConfig(backend="openai", model="qwen-test", openai_base_url=llama_server, max_tokens=64)
+    )
+    try:
+        short = await stream_text(backend.model, **backend.call_options(2, None))
+    finally:
+        await backend.aclose()
+    assert 1 <= len([p for p in short if p]) <= 2
 
 
 async def test_openai_compatible_server_down_raises() -> None:

@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 CPU_OVERRIDE = ROOT / "docker-compose.cpu.yml"
 WEBHOOK_OVERRIDE = ROOT / "deploy" / "compose" / "telegram-webhook.yml"
+GATEWAY_OVERRIDE = ROOT / "deploy" / "compose" / "gateway.yml"
 DOCKERFILE = ROOT / "Dockerfile"
 MAKEFILE = ROOT / "Makefile"
 NGINX_CONF = ROOT / "deploy" / "nginx" / "perimeter.conf"

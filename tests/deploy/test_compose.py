@@ -16,6 +16,7 @@ from tests.deploy.files import (
     COMPOSE_ENV,
     COMPOSE_SCHEMA,
     CPU_OVERRIDE,
+    GATEWAY_OVERRIDE,
     WEBHOOK_OVERRIDE,
     active_services,
     compose_model,
@@ -38,6 +39,7 @@ MODELS = {
     "base": (),
     "cpu": (CPU_OVERRIDE,),
     "webhook": (WEBHOOK_OVERRIDE,),
+    "gateway": (GATEWAY_OVERRIDE,),
 }
 
 
@@ -280,3 +282,9 @@ def load_yaml_text(text: str) -> dict[str, Any]:
         path = Path(folder) / "override.yml"
         path.write_text(text, encoding="utf-8")
         return load_yaml(path)
+
+
+def test_the_gateway_override_opens_its_port_on_loopback_only() -> None:
+    perimeter = compose_model(GATEWAY_OVERRIDE)["services"]["perimeter"]
+    assert [host for host, port in published(perimeter) if port == 8088] == ["127.0.0.1"]
+    assert perimeter["environment"]["PERIMETER_GATEWAY__PORT"] == "8088"

@@ -291,3 +291,32 @@ def test_the_staff_ingress_is_its_own_host_and_allow_listed(
     annotations = staff["metadata"]["annotations"]
     assert annotations["nginx.ingress.kubernetes.io/whitelist-source-range"] == "10.30.0.0/16"
     assert int(annotations["nginx.ingress.kubernetes.io/proxy-read-timeout"]) >= 3600
+
+
+def test_the_gateway_is_its_own_service_inside_the_cluster(helm: str, chart: Path) -> None:
+    values = {
+        **VALUES,
+        "gateway": {"enabled": True},
+        "networkPolicy": {**VALUES["networkPolicy"], "gatewayNamespaces": ["crm"]},
+    }
+    manifests = render(helm, chart, values)
+    service = one(manifests, "Service", f"{RELEASE}-gateway")
+    assert service["spec"]["type"] == "ClusterIP"
+    assert service["spec"]["ports"] == [{"name": "gateway", "port": 8088, "targetPort": "gateway"}]
+    config = one(manifests, "ConfigMap", f"{RELEASE}-config")["data"]
+    assert (config["PERIMETER_GATEWAY__PORT"], config["PERIMETER_GATEWAY__HOST"]) == (
+        "8088",
+        "0.0.0.0",
+    )
+    web = one(manifests, "Deployment", f"{RELEASE}-web")["spec"]["template"]["spec"]
+    assert {"name": "gateway", "containerPort": 8088} in web["containers"][0]["ports"]
+    policy = one(manifests, "NetworkPolicy", RELEASE)["spec"]["ingress"]
+    assert {"port": 8088} in policy[-1]["ports"]
+    assert not [i for i in manifests if i["kind"] == "Ingress" and "gateway" in str(i)]
+    for manifest in (service, one(manifests, "NetworkPolicy", RELEASE)):
+        kubernetes_validate.validate(manifest, KUBERNETES_VERSIONS[-1], strict=True)
+
+
+def test_no_gateway_unless_enabled(manifests: list[dict[str, Any]]) -> None:
+    assert not [m for m in manifests if m["metadata"]["name"].endswith("-gateway")]
+    assert "PERIMETER_GATEWAY__PORT" not in one(manifests, "ConfigMap", f"{RELEASE}-config")["data"]

@@ -109,6 +109,28 @@ def perimeter_server(
         yield RunningServer(base_url, process, log, data_dir)
 
 
+@contextmanager
+def llama_cpp_server(
+    gguf: Path, alias: str, log_dir: Path, *, context: int = 2048, threads: int = 2
+) -> Iterator[str]:
+    """llama.cpp's OpenAI-compatible server (``python -m llama_cpp.server``), a real process on
+    a free loopback port serving ``gguf`` as ``alias``; yields its base URL (up to /v1)."""
+    port = free_port()
+    argv = [
+        sys.executable, "-m", "llama_cpp.server",
+        "--model", str(gguf),
+        "--host", "127.0.0.1",
+        "--port", str(port),
+        "--n_ctx", str(context),
+        "--n_threads", str(threads),
+        "--model_alias", alias,
+    ]  # fmt: skip
+    base = f"http://127.0.0.1:{port}/v1"
+    log = log_dir / f"llama-{alias}-{port}.log"
+    with child_process(argv, log=log, health_url=f"{base}/models", startup_s=120):
+        yield base
+
+
 SANDBOX_TOKEN = "sandbox-test-token-0123456789"
 
 

@@ -83,3 +83,37 @@ def test_staff_login_settings_under_their_old_names_stop_the_start(clean_env: No
     with pytest.raises(SettingsError, match="PERIMETER_STAFF__SECURE_COOKIE"):
         load_settings(operators={"secure_cookie": "true"})
     assert load_settings(staff={"secure_cookie": "true"}).staff.secure_cookie
+
+
+GATEWAY_UPSTREAMS = (
+    '[{"name": "big", "base_url": "http://vllm:8000/v1", "zone": "private", "models": ["q72"]},'
+    ' {"name": "cloud", "base_url": "https://llm.example/v1", "zone": "external",'
+    ' "models": ["large"], "api_key": "sk-secret-value"}]'
+)
+
+
+def test_gateway_upstreams_come_as_json(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PERIMETER_GATEWAY__UPSTREAMS", GATEWAY_UPSTREAMS)
+    monkeypatch.setenv("PERIMETER_GATEWAY__FALLBACK", "big")
+    gateway = load_settings().gateway
+    assert [u.name for u in gateway.upstreams] == ["big", "cloud"]
+    assert gateway.upstreams[1].api_key is not None
+    assert "sk-secret-value" not in repr(gateway)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "named"),
+    [
+        ("PERIMETER_GATEWAY__FALLBACK", "nowhere", "is not the name of an upstream"),
+        ("PERIMETER_GATEWAY__ANSWERS_UPSTREAM", "cloud", "only with allow_external"),
+        ("PERIMETER_GATEWAY__FALLBACK", "cloud", "only with allow_external"),
+    ],
+)
+def test_gateway_routes_must_name_upstreams_the_rules_allow(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, named: str
+) -> None:
+    monkeypatch.setenv("PERIMETER_GATEWAY__UPSTREAMS", GATEWAY_UPSTREAMS)
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SettingsError, match=named) as refused:
+        load_settings()
+    assert "sk-secret-value" not in str(refused.value)

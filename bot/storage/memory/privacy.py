@@ -6,13 +6,17 @@ from collections.abc import Sequence
 
 from bot.privacy.ports import Purged, Retention
 from bot.storage.memory.database import MemoryDatabase
+from bot.storage.memory.gateway import MemoryGatewayStore
 from bot.storage.memory.telegram import MemoryChatLedger
 
 
 class MemoryPersonalRecords:
-    def __init__(self, db: MemoryDatabase, chats: MemoryChatLedger) -> None:
+    def __init__(
+        self, db: MemoryDatabase, chats: MemoryChatLedger, gateway: MemoryGatewayStore
+    ) -> None:
         self.db = db
         self._chats = chats
+        self._gateway = gateway
 
     async def customer_conversations(self, customer_id: str) -> list[str]:
         return [
@@ -48,5 +52,6 @@ class MemoryPersonalRecords:
         kept = [e for e in db.audit if e.at is None or e.at >= retention.audit_before]
         audit = len(db.audit) - len(kept)
         db.audit[:] = kept
+        audit += self._gateway.purge_calls(retention.audit_before)
         updates = self._chats.purge_updates(retention.telegram_updates_before)
         return Purged(conversations=conversations, audit_entries=audit, telegram_updates=updates)

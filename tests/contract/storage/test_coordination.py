@@ -132,7 +132,7 @@ async def test_a_process_refuses_a_database_without_this_versions_schema(tmp_pat
             await check_schema(engine)
     finally:
         await engine.dispose()
-    assert head_revision() == "0013"
+    assert head_revision() == "0014"
 
 
 @pytest.mark.postgres

@@ -3,9 +3,11 @@ purge — one contract, three homes."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 from bot.dialogue.models import AuditEntry, AuthMethod, Channel, Resolution, Role
+from bot.gateway.models import CallRecord
 from bot.privacy.ports import Retention
 from bot.storage import Stores
 from tests.contract.storage.backends import (
@@ -88,6 +90,26 @@ class PersonalRecordsContract:
         assert await conversations.get_conversation(waiting.conversation_id) is not None
         assert await stores.chats.unfinished_updates() == [{"update_id": 2}]
         assert not await stores.chats.claim_update(2, {"update_id": 2})
+
+    async def test_the_purge_takes_the_gateways_calls_past_the_audits_time(
+        self, stores: Stores
+    ) -> None:
+        calls, now = stores.gateway_calls, datetime.now(UTC)
+        call = CallRecord("crm", "chat", "perimeter", "local", "local", 200, 10, 5)
+        for days in (400, 370, 1):
+            await calls.record_call(dataclasses.replace(call, at=now - timedelta(days=days)))
+        await stores.conversations.add_audit(AuditEntry("c-1", None, "balance", "ok", 1))
+        purged = await stores.privacy.purge(
+            Retention(
+                conversations_before=now - timedelta(days=365),
+                audit_before=now - timedelta(days=365),
+                telegram_updates_before=now - timedelta(days=365),
+            )
+        )
+        assert purged.audit_entries == 2, "the two old calls; the fresh audit entry stays"
+        kept = await calls.calls(now - timedelta(days=1000))
+        assert [c.at for c in kept] == [now - timedelta(days=1)]
+        assert await calls.tokens_since("crm", now - timedelta(days=1000)) == 15
 
 
 class TestMemory(MemoryStores, PersonalRecordsContract):
