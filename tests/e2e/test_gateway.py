@@ -87,6 +87,11 @@ class Gateway:
     url: str  # up to /v1
     settings: dict[str, str]
 
+    @property
+    def metrics(self) -> str:
+        """/metrics, on the staff port (the process serves three: customers, staff, gateway)."""
+        return httpx.get(f"http://127.0.0.1:{self.settings['http__staff_port']}/metrics").text
+
     def add_key(self, name: str, *options: str) -> str:
         done = subprocess.run(
             [sys.executable, "-m", "bot.cli", "gateway", "keys", "add", name, *options],
@@ -124,6 +129,7 @@ def gateway_settings(upstreams: Upstreams, port: int, **more: str) -> dict[str, 
         "llm__max_tokens": "256",
         "llm__max_running": "1",
         "gateway__port": str(port),
+        "http__staff_port": str(free_port()),
         "gateway__upstreams": json.dumps([cloud]),
         "gateway__allow_external": "true",
         "gateway__fallback": "cloud",
@@ -270,10 +276,7 @@ def test_overload_falls_back_to_the_external_model_only_without_personal_data(
     busy.start()
     try:
         deadline = time.monotonic() + 30
-        while (
-            'perimeter_model_queue_length{state="running"} 1.0'
-            not in httpx.get(gateway.server.base_url + "/metrics").text
-        ):
+        while 'perimeter_model_queue_length{state="running"} 1.0' not in gateway.metrics:
             assert time.monotonic() < deadline, "the long answer never started"
             time.sleep(0.05)
         with pytest.raises(openai.RateLimitError) as refused:
@@ -307,10 +310,10 @@ def test_every_call_has_an_audit_row_without_text(gateway: Gateway, api: openai.
     assert re.search(r"crm\s+perimeter\s+local\s+local,pii_private\s+200", audit.stdout)
     log = gateway.server.log_text()
     assert "345678" not in log and "4512" not in log
-    metrics = httpx.get(gateway.server.base_url + "/metrics").text
+    metrics = gateway.metrics
     assert re.search(
-        r'perimeter_gateway_calls_total\{endpoint="chat",upstream="local",'
-        r'reason="local,pii_private",status="200"\} [1-9]',
+        r'perimeter_gateway_calls_total\{endpoint="chat",reason="local,pii_private",'
+        r'status="200",upstream="local"\} [1-9]',
         metrics,
     )
     assert re.search(r'perimeter_gateway_pii_total\{kind="passport"\} [1-9]', metrics)
@@ -357,11 +360,15 @@ class Egress:
         """Values that went out: any of a value's words in what its own request sent, or the
         whole value (or its digits) in anything sent at all."""
         found = []
+        everything = " ".join(self.everything.lower().split())
         for case in cases:
             own = self.by_case.get(case.id, "")
             for kind, value in case.values:
-                whole = " ".join(value.lower().split())
-                if contains(kind, value, own) or whole in " ".join(self.everything.lower().split()):
+                whole = re.escape(" ".join(value.lower().split()))
+                anywhere = re.search(
+                    rf"(?<!\w){whole}(?!\w)", everything
+                )  # «Максим», not «максимум»
+                if contains(kind, value, own) or anywhere:
                     found.append(f"{case.id}:{kind}")
         return found
 

@@ -21,7 +21,8 @@ def contains(value_type: str, value: str, sent: str) -> bool:
     """Whether ``value``, or an identifying part of it, is in ``sent``: the value itself; its
     digits inside a number sent; for a name or an address, any of its words."""
     text = " ".join(sent.lower().split())
-    if " ".join(value.lower().split()) in text:
+    whole = re.escape(" ".join(value.lower().split()))
+    if re.search(rf"(?<!\w){whole}(?!\w)", text):  # «Максим», not «максимум»
         return True
     digits = re.sub(r"\D", "", value)
     numbers = [re.sub(r"\D", "", run) for run in re.findall(r"\d[\d\s\-()+./]*\d", sent)]
