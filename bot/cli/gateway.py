@@ -123,15 +123,22 @@ def calls(
 
     rows = run(job)
     typer.echo(
-        f"{'at (UTC)':<20} {'key':<16} {'model':<20} {'upstream':<16} {'reason':<28} "
+        f"{'at (UTC)':<20} {'key':<16} {'model':<20} {'answered by':<28} {'reason':<28} "
         f"{'status':>6} {'tokens':>11} {'ms':>7} pii"
     )
     for r in rows:
         at = r.at.strftime("%Y-%m-%d %H:%M:%S") if r.at else "-"
         pii = ",".join(f"{k}:{n}" for k, n in sorted(r.pii.items())) or "-"
         typer.echo(
-            f"{at:<20} {r.key_name:<16} {r.model[:20]:<20} {r.upstream or '-':<16} "
+            f"{at:<20} {r.key_name:<16} {r.model[:20]:<20} {_answered_by(r)[:28]:<28} "
             f"{r.reason[:28]:<28} {r.status:>6} {r.prompt_tokens:>5}+{r.completion_tokens:<5} "
             f"{r.latency_ms:>7} {pii}"
         )
     typer.echo(f"{len(rows)} calls", err=True)
+
+
+def _answered_by(row: CallRecord) -> str:
+    """The upstream and the model it answered with: ``cloud/provider-large``."""
+    if not row.upstream:
+        return "-"
+    return f"{row.upstream}/{row.upstream_model}" if row.upstream_model else row.upstream

@@ -83,3 +83,4 @@ class CallRecord:
     pii: dict[str, int] = field(default_factory=dict)  # kind -> count
     stream: bool = False
     at: datetime | None = None  # set by the store when None
+    upstream_model: str = ""  # the model that answered (the upstream's name for it)

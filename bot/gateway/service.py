@@ -9,6 +9,7 @@ a refusal is always an HTTP status, never a stream that breaks at once.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import math
 import time
@@ -262,7 +263,18 @@ class Gateway:
             decision = Decision("knowledge-base", (Reason.KNOWLEDGE_BASE,))
             first = await self._first(pieces, key, request, decision, pii, started)
             return ChatRun(
-                self, key, request, decision, pieces, first, usage, None, pii, started, outcome
+                self,
+                key,
+                request,
+                decision,
+                pieces,
+                first,
+                usage,
+                None,
+                pii,
+                started,
+                outcome,
+                answered_by=KNOWLEDGE_MODEL,
             )
         tokens = sum(estimate_tokens(t) for t in texts) + budget
         health: dict[str, Health] = {}
@@ -320,7 +332,18 @@ class Gateway:
                 ) from None
             restorer = pseudonyms.restorer() if pseudonyms is not None else None
             return ChatRun(
-                self, key, request, decision, pieces, first, usage, restorer, pii, started, None
+                self,
+                key,
+                request,
+                decision,
+                pieces,
+                first,
+                usage,
+                restorer,
+                pii,
+                started,
+                None,
+                answered_by=call.model,
             )
         raise await self._refused(
             key,
@@ -435,6 +458,7 @@ class Gateway:
                 200,
                 prompt_tokens=tokens,
                 pii=_counts(screenings),
+                upstream_model=EMBEDDING_MODEL,
             ),
             time.perf_counter() - started,
         )
@@ -443,19 +467,7 @@ class Gateway:
     # --- the record ----------------------------------------------------------------------
 
     async def _audit(self, record: CallRecord, seconds: float) -> None:
-        record = CallRecord(
-            record.key_name,
-            record.endpoint,
-            record.model,
-            record.upstream,
-            record.reason,
-            record.status,
-            record.prompt_tokens,
-            record.completion_tokens,
-            round(seconds * 1000),
-            record.pii,
-            record.stream,
-        )
+        record = dataclasses.replace(record, latency_ms=round(seconds * 1000))
         if self._observer is not None:
             self._observer.gateway_call(
                 record.endpoint, record.upstream, record.reason, record.status, seconds
@@ -470,12 +482,13 @@ class Gateway:
         except Exception:
             log.exception("gateway: could not write the audit row of a call")
         log.info(
-            "gateway call key=%s endpoint=%s model=%s upstream=%s reason=%s status=%d"
+            "gateway call key=%s endpoint=%s model=%s upstream=%s/%s reason=%s status=%d"
             " tokens=%d+%d ms=%d pii=%s",
             record.key_name,
             record.endpoint,
             record.model,
             record.upstream or "-",
+            record.upstream_model or "-",
             record.reason,
             record.status,
             record.prompt_tokens,
@@ -501,8 +514,10 @@ class ChatRun:
         pii: dict[str, int],
         started: float,
         knowledge: KnowledgeOutcome | None,
+        answered_by: str,
     ) -> None:
         self._gateway = gateway
+        self.answered_by = answered_by  # the model that writes it, by its upstream's name
         self._key = key
         self._request = request
         self.decision = decision
@@ -544,6 +559,7 @@ class ChatRun:
                     self.usage.completion_tokens,
                     pii=self._pii,
                     stream=self._request.stream,
+                    upstream_model=self.answered_by,
                 ),
                 time.perf_counter() - self._started,
             )

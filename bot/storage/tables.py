@@ -346,6 +346,7 @@ class GatewayCallRow(Base):
     endpoint: Mapped[str] = mapped_column(String(16))
     model: Mapped[str] = mapped_column(String(128))
     upstream: Mapped[str] = mapped_column(String(64))
+    upstream_model: Mapped[str] = mapped_column(String(128))
     reason: Mapped[str] = mapped_column(String(128))
     status: Mapped[int] = mapped_column(Integer)
     prompt_tokens: Mapped[int] = mapped_column(Integer)

@@ -307,7 +307,7 @@ def test_every_call_has_an_audit_row_without_text(gateway: Gateway, api: openai.
     audit = gateway.cli("calls", "--hours", "1", "--limit", "10000")
     assert audit.returncode == 0
     assert "passport:1" in audit.stdout and "4512" not in audit.stdout
-    assert re.search(r"crm\s+perimeter\s+local\s+local,pii_private\s+200", audit.stdout)
+    assert re.search(r"crm\s+perimeter\s+local/tiny-local\s+local,pii_private\s+200", audit.stdout)
     log = gateway.server.log_text()
     assert "345678" not in log and "4512" not in log
     metrics = gateway.metrics

@@ -154,6 +154,7 @@ async def test_a_completion_in_openai_shape_with_its_route() -> None:
     assert response.headers["X-Perimeter-Upstream"] == "local"
     [row] = await w.stores.gateway_calls.calls(since=_epoch())
     assert (row.key_name, row.upstream, row.reason, row.status) == ("crm", "local", "local", 200)
+    assert row.upstream_model == "qwen-small"  # the model chosen: the local model's own name
 
 
 async def test_a_stream_of_server_sent_events() -> None:
@@ -244,6 +245,7 @@ async def test_personal_data_stays_on_the_private_upstream() -> None:
     assert response.headers["X-Perimeter-Route"] == "named_model,pii_private"
     [row] = await w.stores.gateway_calls.calls(since=_epoch())
     assert row.pii == {"phone": 1, "card": 1}
+    assert (row.model, row.upstream, row.upstream_model) == ("big-model", "local", "qwen-small")
     assert "916" not in repr(row) and "4276" not in repr(row)
     clean = await w.client.post("/v1/chat/completions", json=chat("big-model", "Что такое вклад?"))
     assert clean.headers["X-Perimeter-Upstream"] == "cloud" and len(w.cloud.calls) == 1

@@ -107,6 +107,7 @@ class GatewayContract:
             endpoint="chat",
             model="gpt-4o",
             upstream="cloud",
+            upstream_model="big-model",
             reason="pii_pseudonymized",
             status=200,
             prompt_tokens=12,

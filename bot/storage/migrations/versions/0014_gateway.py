@@ -46,6 +46,7 @@ def upgrade() -> None:
         sa.Column("endpoint", sa.String(16), nullable=False),
         sa.Column("model", sa.String(128), nullable=False),
         sa.Column("upstream", sa.String(64), nullable=False),
+        sa.Column("upstream_model", sa.String(128), nullable=False),
         sa.Column("reason", sa.String(128), nullable=False),
         sa.Column("status", sa.Integer(), nullable=False),
         sa.Column("prompt_tokens", sa.Integer(), nullable=False),
