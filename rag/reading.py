@@ -448,9 +448,9 @@ def names_in(text: str) -> frozenset[str]:
 
 @lru_cache(maxsize=65_536)
 def _tag(word: str) -> object:
-    from rag.sparse import _analyzer
+    from rag.sparse import morph_analyzer
 
-    parses = _analyzer().parse(word)
+    parses = morph_analyzer().parse(word)
     return parses[0].tag if parses else ""
 
 

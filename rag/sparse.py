@@ -125,7 +125,8 @@ _morph_lock = threading.Lock()
 _morph: Any = None
 
 
-def _analyzer() -> Any:
+def morph_analyzer() -> Any:
+    """pymorphy3's Russian analyzer, built once per process (the gateway's screen shares it)."""
     global _morph
     if _morph is None:
         with _morph_lock:
@@ -137,7 +138,7 @@ def _analyzer() -> Any:
 @functools.lru_cache(maxsize=262_144)
 def _lemma(word: str) -> str:
     """Normal form of the most probable parse, with ``ё`` → ``е``."""
-    parses = _analyzer().parse(word)
+    parses = morph_analyzer().parse(word)
     if not parses:
         return word
     return str(parses[0].normal_form).replace("ё", "е")

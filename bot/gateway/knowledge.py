@@ -21,6 +21,7 @@ from bot.dialogue.models import (
 from bot.dialogue.ports import KnowledgeBase
 from bot.gateway.router import Health
 from bot.gateway.upstreams import Unavailable, Usage
+from integrations.llm.factory import estimate_tokens
 
 
 @dataclass(slots=True)
@@ -46,7 +47,7 @@ class KnowledgeModel:
         )
         lang = detect_language(question, self._default)
         asked = KnowledgeQuestion(question, question, lang, history)
-        usage.prompt_tokens = sum(len(text) for _, text in messages) // 2 + 1
+        usage.prompt_tokens = sum(estimate_tokens(text) for _, text in messages)
         sent = ""
         try:
             async for event in self._knowledge.answer(asked):
@@ -59,7 +60,7 @@ class KnowledgeModel:
                     outcome.abstained = event.abstained
                     if event.text.startswith(sent) and len(event.text) > len(sent):
                         rest = event.text[len(sent) :]  # a quoted or curated answer: whole
-                        usage.completion_tokens += len(rest) // 2 + 1
+                        usage.completion_tokens += estimate_tokens(rest)
                         yield rest
         except ModelBusy as exc:
             raise Unavailable(Health.OVERLOADED, str(exc)) from None

@@ -37,11 +37,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
-from typing import Any
-
-import pymorphy3
 
 from bot.privacy.detector import PiiDetector
+from rag.sparse import morph_analyzer
 
 MAX_SCREEN_CHARS = 200_000  # a request's text is bounded before it gets here
 
@@ -321,7 +319,7 @@ class _Tags:
 
 @functools.lru_cache(maxsize=131_072)
 def _tags(word: str) -> _Tags:
-    parses = _analyzer().parse(word)
+    parses = morph_analyzer().parse(word)
     if not parses:
         return _Tags(False, False, False, False, False)
     top = parses[0].tag
@@ -332,13 +330,6 @@ def _tags(word: str) -> _Tags:
         any_name=any(_NAME_TAGS & p.tag.grammemes for p in parses),
         any_place=any("Geox" in p.tag.grammemes for p in parses),
     )
-
-
-@functools.cache
-def _analyzer() -> Any:
-    """pymorphy3's dictionaries, loaded on first use (two threads at once may load it twice:
-    harmless)."""
-    return pymorphy3.MorphAnalyzer()
 
 
 def _merged(spans: list[Span]) -> list[Span]:

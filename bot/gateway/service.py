@@ -37,6 +37,7 @@ from bot.gateway.router import Decision, Health, RoutePolicy, RouteRequest, Upst
 from bot.gateway.schemas import ChatRequest, EmbeddingRequest
 from bot.gateway.screening import Screen, Screening
 from bot.gateway.upstreams import ChatCall, Rejected, Unavailable, Upstream, Usage
+from integrations.llm.factory import estimate_tokens
 
 log = logging.getLogger(__name__)
 
@@ -92,10 +93,6 @@ class GatewayObserver(Protocol):
 
 class Embedder(Protocol):
     def embed_documents(self, texts: list[str]) -> list[list[float]]: ...
-
-
-def estimate_tokens(text: str) -> int:
-    return len(text) // 2 + 1
 
 
 class Gateway:
